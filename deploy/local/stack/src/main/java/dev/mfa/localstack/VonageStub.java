@@ -1,0 +1,431 @@
+package dev.mfa.localstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Local/test stand-in for the Vonage SMS API ({@code POST /sms/json}): answers like Vonage does, records what it
+ * accepted, and can be scripted to fail. Runs standalone (the local stack, port 8089) or in-process from a test:
+ *
+ * <pre>
+ * VonageStub stub = new VonageStub(0).start();      // 0 = a free port
+ * ... point the Vonage client at stub.baseUrl() ...
+ * stub.messages(); stub.clear(); stub.behaviour().script(StubBehaviour.Response.httpError(503));
+ * stub.stop();
+ * </pre>
+ *
+ * <p>Requests: form-encoded (what the Vonage Java SDK sends), JSON, or query parameters; {@code api_key} /
+ * {@code api_secret} in the parameters, an {@code Authorization: Basic} header (the SDK's default), or
+ * {@code api_key} + {@code sig} (signature not checked). Parameters {@code from}, {@code to}, {@code text},
+ * optional {@code type}, {@code callback}, {@code client-ref}, {@code status-report-req}, ...
+ * By default any non-blank key and secret are accepted; {@link #requireCredentials} makes only one pair valid
+ * (others answer status {@code "4"} Bad Credentials).
+ *
+ * <p>Stub endpoints: {@code GET /_stub/messages[?to=]} ({@code [{"to","from","text","receivedAt",...}]}, newest
+ * last), {@code DELETE /_stub/messages}, {@code GET|POST|DELETE /_stub/behaviour} (see {@link StubBehaviour}),
+ * {@code GET /_stub/health}.
+ */
+public final class VonageStub implements AutoCloseable {
+
+    public static final int DEFAULT_PORT = 8089;
+    public static final String REMAINING_BALANCE = "10.0";
+    public static final String MESSAGE_PRICE = "0.03";
+    public static final String NETWORK = "12345";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final int requestedPort;
+    private final List<StubMessage> messages = new CopyOnWriteArrayList<>();
+    private final StubBehaviour behaviour = new StubBehaviour();
+    private volatile String requiredKey;
+    private volatile String requiredSecret;
+    private HttpServer server;
+    private ExecutorService executor;
+
+    /** A stub that will listen on {@code port} (0 = a free port) once {@link #start()}ed. */
+    public VonageStub(int port) {
+        this.requestedPort = port;
+    }
+
+    /** Accept only this key and secret (null: accept any non-blank pair). */
+    public VonageStub requireCredentials(String apiKey, String apiSecret) {
+        this.requiredKey = apiKey;
+        this.requiredSecret = apiSecret;
+        return this;
+    }
+
+    public synchronized VonageStub start() throws IOException {
+        if (server != null) {
+            return this;
+        }
+        AtomicInteger n = new AtomicInteger();
+        executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "vonage-stub-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), requestedPort), 50);
+        server.setExecutor(executor);
+        server.createContext("/sms/json", this::handleSms);
+        server.createContext("/_stub/messages", this::handleMessages);
+        server.createContext("/_stub/behaviour", this::handleBehaviour);
+        server.createContext("/_stub/health", ex -> respond(ex, 200, "application/json", "{\"status\":\"UP\"}"));
+        server.createContext("/", ex -> respond(ex, 404, "application/json", "{\"error\":\"not found\"}"));
+        server.start();
+        return this;
+    }
+
+    public synchronized void stop() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+            server = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public int port() {
+        if (server == null) {
+            throw new IllegalStateException("not started");
+        }
+        return server.getAddress().getPort();
+    }
+
+    /** {@code http://localhost:PORT}: the Vonage client's base URI ({@code /sms/json} is appended by the client). */
+    public String baseUrl() {
+        return "http://localhost:" + port();
+    }
+
+    /** Accepted messages, oldest first. */
+    public List<StubMessage> messages() {
+        return List.copyOf(messages);
+    }
+
+    /** Accepted messages to one number (as sent, e.g. {@code 14155550100}). */
+    public List<StubMessage> messagesTo(String to) {
+        return messages.stream().filter(m -> to.equals(m.to())).toList();
+    }
+
+    public void clear() {
+        messages.clear();
+    }
+
+    public StubBehaviour behaviour() {
+        return behaviour;
+    }
+
+    // ------------------------------------------------------------------------------------------ /sms/json
+
+    private void handleSms(HttpExchange ex) throws IOException {
+        try (ex) {
+            String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
+            if (!method.equals("POST") && !method.equals("GET")) {
+                respond(ex, 405, "application/json", "{\"error\":\"method not allowed\"}");
+                return;
+            }
+            Map<String, String> p = params(ex);
+            StubBehaviour.Response scripted = behaviour.next();
+            if (scripted.delayMillis() != null && scripted.delayMillis() > 0) {
+                sleep(scripted.delayMillis());
+            }
+            if (scripted.httpStatusOrOk() != 200) {
+                respond(ex, scripted.httpStatusOrOk(), "text/plain", "Injected HTTP " + scripted.httpStatusOrOk());
+                return;
+            }
+            String to = p.get("to");
+            String[] credentials = credentials(ex, p);
+            if (credentials[0] == null || credentials[0].isBlank()) {
+                respond(ex, 200, "application/json", error(null, "2", "Missing api_key"));
+                return;
+            }
+            if (!credentialsValid(credentials[0], credentials[1], p.get("sig"))) {
+                respond(ex, 200, "application/json", error(null, "4", "Bad Credentials"));
+                return;
+            }
+            String type = p.getOrDefault("type", "text");
+            String text = p.get("text");
+            if (blank(p.get("from"))) {
+                respond(ex, 200, "application/json", error(to, "2", "Missing from param"));
+                return;
+            }
+            if (blank(to)) {
+                respond(ex, 200, "application/json", error(null, "2", "Missing to param"));
+                return;
+            }
+            if ((type.equals("text") || type.equals("unicode")) && blank(text)) {
+                respond(ex, 200, "application/json", error(to, "2", "Missing Message Text"));
+                return;
+            }
+            if (!scripted.statusOrOk().equals("0")) {
+                String errorText = scripted.errorText() != null ? scripted.errorText() : errorText(scripted.statusOrOk());
+                respond(ex, 200, "application/json", error(to, scripted.statusOrOk(), errorText));
+                return;
+            }
+            int parts = parts(type, text);
+            String clientRef = p.get("client-ref");
+            List<Map<String, String>> entries = new ArrayList<>();
+            String firstId = null;
+            for (int i = 0; i < parts; i++) {
+                String id = UUID.randomUUID().toString();
+                firstId = firstId == null ? id : firstId;
+                Map<String, String> m = new LinkedHashMap<>();
+                m.put("to", to);
+                m.put("message-id", id);
+                m.put("status", "0");
+                m.put("remaining-balance", REMAINING_BALANCE);
+                m.put("message-price", MESSAGE_PRICE);
+                m.put("network", NETWORK);
+                if (clientRef != null) {
+                    m.put("client-ref", clientRef);
+                }
+                entries.add(m);
+            }
+            messages.add(new StubMessage(to, p.get("from"), text, Instant.now(), firstId, type, clientRef, p.get("callback")));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("message-count", Integer.toString(parts));
+            body.put("messages", entries);
+            respond(ex, 200, "application/json", JSON.writeValueAsString(body));
+        }
+    }
+
+    private boolean credentialsValid(String key, String secret, String sig) {
+        boolean hasSecret = secret != null && !secret.isBlank();
+        boolean hasSig = sig != null && !sig.isBlank();
+        if (!hasSecret && !hasSig) {
+            return false;
+        }
+        if (requiredKey == null) {
+            return true;
+        }
+        return requiredKey.equals(key) && (hasSig || requiredSecret == null || requiredSecret.equals(secret));
+    }
+
+    /** [key, secret] from Basic auth, else from the parameters. */
+    private static String[] credentials(HttpExchange ex, Map<String, String> p) {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon > 0) {
+                    return new String[]{decoded.substring(0, colon), decoded.substring(colon + 1)};
+                }
+            } catch (IllegalArgumentException ignored) {
+                // fall back to parameters
+            }
+        }
+        return new String[]{p.get("api_key"), p.get("api_secret")};
+    }
+
+    /** Vonage splits long messages: 160/153 GSM characters, 70/67 for unicode. */
+    static int parts(String type, String text) {
+        if (text == null) {
+            return 1;
+        }
+        int len = text.codePointCount(0, text.length());
+        boolean unicode = "unicode".equals(type);
+        int single = unicode ? 70 : 160;
+        int multi = unicode ? 67 : 153;
+        return len <= single ? 1 : (len + multi - 1) / multi;
+    }
+
+    static String errorText(String status) {
+        return switch (status) {
+            case "1" -> "Throughput Rate Exceeded - please wait [ 30 ] and retry";
+            case "2" -> "Missing Parameters";
+            case "3" -> "Invalid Parameters";
+            case "4" -> "Bad Credentials";
+            case "5" -> "Internal Error";
+            case "6" -> "Invalid Message";
+            case "7" -> "Number Barred";
+            case "8" -> "Partner Account Barred";
+            case "9" -> "Partner Quota Violation";
+            case "12" -> "Message Too Long";
+            case "14" -> "Invalid Signature";
+            case "15" -> "Invalid Sender Address";
+            case "29" -> "Non-Whitelisted Destination";
+            case "33" -> "Number De-activated";
+            default -> "Error " + status;
+        };
+    }
+
+    private static String error(String to, String status, String errorText) throws IOException {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (to != null) {
+            m.put("to", to);
+        }
+        m.put("status", status);
+        m.put("error-text", errorText);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message-count", "1");
+        body.put("messages", List.of(m));
+        return JSON.writeValueAsString(body);
+    }
+
+    // ------------------------------------------------------------------------------------------ /_stub
+
+    private void handleMessages(HttpExchange ex) throws IOException {
+        try (ex) {
+            switch (ex.getRequestMethod().toUpperCase(Locale.ROOT)) {
+                case "GET" -> {
+                    String to = query(ex).get("to");
+                    respond(ex, 200, "application/json", JSON.writeValueAsString(to == null ? messages() : messagesTo(to)));
+                }
+                case "DELETE" -> {
+                    clear();
+                    respond(ex, 204, null, null);
+                }
+                default -> respond(ex, 405, "application/json", "{\"error\":\"method not allowed\"}");
+            }
+        }
+    }
+
+    private void handleBehaviour(HttpExchange ex) throws IOException {
+        try (ex) {
+            switch (ex.getRequestMethod().toUpperCase(Locale.ROOT)) {
+                case "GET" -> respond(ex, 200, "application/json", JSON.writeValueAsString(Map.of("pending", behaviour.pending())));
+                case "POST", "PUT" -> {
+                    StubBehaviour.Script script;
+                    try {
+                        script = JSON.readValue(ex.getRequestBody(), StubBehaviour.Script.class);
+                    } catch (IOException e) {
+                        respond(ex, 400, "application/json", "{\"error\":\"body must be {\\\"responses\\\":[...],\\\"append\\\":false}\"}");
+                        return;
+                    }
+                    behaviour.apply(script);
+                    respond(ex, 200, "application/json", JSON.writeValueAsString(Map.of("pending", behaviour.pending())));
+                }
+                case "DELETE" -> {
+                    behaviour.reset();
+                    respond(ex, 204, null, null);
+                }
+                default -> respond(ex, 405, "application/json", "{\"error\":\"method not allowed\"}");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ HTTP helpers
+
+    private static Map<String, String> params(HttpExchange ex) throws IOException {
+        Map<String, String> p = query(ex);
+        byte[] raw;
+        try (InputStream in = ex.getRequestBody()) {
+            raw = in.readAllBytes();
+        }
+        String body = new String(raw, StandardCharsets.UTF_8).trim();
+        if (body.isEmpty()) {
+            return p;
+        }
+        String contentType = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type")).toLowerCase(Locale.ROOT);
+        if (contentType.contains("json") || body.startsWith("{")) {
+            JsonNode node = JSON.readTree(body);
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (!f.getValue().isNull()) {
+                    p.put(f.getKey(), f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString());
+                }
+            }
+        } else {
+            p.putAll(formDecode(body));
+        }
+        return p;
+    }
+
+    private static Map<String, String> query(HttpExchange ex) {
+        String q = ex.getRequestURI().getRawQuery();
+        return q == null ? new LinkedHashMap<>() : formDecode(q);
+    }
+
+    static Map<String, String> formDecode(String s) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String pair : s.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            m.put(k, v);
+        }
+        return m;
+    }
+
+    private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        if (body == null) {
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType + (contentType.startsWith("text/") ? "; charset=utf-8" : ""));
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ main
+
+    /**
+     * <pre>java -cp STACK_CLASSPATH dev.mfa.localstack.VonageStub [--port 8089] [--api-key K --api-secret S]</pre>
+     * Environment instead of options: {@code VONAGE_STUB_PORT}, {@code VONAGE_STUB_API_KEY}, {@code VONAGE_STUB_API_SECRET}.
+     */
+    public static void main(String[] argv) throws Exception {
+        Args args = Args.parse(argv);
+        VonageStub stub = new VonageStub(args.getInt("port", "VONAGE_STUB_PORT", DEFAULT_PORT))
+                .requireCredentials(args.get("api-key", "VONAGE_STUB_API_KEY", null), args.get("api-secret", "VONAGE_STUB_API_SECRET", null))
+                .start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stub.stop();
+            stopped.countDown();
+        }, "vonage-stub-stop"));
+        System.out.printf("VonageStub: listening on %s (POST /sms/json, GET /_stub/messages)%n", stub.baseUrl());
+        System.out.printf("READY vonage-stub port=%d%n", stub.port());
+        System.out.flush();
+        stopped.await();
+    }
+}

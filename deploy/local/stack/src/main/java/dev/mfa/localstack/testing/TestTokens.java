@@ -1,0 +1,131 @@
+package dev.mfa.localstack.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Mints RS256 tokens with the committed LOCAL DEV keys (deploy/local/*.pem, on the test classpath), the same
+ * tokens {@code deploy/local/token.sh} prints. For tests only.
+ */
+public final class TestTokens {
+
+    public static final String DEV_ISSUER = "https://mfa.local/dev";
+    public static final String DEV_PRIVATE_KEY = "dev-jwt-private.pem";
+    public static final String ASSERTION_ISSUER = "https://mfa.local/verification";
+    public static final String ASSERTION_PRIVATE_KEY = "dev-assertion-private.pem";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
+    private TestTokens() {
+    }
+
+    /** A plain user's access token, valid one hour. */
+    public static String user(String userId, String orgId) {
+        return builder(userId, orgId).sign();
+    }
+
+    public static String orgAdmin(String userId, String orgId) {
+        return builder(userId, orgId).groups("user", "org-admin").sign();
+    }
+
+    public static String payee(String userId, String orgId) {
+        return builder(userId, orgId).claim("pay", "payee").sign();
+    }
+
+    public static Builder builder(String userId, String orgId) {
+        return new Builder(userId, orgId);
+    }
+
+    public static final class Builder {
+        private final Map<String, Object> claims = new LinkedHashMap<>();
+        private String keyResource = DEV_PRIVATE_KEY;
+
+        private Builder(String userId, String orgId) {
+            long now = Instant.now().getEpochSecond();
+            claims.put("iss", DEV_ISSUER);
+            claims.put("sub", userId);
+            claims.put("upn", userId);
+            claims.put("org", orgId);
+            claims.put("groups", List.of("user"));
+            claims.put("iat", now);
+            claims.put("exp", now + 3600);
+            claims.put("jti", UUID.randomUUID().toString());
+        }
+
+        public Builder groups(String... groups) {
+            claims.put("groups", new ArrayList<>(List.of(groups)));
+            return this;
+        }
+
+        public Builder claim(String name, Object value) {
+            if (value == null) {
+                claims.remove(name);
+            } else {
+                claims.put(name, value);
+            }
+            return this;
+        }
+
+        public Builder expiresAt(Instant exp) {
+            claims.put("exp", exp.getEpochSecond());
+            return this;
+        }
+
+        /** Signs with another classpath PKCS#8 key, e.g. the assertion key, or a wrong key in a negative test. */
+        public Builder signedWith(String classpathPem) {
+            this.keyResource = classpathPem;
+            return this;
+        }
+
+        public String sign() {
+            try {
+                String header = b64(JSON.writeValueAsBytes(Map.of("alg", "RS256", "typ", "JWT")));
+                String payload = b64(JSON.writeValueAsBytes(claims));
+                Signature rsa = Signature.getInstance("SHA256withRSA");
+                rsa.initSign(privateKey(keyResource));
+                rsa.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+                return header + "." + payload + "." + b64(rsa.sign());
+            } catch (JsonProcessingException | GeneralSecurityException e) {
+                throw new IllegalStateException("cannot sign test token", e);
+            }
+        }
+    }
+
+    /** Reads a PKCS#8 PEM private key from the classpath. */
+    public static PrivateKey privateKey(String classpathPem) {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(classpathPem)) {
+            if (in == null) {
+                throw new IllegalStateException(classpathPem + " not on the classpath");
+            }
+            String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII)
+                    .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read " + classpathPem, e);
+        }
+    }
+
+    private static String b64(byte[] bytes) {
+        return B64URL.encodeToString(bytes);
+    }
+}

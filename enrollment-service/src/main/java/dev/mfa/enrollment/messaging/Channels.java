@@ -1,0 +1,11 @@
+package dev.mfa.enrollment.messaging;
+
+/** Incoming channel names, shared with the tests. */
+public final class Channels {
+    public static final String IDENTITY_USERS = "identity-users";
+    /** The consumer name under which processed event ids are recorded. */
+    public static final String CONSUMER = "enrollment-service";
+
+    private Channels() {
+    }
+}

@@ -1,0 +1,74 @@
+package dev.mfa.core.inbox;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The idempotent consumer: an event's id is recorded in the same transaction as its effect, so a record
+ * delivered twice (redelivery, rebalance, replayed outbox batch) has no second effect.
+ */
+@ApplicationScoped
+public class ProcessedEvents {
+
+    private static final Logger LOG = Logger.getLogger(ProcessedEvents.class);
+
+    private final Clock clock;
+    private final Duration retention;
+    private final MeterRegistry registry;
+
+    public ProcessedEvents(Clock clock, MeterRegistry registry,
+                           @ConfigProperty(name = "mfa.inbox.retention", defaultValue = "P14D") Duration retention) {
+        this.clock = clock;
+        this.registry = registry;
+        this.retention = retention;
+    }
+
+    /**
+     * Runs {@code work} in a new transaction unless {@code consumer} already processed {@code eventId};
+     * completes with whether the work ran.
+     */
+    public Uni<Boolean> once(String consumer, UUID eventId, Supplier<Uni<?>> work) {
+        return Panache.withTransaction(() -> markProcessed(consumer, eventId)
+                .flatMap(first -> {
+                    if (!first) {
+                        registry.counter("mfa.events.duplicates", "consumer", consumer).increment();
+                        LOG.debugf("event %s already processed by %s: skipped", eventId, consumer);
+                        return Uni.createFrom().item(false);
+                    }
+                    return work.get().replaceWith(true);
+                }));
+    }
+
+    /** Inside the caller's transaction: true when this is the first time, false for a duplicate. */
+    public Uni<Boolean> markProcessed(String consumer, UUID eventId) {
+        // A concurrent duplicate blocks on the primary key until the first commits, then inserts nothing.
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                        "insert into processed_event (consumer, event_id, processed_at) values (:consumer, :id, :now) "
+                                + "on conflict do nothing")
+                .setParameter("consumer", consumer)
+                .setParameter("id", eventId)
+                .setParameter("now", clock.instant())
+                .executeUpdate()
+                .map(inserted -> inserted == 1));
+    }
+
+    /** Ids are kept longer than any topic's retention, after which no redelivery is possible. */
+    @Scheduled(every = "1h", delayed = "2m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> purge() {
+        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session
+                        .createNativeQuery("delete from processed_event where processed_at < :before")
+                        .setParameter("before", clock.instant().minus(retention))
+                        .executeUpdate()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+}

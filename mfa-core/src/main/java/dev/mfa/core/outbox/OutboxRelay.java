@@ -1,0 +1,107 @@
+package dev.mfa.core.outbox;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Publishes outbox rows to Kafka in insertion order and marks them sent once the broker acknowledged them
+ * ({@code acks=all} on the {@value #CHANNEL} channel). A transaction-scoped advisory lock lets one replica relay
+ * at a time, which keeps per-key order across replicas. A failed send rolls the batch back: it is sent again,
+ * and consumers drop the duplicates by event id.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    public static final String CHANNEL = "outbox";
+    /** Any constant shared by all replicas of one service (each service has its own database). */
+    private static final long RELAY_LOCK_ID = 0x6d66615f6f7574L;
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    private final MutinyEmitter<String> emitter;
+    private final OutboxConfig config;
+    private final Clock clock;
+    private final Counter published;
+
+    public OutboxRelay(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+                       MutinyEmitter<String> emitter, OutboxConfig config, Clock clock, MeterRegistry registry) {
+        this.emitter = emitter;
+        this.config = config;
+        this.clock = clock;
+        this.published = Counter.builder("mfa.outbox.published").description("Outbox events acknowledged by Kafka")
+                .register(registry);
+    }
+
+    @Scheduled(every = "${mfa.outbox.poll-interval:0.1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> poll() {
+        return relayUntilEmpty(0)
+                .onFailure().invoke(e -> LOG.warnf("outbox relay failed, will retry: %s", e.getClass().getSimpleName()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Keeps relaying full batches so that a backlog drains without waiting for the next tick. */
+    private Uni<Void> relayUntilEmpty(int rounds) {
+        return relayBatch().flatMap(count -> count >= config.batchSize() && rounds < 100
+                ? relayUntilEmpty(rounds + 1)
+                : Uni.createFrom().voidItem());
+    }
+
+    /** Relays one batch; returns how many rows were published. */
+    public Uni<Integer> relayBatch() {
+        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session
+                .createNativeQuery("select pg_try_advisory_xact_lock(" + RELAY_LOCK_ID + ")", Boolean.class)
+                .getSingleResult()
+                .flatMap(locked -> !locked ? Uni.createFrom().item(0) : session
+                        .createNativeQuery("select id, topic, record_key, payload from outbox_event where sent_at is null "
+                                + "order by seq limit :limit", Object[].class)
+                        .setParameter("limit", config.batchSize())
+                        .getResultList()
+                        .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().item(0) : send(rows)
+                                .flatMap(ids -> session.createNativeQuery(
+                                                "update outbox_event set sent_at = :now where id in (:ids)")
+                                        .setParameter("now", clock.instant())
+                                        .setParameter("ids", ids)
+                                        .executeUpdate())
+                                .invoke(count -> published.increment(count))))));
+    }
+
+    private Uni<List<UUID>> send(List<Object[]> rows) {
+        List<Uni<Void>> sends = new ArrayList<>(rows.size());
+        List<UUID> ids = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            ids.add((UUID) row[0]);
+            var metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                    .withTopic((String) row[1])
+                    .withKey((String) row[2])
+                    .build();
+            // Issued in row order; the idempotent producer keeps that order per partition.
+            sends.add(emitter.sendMessage(Message.of((String) row[3]).addMetadata(metadata)));
+        }
+        return Uni.join().all(sends).andFailFast().replaceWith(ids);
+    }
+
+    @Scheduled(every = "1h", delayed = "1m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> purgeSent() {
+        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session
+                        .createNativeQuery("delete from outbox_event where sent_at < :before")
+                        .setParameter("before", clock.instant().minus(config.retention()))
+                        .executeUpdate()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+}
