@@ -1,0 +1,92 @@
+package dev.mfa.core.security;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigUtils;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Refuses to start the {@code prod} profile with any of the committed local dev keys (deploy/local/*.pem), so a
+ * copied local configuration can never let the world-readable dev key sign tokens that production accepts.
+ */
+@Singleton
+public class DevKeyGuard {
+
+    /** SHA-256 of the base64 body of each committed dev key (public and private halves). */
+    static final Set<String> DEV_KEY_FINGERPRINTS = Set.of(
+            "7d1d04dcc976cdce44670a15d67179018762ca68763dade39c52f21a2008cfb8", // dev-jwt-public.pem
+            "105b44aa51a875072841c8e57938a8ba604437184ef4dd7e14d2110c347aa5b2", // dev-jwt-private.pem
+            "12edb38066918678511ecce07d1a1245759767d580bf57a2d6b784023ae93d18", // dev-assertion-public.pem
+            "d722142d087a77d4d269bd5ba5103dfc379bbf03dd167d6b6d932ed280407011"); // dev-assertion-private.pem
+
+    /** Config keys naming key material, as locations or inline PEM. */
+    static final List<String> KEY_LOCATIONS = List.of("mp.jwt.verify.publickey.location",
+            "mfa.assertion.public-key-location", "mfa.assertion.private-key-location", "smallrye.jwt.sign.key.location");
+    static final List<String> INLINE_KEYS = List.of("mp.jwt.verify.publickey", "smallrye.jwt.sign.key");
+
+    static final String PROD_PROFILE = "prod";
+
+    void onStart(@Observes StartupEvent event) {
+        if (ConfigUtils.getProfiles().contains(PROD_PROFILE)) {
+            check(ConfigProvider.getConfig());
+        }
+    }
+
+    static void check(Config config) {
+        for (String key : KEY_LOCATIONS) {
+            Optional<String> location = config.getOptionalValue(key, String.class);
+            if (location.isPresent() && load(location.get()).map(DevKeyGuard::isDevKey).orElse(false)) {
+                throw new IllegalStateException(key + " points at a committed LOCAL DEV key; the prod profile refuses it");
+            }
+        }
+        for (String key : INLINE_KEYS) {
+            if (config.getOptionalValue(key, String.class).map(DevKeyGuard::isDevKey).orElse(false)) {
+                throw new IllegalStateException(key + " is a committed LOCAL DEV key; the prod profile refuses it");
+            }
+        }
+    }
+
+    /** True when the PEM (or bare base64) text is one of the committed dev keys. */
+    public static boolean isDevKey(String pem) {
+        String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.US_ASCII));
+            return DEV_KEY_FINGERPRINTS.contains(HexFormat.of().formatHex(digest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Optional<String> load(String location) {
+        try {
+            if (location.startsWith("file:")) {
+                return Optional.of(Files.readString(Path.of(location.substring("file:".length()))));
+            }
+            String resource = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
+            try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+                if (in != null) {
+                    return Optional.of(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+                }
+            }
+            Path path = Path.of(location);
+            return Files.isReadable(path) ? Optional.of(Files.readString(path)) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            // Unreadable keys fail later in smallrye-jwt with its own clear error.
+            return Optional.empty();
+        }
+    }
+}
