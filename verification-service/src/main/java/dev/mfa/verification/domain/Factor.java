@@ -1,0 +1,61 @@
+package dev.mfa.verification.domain;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A user's active factor, projected from {@code mfa.factor.enrolled}; secrets stay encrypted. */
+@Entity
+@Table(name = "factor")
+public class Factor extends PanacheEntityBase {
+
+    public static final String TOTP = "TOTP";
+    public static final String SMS = "SMS";
+
+    @Id
+    @Column(name = "factor_id")
+    public UUID factorId;
+
+    @Column(name = "user_id", nullable = false)
+    public String userId;
+
+    @Column(name = "org_id", nullable = false)
+    public String orgId;
+
+    @Column(nullable = false)
+    public String method;
+
+    public String label;
+
+    /** Base32 TOTP secret, {@code FieldCipher} ciphertext bound to {@link #secretContext}. */
+    @Column(name = "secret_enc")
+    public String secretEnc;
+
+    /** E.164 phone number, ciphertext bound to {@link #phoneContext}. */
+    @Column(name = "phone_enc")
+    public String phoneEnc;
+
+    @Column(name = "phone_masked")
+    public String phoneMasked;
+
+    public String country;
+
+    @Column(name = "last_used_step")
+    public Long lastUsedStep;
+
+    @Column(name = "enrolled_at", nullable = false)
+    public Instant enrolledAt;
+
+    public static String secretContext(UUID factorId) {
+        return "totp:" + factorId;
+    }
+
+    public static String phoneContext(UUID factorId) {
+        return "phone:" + factorId;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.mfa.verification.repository;
+
+import dev.mfa.verification.domain.Factor;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.UUID;
+
+/** Projected factors. Every method runs in the caller's session/transaction. */
+@ApplicationScoped
+public class FactorRepository {
+
+    public Uni<List<Factor>> ofUser(String userId) {
+        return Factor.list("userId = ?1 order by enrolledAt desc", userId);
+    }
+
+    public Uni<List<Factor>> ofUser(String userId, String method) {
+        return Factor.list("userId = ?1 and method = ?2 order by enrolledAt desc", userId, method);
+    }
+
+    /** First projection wins: a replayed enrollment of the same factor changes nothing. */
+    public Uni<Integer> insertIfAbsent(Factor f) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into factor (factor_id, user_id, org_id, "
+                        + "method, label, secret_enc, phone_enc, phone_masked, country, last_used_step, enrolled_at) "
+                        + "values (:id, :user, :org, :method, :label, :secret, :phone, :masked, :country, :step, :at) "
+                        + "on conflict (factor_id) do nothing")
+                .setParameter("id", f.factorId)
+                .setParameter("user", f.userId)
+                .setParameter("org", f.orgId)
+                .setParameter("method", f.method)
+                .setParameter("label", f.label)
+                .setParameter("secret", f.secretEnc)
+                .setParameter("phone", f.phoneEnc)
+                .setParameter("masked", f.phoneMasked)
+                .setParameter("country", f.country)
+                .setParameter("step", f.lastUsedStep)
+                .setParameter("at", f.enrolledAt)
+                .executeUpdate());
+    }
+
+    public Uni<Long> delete(UUID factorId, String userId) {
+        return Factor.delete("factorId = ?1 and userId = ?2", factorId, userId);
+    }
+
+    /**
+     * Accepts TOTP time step {@code step} for the factor only if it is later than the last accepted one. The
+     * condition is evaluated on the latest committed row, so of two concurrent submissions of one code only one
+     * updates a row: the other gets 0 and fails.
+     */
+    public Uni<Boolean> acceptStep(UUID factorId, long step) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery("update factor set last_used_step = :step "
+                        + "where factor_id = :id and (last_used_step is null or last_used_step < :step)")
+                .setParameter("step", step)
+                .setParameter("id", factorId)
+                .executeUpdate()
+                .map(n -> n == 1));
+    }
+}

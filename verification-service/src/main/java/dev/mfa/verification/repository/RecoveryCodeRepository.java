@@ -1,0 +1,48 @@
+package dev.mfa.verification.repository;
+
+import dev.mfa.verification.domain.RecoveryCode;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Users' recovery code hashes. Every method runs in the caller's session/transaction. */
+@ApplicationScoped
+public class RecoveryCodeRepository {
+
+    public Uni<RecoveryCode> find(String userId) {
+        return RecoveryCode.findById(userId);
+    }
+
+    /** A newly issued code replaces the previous one (used or not). */
+    public Uni<Integer> replace(UUID recoveryCodeId, String userId, String orgId, String codeHash, Instant issuedAt) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into recovery_code (user_id, "
+                        + "recovery_code_id, org_id, code_hash, issued_at, used_at) values (:user, :id, :org, :hash, "
+                        + ":at, null) on conflict (user_id) do update set recovery_code_id = excluded.recovery_code_id, "
+                        + "org_id = excluded.org_id, code_hash = excluded.code_hash, issued_at = excluded.issued_at, "
+                        + "used_at = null")
+                .setParameter("user", userId)
+                .setParameter("id", recoveryCodeId)
+                .setParameter("org", orgId)
+                .setParameter("hash", codeHash)
+                .setParameter("at", issuedAt)
+                .executeUpdate());
+    }
+
+    public Uni<Long> delete(String userId, UUID recoveryCodeId) {
+        return RecoveryCode.delete("userId = ?1 and recoveryCodeId = ?2", userId, recoveryCodeId);
+    }
+
+    /** Marks the code used if nobody did before: true for exactly one of concurrent callers. */
+    public Uni<Boolean> markUsed(String userId, UUID recoveryCodeId, Instant now) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery("update recovery_code set used_at = :now "
+                        + "where user_id = :user and recovery_code_id = :id and used_at is null")
+                .setParameter("now", now)
+                .setParameter("user", userId)
+                .setParameter("id", recoveryCodeId)
+                .executeUpdate()
+                .map(n -> n == 1));
+    }
+}

@@ -1,0 +1,62 @@
+package dev.mfa.verification.repository;
+
+import dev.mfa.verification.domain.UserState;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import java.time.Instant;
+
+/** Per-user requirement and failure state. Every method runs in the caller's session/transaction. */
+@ApplicationScoped
+public class UserStateRepository {
+
+    public Uni<UserState> find(String userId) {
+        return UserState.findById(userId);
+    }
+
+    /** Makes sure the user's row exists (requirement {@code NOT_REQUIRED} until told otherwise). */
+    public Uni<Integer> ensure(String userId, String orgId, Instant now) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into user_state (user_id, org_id, "
+                        + "requirement, consecutive_failures, updated_at) values (:user, :org, :req, 0, :now) "
+                        + "on conflict (user_id) do nothing")
+                .setParameter("user", userId)
+                .setParameter("org", orgId)
+                .setParameter("req", UserState.NOT_REQUIRED)
+                .setParameter("now", now)
+                .executeUpdate());
+    }
+
+    /**
+     * Reads and row-locks the user's state until the transaction ends: one user's verifications run one after the
+     * other on every replica, so that the throttle sees every earlier failure before evaluating a code.
+     */
+    public Uni<UserState> lock(String userId, String orgId, Instant now) {
+        return UserState.<UserState>findById(userId, LockModeType.PESSIMISTIC_WRITE)
+                .flatMap(found -> found != null ? Uni.createFrom().item(found)
+                        : ensure(userId, orgId, now).flatMap(
+                                ignored -> UserState.<UserState>findById(userId, LockModeType.PESSIMISTIC_WRITE)));
+    }
+
+    public Uni<Integer> setRequirement(String userId, String orgId, String requirement, Instant now) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into user_state (user_id, org_id, "
+                        + "requirement, consecutive_failures, updated_at) values (:user, :org, :req, 0, :now) "
+                        + "on conflict (user_id) do update set requirement = excluded.requirement, "
+                        + "org_id = excluded.org_id, updated_at = excluded.updated_at")
+                .setParameter("user", userId)
+                .setParameter("org", orgId)
+                .setParameter("req", requirement)
+                .setParameter("now", now)
+                .executeUpdate());
+    }
+
+    /** Admin reset: the failure count, any wait and the lock are gone. */
+    public Uni<Integer> clearFailures(String userId, Instant now) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery("update user_state set consecutive_failures = 0, "
+                        + "blocked_until = null, locked_at = null, updated_at = :now where user_id = :user")
+                .setParameter("user", userId)
+                .setParameter("now", now)
+                .executeUpdate());
+    }
+}

@@ -1,0 +1,101 @@
+package dev.mfa.verification.service;
+
+import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.events.Events;
+import dev.mfa.verification.domain.Factor;
+import dev.mfa.verification.repository.FactorRepository;
+import dev.mfa.verification.repository.RecoveryCodeRepository;
+import dev.mfa.verification.repository.UserStateRepository;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+
+/**
+ * Keeps this service's view of factors, recovery codes and requirements. Runs inside the consumer's transaction
+ * ({@code ProcessedEvents.once}), so the effect and the event id commit together.
+ */
+@ApplicationScoped
+public class ProjectionService {
+
+    /** Removal reason after which the user starts over, failures and lock included (docs/design.md). */
+    public static final String ADMIN_RESET = "admin-reset";
+    private static final Logger LOG = Logger.getLogger(ProjectionService.class);
+
+    private final FactorRepository factors;
+    private final RecoveryCodeRepository recoveryCodes;
+    private final UserStateRepository users;
+    private final FieldCipher cipher;
+    private final Clock clock;
+
+    public ProjectionService(FactorRepository factors, RecoveryCodeRepository recoveryCodes, UserStateRepository users,
+                             FieldCipher cipher, Clock clock) {
+        this.factors = factors;
+        this.recoveryCodes = recoveryCodes;
+        this.users = users;
+        this.cipher = cipher;
+        this.clock = clock;
+    }
+
+    public Uni<Void> factorEnrolled(Events.FactorEnrolled e) {
+        Factor f = new Factor();
+        f.factorId = e.factorId();
+        f.userId = e.userId();
+        f.orgId = e.orgId();
+        f.method = e.method();
+        f.label = e.label();
+        f.enrolledAt = e.enrolledAt() != null ? e.enrolledAt() : clock.instant();
+        f.lastUsedStep = e.lastUsedStep();
+        f.country = e.country();
+        f.phoneMasked = e.phoneMasked();
+        if (f.factorId == null || f.userId == null || f.orgId == null) {
+            throw new IllegalArgumentException("factor event lacks factorId, userId or orgId");
+        }
+        // The event's ciphertexts have no context; at rest they are bound to this factor's row.
+        switch (String.valueOf(f.method)) {
+            case Factor.TOTP -> {
+                if (e.totpSecret() == null) {
+                    throw new IllegalArgumentException("TOTP factor event without secret");
+                }
+                f.secretEnc = cipher.encrypt(cipher.decrypt(e.totpSecret()), Factor.secretContext(f.factorId));
+            }
+            case Factor.SMS -> {
+                if (e.phone() == null) {
+                    throw new IllegalArgumentException("SMS factor event without phone");
+                }
+                f.phoneEnc = cipher.encrypt(cipher.decrypt(e.phone()), Factor.phoneContext(f.factorId));
+            }
+            default -> {
+                LOG.warnf("factor %s has unknown method; ignored", f.factorId);
+                return Uni.createFrom().voidItem();
+            }
+        }
+        return factors.insertIfAbsent(f).replaceWithVoid();
+    }
+
+    public Uni<Void> factorRemoved(Events.FactorRemoved e) {
+        return factors.delete(e.factorId(), e.userId())
+                .flatMap(ignored -> adminResetIfAsked(e.userId(), e.reason()));
+    }
+
+    public Uni<Void> recoveryCodeIssued(Events.RecoveryCodeIssued e) {
+        return recoveryCodes.replace(e.recoveryCodeId(), e.userId(), e.orgId(), e.codeHash(),
+                e.issuedAt() != null ? e.issuedAt() : clock.instant()).replaceWithVoid();
+    }
+
+    public Uni<Void> recoveryCodeRevoked(Events.RecoveryCodeRevoked e) {
+        return recoveryCodes.delete(e.userId(), e.recoveryCodeId())
+                .flatMap(ignored -> adminResetIfAsked(e.userId(), e.reason()));
+    }
+
+    public Uni<Void> requirementChanged(Events.UserRequirementChanged e) {
+        return users.setRequirement(e.userId(), e.orgId(), e.requirement(), clock.instant()).replaceWithVoid();
+    }
+
+    private Uni<Void> adminResetIfAsked(String userId, String reason) {
+        return ADMIN_RESET.equals(reason)
+                ? users.clearFailures(userId, clock.instant()).replaceWithVoid()
+                : Uni.createFrom().voidItem();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.mfa.verification.service;
+
+import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.events.Events;
+import dev.mfa.core.events.Topics;
+import dev.mfa.core.otp.CodeHasher;
+import dev.mfa.core.otp.NumericCodes;
+import dev.mfa.core.outbox.Outbox;
+import dev.mfa.core.problem.Problem;
+import dev.mfa.core.problem.ProblemException;
+import dev.mfa.core.security.Caller;
+import dev.mfa.verification.config.VerificationConfig;
+import dev.mfa.verification.domain.Challenge;
+import dev.mfa.verification.domain.Factor;
+import dev.mfa.verification.domain.Method;
+import dev.mfa.verification.repository.FactorRepository;
+import dev.mfa.verification.repository.UserStateRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Sends sign-in codes by SMS: a fresh code per send (the previous one stops working), with a doubling cooldown. */
+@ApplicationScoped
+public class SmsChallengeService {
+
+    public static final String PURPOSE_SIGN_IN = "SIGN_IN";
+
+    private final FactorRepository factors;
+    private final UserStateRepository users;
+    private final Outbox outbox;
+    private final FieldCipher cipher;
+    private final CodeHasher hasher;
+    private final NumericCodes codes;
+    private final VerificationConfig config;
+    private final VerificationMetrics metrics;
+    private final Clock clock;
+
+    public SmsChallengeService(FactorRepository factors, UserStateRepository users, Outbox outbox, FieldCipher cipher,
+                               CodeHasher hasher, NumericCodes codes, VerificationConfig config,
+                               VerificationMetrics metrics, Clock clock) {
+        this.factors = factors;
+        this.users = users;
+        this.outbox = outbox;
+        this.cipher = cipher;
+        this.hasher = hasher;
+        this.codes = codes;
+        this.config = config;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Sends a new code; completes with when the next send is allowed. */
+    @WithTransaction
+    public Uni<Instant> send(Caller caller, UUID challengeId) {
+        Instant now = clock.instant();
+        // The row lock makes the cooldown and the send limit hold against concurrent requests.
+        return Challenge.<Challenge>findById(challengeId, LockModeType.PESSIMISTIC_WRITE).flatMap(challenge -> {
+            if (challenge == null || !challenge.userId.equals(caller.userId())) {
+                throw ProblemException.notFound("No such challenge.");
+            }
+            if (challenge.completedAt != null) {
+                throw ProblemException.conflict("challenge-completed",
+                        "This challenge was already verified; start a new sign-in.");
+            }
+            if (challenge.isExpired(now)) {
+                throw ProblemException.gone("challenge-expired", "This challenge expired; start a new sign-in.");
+            }
+            if (!challenge.offers(Method.SMS)) {
+                throw ProblemException.unprocessable("method-not-offered",
+                        "SMS is not available for this challenge.", null);
+            }
+            if (challenge.smsSends >= config.sms().maxSends()) {
+                throw ProblemException.tooManyRequests("sms-limit-reached",
+                        "No more codes can be sent for this challenge; start a new sign-in.",
+                        ThrottlePolicy.secondsUntil(challenge.expiresAt, now));
+            }
+            if (challenge.smsNextSendAt != null && now.isBefore(challenge.smsNextSendAt)) {
+                throw ProblemException.tooManyRequests("sms-too-soon", "Wait before asking for another code.",
+                        ThrottlePolicy.secondsUntil(challenge.smsNextSendAt, now));
+            }
+            return users.find(caller.userId()).flatMap(state -> {
+                if (state != null && state.lockedAt != null) {
+                    throw new ProblemException(Problem.of(429, "user-locked", "Too many requests",
+                            "Too many failed attempts: ask your administrator to reset your verification methods."));
+                }
+                return factors.ofUser(caller.userId(), Factor.SMS);
+            }).flatMap(smsFactors -> {
+                if (smsFactors.isEmpty()) {
+                    throw ProblemException.unprocessable("method-not-offered",
+                            "SMS is not available for this challenge.", null);
+                }
+                return sendTo(smsFactors.get(0), challenge, now);
+            });
+        });
+    }
+
+    private Uni<Instant> sendTo(Factor factor, Challenge challenge, Instant now) {
+        String code = codes.generate();
+        challenge.smsCodeHash = hasher.hash(code); // replaces any earlier code
+        challenge.smsCodeExpiresAt = now.plus(config.sms().codeTtl());
+        challenge.smsSends++;
+        Duration cooldown = config.sms().cooldown().multipliedBy(1L << Math.min(challenge.smsSends - 1, 20));
+        challenge.smsNextSendAt = now.plus(cooldown);
+        // Events carry context-free ciphertexts so that notification-service can read them (docs/design.md).
+        String to = cipher.encrypt(cipher.decrypt(factor.phoneEnc, Factor.phoneContext(factor.factorId)));
+        Events.SmsRequested request = new Events.SmsRequested(UUID.randomUUID(), challenge.userId, PURPOSE_SIGN_IN,
+                factor.country, to, cipher.encrypt(code), challenge.smsCodeExpiresAt);
+        Instant next = challenge.smsNextSendAt;
+        return outbox.publish(Topics.SMS_REQUESTS, request).invoke(ignored -> metrics.smsRequested()).replaceWith(next);
+    }
+}
