@@ -157,16 +157,15 @@ final class Repo {
                 continue;
             }
             String[] cells = line.split("\\|");
-            Matcher name = Pattern.compile("`([a-z0-9.\\-]+)`").matcher(cells[1]);
-            if (!name.find()) {
-                continue;
-            }
             Set<String> keys = new LinkedHashSet<>();
             Matcher k = Pattern.compile("`([A-Za-z0-9.\\-_]+)`").matcher(cells[2]);
             while (k.find()) {
                 keys.add(k.group(1));
             }
-            out.put(name.group(1), keys);
+            Matcher name = Pattern.compile("`([a-z0-9.\\-]+)`").matcher(cells[1]);
+            while (name.find()) {
+                out.put(name.group(1), keys);
+            }
         }
         return out;
     }
