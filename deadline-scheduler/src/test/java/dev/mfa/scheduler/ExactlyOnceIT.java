@@ -1,0 +1,144 @@
+package dev.mfa.scheduler;
+
+import dev.mfa.core.events.CloudEvent;
+import dev.mfa.core.events.EventTypes;
+import dev.mfa.core.outbox.Outbox;
+import dev.mfa.scheduler.config.SchedulerConfig;
+import dev.mfa.scheduler.repository.DeadlineTriggerRepository;
+import dev.mfa.scheduler.service.DeadlineClaimer;
+import dev.mfa.scheduler.service.SchedulerMetrics;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static dev.mfa.scheduler.Fixtures.onVertx;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Several scheduler instances on one database: besides the application's own claimer and its scheduled job, the test
+ * builds more claimers (as another replica would have) and runs them all at once, on separate connections. Each
+ * deadline reaches the topic exactly once.
+ */
+@QuarkusTest
+class ExactlyOnceIT {
+
+    private static final int ORGS = 300;
+
+    @Inject
+    MutableClock clock;
+    @Inject
+    DeadlineClaimer claimer;
+    @Inject
+    DeadlineTriggerRepository triggers;
+    @Inject
+    Outbox outbox;
+    @Inject
+    SchedulerConfig config;
+    @Inject
+    SchedulerMetrics metrics;
+
+    private Fixtures fx;
+
+    @BeforeEach
+    void connect() {
+        fx = new Fixtures();
+    }
+
+    @AfterEach
+    void close() {
+        fx.close();
+    }
+
+    /** Another instance of the claimer, with its own batch size (small batches interleave more). */
+    private DeadlineClaimer replica(int batchSize) {
+        SchedulerConfig replicaConfig = new SchedulerConfig() {
+            @Override
+            public String interval() {
+                return config.interval();
+            }
+
+            @Override
+            public List<Integer> reminderDays() {
+                return config.reminderDays();
+            }
+
+            @Override
+            public int batchSize() {
+                return batchSize;
+            }
+        };
+        return new DeadlineClaimer(triggers, outbox, replicaConfig, metrics, clock);
+    }
+
+    @Test
+    void concurrentInstancesFireEachDeadlineExactlyOnce() throws Exception {
+        String prefix = Fixtures.newOrg("replicas") + "-";
+        Instant now = clock.instant();
+        Instant deadline = now.plus(Duration.ofHours(1));
+        try (Connection c = Fixtures.connect()) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < ORGS; i++) {
+                // Deadlines a few microseconds apart, with a 1-day reminder due in the same catch-up for some.
+                Fixtures.insertState(c, prefix + i, 1, deadline.plusNanos(i * 1000L), now.minus(Duration.ofDays(2)),
+                        i % 10 == 0 ? List.of(1) : List.of());
+            }
+            c.commit();
+        }
+
+        clock.advanceTo(deadline.plusNanos(ORGS * 1000L).plusSeconds(1));
+        List<DeadlineClaimer> instances = List.of(claimer, replica(7), replica(13), replica(50), claimer, replica(7));
+        ExecutorService pool = Executors.newFixedThreadPool(instances.size());
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> runs = new ArrayList<>();
+        try {
+            for (DeadlineClaimer instance : instances) {
+                runs.add(pool.submit(() -> {
+                    start.await();
+                    return onVertx(instance::drain);
+                }));
+            }
+            start.countDown();
+            for (Future<Integer> run : runs) {
+                run.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<CloudEvent> events = fx.deadlineEvents().stream()
+                .filter(e -> e.subject() != null && e.subject().startsWith(prefix))
+                .toList();
+        Map<String, Long> perOrg = events.stream().filter(e -> e.type().equals(EventTypes.DEADLINE_REACHED))
+                .collect(Collectors.groupingBy(CloudEvent::subject, Collectors.counting()));
+        assertThat(perOrg).hasSize(ORGS);
+        assertThat(perOrg.values()).containsOnly(1L);
+        // The overdue 1-day reminders are stale (their deadline is due in the same catch-up): none fired.
+        assertThat(events).extracting(CloudEvent::type).containsOnly(EventTypes.DEADLINE_REACHED);
+        assertThat(events.stream().map(CloudEvent::id).distinct().count()).isEqualTo(ORGS);
+        assertThat(events.stream().collect(Collectors.toMap(CloudEvent::subject, Function.identity())))
+                .allSatisfy((org, e) -> assertThat(e.id()).isEqualTo(Fixtures.reachedId(org,
+                        deadline.plusNanos(Long.parseLong(org.substring(prefix.length())) * 1000L))));
+        assertThat(Fixtures.count("select count(*) from deadline_trigger where org_id like ? and outcome = 'FIRED'",
+                prefix + "%")).isEqualTo(ORGS);
+        assertThat(Fixtures.count("select count(*) from deadline_trigger where org_id like ? and outcome = 'SKIPPED'",
+                prefix + "%")).isEqualTo(ORGS / 10);
+        assertThat(Fixtures.count("select count(*) from outbox_event where record_key like ?", prefix + "%"))
+                .isEqualTo(ORGS);
+    }
+}
