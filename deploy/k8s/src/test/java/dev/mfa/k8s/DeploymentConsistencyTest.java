@@ -154,6 +154,14 @@ class DeploymentConsistencyTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
+    void notificationSharesTheVonageThroughputAmongItsReplicas(String overlay) {
+        Repo.Rendered r = Repo.rendered(overlay);
+        Deployment d = r.one(Deployment.class, "notification-service");
+        assertThat(environment(r, d).get("MFA_VONAGE_REPLICAS")).isEqualTo(String.valueOf(d.getSpec().getReplicas()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
     void everyDeploymentHasAPodDisruptionBudgetSelectingItsPods(String overlay) {
         Repo.Rendered r = Repo.rendered(overlay);
         for (Deployment d : r.all(Deployment.class)) {
