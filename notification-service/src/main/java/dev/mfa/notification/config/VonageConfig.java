@@ -1,0 +1,56 @@
+package dev.mfa.notification.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** The SMS provider ({@code mfa.vonage.*}, env {@code MFA_VONAGE_*}). */
+@ConfigMapping(prefix = "mfa.vonage")
+public interface VonageConfig {
+
+    String apiKey();
+
+    String apiSecret();
+
+    /**
+     * The account's signature secret: when set, delivery receipts must carry a valid {@code sig} (and
+     * {@code timestamp}); unsigned or badly signed ones are refused with 401.
+     */
+    Optional<String> signatureSecret();
+
+    /** How Vonage signs webhooks for this account: {@code md5hash}, {@code md5}, {@code sha1}, {@code sha256}, {@code sha512} (HMACs). */
+    @WithDefault("md5hash")
+    String signatureMethod();
+
+    /** How far a signed receipt's {@code timestamp} may be from our clock. */
+    @WithDefault("PT5M")
+    Duration signatureMaxSkew();
+
+    /** Vonage's REST base URI ({@code /sms/json} is appended by the SDK); the local stack points at its stub. */
+    @WithDefault("https://rest.nexmo.com")
+    String baseUri();
+
+    /** Sender id (alphanumeric brand or a number). */
+    String from();
+
+    /** Per-message delivery-receipt URL; empty = the account's default webhook configured in the dashboard. */
+    Optional<String> callbackUrl();
+
+    /** Connect/read timeout of one provider call; a timeout is a temporary failure. */
+    @WithDefault("PT10S")
+    Duration timeout();
+
+    /** The account's outbound throughput (messages per second) shared by every replica. */
+    @WithDefault("30")
+    double throughput();
+
+    /** Replicas sharing {@link #throughput()}: each process sends at most throughput / replicas messages per second. */
+    @WithDefault("1")
+    int replicas();
+
+    /** Tokens the outbound bucket may hold (1 = strictly paced, no burst after idle time). */
+    @WithDefault("1")
+    int burst();
+}

@@ -1,0 +1,59 @@
+package dev.mfa.notification.provider;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Outbound pacing shared by every sender of the process: {@code ratePerSecond} tokens per second, at most
+ * {@code burst} held. Implemented as reservations on a theoretical arrival time (GCRA): a caller reserves the next
+ * slot and sleeps until it, so a late wake-up never shifts the slots after it and the long-run rate stays exact.
+ */
+public final class TokenBucket {
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final long intervalNanos;
+    private final long burstNanos;
+    private final LongSupplier nanoTime;
+    private long next;
+    private boolean started;
+
+    public TokenBucket(double ratePerSecond, int burst) {
+        this(ratePerSecond, burst, System::nanoTime);
+    }
+
+    TokenBucket(double ratePerSecond, int burst, LongSupplier nanoTime) {
+        if (!(ratePerSecond > 0)) {
+            throw new IllegalArgumentException("rate must be positive");
+        }
+        this.intervalNanos = Math.max(1, Math.round(NANOS_PER_SECOND / ratePerSecond));
+        this.burstNanos = (Math.max(1, burst) - 1) * intervalNanos;
+        this.nanoTime = nanoTime;
+    }
+
+    /** Reserves one token; returns how many nanoseconds the caller must wait before using it (0 = now). */
+    public synchronized long reserve() {
+        long now = nanoTime.getAsLong();
+        // After idle time the schedule restarts, keeping at most `burst` tokens of credit.
+        long slot = started ? Math.max(next, now - burstNanos) : now - burstNanos;
+        started = true;
+        next = slot + intervalNanos;
+        return Math.max(0, slot - now);
+    }
+
+    /** Gives back the last reservation (its slot was not used). Only for the single caller that reserved it. */
+    public synchronized void cancelLast() {
+        next -= intervalNanos;
+    }
+
+    /** Blocks until a token is available. */
+    public void acquire() throws InterruptedException {
+        long wait = reserve();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+        }
+    }
+
+    public long intervalNanos() {
+        return intervalNanos;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.mfa.notification.service;
+
+import dev.mfa.core.problem.ProblemException;
+import dev.mfa.notification.config.VonageConfig;
+import dev.mfa.notification.domain.SmsRequest;
+import dev.mfa.notification.domain.SmsState;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Vonage delivery receipts ({@code msisdn}, {@code to}, {@code network-code}, {@code messageId}, {@code price},
+ * {@code status}, {@code scts}, {@code err-code}, {@code message-timestamp}, {@code client-ref}, and when signed
+ * {@code timestamp}, {@code nonce}, {@code sig}). Mapped back by {@code client-ref} (our request id), else by
+ * {@code messageId}. A receipt for an unknown message is acknowledged and ignored (Vonage would retry otherwise).
+ */
+@ApplicationScoped
+public class ReceiptService {
+
+    private static final Logger LOG = Logger.getLogger(ReceiptService.class);
+    static final Set<String> STATUSES = Set.of("delivered", "expired", "failed", "rejected", "accepted", "buffered", "unknown");
+    private static final int MAX_FIELD = 64;
+
+    private final Optional<ReceiptSignature> signature;
+    private final DispatchService dispatch;
+    private final NotificationMetrics metrics;
+    private final Clock clock;
+
+    public ReceiptService(VonageConfig config, DispatchService dispatch, NotificationMetrics metrics, Clock clock) {
+        this.signature = config.signatureSecret().filter(s -> !s.isBlank())
+                .map(secret -> new ReceiptSignature(secret, config.signatureMethod(), config.signatureMaxSkew()));
+        this.dispatch = dispatch;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public Uni<Void> handle(Map<String, String> params) {
+        if (signature.isPresent() && !signature.get().verify(params, clock.instant())) {
+            metrics.receipt("bad_signature");
+            throw ProblemException.unauthorized("invalid-signature",
+                    "Delivery receipts must carry a valid Vonage signature (sig, timestamp).");
+        }
+        String status = Optional.ofNullable(params.get("status")).map(s -> s.strip().toLowerCase(Locale.ROOT)).orElse("");
+        if (!STATUSES.contains(status)) {
+            throw ProblemException.badRequest("status must be one of " + String.join(", ", new java.util.TreeSet<>(STATUSES)));
+        }
+        String messageId = bounded(params.get("messageId"));
+        UUID requestId = uuid(params.get("client-ref"));
+        if (requestId == null && messageId == null) {
+            throw ProblemException.badRequest("A receipt needs client-ref or messageId.");
+        }
+        String errCode = bounded(params.get("err-code"));
+        metrics.receipt(status);
+        return Panache.withTransaction(() -> find(requestId, messageId).flatMap(row -> {
+            if (row == null) {
+                LOG.debugf("receipt for an unknown message ignored (status %s)", status);
+                return Uni.createFrom().voidItem();
+            }
+            if (row.state == SmsState.DELIVERED || row.state == SmsState.FAILED) {
+                return Uni.createFrom().voidItem(); // duplicate or late receipt: the outcome is already published
+            }
+            Instant now = clock.instant();
+            if (isFinal(row.receiptStatus) && !isFinal(status)) {
+                return Uni.createFrom().voidItem(); // an intermediate receipt arriving after the final one
+            }
+            row.receiptStatus = status;
+            row.receiptError = errCode;
+            row.receiptAt = now;
+            row.updatedAt = now;
+            if (row.providerMessageId == null) {
+                row.providerMessageId = messageId;
+            }
+            // SENDING: our own commit of the send has not happened yet; it applies the parked receipt.
+            return row.state == SmsState.SENT ? dispatch.applyReceipt(row, now) : Uni.createFrom().voidItem();
+        }));
+    }
+
+    private static Uni<SmsRequest> find(UUID requestId, String messageId) {
+        if (requestId != null) {
+            return SmsRequest.<SmsRequest>findById(requestId, LockModeType.PESSIMISTIC_WRITE).flatMap(row ->
+                    row != null || messageId == null ? Uni.createFrom().item(row) : byMessageId(messageId));
+        }
+        return byMessageId(messageId);
+    }
+
+    private static Uni<SmsRequest> byMessageId(String messageId) {
+        return SmsRequest.<SmsRequest>find("providerMessageId", messageId)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    private static boolean isFinal(String status) {
+        return "delivered".equals(status) || "expired".equals(status) || "failed".equals(status) || "rejected".equals(status);
+    }
+
+    private static UUID uuid(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value.strip());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String bounded(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.strip();
+        return v.length() > MAX_FIELD ? v.substring(0, MAX_FIELD) : v;
+    }
+}

@@ -1,0 +1,231 @@
+package dev.mfa.notification.service;
+
+import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.notification.config.NotificationConfig;
+import dev.mfa.notification.config.VonageConfig;
+import dev.mfa.notification.domain.SmsRequest;
+import dev.mfa.notification.provider.ProviderResult;
+import dev.mfa.notification.provider.TokenBucket;
+import dev.mfa.notification.provider.VonageSender;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Drains the PENDING queue: one feeder thread takes a token from the process-wide {@link TokenBucket}, claims the
+ * next due request (committed SENDING) and hands it to a bounded pool of sender threads that make the blocking SDK
+ * call and record the answer. The Kafka consumer only writes rows and {@link #wake()}s the feeder, so a slow or
+ * failing provider never blocks consumption; a restart simply finds the PENDING rows again.
+ */
+@ApplicationScoped
+public class SmsDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(SmsDispatcher.class);
+    private static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(8);
+    private static final Duration RECORD_BACKOFF = Duration.ofMillis(200);
+    private static final int RECORD_RETRIES = 5;
+
+    private final DispatchService dispatch;
+    private final VonageSender sender;
+    private final SmsTemplates templates;
+    private final FieldCipher cipher;
+    private final NotificationMetrics metrics;
+    private final NotificationConfig.Dispatch config;
+    private final Clock clock;
+    private final TokenBucket bucket;
+    private final boolean enabled;
+    private final Semaphore slots;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition woken = lock.newCondition();
+    private boolean wakeRequested;
+    private volatile boolean running;
+    private Thread feeder;
+    private ExecutorService senders;
+
+    public SmsDispatcher(DispatchService dispatch, VonageSender sender, SmsTemplates templates, FieldCipher cipher,
+                         NotificationMetrics metrics, NotificationConfig config, VonageConfig vonage, Clock clock,
+                         @ConfigProperty(name = "mfa.notification.dispatch.enabled", defaultValue = "true") boolean enabled) {
+        this.dispatch = dispatch;
+        this.sender = sender;
+        this.templates = templates;
+        this.cipher = cipher;
+        this.metrics = metrics;
+        this.config = config.dispatch();
+        this.clock = clock;
+        this.enabled = enabled;
+        // Every replica gets its share of the account's throughput (docs/notification.md, "Rate limits").
+        this.bucket = new TokenBucket(vonage.throughput() / Math.max(1, vonage.replicas()), vonage.burst());
+        this.slots = new Semaphore(Math.max(1, this.config.concurrency()));
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        if (!enabled) {
+            LOG.info("SMS dispatcher disabled (mfa.notification.dispatch.enabled=false)");
+            return;
+        }
+        running = true;
+        AtomicInteger n = new AtomicInteger();
+        senders = Executors.newFixedThreadPool(Math.max(1, config.concurrency()), r -> {
+            Thread t = new Thread(r, "sms-sender-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        feeder = new Thread(this::feed, "sms-dispatch-feeder");
+        feeder.setDaemon(true);
+        feeder.start();
+    }
+
+    /** Stops claiming; lets calls in flight finish and record their answer (bounded by the shutdown grace). */
+    void stop(@Observes ShutdownEvent ignored) {
+        if (!running) {
+            return;
+        }
+        running = false;
+        feeder.interrupt();
+        senders.shutdown();
+        try {
+            if (!senders.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("SMS senders still busy at shutdown: their requests stay SENDING until the lease runs out");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** New work was committed: claim it now instead of at the next poll. */
+    public void wake() {
+        lock.lock();
+        try {
+            wakeRequested = true;
+            woken.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void feed() {
+        while (running) {
+            try {
+                slots.acquire();
+                boolean handedOver = false;
+                try {
+                    bucket.acquire();
+                    DispatchService.Claimed claimed = await(dispatch::claimNext);
+                    if (claimed == null) {
+                        bucket.cancelLast();
+                        idle(config.pollInterval());
+                        continue;
+                    }
+                    senders.execute(() -> {
+                        try {
+                            send(claimed);
+                        } finally {
+                            slots.release();
+                        }
+                    });
+                    handedOver = true;
+                } finally {
+                    if (!handedOver) {
+                        slots.release();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warnf("SMS dispatcher: claiming failed (%s), retrying", e.getClass().getSimpleName());
+                try {
+                    idle(ERROR_PAUSE);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void idle(Duration max) throws InterruptedException {
+        lock.lock();
+        try {
+            if (!wakeRequested) {
+                woken.await(max.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            wakeRequested = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** On a sender thread: never after expiry, one provider call, then the answer in its own transaction. */
+    void send(DispatchService.Claimed claimed) {
+        try {
+            Instant now = clock.instant();
+            if (!now.isBefore(claimed.expiresAt())) {
+                await(() -> dispatch.expireClaimed(claimed));
+                return;
+            }
+            if (claimed.attempts() == 1) {
+                metrics.queueLag(Duration.between(claimed.requestedAt(), now));
+            }
+            String to;
+            String text;
+            try {
+                to = cipher.decrypt(claimed.recipient(), SmsRequest.recipientContext(claimed.requestId()));
+                String code = cipher.decrypt(claimed.code(), SmsRequest.codeContext(claimed.requestId()));
+                text = templates.render(claimed.purpose(), code, Duration.between(now, claimed.expiresAt()));
+            } catch (RuntimeException e) {
+                // Nothing was sent: a row that cannot be rendered (e.g. keys rotated away) will never be.
+                LOG.errorf("sms request %s cannot be rendered (%s)", claimed.requestId(), e.getClass().getSimpleName());
+                await(() -> recorded(claimed, ProviderResult.permanent("internal_error", "none")));
+                return;
+            }
+            long started = System.nanoTime();
+            ProviderResult result = sender.send(to, text, claimed.requestId().toString());
+            metrics.providerLatency(result.kind().name().toLowerCase(Locale.ROOT), System.nanoTime() - started);
+            if (result.kind() == ProviderResult.Kind.PERMANENT) {
+                LOG.warnf("sms request %s refused by the provider: %s (status %s)", claimed.requestId(),
+                        result.reason(), result.providerStatus());
+            }
+            await(() -> recorded(claimed, result));
+        } catch (Throwable e) {
+            // The row stays SENDING; the sweeper resolves it when the lease runs out (never resent blindly).
+            LOG.errorf("sms request %s: could not complete the send (%s)", claimed.requestId(), e.getClass().getSimpleName());
+        }
+    }
+
+    /** The answer must not be lost to a database blip: the message may already be on its way. */
+    private Uni<Void> recorded(DispatchService.Claimed claimed, ProviderResult result) {
+        return dispatch.record(claimed, result)
+                .onFailure().retry().withBackOff(RECORD_BACKOFF, RECORD_BACKOFF.multipliedBy(8)).atMost(RECORD_RETRIES);
+    }
+
+    private static <T> T await(Supplier<Uni<T>> work) throws Throwable {
+        return VertxContextSupport.subscribeAndAwait(work);
+    }
+
+    TokenBucket bucket() {
+        return bucket;
+    }
+}

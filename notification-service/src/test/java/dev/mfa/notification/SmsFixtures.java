@@ -1,0 +1,115 @@
+package dev.mfa.notification;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.events.CloudEvent;
+import dev.mfa.core.events.EventCodec;
+import dev.mfa.core.events.Events;
+import dev.mfa.core.events.Topics;
+import dev.mfa.localstack.testing.KafkaTestResource;
+import dev.mfa.localstack.testing.PostgresTestResource;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Builds and publishes SMS requests as producers do, and reads the service's state for assertions. */
+public final class SmsFixtures {
+
+    /** The dev field key of application.properties (profiles dev, test, local). */
+    public static final FieldCipher CIPHER = FieldCipher.fromSpec(
+            "local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=", "local-dev");
+    public static final EventCodec CODEC = new EventCodec();
+
+    private SmsFixtures() {
+    }
+
+    /** A fresh +1 number in the unassigned 555 area code, so that tests never share one. */
+    public static String usNumber() {
+        return "+1555" + String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000));
+    }
+
+    public static String code() {
+        return String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000));
+    }
+
+    public static CloudEvent event(UUID requestId, String userId, String purpose, String country, String to,
+                                   String code, Instant expiresAt) {
+        return CODEC.wrap("/test", new Events.SmsRequested(requestId, userId, purpose, country,
+                CIPHER.encrypt(to), CIPHER.encrypt(code), expiresAt), Instant.now());
+    }
+
+    public static void publish(KafkaCompanion kafka, CloudEvent... events) {
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        for (CloudEvent e : events) {
+            records.add(new ProducerRecord<>(Topics.SMS_REQUESTS, e.subject(), CODEC.encode(e)));
+        }
+        kafka.produceStrings().fromRecords(records).awaitCompletion();
+    }
+
+    public static KafkaCompanion kafka() {
+        return new KafkaCompanion(KafkaTestResource.bootstrapServers());
+    }
+
+    /** Status events the service wrote to its outbox for a request, oldest first: type → data. */
+    public static List<Map.Entry<String, JsonNode>> statusEvents(UUID requestId) throws Exception {
+        List<Map.Entry<String, JsonNode>> events = new ArrayList<>();
+        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
+             PreparedStatement ps = c.prepareStatement(
+                     "select payload from outbox_event where topic = ? and payload like ? order by seq")) {
+            ps.setString(1, Topics.SMS_STATUS);
+            ps.setString(2, "%" + requestId + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    CloudEvent e = CODEC.decode(rs.getString(1));
+                    events.add(Map.entry(e.type(), e.data()));
+                }
+            }
+        }
+        return events;
+    }
+
+    /** Selected columns of the request's row, or empty. */
+    public static Optional<Map<String, Object>> row(UUID requestId) throws Exception {
+        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
+             PreparedStatement ps = c.prepareStatement("select state, attempts, failure_reason, provider_message_id, "
+                     + "recipient, code, destination_hash, last_error, receipt_status from sms_request where request_id = ?")) {
+            ps.setObject(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    m.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
+                }
+                return Optional.of(m);
+            }
+        }
+    }
+
+    public static String state(UUID requestId) throws Exception {
+        return row(requestId).map(r -> (String) r.get("state")).orElse(null);
+    }
+
+    public static int processedCount(UUID eventId) throws Exception {
+        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
+             PreparedStatement ps = c.prepareStatement("select count(*) from processed_event where event_id = ?")) {
+            ps.setObject(1, eventId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}
