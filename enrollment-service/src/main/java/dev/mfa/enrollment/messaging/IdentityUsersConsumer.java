@@ -28,8 +28,27 @@ public class IdentityUsersConsumer {
     public Uni<Void> consume(String payload) {
         CloudEvent event = codec.decode(payload);
         return processed.once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
-            case EventTypes.USER_UPSERTED -> roster.upsert(codec.data(event, Events.UserUpserted.class));
+            case EventTypes.USER_UPSERTED -> roster.upsert(valid(codec.data(event, Events.UserUpserted.class)));
+            case EventTypes.USER_REMOVED -> roster.remove(valid(codec.data(event, Events.UserRemoved.class)));
             default -> Uni.createFrom().voidItem();
         }).replaceWithVoid();
+    }
+
+    private static Events.UserUpserted valid(Events.UserUpserted u) {
+        if (blank(u.userId()) || blank(u.orgId()) || u.email() == null) {
+            throw new EventCodec.EventFormatException("identity.user.upserted lacks userId, orgId or email", null);
+        }
+        return u;
+    }
+
+    private static Events.UserRemoved valid(Events.UserRemoved u) {
+        if (blank(u.userId())) {
+            throw new EventCodec.EventFormatException("identity.user.removed lacks userId", null);
+        }
+        return u;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 }

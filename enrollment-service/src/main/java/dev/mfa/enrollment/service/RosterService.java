@@ -3,6 +3,8 @@ package dev.mfa.enrollment.service;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.outbox.Outbox;
+import dev.mfa.enrollment.domain.Enrollment;
+import dev.mfa.enrollment.domain.OrgPolicy;
 import dev.mfa.enrollment.domain.OrgUser;
 import dev.mfa.enrollment.domain.Requirement;
 import io.smallrye.mutiny.Uni;
@@ -10,35 +12,68 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
 
-/** Keeps org rosters from the identity provider's events. */
+/** Keeps org rosters from the identity provider's events; every requirement change is announced. */
 @ApplicationScoped
 public class RosterService {
 
+    public static final String REASON_PAY = "pay-user";
+    public static final String REASON_JOINED = "user-joined";
+    public static final String REASON_POLICY = "org-policy";
+    public static final String REASON_REMOVED = "user-removed";
+
     private final Outbox outbox;
     private final Clock clock;
+    private final PolicyService policies;
+    private final FactorService factors;
 
-    public RosterService(Outbox outbox, Clock clock) {
+    public RosterService(Outbox outbox, Clock clock, PolicyService policies, FactorService factors) {
         this.outbox = outbox;
         this.clock = clock;
+        this.policies = policies;
+        this.factors = factors;
     }
 
     /** Runs inside the consumer's transaction. */
     public Uni<Void> upsert(Events.UserUpserted user) {
+        return policies.sharePolicy(user.orgId()).flatMap(policy -> OrgUser.<OrgUser>findById(user.userId())
+                .flatMap(existing -> {
+                    OrgUser row = existing != null ? existing : newUser(user.userId());
+                    Requirement previous = existing != null ? existing.requirement : Requirement.NOT_REQUIRED;
+                    boolean wasPay = existing != null && existing.isPayUser();
+                    row.orgId = user.orgId();
+                    row.email = user.email();
+                    row.pay = blankToNull(user.pay());
+                    row.updatedAt = clock.instant();
+                    row.requirement = OrgPolicy.requirementFor(policy, row.isPayUser());
+                    Uni<Void> persist = row.persist().replaceWithVoid();
+                    if (row.requirement == previous) {
+                        return persist;
+                    }
+                    String reason = row.isPayUser() || wasPay ? REASON_PAY
+                            : existing == null ? REASON_JOINED : REASON_POLICY;
+                    return persist.flatMap(ignored -> outbox.publish(Topics.USER_REQUIREMENTS,
+                            new Events.UserRequirementChanged(row.userId, row.orgId, row.requirement.name(),
+                                    previous.name(), reason))).replaceWithVoid();
+                }));
+    }
+
+    /** The user left: roster row, factors, recovery code and pending enrollments go; others are told. */
+    public Uni<Void> remove(Events.UserRemoved user) {
         return OrgUser.<OrgUser>findById(user.userId()).flatMap(existing -> {
-            OrgUser row = existing != null ? existing : newUser(user.userId());
-            Requirement previous = existing != null ? existing.requirement : Requirement.NOT_REQUIRED;
-            row.orgId = user.orgId();
-            row.email = user.email();
-            row.pay = user.pay();
-            row.updatedAt = clock.instant();
-            row.requirement = requirementFor(row, previous);
-            Uni<Void> persist = row.persist().replaceWithVoid();
-            if (row.requirement == previous) {
-                return persist;
+            Uni<Void> requirement = Uni.createFrom().voidItem();
+            if (existing != null) {
+                Requirement previous = existing.requirement;
+                requirement = existing.delete().flatMap(i -> previous == Requirement.NOT_REQUIRED
+                        ? Uni.createFrom().voidItem()
+                        : outbox.publish(Topics.USER_REQUIREMENTS, new Events.UserRequirementChanged(existing.userId,
+                                existing.orgId, Requirement.NOT_REQUIRED.name(), previous.name(), REASON_REMOVED))
+                        .replaceWithVoid());
             }
-            return persist.flatMap(ignored -> outbox.publish(Topics.USER_REQUIREMENTS,
-                    new Events.UserRequirementChanged(row.userId, row.orgId, row.requirement.name(), previous.name(),
-                            row.isPayUser() ? "pay-user" : "org-policy"))).replaceWithVoid();
+            return requirement
+                    .flatMap(i -> factors.removeAll(user.userId(), REASON_REMOVED))
+                    .flatMap(i -> Enrollment.update("status = ?1 where userId = ?2 and status = ?3",
+                            Enrollment.Status.CANCELLED, user.userId(), Enrollment.Status.PENDING))
+                    .replaceWithVoid();
         });
     }
 
@@ -49,11 +84,8 @@ public class RosterService {
         return row;
     }
 
-    /** Pay users always need MFA; otherwise the org's policy decides (policy state comes with the policy feature). */
-    Requirement requirementFor(OrgUser user, Requirement current) {
-        if (user.isPayUser()) {
-            return Requirement.REQUIRED;
-        }
-        return current == Requirement.REQUIRED && user.isPayUser() ? Requirement.REQUIRED : current;
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
+
 }

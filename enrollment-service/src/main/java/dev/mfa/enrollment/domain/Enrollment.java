@@ -1,0 +1,72 @@
+package dev.mfa.enrollment.domain;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * An enrollment ceremony. {@code secret} (TOTP) and {@code phone} (SMS) are FieldCipher ciphertexts bound to the
+ * enrollment id; {@code codeHash} is the CodeHasher hash of the SMS code.
+ */
+@Entity
+@Table(name = "enrollment")
+public class Enrollment extends PanacheEntityBase {
+
+    public enum Status { PENDING, CONFIRMED, FAILED, CANCELLED }
+
+    @Id
+    @Column(name = "enrollment_id")
+    public UUID enrollmentId;
+
+    @Column(name = "user_id", nullable = false)
+    public String userId;
+
+    @Column(name = "org_id", nullable = false)
+    public String orgId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Method method;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Status status;
+
+    public String secret;
+
+    public String phone;
+
+    @Column(name = "phone_masked")
+    public String phoneMasked;
+
+    public String country;
+
+    @Column(name = "code_hash")
+    public String codeHash;
+
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(nullable = false)
+    public int sends;
+
+    @Column(name = "resend_available_at")
+    public Instant resendAvailableAt;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "expires_at", nullable = false)
+    public Instant expiresAt;
+
+    public static String context(UUID enrollmentId) {
+        return "enrollment:" + enrollmentId;
+    }
+}

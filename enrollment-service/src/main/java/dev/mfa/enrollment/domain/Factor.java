@@ -1,0 +1,62 @@
+package dev.mfa.enrollment.domain;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** An active second factor. {@code secret} and {@code phone} are FieldCipher ciphertexts (context: the factor id). */
+@Entity
+@Table(name = "factor")
+public class Factor extends PanacheEntityBase {
+
+    public static final String ACTIVE = "ACTIVE";
+
+    @Id
+    @Column(name = "factor_id")
+    public UUID factorId;
+
+    @Column(name = "user_id", nullable = false)
+    public String userId;
+
+    @Column(name = "org_id", nullable = false)
+    public String orgId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Method method;
+
+    @Column(nullable = false)
+    public String label;
+
+    public String secret;
+
+    public String phone;
+
+    @Column(name = "phone_masked")
+    public String phoneMasked;
+
+    public String country;
+
+    @Column(name = "last_used_step")
+    public Long lastUsedStep;
+
+    @Column(nullable = false)
+    public String status;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "last_used_at")
+    public Instant lastUsedAt;
+
+    public static String context(UUID factorId) {
+        return "factor:" + factorId;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.mfa.enrollment.messaging;
+
+import dev.mfa.core.events.CloudEvent;
+import dev.mfa.core.events.EventCodec;
+import dev.mfa.core.events.EventTypes;
+import dev.mfa.core.events.Events;
+import dev.mfa.core.inbox.ProcessedEvents;
+import dev.mfa.enrollment.service.FactorService;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Sign-in outcomes: a spent recovery code becomes {@code USED}; a successful factor gets its {@code lastUsedAt}. */
+@ApplicationScoped
+public class VerificationsConsumer {
+
+    private final EventCodec codec;
+    private final ProcessedEvents processed;
+    private final FactorService factors;
+
+    public VerificationsConsumer(EventCodec codec, ProcessedEvents processed, FactorService factors) {
+        this.codec = codec;
+        this.processed = processed;
+        this.factors = factors;
+    }
+
+    @Incoming(Channels.VERIFICATIONS)
+    public Uni<Void> consume(String payload) {
+        CloudEvent event = codec.decode(payload);
+        return processed.once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
+            case EventTypes.RECOVERY_CODE_USED -> factors.recoveryCodeUsed(codec.data(event, Events.RecoveryCodeUsed.class));
+            case EventTypes.VERIFICATION_SUCCEEDED -> factors.factorUsed(codec.data(event, Events.VerificationSucceeded.class));
+            default -> Uni.createFrom().voidItem();
+        }).replaceWithVoid();
+    }
+}

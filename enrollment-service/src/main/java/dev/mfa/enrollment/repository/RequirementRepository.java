@@ -1,0 +1,76 @@
+package dev.mfa.enrollment.repository;
+
+import dev.mfa.core.events.CloudEvent;
+import dev.mfa.core.events.EventTypes;
+import dev.mfa.core.events.Topics;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Set-based requirement switch: one statement recomputes the requirement of a key range of an org's users from
+ * the org's current policy, updates only the rows that change, and writes their {@code mfa.user-requirement.changed}
+ * CloudEvents to the outbox (JSON built in SQL), so that no user row travels through the application.
+ */
+@ApplicationScoped
+public class RequirementRepository {
+
+    /** Keep in step with {@code OrgPolicy.requirementFor}. */
+    static final String TARGET = "case when u.pay is not null then 'REQUIRED' "
+            + "when not coalesce(p.enabled, false) then 'NOT_REQUIRED' "
+            + "when p.enforced then 'REQUIRED' else 'OPTIONAL' end";
+
+    private static final String SWITCH = "with target as ("
+            + " select u.user_id, u.org_id, u.requirement as previous, " + TARGET + " as requirement,"
+            + " case when u.pay is not null then 'pay-user' else cast(:reason as varchar) end as reason"
+            + " from org_user u left join org_policy p on p.org_id = u.org_id"
+            + " where u.org_id = :org and u.user_id > :after %s"
+            + "), changed as ("
+            + " update org_user u set requirement = t.requirement, updated_at = :now from target t"
+            + " where u.user_id = t.user_id and u.requirement <> t.requirement"
+            + " returning u.user_id, u.org_id, t.previous, t.requirement, t.reason"
+            + "), events as (select gen_random_uuid() as id, c.* from changed c)"
+            + " insert into outbox_event (id, topic, record_key, event_type, payload, created_at)"
+            + " select e.id, cast(:topic as varchar), e.user_id, cast(:type as varchar), cast(json_build_object("
+            + "'specversion', '" + CloudEvent.SPEC_VERSION + "', 'id', e.id, 'source', cast(:source as text),"
+            + " 'type', cast(:type as text), 'subject', e.user_id, 'time', cast(:time as text),"
+            + " 'datacontenttype', '" + CloudEvent.JSON + "', 'data', json_build_object('userId', e.user_id,"
+            + " 'orgId', e.org_id, 'requirement', e.requirement, 'previous', e.previous, 'reason', e.reason)) as text),"
+            + " :now from events e";
+
+    /** The last user id of the next range of {@code size} users after {@code after}; null when fewer remain. */
+    public Uni<String> rangeEnd(String orgId, String after, int size) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery(
+                        "select user_id from org_user where org_id = :org and user_id > :after order by user_id "
+                                + "offset :skip limit 1", String.class)
+                .setParameter("org", orgId)
+                .setParameter("after", after)
+                .setParameter("skip", size - 1)
+                .getResultList())
+                .map((List<String> ids) -> ids.isEmpty() ? null : ids.get(0));
+    }
+
+    /** Switches users in {@code (after, upTo]} ({@code upTo} null: to the end); returns how many changed. */
+    public Uni<Integer> switchRange(String orgId, String after, String upTo, String reason, String source,
+                                    Instant now) {
+        String sql = String.format(SWITCH, upTo == null ? "" : "and u.user_id <= :upTo");
+        return Panache.getSession().flatMap(s -> {
+            var query = s.createNativeQuery(sql)
+                    .setParameter("org", orgId)
+                    .setParameter("after", after)
+                    .setParameter("reason", reason)
+                    .setParameter("now", now)
+                    .setParameter("topic", Topics.USER_REQUIREMENTS)
+                    .setParameter("type", EventTypes.USER_REQUIREMENT_CHANGED)
+                    .setParameter("source", source)
+                    .setParameter("time", now.toString());
+            if (upTo != null) {
+                query.setParameter("upTo", upTo);
+            }
+            return query.executeUpdate();
+        });
+    }
+}

@@ -1,0 +1,94 @@
+package dev.mfa.enrollment.rest;
+
+import dev.mfa.core.security.Caller;
+import dev.mfa.enrollment.service.AdminService;
+import dev.mfa.enrollment.service.PolicyService;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** Org admins: policy, report, reset (CONTRACT §3). Another org's id is 404, a non-admin 403. */
+@Path("/api/v1/orgs/{orgId}")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class OrgAdminResource {
+
+    public static final int DEFAULT_PAGE_SIZE = 50;
+    public static final int MAX_PAGE_SIZE = 500;
+    public static final int MAX_PAGE = 1_000_000;
+    static final int MAX_ID_LENGTH = 128;
+
+    private final JsonWebToken jwt;
+    private final PolicyService policies;
+    private final AdminService admin;
+
+    public OrgAdminResource(JsonWebToken jwt, PolicyService policies, AdminService admin) {
+        this.jwt = jwt;
+        this.policies = policies;
+        this.admin = admin;
+    }
+
+    @GET
+    @Path("/mfa-policy")
+    public Uni<PolicyService.PolicyView> policy(@PathParam("orgId") String orgId) {
+        Caller.from(jwt).requireAdminOf(orgId);
+        return policies.view(orgId);
+    }
+
+    @PUT
+    @Path("/mfa-policy")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<PolicyService.PolicyView> updatePolicy(@PathParam("orgId") String orgId,
+                                                      Requests.PolicyRequest request) {
+        Caller.from(jwt).requireAdminOf(orgId);
+        Requests.PolicyRequest body = Requests.body(request);
+        PolicyService.PolicyInput input = policies.validate(body.enabled(), body.enforcementDeadline(),
+                body.allowedMethods());
+        return policies.update(orgId, input);
+    }
+
+    @GET
+    @Path("/mfa-report")
+    public Uni<AdminService.Report> report(@PathParam("orgId") String orgId, @QueryParam("page") String page,
+                                           @QueryParam("size") String size) {
+        Caller.from(jwt).requireAdminOf(orgId);
+        int p = intParam("page", page, 0, 0, MAX_PAGE);
+        int s = intParam("size", size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+        return admin.report(orgId, p, s);
+    }
+
+    @POST
+    @Path("/users/{userId}/mfa-reset")
+    public Uni<Response> reset(@PathParam("orgId") String orgId, @PathParam("userId") String userId) {
+        Caller.from(jwt).requireAdminOf(orgId);
+        if (userId == null || userId.isBlank() || userId.length() > MAX_ID_LENGTH) {
+            throw dev.mfa.core.problem.ProblemException.notFound("No such user in this organization.");
+        }
+        return admin.reset(orgId, userId).map(i -> Response.noContent().build());
+    }
+
+    private static int intParam(String name, String value, int defaultValue, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw Requests.invalid(name, name + " must be an integer between " + min + " and " + max + ".");
+    }
+}

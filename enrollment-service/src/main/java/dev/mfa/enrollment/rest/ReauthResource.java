@@ -1,0 +1,34 @@
+package dev.mfa.enrollment.rest;
+
+import dev.mfa.core.security.Caller;
+import dev.mfa.enrollment.service.ReauthService;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** {@code POST /me/reauth}: the current password for a short-lived token that unlocks MFA changes. */
+@Path("/api/v1/me/reauth")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ReauthResource {
+
+    private final JsonWebToken jwt;
+    private final ReauthService reauth;
+
+    public ReauthResource(JsonWebToken jwt, ReauthService reauth) {
+        this.jwt = jwt;
+        this.reauth = reauth;
+    }
+
+    @POST
+    public Uni<ReauthService.Issued> reauth(Requests.ReauthRequest request) {
+        Caller caller = Caller.from(jwt);
+        return reauth.reauthenticate(caller.userId(), Requests.password(request));
+    }
+}

@@ -1,0 +1,62 @@
+package dev.mfa.enrollment.service;
+
+import dev.mfa.core.problem.ProblemException;
+import dev.mfa.enrollment.domain.Enrollment;
+import dev.mfa.enrollment.domain.Factor;
+import dev.mfa.enrollment.domain.OrgUser;
+import dev.mfa.enrollment.repository.ReportRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Map;
+
+/** Org admins: the enrollment report and the reset of a user who lost both device and recovery code. */
+@ApplicationScoped
+public class AdminService {
+
+    private static final Logger LOG = Logger.getLogger(AdminService.class);
+
+    private final ReportRepository reports;
+    private final FactorService factors;
+
+    public AdminService(ReportRepository reports, FactorService factors) {
+        this.reports = reports;
+        this.factors = factors;
+    }
+
+    public record ReportUser(String userId, boolean enrolled, List<String> methods, String requirement) {
+    }
+
+    public record Report(long total, long enrolled, long notEnrolled, Map<String, Long> byMethod, int page, int size,
+                         List<ReportUser> users) {
+    }
+
+    @WithSession
+    public Uni<Report> report(String orgId, int page, int size) {
+        return reports.totals(orgId).flatMap(totals -> reports.byMethod(orgId).flatMap(byMethod -> reports
+                .users(orgId, page, size).map(users -> new Report(totals[0], totals[1], totals[0] - totals[1],
+                        byMethod, page, size, users))));
+    }
+
+    /** Removes the user's factors and recovery code (reason {@code admin-reset}); 404 for a user of another org. */
+    @WithTransaction
+    public Uni<Void> reset(String orgId, String userId) {
+        return OrgUser.<OrgUser>findById(userId).flatMap(user -> Factor.count("userId = ?1 and orgId = ?2", userId, orgId)
+                .flatMap(count -> {
+                    boolean member = user != null ? user.orgId.equals(orgId) : count > 0;
+                    if (!member) {
+                        throw ProblemException.notFound("No such user in this organization.");
+                    }
+                    return factors.removeAll(userId, FactorService.REASON_ADMIN_RESET);
+                }))
+                .flatMap(removed -> Enrollment.update("status = ?1, secret = null, phone = null, codeHash = null "
+                                + "where userId = ?2 and status = ?3", Enrollment.Status.CANCELLED, userId,
+                        Enrollment.Status.PENDING))
+                .invoke(i -> LOG.infof("org %s: MFA reset for user %s", orgId, userId))
+                .replaceWithVoid();
+    }
+}

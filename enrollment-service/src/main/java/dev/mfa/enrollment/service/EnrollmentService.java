@@ -1,0 +1,350 @@
+package dev.mfa.enrollment.service;
+
+import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.events.Events;
+import dev.mfa.core.events.Topics;
+import dev.mfa.core.otp.Base32;
+import dev.mfa.core.otp.CodeHasher;
+import dev.mfa.core.otp.NumericCodes;
+import dev.mfa.core.otp.OtpAuthUri;
+import dev.mfa.core.otp.SecretGenerator;
+import dev.mfa.core.otp.Totp;
+import dev.mfa.core.outbox.Outbox;
+import dev.mfa.core.problem.ProblemException;
+import dev.mfa.core.security.Caller;
+import dev.mfa.enrollment.config.SmsConfig;
+import dev.mfa.enrollment.config.TotpConfig;
+import dev.mfa.enrollment.domain.Enrollment;
+import dev.mfa.enrollment.domain.Factor;
+import dev.mfa.enrollment.domain.Method;
+import dev.mfa.enrollment.domain.OrgUser;
+import dev.mfa.enrollment.domain.RecoveryCode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/** Enrollment ceremonies: start (authenticator app or SMS), resend, confirm. */
+@ApplicationScoped
+public class EnrollmentService {
+
+    public static final String PURPOSE_ENROLLMENT = "ENROLLMENT";
+    public static final String TOTP_LABEL = "Authenticator app";
+    public static final int MAX_ATTEMPTS_TOTP = 5;
+    public static final int MAX_EMAIL_IN_URI = 200;
+
+    private final Outbox outbox;
+    private final Clock clock;
+    private final FieldCipher cipher;
+    private final CodeHasher hasher;
+    private final NumericCodes codes;
+    private final SecretGenerator secrets;
+    private final TotpConfig totpConfig;
+    private final SmsConfig smsConfig;
+    private final FactorService factors;
+    private final QrCodes qr;
+    private final MeterRegistry registry;
+
+    public EnrollmentService(Outbox outbox, Clock clock, FieldCipher cipher, CodeHasher hasher, NumericCodes codes,
+                             SecretGenerator secrets, TotpConfig totpConfig, SmsConfig smsConfig, FactorService factors,
+                             QrCodes qr, MeterRegistry registry) {
+        this.outbox = outbox;
+        this.clock = clock;
+        this.cipher = cipher;
+        this.hasher = hasher;
+        this.codes = codes;
+        this.secrets = secrets;
+        this.totpConfig = totpConfig;
+        this.smsConfig = smsConfig;
+        this.factors = factors;
+        this.qr = qr;
+        this.registry = registry;
+    }
+
+    public record TotpStarted(UUID enrollmentId, String secret, String otpauthUri, String qrCodeDataUri,
+                              Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "TotpStarted[" + enrollmentId + "]";
+        }
+    }
+
+    public record SmsStarted(UUID enrollmentId, String phoneMasked, Instant expiresAt, Instant resendAvailableAt) {
+    }
+
+    /** Outcome of a confirmation: the attempt counter must commit even when the code is wrong. */
+    public sealed interface ConfirmOutcome permits Confirmed, WrongCode {
+    }
+
+    public record Confirmed(FactorService.FactorView factor, String recoveryCode) implements ConfirmOutcome {
+        @Override
+        public String toString() {
+            return "Confirmed[" + factor.factorId() + "]";
+        }
+    }
+
+    public record WrongCode(int attemptsRemaining) implements ConfirmOutcome {
+    }
+
+    // ------------------------------------------------------------------------------------------ authenticator app
+
+    @WithTransaction
+    public Uni<TotpStarted> startTotp(Caller caller) {
+        Instant now = clock.instant();
+        return cancelPending(caller.userId(), Method.TOTP).flatMap(i -> OrgUser.<OrgUser>findById(caller.userId()))
+                .flatMap(user -> {
+                    byte[] key = secrets.newSecret();
+                    String base32 = Base32.encode(key);
+                    Enrollment e = newEnrollment(caller, Method.TOTP, now);
+                    e.secret = cipher.encrypt(base32, Enrollment.context(e.enrollmentId));
+                    e.expiresAt = now.plus(totpConfig.enrollmentTtl());
+                    String uri = otpauthUri(user, caller, base32);
+                    started(Method.TOTP);
+                    return e.persist().replaceWith(new TotpStarted(e.enrollmentId, base32, uri, qr.dataUri(uri),
+                            e.expiresAt));
+                });
+    }
+
+    /** The QR PNG of a pending authenticator-app enrollment of the caller. */
+    @WithSession
+    public Uni<byte[]> qrPng(Caller caller, UUID enrollmentId) {
+        return find(caller, enrollmentId).flatMap(e -> {
+            if (e.method != Method.TOTP) {
+                throw ProblemException.notFound("No such authenticator-app enrollment.");
+            }
+            requirePending(e);
+            String base32 = cipher.decrypt(e.secret, Enrollment.context(e.enrollmentId));
+            return OrgUser.<OrgUser>findById(caller.userId())
+                    .map(user -> qr.png(otpauthUri(user, caller, base32)));
+        });
+    }
+
+    private String otpauthUri(OrgUser user, Caller caller, String base32) {
+        String account = user != null && user.email != null && !user.email.isBlank() ? user.email : caller.userId();
+        account = account.replace(":", "").trim();
+        if (account.length() > MAX_EMAIL_IN_URI) {
+            account = account.substring(0, MAX_EMAIL_IN_URI);
+        }
+        return OtpAuthUri.builder().issuer(totpConfig.issuer()).account(account).secretBase32(base32).build().uri();
+    }
+
+    // ------------------------------------------------------------------------------------------ SMS
+
+    @WithTransaction
+    public Uni<SmsStarted> startSms(Caller caller, PhoneNumbers.ValidPhone phone) {
+        Instant now = clock.instant();
+        return Enrollment.<Enrollment>find("userId = ?1 and method = ?2 and createdAt > ?3", caller.userId(),
+                        Method.SMS, now.minus(Duration.ofHours(1))).list()
+                .flatMap((List<Enrollment> recent) -> {
+                    int sent = recent.stream().mapToInt(e -> e.sends).sum();
+                    if (sent >= smsConfig.maxStartsPerHour()) {
+                        Instant oldest = recent.stream().map(e -> e.createdAt).min(Instant::compareTo).orElse(now);
+                        throw ProblemException.tooManyRequests("too-many-sms",
+                                "Too many text messages sent. Try again later.",
+                                Duration.between(now, oldest.plus(Duration.ofHours(1))).toSeconds() + 1);
+                    }
+                    return cancelPending(caller.userId(), Method.SMS);
+                })
+                .flatMap(i -> {
+                    Enrollment e = newEnrollment(caller, Method.SMS, now);
+                    e.phone = cipher.encrypt(phone.e164(), Enrollment.context(e.enrollmentId));
+                    e.phoneMasked = phone.masked();
+                    e.country = phone.country();
+                    started(Method.SMS);
+                    return e.persist().flatMap(p -> sendCode(e, phone.e164(), now))
+                            .replaceWith(() -> new SmsStarted(e.enrollmentId, e.phoneMasked, e.expiresAt,
+                                    e.resendAvailableAt));
+                });
+    }
+
+    /** {@code 202 {"resendAvailableAt"}}: a new code replaces the old one. */
+    @WithTransaction
+    public Uni<Instant> resend(Caller caller, UUID enrollmentId) {
+        Instant now = clock.instant();
+        return find(caller, enrollmentId, LockModeType.PESSIMISTIC_WRITE).flatMap(e -> {
+            if (e.method != Method.SMS) {
+                throw ProblemException.conflict("not-sms", "Only SMS enrollments send codes.");
+            }
+            requirePending(e);
+            if (e.sends >= smsConfig.maxSends()) {
+                throw ProblemException.tooManyRequests("too-many-sends",
+                        "No more codes can be sent for this enrollment; start again later.",
+                        Duration.between(now, e.expiresAt).toSeconds() + 1);
+            }
+            if (now.isBefore(e.resendAvailableAt)) {
+                throw ProblemException.tooManyRequests("resend-too-soon", "Wait before asking for another code.",
+                        Duration.between(now, e.resendAvailableAt).toSeconds() + 1);
+            }
+            String e164 = cipher.decrypt(e.phone, Enrollment.context(e.enrollmentId));
+            return sendCode(e, e164, now).replaceWith(() -> e.resendAvailableAt);
+        });
+    }
+
+    /** New code: hashed at rest, sent encrypted for notification-service; the resend wait doubles per send. */
+    private Uni<?> sendCode(Enrollment e, String e164, Instant now) {
+        String code = codes.generate();
+        e.codeHash = hasher.hash(code);
+        e.sends += 1;
+        e.expiresAt = now.plus(smsConfig.codeTtl());
+        e.resendAvailableAt = now.plus(smsConfig.resendDelay().multipliedBy(1L << Math.min(e.sends - 1, 20)));
+        registry.counter("mfa.enrollment.sms.codes.requested", "purpose", PURPOSE_ENROLLMENT).increment();
+        return outbox.publish(Topics.SMS_REQUESTS, new Events.SmsRequested(UUID.randomUUID(), e.userId,
+                PURPOSE_ENROLLMENT, e.country, cipher.encrypt(e164), cipher.encrypt(code), e.expiresAt));
+    }
+
+    // ------------------------------------------------------------------------------------------ confirmation
+
+    @WithTransaction
+    public Uni<ConfirmOutcome> confirm(Caller caller, UUID enrollmentId, String code) {
+        Instant now = clock.instant();
+        return find(caller, enrollmentId, LockModeType.PESSIMISTIC_WRITE).flatMap(e -> {
+            if (e.status == Enrollment.Status.CONFIRMED) {
+                throw ProblemException.conflict("enrollment-confirmed", "This enrollment is already confirmed.");
+            }
+            requirePending(e);
+            OptionalLong step = OptionalLong.empty();
+            boolean ok;
+            if (e.method == Method.TOTP) {
+                String base32 = cipher.decrypt(e.secret, Enrollment.context(e.enrollmentId));
+                step = new Totp(clock).verify(Base32.decode(base32), code, Totp.NO_STEP_USED);
+                ok = step.isPresent();
+            } else {
+                ok = hasher.matches(code, e.codeHash);
+            }
+            if (!ok) {
+                e.attempts += 1;
+                int max = e.method == Method.SMS ? smsConfig.maxAttempts() : MAX_ATTEMPTS_TOTP;
+                int remaining = Math.max(0, max - e.attempts);
+                if (remaining == 0) {
+                    e.status = Enrollment.Status.FAILED;
+                    e.secret = null;
+                    e.codeHash = null;
+                    registry.counter("mfa.enrollment.enrollments.failed", "method", e.method.name()).increment();
+                }
+                return Uni.createFrom().item((ConfirmOutcome) new WrongCode(remaining));
+            }
+            return activate(caller, e, step, now);
+        });
+    }
+
+    private Uni<ConfirmOutcome> activate(Caller caller, Enrollment e, OptionalLong step, Instant now) {
+        Factor f = new Factor();
+        f.factorId = UUID.randomUUID();
+        f.userId = caller.userId();
+        f.orgId = caller.orgId();
+        f.method = e.method;
+        f.status = Factor.ACTIVE;
+        f.createdAt = now;
+        String eventSecret = null;
+        String eventPhone = null;
+        if (e.method == Method.TOTP) {
+            String base32 = cipher.decrypt(e.secret, Enrollment.context(e.enrollmentId));
+            f.secret = cipher.encrypt(base32, Factor.context(f.factorId));
+            f.lastUsedStep = step.getAsLong();
+            f.label = TOTP_LABEL;
+            eventSecret = cipher.encrypt(base32);
+        } else {
+            String e164 = cipher.decrypt(e.phone, Enrollment.context(e.enrollmentId));
+            f.phone = cipher.encrypt(e164, Factor.context(f.factorId));
+            f.phoneMasked = e.phoneMasked;
+            f.country = e.country;
+            f.label = "Phone ending in " + e164.substring(e164.length() - 2);
+            eventPhone = cipher.encrypt(e164);
+        }
+        e.status = Enrollment.Status.CONFIRMED;
+        e.secret = null;
+        e.phone = null;
+        e.codeHash = null;
+        Events.FactorEnrolled enrolled = new Events.FactorEnrolled(f.factorId, f.userId, f.orgId, f.method.name(),
+                f.label, eventSecret, eventPhone, f.phoneMasked, f.country, f.lastUsedStep, now);
+        registry.counter("mfa.enrollment.enrollments.confirmed", "method", e.method.name()).increment();
+        // A new factor of the same method replaces the old one (new phone, new device).
+        return factors.active(caller.userId())
+                .flatMap(existing -> Multi.createFrom().iterable(existing.stream().filter(x -> x.method == f.method)
+                                .toList())
+                        .onItem().transformToUniAndConcatenate(old -> factors.remove(old, FactorService.REASON_REPLACED))
+                        .collect().asList())
+                .flatMap(i -> f.persist())
+                .flatMap(i -> outbox.publish(Topics.FACTORS, enrolled))
+                .flatMap(i -> RecoveryCode.<RecoveryCode>findById(caller.userId()))
+                .flatMap(rc -> rc != null && RecoveryCode.ACTIVE.equals(rc.status)
+                        ? Uni.createFrom().<String>nullItem()
+                        : factors.issueRecoveryCode(caller.userId(), caller.orgId()))
+                .map(recovery -> new Confirmed(FactorService.FactorView.of(f), recovery));
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private Uni<Enrollment> find(Caller caller, UUID id) {
+        return Enrollment.<Enrollment>find("enrollmentId = ?1 and userId = ?2", id, caller.userId()).firstResult()
+                .map(e -> {
+                    if (e == null) {
+                        throw ProblemException.notFound("No such enrollment.");
+                    }
+                    return e;
+                });
+    }
+
+    private Uni<Enrollment> find(Caller caller, UUID id, LockModeType lock) {
+        return Enrollment.<Enrollment>findById(id, lock).map(e -> {
+            if (e == null || !e.userId.equals(caller.userId())) {
+                throw ProblemException.notFound("No such enrollment.");
+            }
+            return e;
+        });
+    }
+
+    private void requirePending(Enrollment e) {
+        switch (e.status) {
+            case CONFIRMED -> throw ProblemException.gone("enrollment-confirmed", "This enrollment is already confirmed.");
+            case FAILED -> throw ProblemException.gone("enrollment-failed",
+                    "Too many wrong codes: start the enrollment again.");
+            case CANCELLED -> throw ProblemException.gone("enrollment-cancelled",
+                    "A newer enrollment replaced this one.");
+            default -> {
+            }
+        }
+        if (!clock.instant().isBefore(e.expiresAt)) {
+            throw ProblemException.gone("enrollment-expired", "This enrollment expired: start again.");
+        }
+    }
+
+    private Uni<Integer> cancelPending(String userId, Method method) {
+        return Enrollment.update("status = ?1, secret = null, phone = null, codeHash = null "
+                        + "where userId = ?2 and method = ?3 and status = ?4",
+                Enrollment.Status.CANCELLED, userId, method, Enrollment.Status.PENDING);
+    }
+
+    private Enrollment newEnrollment(Caller caller, Method method, Instant now) {
+        Enrollment e = new Enrollment();
+        e.enrollmentId = UUID.randomUUID();
+        e.userId = caller.userId();
+        e.orgId = caller.orgId();
+        e.method = method;
+        e.status = Enrollment.Status.PENDING;
+        e.createdAt = now;
+        e.expiresAt = now;
+        return e;
+    }
+
+    private void started(Method method) {
+        registry.counter("mfa.enrollment.enrollments.started", "method", method.name()).increment();
+    }
+
+    /** Ceremonies nobody finished are useless after a day; their ciphertexts go with them. */
+    public Uni<Integer> purge() {
+        return Panache.withTransaction(() -> Enrollment.delete("createdAt < ?1",
+                clock.instant().minus(Duration.ofDays(1)))).map(Long::intValue);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.mfa.enrollment.service;
+
+import dev.mfa.core.events.Events;
+import dev.mfa.core.events.Topics;
+import dev.mfa.core.outbox.Outbox;
+import dev.mfa.core.problem.ProblemException;
+import dev.mfa.core.recovery.RecoveryCodes;
+import dev.mfa.core.security.Caller;
+import dev.mfa.enrollment.domain.Factor;
+import dev.mfa.enrollment.domain.Method;
+import dev.mfa.enrollment.domain.OrgPolicy;
+import dev.mfa.enrollment.domain.OrgUser;
+import dev.mfa.enrollment.domain.RecoveryCode;
+import dev.mfa.enrollment.domain.Requirement;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A user's active factors and recovery code. */
+@ApplicationScoped
+public class FactorService {
+
+    public static final String REASON_USER = "user";
+    public static final String REASON_REPLACED = "replaced";
+    public static final String REASON_ADMIN_RESET = "admin-reset";
+
+    private final Outbox outbox;
+    private final Clock clock;
+    private final RecoveryCodes recoveryCodes = new RecoveryCodes();
+
+    public FactorService(Outbox outbox, Clock clock) {
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    public record FactorView(UUID factorId, Method method, String label, String phoneMasked, String status,
+                             Instant createdAt, Instant lastUsedAt) {
+        public static FactorView of(Factor f) {
+            return new FactorView(f.factorId, f.method, f.label, f.phoneMasked, f.status, f.createdAt, f.lastUsedAt);
+        }
+    }
+
+    public Uni<List<Factor>> active(String userId) {
+        return Factor.<Factor>find("userId = ?1 and status = ?2 order by createdAt, factorId", userId, Factor.ACTIVE)
+                .list();
+    }
+
+    @WithSession
+    public Uni<List<FactorView>> list(Caller caller) {
+        return active(caller.userId()).map(fs -> fs.stream().map(FactorView::of).toList());
+    }
+
+    /** Removes one of the caller's factors; the last one takes the recovery code with it. */
+    @WithTransaction
+    public Uni<Void> delete(Caller caller, UUID factorId, OrgPolicy policy) {
+        return active(caller.userId()).flatMap(factors -> {
+            Factor factor = factors.stream().filter(f -> f.factorId.equals(factorId)).findFirst()
+                    .orElseThrow(() -> ProblemException.notFound("No such factor."));
+            boolean last = factors.size() == 1;
+            return OrgUser.<OrgUser>findById(caller.userId()).flatMap(user -> {
+                Requirement requirement = user != null ? user.requirement
+                        : OrgPolicy.requirementFor(policy, caller.isPayUser());
+                if (last && requirement == Requirement.REQUIRED) {
+                    throw ProblemException.conflict("last-factor",
+                            "MFA is required for you: add another factor before removing this one.");
+                }
+                Uni<Void> removed = remove(factor, REASON_USER);
+                return last ? removed.flatMap(i -> revokeRecoveryCode(caller.userId(), REASON_USER)) : removed;
+            });
+        });
+    }
+
+    /** Inside a transaction: deletes the factor and announces it. */
+    public Uni<Void> remove(Factor factor, String reason) {
+        return factor.delete().flatMap(i -> outbox.publish(Topics.FACTORS, new Events.FactorRemoved(factor.factorId,
+                factor.userId, factor.orgId, reason, clock.instant()))).replaceWithVoid();
+    }
+
+    /** Inside a transaction: every factor and the recovery code; true when something was removed. */
+    public Uni<Boolean> removeAll(String userId, String reason) {
+        return active(userId).flatMap(factors -> Multi.createFrom().iterable(factors)
+                .onItem().transformToUniAndConcatenate(f -> remove(f, reason)).collect().asList()
+                .flatMap(i -> revokeRecoveryCode(userId, reason))
+                .map(i -> !factors.isEmpty()));
+    }
+
+    /** Inside a transaction: deletes the user's recovery code, if any, and announces it. */
+    public Uni<Void> revokeRecoveryCode(String userId, String reason) {
+        return RecoveryCode.<RecoveryCode>findById(userId).flatMap(code -> code == null ? Uni.createFrom().voidItem()
+                : code.delete().flatMap(i -> outbox.publish(Topics.FACTORS, new Events.RecoveryCodeRevoked(
+                        code.recoveryCodeId, userId, code.orgId, reason, clock.instant()))).replaceWithVoid());
+    }
+
+    /** Inside a transaction: a new code replaces any previous one; returns the code to show once. */
+    public Uni<String> issueRecoveryCode(String userId, String orgId) {
+        String code = recoveryCodes.generate();
+        Instant now = clock.instant();
+        return revokeRecoveryCode(userId, REASON_REPLACED)
+                .flatMap(i -> io.quarkus.hibernate.reactive.panache.Panache.flush())
+                .flatMap(i -> {
+                    RecoveryCode row = new RecoveryCode();
+                    row.userId = userId;
+                    row.orgId = orgId;
+                    row.recoveryCodeId = UUID.randomUUID();
+                    row.codeHash = RecoveryCodes.hash(code);
+                    row.status = RecoveryCode.ACTIVE;
+                    row.issuedAt = now;
+                    return row.persist().flatMap(p -> outbox.publish(Topics.FACTORS, new Events.RecoveryCodeIssued(
+                            row.recoveryCodeId, userId, orgId, row.codeHash, now)));
+                })
+                .replaceWith(code);
+    }
+
+    /** {@code POST /me/mfa/recovery-code}: only for a user with a factor. */
+    @WithTransaction
+    public Uni<String> regenerateRecoveryCode(Caller caller) {
+        return Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE).flatMap(count -> {
+            if (count == 0) {
+                throw ProblemException.conflict("no-factor", "Enroll a factor before taking a recovery code.");
+            }
+            return issueRecoveryCode(caller.userId(), caller.orgId());
+        });
+    }
+
+    public Uni<String> recoveryCodeStatus(String userId) {
+        return RecoveryCode.<RecoveryCode>findById(userId).map(c -> c == null ? RecoveryCode.NONE : c.status);
+    }
+
+    /** From verification-service: the code was spent at sign-in. */
+    public Uni<Integer> recoveryCodeUsed(Events.RecoveryCodeUsed used) {
+        return RecoveryCode.update("status = ?1, usedAt = ?2 where userId = ?3 and recoveryCodeId = ?4 and status = ?5",
+                RecoveryCode.USED, used.usedAt() != null ? used.usedAt() : clock.instant(), used.userId(),
+                used.recoveryCodeId(), RecoveryCode.ACTIVE);
+    }
+
+    /** From verification-service: remember when a factor last signed the user in. */
+    public Uni<Integer> factorUsed(Events.VerificationSucceeded event) {
+        if (event.factorId() == null) {
+            return Uni.createFrom().item(0);
+        }
+        Instant at = event.verifiedAt() != null ? event.verifiedAt() : clock.instant();
+        return Factor.update("lastUsedAt = ?1 where factorId = ?2 and userId = ?3 and (lastUsedAt is null "
+                + "or lastUsedAt < ?1)", at, event.factorId(), event.userId());
+    }
+}

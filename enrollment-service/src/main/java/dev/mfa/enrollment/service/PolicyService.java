@@ -1,0 +1,203 @@
+package dev.mfa.enrollment.service;
+
+import dev.mfa.core.events.Events;
+import dev.mfa.core.events.Topics;
+import dev.mfa.core.outbox.Outbox;
+import dev.mfa.core.problem.ProblemException;
+import dev.mfa.enrollment.config.PolicyConfig;
+import dev.mfa.enrollment.domain.Method;
+import dev.mfa.enrollment.domain.OrgPolicy;
+import dev.mfa.enrollment.domain.PolicyState;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Org MFA policies: admin changes, the deadline event, and the policy every other part reads. */
+@ApplicationScoped
+public class PolicyService {
+
+    private static final Logger LOG = Logger.getLogger(PolicyService.class);
+    public static final int MAX_METHODS = 10;
+
+    private final Outbox outbox;
+    private final Clock clock;
+    private final PolicyConfig config;
+    private final RequirementService requirements;
+
+    public PolicyService(Outbox outbox, Clock clock, PolicyConfig config, RequirementService requirements) {
+        this.outbox = outbox;
+        this.clock = clock;
+        this.config = config;
+        this.requirements = requirements;
+    }
+
+    public record PolicyView(String orgId, boolean enabled, Instant enforcementDeadline, PolicyState state,
+                             List<Method> allowedMethods, Instant updatedAt) {
+        static PolicyView of(OrgPolicy p) {
+            return new PolicyView(p.orgId, p.enabled, p.enforcementDeadline, p.state(), p.methods(),
+                    p.version == 0 ? null : p.updatedAt);
+        }
+    }
+
+    /** A validated admin request. */
+    public record PolicyInput(boolean enabled, Instant enforcementDeadline, boolean enforceNow, List<Method> methods) {
+    }
+
+    /** The policy, or the defaults (MFA off) for an org nobody configured. */
+    @WithSession
+    public Uni<OrgPolicy> find(String orgId) {
+        return OrgPolicy.<OrgPolicy>findById(orgId).map(p -> p != null ? p : OrgPolicy.defaults(orgId, clock.instant()));
+    }
+
+    public Uni<PolicyView> view(String orgId) {
+        return find(orgId).map(PolicyView::of);
+    }
+
+    /** Checks an admin's request; 422 naming the field for anything wrong. Nothing is read or written. */
+    public PolicyInput validate(Boolean enabled, Instant deadline, List<String> allowedMethods) {
+        if (enabled == null) {
+            throw ProblemException.unprocessable("invalid-policy", "enabled is required (true or false).", "enabled");
+        }
+        List<Method> methods = new ArrayList<>();
+        if (allowedMethods == null) {
+            methods.addAll(OrgPolicy.ALL_METHODS);
+        } else {
+            if (allowedMethods.isEmpty() || allowedMethods.size() > MAX_METHODS) {
+                throw ProblemException.unprocessable("invalid-policy",
+                        "allowedMethods must list at least one of TOTP, SMS.", "allowedMethods");
+            }
+            for (String name : allowedMethods) {
+                Method m = Method.parse(name).orElseThrow(() -> ProblemException.unprocessable("invalid-policy",
+                        "allowedMethods may only contain TOTP and SMS.", "allowedMethods"));
+                if (!methods.contains(m)) {
+                    methods.add(m);
+                }
+            }
+        }
+        if (!enabled) {
+            return new PolicyInput(false, null, false, methods);
+        }
+        if (deadline == null) {
+            throw ProblemException.unprocessable("invalid-policy",
+                    "enforcementDeadline is required when MFA is enabled.", "enforcementDeadline");
+        }
+        Instant now = clock.instant();
+        Instant truncated = deadline.truncatedTo(ChronoUnit.MILLIS);
+        if (truncated.isBefore(now.minus(config.deadlineGrace()))) {
+            throw ProblemException.unprocessable("deadline-in-past",
+                    "enforcementDeadline is in the past; use the current time to enforce at once.",
+                    "enforcementDeadline");
+        }
+        if (truncated.isAfter(now.plus(config.maxDeadlineAhead()))) {
+            throw ProblemException.unprocessable("deadline-too-far",
+                    "enforcementDeadline is too far in the future.", "enforcementDeadline");
+        }
+        return new PolicyInput(true, truncated, !truncated.isAfter(now), methods);
+    }
+
+    /** Applies a validated change, then switches the org's users to their new requirement. */
+    public Uni<PolicyView> update(String orgId, PolicyInput input) {
+        return apply(orgId, input).flatMap(change -> change.reason() == null
+                ? Uni.createFrom().item(change.view())
+                : requirements.reconcile(orgId, change.reason()).replaceWith(change.view()));
+    }
+
+    record Change(PolicyView view, String reason) {
+    }
+
+    @WithTransaction
+    Uni<Change> apply(String orgId, PolicyInput input) {
+        Instant now = clock.instant();
+        return lockPolicy(orgId).flatMap(p -> {
+            boolean wasEnabled = p.enabled;
+            boolean wasEnforced = p.enforced;
+            Instant oldDeadline = p.enforcementDeadline;
+            String methods = OrgPolicy.join(input.methods());
+            boolean same = p.enabled == input.enabled() && p.enforced == input.enforceNow()
+                    && java.util.Objects.equals(p.enforcementDeadline, input.enforcementDeadline())
+                    && p.allowedMethods.equals(methods);
+            if (same) {
+                return Uni.createFrom().item(new Change(PolicyView.of(p), null));
+            }
+            p.enabled = input.enabled();
+            p.enforcementDeadline = input.enforcementDeadline();
+            p.enforced = input.enforceNow();
+            p.allowedMethods = methods;
+            p.version += 1;
+            p.updatedAt = now;
+            String reason;
+            if (wasEnabled == p.enabled && wasEnforced == p.enforced) {
+                reason = null; // methods or a future deadline moved: nobody's requirement changes
+                p.syncedVersion = p.version;
+            } else if (!p.enabled) {
+                reason = "policy-disabled";
+            } else if (p.enforced) {
+                reason = "deadline-reached";
+            } else if (wasEnforced) {
+                reason = "deadline-moved";
+            } else {
+                reason = "policy-enabled";
+            }
+            LOG.infof("org %s policy v%d: %s (deadline %s -> %s)", orgId, p.version, p.state(), oldDeadline,
+                    p.enforcementDeadline);
+            return publish(p).replaceWith(new Change(PolicyView.of(p), reason));
+        });
+    }
+
+    /** The deadline event: enforce when it matches the current policy; true when the switch should run. */
+    @WithTransaction
+    public Uni<Boolean> deadlineReached(Events.DeadlineReached event) {
+        return lockPolicy(event.orgId()).flatMap(p -> {
+            if (!p.enabled || p.enforcementDeadline == null || event.enforcementDeadline() == null
+                    || !p.enforcementDeadline.truncatedTo(ChronoUnit.MILLIS)
+                    .equals(event.enforcementDeadline().truncatedTo(ChronoUnit.MILLIS))) {
+                LOG.infof("org %s: deadline event ignored, it no longer matches the policy", event.orgId());
+                return Uni.createFrom().item(false);
+            }
+            if (p.enforced) {
+                return Uni.createFrom().item(true); // enforced already (deadline set to now); the switch finds nothing
+            }
+            p.enforced = true;
+            p.version += 1;
+            p.updatedAt = clock.instant();
+            return publish(p).replaceWith(true);
+        });
+    }
+
+    /** Locks the org's policy row (created with the defaults if missing) for the rest of the transaction. */
+    Uni<OrgPolicy> lockPolicy(String orgId) {
+        return ensureRow(orgId).flatMap(i -> OrgPolicy.<OrgPolicy>findById(orgId, LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    /** Roster changes share-lock the policy so that a concurrent policy change cannot miss a new user. */
+    public Uni<OrgPolicy> sharePolicy(String orgId) {
+        return ensureRow(orgId).flatMap(i -> OrgPolicy.<OrgPolicy>findById(orgId, LockModeType.PESSIMISTIC_READ));
+    }
+
+    private Uni<Integer> ensureRow(String orgId) {
+        OrgPolicy d = OrgPolicy.defaults(orgId, clock.instant());
+        return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into org_policy (org_id, enabled, "
+                        + "enforcement_deadline, enforced, allowed_methods, version, synced_version, updated_at) "
+                        + "values (:org, false, null, false, :methods, 0, 0, :now) on conflict do nothing")
+                .setParameter("org", orgId)
+                .setParameter("methods", d.allowedMethods)
+                .setParameter("now", d.updatedAt)
+                .executeUpdate());
+    }
+
+    private Uni<?> publish(OrgPolicy p) {
+        return outbox.publish(Topics.ORG_POLICIES, new Events.OrgPolicyChanged(p.orgId, p.enabled,
+                p.enforcementDeadline, p.state().name(), p.methods().stream().map(Method::name).toList(), p.version,
+                p.updatedAt));
+    }
+}

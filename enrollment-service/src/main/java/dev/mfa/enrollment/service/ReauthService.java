@@ -1,0 +1,173 @@
+package dev.mfa.enrollment.service;
+
+import dev.mfa.core.problem.Problem;
+import dev.mfa.core.problem.ProblemException;
+import dev.mfa.enrollment.config.ReauthConfig;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Re-authentication with the current password before MFA changes. Wrong passwords are counted in the database
+ * (so every replica sees them); the issued token is random, stored only as its SHA-256, bound to the user and to
+ * the single purpose of changing MFA settings, and valid {@code mfa.reauth.token-ttl}.
+ */
+@ApplicationScoped
+public class ReauthService {
+
+    /** The only thing a reauth token is good for. */
+    public static final String PURPOSE = "mfa-settings";
+    public static final int TOKEN_BYTES = 32;
+    /** Longer than any real token: bigger headers are refused before hashing. */
+    public static final int MAX_TOKEN_LENGTH = 128;
+    private static final Logger LOG = Logger.getLogger(ReauthService.class);
+
+    private final PasswordVerifier verifier;
+    private final ReauthConfig config;
+    private final Clock clock;
+    private final Vertx vertx;
+    private final SecureRandom random = new SecureRandom();
+
+    public ReauthService(PasswordVerifier verifier, ReauthConfig config, Clock clock, Vertx vertx) {
+        this.verifier = verifier;
+        this.config = config;
+        this.clock = clock;
+        this.vertx = vertx;
+    }
+
+    public record Issued(String reauthToken, Instant expiresAt) {
+    }
+
+    /** 200 with a token, 401 for a wrong password, 429 when throttled (checked before the password). */
+    public Uni<Issued> reauthenticate(String userId, String password) {
+        return Panache.withSession(() -> throttledUntil(userId))
+                .flatMap(retryAfter -> {
+                    if (retryAfter != null) {
+                        return Uni.createFrom().failure(ProblemException.tooManyRequests("reauth-throttled",
+                                "Too many wrong passwords. Try again later.", retryAfter.toSeconds() + 1));
+                    }
+                    return checkPassword(userId, password);
+                })
+                .flatMap(ok -> ok ? issue(userId) : recordFailure(userId));
+    }
+
+    // PBKDF2 (or the identity provider's HTTP call) must not block the event loop; executeBlocking resumes on
+    // this request's Vert.x context, where the reactive session lives.
+    private Uni<Boolean> checkPassword(String userId, String password) {
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            char[] chars = password.toCharArray();
+            try {
+                return verifier.verify(userId, chars);
+            } finally {
+                Arrays.fill(chars, '\0');
+            }
+        }), false).onFailure(HttpPasswordVerifier.PasswordCheckUnavailable.class).transform(e -> {
+            LOG.warnf("password check unavailable: %s", e.getMessage());
+            return new ProblemException(Problem.of(503, "password-check-unavailable", "Service unavailable",
+                    "The password cannot be checked right now. Try again later."));
+        });
+    }
+
+    /** Null when not throttled, else how long until the oldest counted failure leaves the window. */
+    private Uni<Duration> throttledUntil(String userId) {
+        Instant now = clock.instant();
+        return Panache.getSession().flatMap(s -> s.createNativeQuery(
+                        "select failed_at from reauth_failure where user_id = :user and failed_at > :since "
+                                + "order by failed_at desc", Instant.class)
+                .setParameter("user", userId)
+                .setParameter("since", now.minus(config.failureWindow()))
+                .setMaxResults(config.maxFailures())
+                .getResultList())
+                .map((List<Instant> recent) -> {
+                    if (recent.size() < config.maxFailures()) {
+                        return null;
+                    }
+                    Instant oldest = recent.get(recent.size() - 1);
+                    return Duration.between(now, oldest.plus(config.failureWindow()));
+                });
+    }
+
+    private Uni<Issued> recordFailure(String userId) {
+        return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(
+                                "insert into reauth_failure (user_id, failed_at) values (:user, :now)")
+                        .setParameter("user", userId)
+                        .setParameter("now", clock.instant())
+                        .executeUpdate()))
+                .flatMap(ignored -> Uni.createFrom().failure(
+                        ProblemException.unauthorized("wrong-password", "The password is not correct.")));
+    }
+
+    private Uni<Issued> issue(String userId) {
+        byte[] bytes = new byte[TOKEN_BYTES];
+        random.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(config.tokenTtl());
+        return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(
+                                "delete from reauth_failure where user_id = :user")
+                        .setParameter("user", userId).executeUpdate()
+                        .flatMap(ignored -> s.createNativeQuery("insert into reauth_token (token_hash, user_id, purpose, "
+                                        + "created_at, expires_at) values (:hash, :user, :purpose, :now, :expires)")
+                                .setParameter("hash", hash(token))
+                                .setParameter("user", userId)
+                                .setParameter("purpose", PURPOSE)
+                                .setParameter("now", now)
+                                .setParameter("expires", expiresAt)
+                                .executeUpdate())))
+                .replaceWith(new Issued(token, expiresAt));
+    }
+
+    /** Fails with 401 {@code reauth-required} unless {@code token} is this user's live token. Needs a session. */
+    public Uni<Void> requireToken(String userId, String token) {
+        if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
+            return Uni.createFrom().failure(reauthRequired());
+        }
+        return Panache.getSession().flatMap(s -> s.createNativeQuery(
+                        "select count(*) from reauth_token where token_hash = :hash and user_id = :user "
+                                + "and purpose = :purpose and expires_at > :now", Long.class)
+                .setParameter("hash", hash(token.trim()))
+                .setParameter("user", userId)
+                .setParameter("purpose", PURPOSE)
+                .setParameter("now", clock.instant())
+                .getSingleResult())
+                .flatMap(count -> count > 0 ? Uni.createFrom().voidItem() : Uni.createFrom().failure(reauthRequired()));
+    }
+
+    private static ProblemException reauthRequired() {
+        return ProblemException.unauthorized("reauth-required",
+                "Confirm your password first (POST /api/v1/me/reauth) and send the token in X-Reauth-Token.");
+    }
+
+    static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    /** Expired tokens and failures older than the window are useless. */
+    public Uni<Void> purge() {
+        Instant now = clock.instant();
+        return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(
+                                "delete from reauth_token where expires_at < :now").setParameter("now", now).executeUpdate()
+                        .flatMap(i -> s.createNativeQuery("delete from reauth_failure where failed_at < :since")
+                                .setParameter("since", now.minus(config.failureWindow())).executeUpdate())))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.mfa.enrollment.service;
+
+import dev.mfa.core.security.Caller;
+import dev.mfa.enrollment.domain.Factor;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Guards MFA changes: a fresh reauth token always; a recent MFA assertion as well when the user already has a
+ * factor (so that a stolen session cannot add its own device, remove one, or take a new recovery code).
+ */
+@ApplicationScoped
+public class StepUpService {
+
+    private final ReauthService reauth;
+    private final AssertionVerifier assertions;
+
+    public StepUpService(ReauthService reauth, AssertionVerifier assertions) {
+        this.reauth = reauth;
+        this.assertions = assertions;
+    }
+
+    @WithSession
+    public Uni<Void> authorize(Caller caller, String reauthToken, String assertion) {
+        return reauth.requireToken(caller.userId(), reauthToken)
+                .flatMap(ok -> Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE))
+                .invoke(count -> {
+                    if (count > 0) {
+                        assertions.verify(caller, assertion);
+                    }
+                })
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.mfa.enrollment.support;
+
+import dev.mfa.localstack.testing.TestTokens;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+
+/** REST calls as a given user. */
+public final class Api {
+
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    private Api() {
+    }
+
+    public static RequestSpecification as(String token) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON);
+    }
+
+    public static RequestSpecification user(String userId, String orgId) {
+        return as(TestTokens.user(userId, orgId));
+    }
+
+    public static String assertion(String userId, String orgId) {
+        return TestTokens.builder(userId, orgId).claim("iss", TestTokens.ASSERTION_ISSUER).claim("aud", "mfa")
+                .claim("amr", List.of("otp")).signedWith(TestTokens.ASSERTION_PRIVATE_KEY).sign();
+    }
+
+    /** Registers a password for the user and returns a fresh reauth token. */
+    public static String reauth(String userId, String orgId) {
+        String password = "pw-" + userId;
+        TestPasswords.register(userId, password);
+        return user(userId, orgId).body(Map.of("password", password)).post("/api/v1/me/reauth")
+                .then().statusCode(200).extract().path("reauthToken");
+    }
+
+    /** Asserts a problem response with the given status and type slug. */
+    public static ValidatableResponse problem(ValidatableResponse response, int status, String slug) {
+        return response.statusCode(status).contentType(PROBLEM_JSON)
+                .body("status", org.hamcrest.Matchers.equalTo(status))
+                .body("type", org.hamcrest.Matchers.endsWith("/" + slug));
+    }
+}
