@@ -85,10 +85,10 @@ class ThrottleIT extends VerificationTestBase {
 
         verify(user, challengeId, "TOTP", wrongCode(factor)).then().statusCode(401);
         clock.advance(Duration.ofMinutes(15));
-        verify(user, challengeId, "TOTP", wrongCode(factor)).then().statusCode(401);
+        verify(user, openChallenge(user), "TOTP", wrongCode(factor)).then().statusCode(401);
         clock.advance(Duration.ofMinutes(15));
         // Locked: nothing is evaluated any more, however long the user waits.
-        verify(user, challengeId, "TOTP", currentCode(factor)).then().statusCode(429)
+        verify(user, openChallenge(user), "TOTP", currentCode(factor)).then().statusCode(429)
                 .contentType("application/problem+json").body("type", endsWith("user-locked"));
         assertThat(count("select count(*) from user_state where user_id = ? and locked_at is not null", user)).isEqualTo(1);
 
