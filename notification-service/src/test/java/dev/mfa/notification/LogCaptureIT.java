@@ -1,0 +1,119 @@
+package dev.mfa.notification;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import org.jboss.logmanager.ExtLogRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static dev.mfa.notification.SmsFixtures.event;
+import static dev.mfa.notification.SmsFixtures.state;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every log line written while SMS go through every path (success, temporary and permanent failures, refusals,
+ * dead-lettered record, receipts) — with the service's own categories at the most verbose level — holds neither the
+ * phone number (in any of its forms) nor the code.
+ */
+@QuarkusTest
+class LogCaptureIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
+            StringBuilder line = new StringBuilder(record.getLoggerName()).append(' ').append(message);
+            if (record.getThrown() != null) {
+                StringWriter trace = new StringWriter();
+                record.getThrown().printStackTrace(new PrintWriter(trace));
+                line.append(' ').append(trace);
+            }
+            lines.add(line.toString());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private Level previous;
+    private KafkaCompanion kafka;
+
+    @BeforeEach
+    void install() {
+        capture.setLevel(Level.ALL);
+        Logger.getLogger("").addHandler(capture);
+        Logger own = Logger.getLogger("dev.mfa");
+        previous = own.getLevel();
+        own.setLevel(Level.ALL);
+        kafka = SmsFixtures.kafka();
+        StubClient.reset();
+    }
+
+    @AfterEach
+    void remove() {
+        Logger.getLogger("").removeHandler(capture);
+        Logger.getLogger("dev.mfa").setLevel(previous);
+        StubClient.reset();
+        kafka.close();
+    }
+
+    @Test
+    void noPhoneNumberOrCodeInAnyLogLine() throws Exception {
+        String to = SmsFixtures.usNumber();
+        String code = "468" + String.format("%03d", (int) (Math.random() * 1000));
+        UUID ok = UUID.randomUUID();
+        UUID retried = UUID.randomUUID();
+        UUID refused = UUID.randomUUID();
+        UUID capped = UUID.randomUUID();
+        UUID foreign = UUID.randomUUID();
+
+        StubClient.script("[{\"status\":\"1\"},{\"httpStatus\":500}]");
+        SmsFixtures.publish(kafka, event(retried, "user-log", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
+        await().atMost(WAIT).until(() -> "SENT".equals(state(retried)));
+        StubClient.script("[{\"status\":\"7\"}]");
+        SmsFixtures.publish(kafka, event(refused, "user-log", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
+        await().atMost(WAIT).until(() -> "FAILED".equals(state(refused)));
+        SmsFixtures.publish(kafka, event(ok, "user-log", "ENROLLMENT", "US", to, code, Instant.now().plusSeconds(300)));
+        await().atMost(WAIT).until(() -> "SENT".equals(state(ok)));
+        // Fourth request to the number within the hour: over the test cap of 3.
+        SmsFixtures.publish(kafka, event(capped, "user-log", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
+        await().atMost(WAIT).until(() -> "FAILED".equals(state(capped)));
+        String foreignNumber = "+33" + to.substring(5);
+        SmsFixtures.publish(kafka, event(foreign, "user-log", "SIGN_IN", "FR", foreignNumber, code, Instant.now().plusSeconds(300)));
+        await().atMost(WAIT).until(() -> "FAILED".equals(state(foreign)));
+        String messageId = (String) SmsFixtures.row(ok).orElseThrow().get("provider_message_id");
+        given().contentType("application/x-www-form-urlencoded").formParam("msisdn", to.substring(1))
+                .formParam("messageId", messageId).formParam("status", "delivered").formParam("client-ref", ok.toString())
+                .when().post(DeliveryReceiptIT.PATH).then().statusCode(204);
+        given().contentType("application/x-www-form-urlencoded").formParam("msisdn", to.substring(1))
+                .formParam("status", "nonsense").when().post(DeliveryReceiptIT.PATH).then().statusCode(400);
+
+        assertThat(lines).as("the capture saw the service's logs").anyMatch(l -> l.contains(refused.toString()));
+        assertThat(lines).anyMatch(l -> l.contains("cap reached"));
+        String national = to.substring(2); // without +1
+        for (String line : lines) {
+            assertThat(line).doesNotContain(national).doesNotContain(foreignNumber.substring(3)).doesNotContain(code);
+        }
+    }
+}
