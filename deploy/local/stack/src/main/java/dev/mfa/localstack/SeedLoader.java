@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * they are memorable development passwords and must never be used anywhere but on a developer's machine.
  *
  * <pre>java -cp STACK_CLASSPATH dev.mfa.localstack.SeedLoader [--seed deploy/local/seed.json]
- *      [--bootstrap localhost:9092] [--hashes deploy/local/.run/password-hashes.json] [--no-publish]</pre>
+ *      [--bootstrap localhost:9092] [--hashes deploy/local/.run/password-hashes.json] [--no-publish] [--no-hashes]</pre>
  */
 public final class SeedLoader {
 
@@ -68,9 +68,11 @@ public final class SeedLoader {
         Path hashesFile = Path.of(args.get("hashes", "MFA_LOCAL_PASSWORD_HASHES", "deploy/local/.run/password-hashes.json"));
 
         Seed seed = read(seedFile);
-        Map<String, String> hashes = passwordHashes(seed, PasswordHashes.ITERATIONS);
-        writeJson(hashesFile, hashes);
-        System.out.printf("SeedLoader: wrote %d password hashes to %s%n", hashes.size(), hashesFile);
+        if (!args.flag("no-hashes")) {
+            Map<String, String> hashes = passwordHashes(seed, PasswordHashes.ITERATIONS);
+            writeJson(hashesFile, hashes);
+            System.out.printf("SeedLoader: wrote %d password hashes to %s%n", hashes.size(), hashesFile);
+        }
         if (!args.flag("no-publish")) {
             int sent = publish(seed, bootstrap);
             System.out.printf("SeedLoader: published %d %s events to %s on %s%n", sent, "identity.user.upserted",
@@ -105,13 +107,15 @@ public final class SeedLoader {
         return seed;
     }
 
-    /** userId → {@code pbkdf2-sha256$...} hash of the user's seed password. */
+    /** userId → {@code pbkdf2-sha256$...} hash of the user's seed password (seed order; hashed in parallel). */
     public static Map<String, String> passwordHashes(Seed seed, int iterations) {
+        List<User> users = seed.orgs().stream().flatMap(o -> o.users().stream()).toList();
+        List<String> hashed = users.parallelStream()
+                .map(u -> PasswordHashes.hash(u.password().toCharArray(), iterations))
+                .toList();
         Map<String, String> hashes = new LinkedHashMap<>();
-        for (Org org : seed.orgs()) {
-            for (User u : org.users()) {
-                hashes.put(u.userId(), PasswordHashes.hash(u.password().toCharArray(), iterations));
-            }
+        for (int i = 0; i < users.size(); i++) {
+            hashes.put(users.get(i).userId(), hashed.get(i));
         }
         return hashes;
     }

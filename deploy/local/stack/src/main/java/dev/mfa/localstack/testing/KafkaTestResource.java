@@ -5,6 +5,7 @@ import dev.mfa.localstack.TopicCreator;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -46,6 +47,15 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
     // A string literal is interned JVM-wide: the same monitor in every class loader.
     private static final Object LOCK = "dev.mfa.localstack.testing.KafkaTestResource#LOCK";
+
+    /** Broker-side log categories turned down to WARNING (set {@value #QUIET_PROPERTY}=false to keep them). */
+    static final List<String> BROKER_LOG_CATEGORIES = List.of("kafka", "state.change.logger", "org.apache.kafka.server",
+            "org.apache.kafka.controller", "org.apache.kafka.raft", "org.apache.kafka.metadata", "org.apache.kafka.image",
+            "org.apache.kafka.storage", "org.apache.kafka.coordinator", "org.apache.kafka.queue",
+            "org.apache.kafka.snapshot", "org.apache.kafka.common.test", "org.apache.kafka.security");
+    public static final String QUIET_PROPERTY = "mfa.localstack.kafka.quiet";
+    // Strong references: java.util.logging keeps loggers weakly, and a collected logger loses its level.
+    private static final List<java.util.logging.Logger> QUIETED = new ArrayList<>();
 
     private int partitions = DEFAULT_PARTITIONS;
     private final List<String> extraTopics = new ArrayList<>();
@@ -116,12 +126,14 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
         Path baseDir = null;
         KafkaClusterTestKit cluster = null;
         try {
+            quietBrokerLogs();
             baseDir = Files.createTempDirectory("mfa-test-kafka-");
             TestKitNodes nodes = new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
                     .setBaseDirectory(baseDir)
+                    .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                     .build();
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
             brokerConfig().forEach(builder::setConfigProp);
@@ -143,6 +155,21 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /**
+     * The in-process broker logs through the test's logging (JBoss LogManager in a Quarkus test) at INFO: turn its
+     * categories down to WARNING. Services can do the same with {@code quarkus.log.category."kafka".level=WARN}.
+     */
+    private static void quietBrokerLogs() {
+        if ("false".equalsIgnoreCase(System.getProperty(QUIET_PROPERTY))) {
+            return;
+        }
+        for (String category : BROKER_LOG_CATEGORIES) {
+            java.util.logging.Logger logger = java.util.logging.Logger.getLogger(category);
+            logger.setLevel(java.util.logging.Level.WARNING);
+            QUIETED.add(logger);
+        }
+    }
+
     /** Single-node settings: every internal topic with one replica, few partitions, no rebalance delay. */
     static Map<String, Object> brokerConfig() {
         return Map.ofEntries(
@@ -161,8 +188,7 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
                 Map.entry("auto.create.topics.enable", "true"),
                 Map.entry("num.network.threads", "2"),
                 Map.entry("num.io.threads", "2"),
-                Map.entry("background.threads", "2"),
-                Map.entry("log.cleaner.enable", "false"));
+                Map.entry("background.threads", "2"));
     }
 
     private static void stopBroker(KafkaClusterTestKit cluster, Path baseDir) {
