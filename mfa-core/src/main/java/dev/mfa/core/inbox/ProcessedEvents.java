@@ -22,22 +22,41 @@ public class ProcessedEvents {
 
     private static final Logger LOG = Logger.getLogger(ProcessedEvents.class);
 
+    private static final Duration RETRY_INITIAL_BACKOFF = Duration.ofMillis(200);
+    private static final Duration RETRY_MAX_BACKOFF = Duration.ofSeconds(10);
+
     private final Clock clock;
     private final Duration retention;
+    private final Duration transientRetry;
     private final MeterRegistry registry;
 
     public ProcessedEvents(Clock clock, MeterRegistry registry,
-                           @ConfigProperty(name = "mfa.inbox.retention", defaultValue = "P14D") Duration retention) {
+                           @ConfigProperty(name = "mfa.inbox.retention", defaultValue = "P14D") Duration retention,
+                           @ConfigProperty(name = "mfa.inbox.transient-retry", defaultValue = "PT2M")
+                           Duration transientRetry) {
         this.clock = clock;
         this.registry = registry;
         this.retention = retention;
+        this.transientRetry = transientRetry;
     }
 
     /**
      * Runs {@code work} in a new transaction unless {@code consumer} already processed {@code eventId};
-     * completes with whether the work ran.
+     * completes with whether the work ran. A transient failure (database or broker briefly unreachable) rolls
+     * back and is retried with backoff for up to {@code mfa.inbox.transient-retry} before the record goes to the
+     * dead-letter topic, so an outage of a minute loses nothing; a malformed event goes there at once.
      */
     public Uni<Boolean> once(String consumer, UUID eventId, Supplier<Uni<?>> work) {
+        return attempt(consumer, eventId, work)
+                .onFailure(TransientFailures::isTransient)
+                .invoke(e -> LOG.warnf("event %s for %s failed transiently (%s), retrying", eventId, consumer,
+                        e.getClass().getSimpleName()))
+                .onFailure(TransientFailures::isTransient)
+                .retry().withBackOff(RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF).withJitter(0.2)
+                .expireIn(transientRetry.toMillis());
+    }
+
+    private Uni<Boolean> attempt(String consumer, UUID eventId, Supplier<Uni<?>> work) {
         return Panache.withTransaction(() -> markProcessed(consumer, eventId)
                 .flatMap(first -> {
                     if (!first) {
