@@ -2,9 +2,11 @@ package dev.mfa.scheduler;
 
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
+import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.outbox.Outbox;
 import dev.mfa.scheduler.config.SchedulerConfig;
 import dev.mfa.scheduler.repository.DeadlineTriggerRepository;
+import dev.mfa.scheduler.repository.OutboxBatchWriter;
 import dev.mfa.scheduler.service.DeadlineClaimer;
 import dev.mfa.scheduler.service.SchedulerMetrics;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,6 +53,10 @@ class ExactlyOnceIT {
     @Inject
     Outbox outbox;
     @Inject
+    OutboxBatchWriter batchWriter;
+    @Inject
+    EventCodec codec;
+    @Inject
     SchedulerConfig config;
     @Inject
     SchedulerMetrics metrics;
@@ -85,7 +91,7 @@ class ExactlyOnceIT {
                 return batchSize;
             }
         };
-        return new DeadlineClaimer(triggers, outbox, replicaConfig, metrics, replicaClock);
+        return new DeadlineClaimer(triggers, outbox, batchWriter, codec, replicaConfig, metrics, replicaClock);
     }
 
     @Test

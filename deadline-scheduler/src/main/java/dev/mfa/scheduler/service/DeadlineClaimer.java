@@ -1,5 +1,7 @@
 package dev.mfa.scheduler.service;
 
+import dev.mfa.core.events.CloudEvent;
+import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventData;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
@@ -9,8 +11,8 @@ import dev.mfa.scheduler.domain.TriggerKind;
 import dev.mfa.scheduler.domain.TriggerOutcome;
 import dev.mfa.scheduler.repository.DeadlineTriggerRepository;
 import dev.mfa.scheduler.repository.DueTrigger;
+import dev.mfa.scheduler.repository.OutboxBatchWriter;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -42,14 +44,18 @@ public class DeadlineClaimer {
 
     private final DeadlineTriggerRepository triggers;
     private final Outbox outbox;
+    private final OutboxBatchWriter batchWriter;
+    private final EventCodec codec;
     private final SchedulerConfig config;
     private final SchedulerMetrics metrics;
     private final Clock clock;
 
-    public DeadlineClaimer(DeadlineTriggerRepository triggers, Outbox outbox, SchedulerConfig config,
-                           SchedulerMetrics metrics, Clock clock) {
+    public DeadlineClaimer(DeadlineTriggerRepository triggers, Outbox outbox, OutboxBatchWriter batchWriter,
+                           EventCodec codec, SchedulerConfig config, SchedulerMetrics metrics, Clock clock) {
         this.triggers = triggers;
         this.outbox = outbox;
+        this.batchWriter = batchWriter;
+        this.codec = codec;
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
@@ -88,11 +94,11 @@ public class DeadlineClaimer {
                         fireIds.add(t.id());
                     }
                 }
-                // Sequential: one session, and outbox order = due order (a reminder precedes its deadline).
-                return Multi.createFrom().iterable(fire)
-                        .onItem().transformToUniAndConcatenate(t -> outbox.publish(Topics.DEADLINES, t.eventId(),
-                                eventOf(t)))
-                        .collect().last()
+                // Outbox order = due order, so an org's reminder is relayed before its deadline.
+                List<CloudEvent> events = fire.stream()
+                        .map(t -> codec.wrap(t.eventId(), outbox.source(), eventOf(t), now))
+                        .toList();
+                return batchWriter.publishAll(Topics.DEADLINES, events, now)
                         .flatMap(ignored -> triggers.markDone(fireIds, TriggerOutcome.FIRED, now))
                         .flatMap(ignored -> triggers.markDone(skipIds, TriggerOutcome.SKIPPED, now))
                         .replaceWith(new BatchResult(due.size(), fire, skipIds.size(), now));
