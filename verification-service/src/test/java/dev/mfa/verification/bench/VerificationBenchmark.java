@@ -1,0 +1,393 @@
+package dev.mfa.verification.bench;
+
+import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.otp.Base32;
+import dev.mfa.core.otp.Totp;
+import dev.mfa.localstack.testing.PostgresTestResource;
+import dev.mfa.localstack.testing.TestTokens;
+import dev.mfa.verification.TestStack;
+import dev.mfa.verification.domain.Factor;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * BENCHMARK, not a test (its name matches neither *Test nor *IT, so {@code mvn verify} skips it). Run:
+ * <pre>
+ * cd /work/main && mvn -B -o -pl verification-service verify -Dit.test=VerificationBenchmark -Dtest=none \
+ *     -Dsurefire.failIfNoSpecifiedTests=false [-Dbench.seconds=15 -Dbench.concurrency=32 -Dbench.users=12000]
+ * </pre>
+ * TOTP verifications through HTTP against the real database, each by a distinct user (replay protection writes on
+ * every success), versus the ceiling of the same stack: one HTTP call doing one single-row UPDATE. Loopback only;
+ * the load driver (java.net.http, bounded concurrency, bounded duration) shares the JVM and the 2 cores with the
+ * service and PostgreSQL. Results go to the log and to target/benchmark-verification.md.
+ */
+@QuarkusTest
+class VerificationBenchmark {
+
+    private static final int SECONDS = Integer.getInteger("bench.seconds", 15);
+    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 5);
+    private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 32);
+    private static final int USERS = Integer.getInteger("bench.users", 12000);
+    /** Challenges per user: codes of the current and the next step can both be used once. */
+    private static final int SLOTS_PER_USER = 2;
+    private static final int BENCH_ROWS = 10_000;
+
+    @Inject
+    FieldCipher cipher;
+
+    @Inject
+    Clock clock;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newFixedThreadPool(2)).connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** A benchmark user with its secret, token, open challenges and the last step it used. */
+    static final class User {
+        final String id;
+        final byte[] secret;
+        final String token;
+        final ConcurrentLinkedQueue<String> challenges = new ConcurrentLinkedQueue<>();
+        long lastStep = Long.MIN_VALUE;
+
+        User(String id, byte[] secret, String token) {
+            this.id = id;
+            this.secret = secret;
+            this.token = token;
+        }
+    }
+
+    record Result(String name, int ok, int errors, double seconds, long[] latenciesNanos, double jvmCpuSeconds,
+                  double pgCpuSeconds, double machineBusySeconds) {
+        double rate() {
+            return ok / seconds;
+        }
+
+        double pct(double p) {
+            if (latenciesNanos.length == 0) {
+                return Double.NaN;
+            }
+            long[] sorted = latenciesNanos.clone();
+            Arrays.sort(sorted);
+            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
+        }
+
+        String row() {
+            double perK = ok == 0 ? Double.NaN : 1000.0 / ok;
+            return String.format("| %s | %.0f | %.1f | %.1f | %d | %.2f | %.2f | %.2f |", name, rate(), pct(50), pct(99),
+                    errors, jvmCpuSeconds * perK, pgCpuSeconds * perK, machineBusySeconds * perK);
+        }
+    }
+
+    @Test
+    void run() throws Exception {
+        prepareCeilingTable();
+        ConcurrentLinkedQueue<User> users = prepareUsers();
+
+        Supplier<HttpRequest> ceiling = () -> HttpRequest.newBuilder(base.resolve("bench/ceiling/"
+                + ThreadLocalRandom.current().nextInt(BENCH_ROWS))).POST(HttpRequest.BodyPublishers.noBody()).build();
+        Supplier<HttpRequest> ceilingHr = () -> HttpRequest.newBuilder(base.resolve("bench/ceiling-hr/"
+                + ThreadLocalRandom.current().nextInt(BENCH_ROWS))).POST(HttpRequest.BodyPublishers.noBody()).build();
+        Totp totp = new Totp(clock);
+        Supplier<HttpRequest> verification = () -> nextVerification(users, totp);
+
+        List<Result> results = new ArrayList<>();
+        closedLoop("warm-up ceiling", ceiling, WARMUP_SECONDS);
+        results.add(closedLoop("ceiling: 1 UPDATE (reactive pg client)", ceiling, SECONDS));
+        closedLoop("warm-up ceiling-hr", ceilingHr, WARMUP_SECONDS);
+        results.add(closedLoop("ceiling: 1 UPDATE in a Hibernate Reactive tx", ceilingHr, SECONDS));
+        closedLoop("warm-up verify", verification, WARMUP_SECONDS);
+        Result max = closedLoop("TOTP verify, max rate", verification, SECONDS);
+        results.add(max);
+        double half = max.rate() / 2;
+        results.add(paced(String.format("TOTP verify at half max (%.0f/s)", half), verification, half, SECONDS));
+
+        StringBuilder md = new StringBuilder();
+        md.append("Date: ").append(Instant.now()).append(", concurrency ").append(CONCURRENCY).append(", ")
+                .append(SECONDS).append(" s per phase, ").append(USERS).append(" users, ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" cores\n\n");
+        md.append("| phase | ok/s | p50 ms | p99 ms | errors | JVM CPU s /1000 | PostgreSQL CPU s /1000 | machine busy s /1000 |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
+        results.forEach(r -> md.append(r.row()).append('\n'));
+        md.append(String.format("%nTOTP max rate / ceiling (pg client): %.2f; / ceiling (Hibernate Reactive): %.2f%n",
+                max.rate() / results.get(0).rate(), max.rate() / results.get(1).rate()));
+        System.out.println(md);
+        Files.writeString(Path.of("target", "benchmark-verification.md"), md.toString(), StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ load
+
+    private HttpRequest nextVerification(ConcurrentLinkedQueue<User> users, Totp totp) {
+        for (int tries = 0; tries < users.size() + 1; tries++) {
+            User u = users.poll();
+            if (u == null) {
+                break;
+            }
+            synchronized (u) {
+                long now = totp.currentStep();
+                long step = Math.max(u.lastStep + 1, now);
+                String challenge = step <= now + 1 ? u.challenges.poll() : null;
+                if (challenge == null) {
+                    if (!u.challenges.isEmpty()) {
+                        users.add(u); // exhausted for this step only
+                    }
+                    continue;
+                }
+                u.lastStep = step;
+                if (!u.challenges.isEmpty()) {
+                    users.add(u);
+                }
+                String body = "{\"method\":\"TOTP\",\"code\":\"" + totp.generateAt(u.secret, step) + "\"}";
+                return HttpRequest.newBuilder(base.resolve("api/v1/challenges/" + challenge + "/verify"))
+                        .header("Authorization", "Bearer " + u.token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            }
+        }
+        throw new IllegalStateException("out of benchmark users: raise -Dbench.users");
+    }
+
+    private Result closedLoop(String name, Supplier<HttpRequest> requests, int seconds) throws Exception {
+        return drive(name, requests, seconds, 0);
+    }
+
+    private Result paced(String name, Supplier<HttpRequest> requests, double ratePerSecond, int seconds)
+            throws Exception {
+        return drive(name, requests, seconds, ratePerSecond);
+    }
+
+    /** Closed loop at {@link #CONCURRENCY} when rate is 0, else requests sent at a fixed rate (latency counted from
+     * the intended send time, so a backlog is not hidden). */
+    private Result drive(String name, Supplier<HttpRequest> requests, int seconds, double rate) throws Exception {
+        int inFlightLimit = rate > 0 ? 1024 : CONCURRENCY;
+        Semaphore inFlight = new Semaphore(inFlightLimit);
+        long[] latencies = new long[2_000_000];
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicInteger recorded = new AtomicInteger();
+        CpuSample before = CpuSample.take();
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        long interval = rate > 0 ? (long) (1e9 / rate) : 0;
+        long sent = 0;
+        while (true) {
+            long intended = rate > 0 ? start + sent * interval : System.nanoTime();
+            if (intended >= end) {
+                break;
+            }
+            if (rate > 0) {
+                long wait = intended - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            inFlight.acquire();
+            sent++;
+            HttpRequest request = requests.get();
+            long t0 = rate > 0 ? intended : System.nanoTime();
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+                long took = System.nanoTime() - t0;
+                inFlight.release();
+                if (failure == null && response.statusCode() < 300) {
+                    ok.incrementAndGet();
+                    int i = recorded.getAndIncrement();
+                    if (i < latencies.length) {
+                        latencies[i] = took;
+                    }
+                } else {
+                    errors.incrementAndGet();
+                }
+            });
+        }
+        inFlight.acquire(inFlightLimit); // drain
+        inFlight.release(inFlightLimit);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        CpuSample after = CpuSample.take();
+        Result r = new Result(name, ok.get(), errors.get(), elapsed,
+                Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length)),
+                after.jvm - before.jvm, after.pg - before.pg, after.machineBusy - before.machineBusy);
+        System.out.println(r.row());
+        return r;
+    }
+
+    // ------------------------------------------------------------------ data
+
+    private void prepareCeilingTable() throws Exception {
+        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE); Statement s = c.createStatement()) {
+            s.execute("create table if not exists bench_row (id integer primary key, n bigint not null default 0)");
+            s.execute("insert into bench_row (id) select g from generate_series(0, " + (BENCH_ROWS - 1) + ") g "
+                    + "on conflict do nothing");
+        }
+    }
+
+    private ConcurrentLinkedQueue<User> prepareUsers() throws Exception {
+        ConcurrentLinkedQueue<User> users = new ConcurrentLinkedQueue<>();
+        SecureRandom random = new SecureRandom();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Instant now = Instant.now();
+        Timestamp nowTs = Timestamp.from(now);
+        Timestamp expires = Timestamp.from(now.plus(Duration.ofMinutes(30)));
+        ExecutorService signers = Executors.newFixedThreadPool(2);
+        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE)) {
+            c.setAutoCommit(false);
+            try (PreparedStatement factor = c.prepareStatement("insert into factor (factor_id, user_id, org_id, method, "
+                    + "label, secret_enc, enrolled_at) values (?, ?, 'bench', 'TOTP', 'bench', ?, ?)");
+                 PreparedStatement state = c.prepareStatement("insert into user_state (user_id, org_id, requirement, "
+                         + "consecutive_failures, updated_at) values (?, 'bench', 'REQUIRED', 0, ?)");
+                 PreparedStatement challenge = c.prepareStatement("insert into challenge (challenge_id, user_id, org_id, "
+                         + "methods, created_at, expires_at) values (?, ?, 'bench', 'TOTP', ?, ?)")) {
+                List<java.util.concurrent.Future<User>> minted = new ArrayList<>();
+                for (int i = 0; i < USERS; i++) {
+                    String id = "bench-" + run + "-" + i;
+                    byte[] secret = new byte[20];
+                    random.nextBytes(secret);
+                    UUID factorId = UUID.randomUUID();
+                    factor.setObject(1, factorId);
+                    factor.setString(2, id);
+                    factor.setString(3, cipher.encrypt(Base32.encode(secret), Factor.secretContext(factorId)));
+                    factor.setTimestamp(4, nowTs);
+                    factor.addBatch();
+                    state.setString(1, id);
+                    state.setTimestamp(2, nowTs);
+                    state.addBatch();
+                    User placeholder = new User(id, secret, null);
+                    for (int k = 0; k < SLOTS_PER_USER; k++) {
+                        UUID cid = UUID.randomUUID();
+                        placeholder.challenges.add(cid.toString());
+                        challenge.setObject(1, cid);
+                        challenge.setString(2, id);
+                        challenge.setTimestamp(3, nowTs);
+                        challenge.setTimestamp(4, expires);
+                        challenge.addBatch();
+                    }
+                    minted.add(signers.submit(() -> {
+                        User u = new User(id, secret, TestTokens.builder(id, "bench")
+                                .expiresAt(Instant.now().plus(Duration.ofHours(2))).sign());
+                        u.challenges.addAll(placeholder.challenges);
+                        return u;
+                    }));
+                    if (i % 1000 == 999) {
+                        factor.executeBatch();
+                        state.executeBatch();
+                        challenge.executeBatch();
+                    }
+                }
+                factor.executeBatch();
+                state.executeBatch();
+                challenge.executeBatch();
+                c.commit();
+                for (var f : minted) {
+                    users.add(f.get());
+                }
+            }
+        } finally {
+            signers.shutdown();
+        }
+        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE); Statement s = c.createStatement()) {
+            s.execute("vacuum analyze");
+        }
+        return users;
+    }
+
+    // ------------------------------------------------------------------ CPU accounting
+
+    /** CPU seconds so far: this JVM (service + driver), the test PostgreSQL server's processes, the whole machine. */
+    record CpuSample(double jvm, double pg, double machineBusy) {
+        static final double TICK = 100.0; // USER_HZ on Linux
+
+        static CpuSample take() {
+            double jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime() / 1e9;
+            return new CpuSample(jvm, readPostgresCpu(), readMachineBusy());
+        }
+
+        static double readMachineBusy() {
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long busy = 0;
+                for (int i = 1; i < f.length; i++) {
+                    if (i != 4 && i != 5) { // idle, iowait
+                        busy += Long.parseLong(f[i]);
+                    }
+                }
+                return busy / TICK;
+            } catch (Exception e) {
+                return Double.NaN;
+            }
+        }
+
+        /** The postmaster listening on the test port and its children (backends). */
+        static double readPostgresCpu() {
+            String port = System.getProperty(PostgresTestResource.PORT_PROPERTY);
+            try (var procs = Files.list(Path.of("/proc"))) {
+                Map<Long, long[]> stats = new java.util.HashMap<>(); // pid -> {ppid, ticks}
+                Long master = null;
+                for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                    try {
+                        String stat = Files.readString(p.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        long pid = Long.parseLong(p.getFileName().toString());
+                        stats.put(pid, new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]) + Long.parseLong(f[12])});
+                        if (port != null && stat.contains("(postgres)")) {
+                            String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                                    .replace('\0', ' ');
+                            if (cmd.contains("-p " + port)) {
+                                master = pid;
+                            }
+                        }
+                    } catch (Exception ignored) {
+                        // process ended meanwhile
+                    }
+                }
+                if (master == null) {
+                    return Double.NaN;
+                }
+                long ticks = 0;
+                for (var e : stats.entrySet()) {
+                    if (e.getKey().equals(master) || e.getValue()[0] == master) {
+                        ticks += e.getValue()[1];
+                    }
+                }
+                return ticks / TICK;
+            } catch (Exception e) {
+                return Double.NaN;
+            }
+        }
+    }
+
+}
