@@ -37,7 +37,20 @@ class DeliveryReceiptIT {
 
     @AfterEach
     void close() {
+        StubClient.resetConfig();
         kafka.close();
+    }
+
+    @Test
+    void receiptsPostedByTheStubEndAsDelivered() throws Exception {
+        StubClient.config("{\"receiptUrl\":\"http://localhost:" + io.restassured.RestAssured.port + PATH
+                + "\",\"receiptStatus\":\"delivered\"}");
+        UUID id = UUID.randomUUID();
+        SmsFixtures.publish(kafka, event(id, "user-e2e", "SIGN_IN", "US", SmsFixtures.usNumber(), SmsFixtures.code(),
+                Instant.now().plusSeconds(300)));
+        await().atMost(WAIT).until(() -> "DELIVERED".equals(state(id)));
+        assertThat(statusEvents(id)).extracting(Map.Entry::getKey)
+                .containsExactly(EventTypes.SMS_SENT, EventTypes.SMS_DELIVERED);
     }
 
     /** Sends one SMS through the stub and returns [requestId, to, messageId]. */

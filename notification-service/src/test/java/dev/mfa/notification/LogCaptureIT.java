@@ -99,8 +99,8 @@ class LogCaptureIT {
         // Fourth request to the number within the hour: over the test cap of 3.
         SmsFixtures.publish(kafka, event(capped, "user-log", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> "FAILED".equals(state(capped)));
-        String foreignNumber = "+33" + to.substring(5);
-        SmsFixtures.publish(kafka, event(foreign, "user-log", "SIGN_IN", "FR", foreignNumber, code, Instant.now().plusSeconds(300)));
+        String foreignNumber = "+27" + to.substring(5);
+        SmsFixtures.publish(kafka, event(foreign, "user-log", "SIGN_IN", "ZA", foreignNumber, code, Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> "FAILED".equals(state(foreign)));
         String messageId = (String) SmsFixtures.row(ok).orElseThrow().get("provider_message_id");
         given().contentType("application/x-www-form-urlencoded").formParam("msisdn", to.substring(1))

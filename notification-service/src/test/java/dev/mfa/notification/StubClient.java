@@ -45,6 +45,28 @@ public final class StubClient {
         send("DELETE", "/_stub/behaviour", null);
     }
 
+    /** Partial update of the stub's settings (throttling, outage, receipts), e.g. {@code {"throttlePerSecond":30}}. */
+    public static void config(String json) {
+        int status = send("POST", "/_stub/config", json);
+        if (status != 200) {
+            throw new IllegalStateException("stub config answered " + status);
+        }
+    }
+
+    public static void resetConfig() {
+        send("DELETE", "/_stub/config", null);
+    }
+
+    /** {@code {"accepted","throttled","failed","receiptsPosted","receiptsFailed"}}. */
+    public static Map<String, Object> stats() {
+        return JSON.convertValue(get("/_stub/stats"), new TypeReference<>() {
+        });
+    }
+
+    public static void clearMessages() {
+        send("DELETE", "/_stub/messages", null);
+    }
+
     private static Object get(String path) {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build(),

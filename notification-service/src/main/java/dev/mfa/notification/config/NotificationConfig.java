@@ -63,8 +63,8 @@ public interface NotificationConfig {
     }
 
     interface Abuse {
-        /** ISO 3166 alpha-2 countries SMS may go to (same default as enrollment-service). */
-        @WithDefault("US,CA,GB,IE,AU,NZ")
+        /** ISO 3166 alpha-2 countries SMS may go to: the same list and env var as enrollment-service (docs/enrollment.md). */
+        @WithDefault("US,CA,MX,BR,GB,IE,FR,DE,ES,IT,NL,BE,CH,AT,SE,NO,DK,FI,PL,PT,AU,NZ,SG,IN,AE,JP")
         List<String> allowedCountries();
 
         /** Accepted messages per destination number in any sliding hour. */

@@ -1,8 +1,8 @@
 package dev.mfa.notification.service;
 
-/** An event that can never be processed (missing field, undecryptable ciphertext): its record goes to the DLQ. */
-public class InvalidSmsRequestException extends RuntimeException {
+/** An event that can never be processed (missing field, undecryptable ciphertext): straight to the DLQ, no retry. */
+public class InvalidSmsRequestException extends IllegalArgumentException {
     public InvalidSmsRequestException(String message) {
-        super(message, null, false, false);
+        super(message);
     }
 }

@@ -17,9 +17,20 @@ import java.util.List;
  * {@code {"responses":[{"status":"1"},{"httpStatus":503,"times":2},{"status":"0","delayMillis":1500}],"append":false}},
  * {@code GET /_stub/behaviour} shows what is pending, {@code DELETE /_stub/behaviour} resets.
  *
- * <p>Extension points (not implemented yet): provider-side throttling (answer status {@code "1"} above N messages
- * per second), and delivery receipts (POST a DLR to the request's {@code callback} or a configured URL). Add them as
- * fields here and apply them in {@link VonageStub}'s request handler, next to {@link #next()}.
+ * <p>Besides the script, standing {@link Settings} (HTTP: {@code GET|POST|DELETE /_stub/config}, partial updates):
+ * <ul>
+ * <li>throttling like Vonage's per-account throughput limit: a token bucket of {@code throttlePerSecond} tokens per
+ * second holding at most {@code throttleBurst}; a well-formed request finding it empty is answered status
+ * {@code "1"} (Throughput Rate Exceeded) and not accepted;</li>
+ * <li>an outage: for {@code outageMillis} from now every request is answered HTTP {@code outageHttpStatus}
+ * (default 503), optionally after {@code delayMillis} (slow answers apply to every request);</li>
+ * <li>delivery receipts: after accepting a message the stub POSTs a Vonage DLR (form-encoded: {@code msisdn},
+ * {@code to}, {@code network-code}, {@code messageId}, {@code price}, {@code status}, {@code scts},
+ * {@code err-code}, {@code message-timestamp}, {@code client-ref}) to the request's {@code callback}, else to
+ * {@code receiptUrl}, after {@code receiptDelayMillis}; signed ({@code timestamp}, {@code nonce}, {@code sig}) when
+ * {@code signatureSecret} is set, with {@code signatureMethod} {@code md5hash} (default), {@code md5},
+ * {@code sha1}, {@code sha256} or {@code sha512}.</li>
+ * </ul>
  */
 public final class StubBehaviour {
 
@@ -71,7 +82,65 @@ public final class StubBehaviour {
     public record Script(List<Response> responses, Boolean append) {
     }
 
+    /**
+     * Standing behaviour; null fields mean "unchanged" in an update and "off"/default in the current settings.
+     * {@code outageMillis} is relative to the moment the settings are applied.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Settings(Double throttlePerSecond, Integer throttleBurst, Long outageMillis, Integer outageHttpStatus,
+                           Long delayMillis, String receiptUrl, String receiptStatus, String receiptErrCode,
+                           Long receiptDelayMillis, String signatureSecret, String signatureMethod) {
+
+        public static Settings none() {
+            return new Settings(null, null, null, null, null, null, null, null, null, null, null);
+        }
+
+        public Settings throttle(double perSecond, int burst) {
+            return new Settings(perSecond, burst, outageMillis, outageHttpStatus, delayMillis, receiptUrl, receiptStatus,
+                    receiptErrCode, receiptDelayMillis, signatureSecret, signatureMethod);
+        }
+
+        public Settings outage(long millis, int httpStatus) {
+            return new Settings(throttlePerSecond, throttleBurst, millis, httpStatus, delayMillis, receiptUrl,
+                    receiptStatus, receiptErrCode, receiptDelayMillis, signatureSecret, signatureMethod);
+        }
+
+        public Settings delay(long millis) {
+            return new Settings(throttlePerSecond, throttleBurst, outageMillis, outageHttpStatus, millis, receiptUrl,
+                    receiptStatus, receiptErrCode, receiptDelayMillis, signatureSecret, signatureMethod);
+        }
+
+        public Settings receipts(String url, String status, String errCode, long delay) {
+            return new Settings(throttlePerSecond, throttleBurst, outageMillis, outageHttpStatus, delayMillis, url,
+                    status, errCode, delay, signatureSecret, signatureMethod);
+        }
+
+        public Settings signed(String secret, String method) {
+            return new Settings(throttlePerSecond, throttleBurst, outageMillis, outageHttpStatus, delayMillis,
+                    receiptUrl, receiptStatus, receiptErrCode, receiptDelayMillis, secret, method);
+        }
+
+        /** This update applied over {@code current}. */
+        Settings over(Settings current) {
+            return new Settings(pick(throttlePerSecond, current.throttlePerSecond), pick(throttleBurst, current.throttleBurst),
+                    pick(outageMillis, current.outageMillis), pick(outageHttpStatus, current.outageHttpStatus),
+                    pick(delayMillis, current.delayMillis), pick(receiptUrl, current.receiptUrl),
+                    pick(receiptStatus, current.receiptStatus), pick(receiptErrCode, current.receiptErrCode),
+                    pick(receiptDelayMillis, current.receiptDelayMillis), pick(signatureSecret, current.signatureSecret),
+                    pick(signatureMethod, current.signatureMethod));
+        }
+
+        private static <T> T pick(T update, T current) {
+            return update != null ? update : current;
+        }
+    }
+
     private final Deque<Response> queue = new ArrayDeque<>();
+    private Settings settings = Settings.none();
+    private long outageUntilMillis;
+    private double tokens;
+    private long tokensAtNanos;
 
     /** Replaces the script. */
     public synchronized StubBehaviour script(Response... responses) {
@@ -110,5 +179,61 @@ public final class StubBehaviour {
 
     public synchronized void reset() {
         queue.clear();
+    }
+
+    /** Applies the non-null fields of {@code update} (an {@code outageMillis} starts now; 0 ends an outage). */
+    public synchronized StubBehaviour configure(Settings update) {
+        settings = update.over(settings);
+        if (update.outageMillis() != null) {
+            outageUntilMillis = System.currentTimeMillis() + Math.max(0, update.outageMillis());
+        }
+        if (update.throttlePerSecond() != null || update.throttleBurst() != null) {
+            tokens = burst();
+            tokensAtNanos = System.nanoTime();
+        }
+        return this;
+    }
+
+    /** Back to no throttling, no outage, no delay, no receipts. */
+    public synchronized void resetSettings() {
+        settings = Settings.none();
+        outageUntilMillis = 0;
+    }
+
+    public synchronized Settings settings() {
+        return settings;
+    }
+
+    /** The HTTP status of an ongoing outage, or 0. */
+    synchronized int outageStatus() {
+        if (System.currentTimeMillis() >= outageUntilMillis) {
+            return 0;
+        }
+        return settings.outageHttpStatus() == null ? 503 : settings.outageHttpStatus();
+    }
+
+    synchronized long delayMillis() {
+        return settings.delayMillis() == null ? 0 : settings.delayMillis();
+    }
+
+    /** Takes one token of the throughput limit; false means "throttled" (no token is taken then). */
+    synchronized boolean tryAcquireThroughput() {
+        Double rate = settings.throttlePerSecond();
+        if (rate == null || rate <= 0) {
+            return true;
+        }
+        long now = System.nanoTime();
+        tokens = Math.min(burst(), tokens + (now - tokensAtNanos) / 1e9 * rate);
+        tokensAtNanos = now;
+        if (tokens < 1) {
+            return false;
+        }
+        tokens -= 1;
+        return true;
+    }
+
+    private int burst() {
+        Integer b = settings.throttleBurst();
+        return b == null || b < 1 ? 1 : b;
     }
 }

@@ -12,22 +12,39 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Local/test stand-in for the Vonage SMS API ({@code POST /sms/json}): answers like Vonage does, records what it
@@ -48,8 +65,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (others answer status {@code "4"} Bad Credentials).
  *
  * <p>Stub endpoints: {@code GET /_stub/messages[?to=]} ({@code [{"to","from","text","receivedAt",...}]}, newest
- * last), {@code DELETE /_stub/messages}, {@code GET|POST|DELETE /_stub/behaviour} (see {@link StubBehaviour}),
- * {@code GET /_stub/health}.
+ * last), {@code DELETE /_stub/messages}, {@code GET|POST|DELETE /_stub/behaviour} (scripted answers) and
+ * {@code GET|POST|DELETE /_stub/config} (throttling, outage, slow answers, delivery receipts; see
+ * {@link StubBehaviour}), {@code GET /_stub/stats} ({@code {"accepted","throttled","failed","receiptsPosted",
+ * "receiptsFailed"}}), {@code GET /_stub/health}.
  */
 public final class VonageStub implements AutoCloseable {
 
@@ -67,8 +86,15 @@ public final class VonageStub implements AutoCloseable {
     private final StubBehaviour behaviour = new StubBehaviour();
     private volatile String requiredKey;
     private volatile String requiredSecret;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong throttled = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong receiptsPosted = new AtomicLong();
+    private final AtomicLong receiptsFailed = new AtomicLong();
     private HttpServer server;
     private ExecutorService executor;
+    private ScheduledExecutorService receiptExecutor;
+    private HttpClient receiptClient;
 
     /** A stub that will listen on {@code port} (0 = a free port) once {@link #start()}ed. */
     public VonageStub(int port) {
@@ -93,8 +119,16 @@ public final class VonageStub implements AutoCloseable {
             return t;
         });
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), requestedPort), 50);
+        receiptExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vonage-stub-receipts");
+            t.setDaemon(true);
+            return t;
+        });
+        receiptClient = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(5)).build();
         server.setExecutor(executor);
         server.createContext("/sms/json", this::handleSms);
+        server.createContext("/_stub/config", this::handleConfig);
+        server.createContext("/_stub/stats", this::handleStats);
         server.createContext("/_stub/messages", this::handleMessages);
         server.createContext("/_stub/behaviour", this::handleBehaviour);
         server.createContext("/_stub/health", ex -> respond(ex, 200, "application/json", "{\"status\":\"UP\"}"));
@@ -106,6 +140,7 @@ public final class VonageStub implements AutoCloseable {
     public synchronized void stop() {
         if (server != null) {
             server.stop(0);
+            receiptExecutor.shutdownNow();
             executor.shutdownNow();
             server = null;
         }
@@ -156,11 +191,21 @@ public final class VonageStub implements AutoCloseable {
                 return;
             }
             Map<String, String> p = params(ex);
+            long standingDelay = behaviour.delayMillis();
+            int outage = behaviour.outageStatus();
+            if (outage != 0) {
+                sleep(standingDelay);
+                failed.incrementAndGet();
+                respond(ex, outage, "text/plain", "Injected outage HTTP " + outage);
+                return;
+            }
             StubBehaviour.Response scripted = behaviour.next();
-            if (scripted.delayMillis() != null && scripted.delayMillis() > 0) {
-                sleep(scripted.delayMillis());
+            long delay = scripted.delayMillis() != null ? scripted.delayMillis() : standingDelay;
+            if (delay > 0) {
+                sleep(delay);
             }
             if (scripted.httpStatusOrOk() != 200) {
+                failed.incrementAndGet();
                 respond(ex, scripted.httpStatusOrOk(), "text/plain", "Injected HTTP " + scripted.httpStatusOrOk());
                 return;
             }
@@ -189,8 +234,14 @@ public final class VonageStub implements AutoCloseable {
                 return;
             }
             if (!scripted.statusOrOk().equals("0")) {
+                failed.incrementAndGet();
                 String errorText = scripted.errorText() != null ? scripted.errorText() : errorText(scripted.statusOrOk());
                 respond(ex, 200, "application/json", error(to, scripted.statusOrOk(), errorText));
+                return;
+            }
+            if (!behaviour.tryAcquireThroughput()) {
+                throttled.incrementAndGet();
+                respond(ex, 200, "application/json", error(to, "1", errorText("1")));
                 return;
             }
             int parts = parts(type, text);
@@ -212,7 +263,10 @@ public final class VonageStub implements AutoCloseable {
                 }
                 entries.add(m);
             }
-            messages.add(new StubMessage(to, p.get("from"), text, Instant.now(), firstId, type, clientRef, p.get("callback")));
+            Instant receivedAt = Instant.now();
+            messages.add(new StubMessage(to, p.get("from"), text, receivedAt, firstId, type, clientRef, p.get("callback")));
+            accepted.incrementAndGet();
+            scheduleReceipt(to, p.get("from"), firstId, clientRef, p.get("callback"));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("message-count", Integer.toString(parts));
             body.put("messages", entries);
@@ -263,7 +317,7 @@ public final class VonageStub implements AutoCloseable {
 
     static String errorText(String status) {
         return switch (status) {
-            case "1" -> "Throughput Rate Exceeded - please wait [ 30 ] and retry";
+            case "1" -> "Throughput Rate Exceeded - please wait [ 1000 ] and retry";
             case "2" -> "Missing Parameters";
             case "3" -> "Invalid Parameters";
             case "4" -> "Bad Credentials";
@@ -292,6 +346,128 @@ public final class VonageStub implements AutoCloseable {
         body.put("message-count", "1");
         body.put("messages", List.of(m));
         return JSON.writeValueAsString(body);
+    }
+
+    // ------------------------------------------------------------------------------------------ delivery receipts
+
+    private static final DateTimeFormatter SCTS = DateTimeFormatter.ofPattern("yyMMddHHmm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MESSAGE_TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    /** Posts a DLR for an accepted message when a callback or receipt URL is known. */
+    private void scheduleReceipt(String to, String from, String messageId, String clientRef, String callback) {
+        StubBehaviour.Settings settings = behaviour.settings();
+        String url = callback != null && !callback.isBlank() ? callback : settings.receiptUrl();
+        if (url == null || url.isBlank()) {
+            return;
+        }
+        Map<String, String> dlr = receipt(settings, to, from, messageId, clientRef, Instant.now());
+        long delay = settings.receiptDelayMillis() == null ? 0 : Math.max(0, settings.receiptDelayMillis());
+        receiptExecutor.schedule(() -> postReceipt(url, dlr), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** The parameters of a Vonage SMS delivery receipt (signed when the settings hold a signature secret). */
+    static Map<String, String> receipt(StubBehaviour.Settings settings, String to, String from, String messageId,
+                                       String clientRef, Instant at) {
+        String status = settings.receiptStatus() == null ? "delivered" : settings.receiptStatus();
+        Map<String, String> dlr = new LinkedHashMap<>();
+        dlr.put("msisdn", to);
+        dlr.put("to", from);
+        dlr.put("network-code", NETWORK);
+        dlr.put("messageId", messageId);
+        dlr.put("price", MESSAGE_PRICE);
+        dlr.put("status", status);
+        dlr.put("scts", SCTS.format(at));
+        dlr.put("err-code", settings.receiptErrCode() != null ? settings.receiptErrCode()
+                : "delivered".equals(status) || "accepted".equals(status) || "buffered".equals(status) ? "0" : "1");
+        dlr.put("message-timestamp", MESSAGE_TIMESTAMP.format(at));
+        if (clientRef != null) {
+            dlr.put("client-ref", clientRef);
+        }
+        String secret = settings.signatureSecret();
+        if (secret != null && !secret.isBlank()) {
+            dlr.put("timestamp", Long.toString(at.getEpochSecond()));
+            dlr.put("nonce", UUID.randomUUID().toString());
+            dlr.put("sig", sign(dlr, secret, settings.signatureMethod()));
+        }
+        return dlr;
+    }
+
+    /**
+     * Vonage's webhook signature: parameters except {@code sig} sorted by name, empty ones left out, joined as
+     * {@code &name=value} with {@code &} and {@code =} replaced by {@code _}; MD5 of that plus the secret
+     * ({@code md5hash}) or an HMAC keyed with the secret; lower-case hex.
+     */
+    static String sign(Map<String, String> params, String secret, String method) {
+        StringBuilder base = new StringBuilder();
+        new TreeMap<>(params).forEach((k, v) -> {
+            if (!"sig".equals(k) && v != null && !v.isBlank()) {
+                base.append('&').append(k.replace('&', '_').replace('=', '_'))
+                        .append('=').append(v.replace('&', '_').replace('=', '_'));
+            }
+        });
+        String m = method == null ? "md5hash" : method.toLowerCase(Locale.ROOT);
+        String hmac = switch (m) {
+            case "md5" -> "HmacMD5";
+            case "sha1" -> "HmacSHA1";
+            case "sha256" -> "HmacSHA256";
+            case "sha512" -> "HmacSHA512";
+            case "md5hash" -> null;
+            default -> throw new IllegalArgumentException("unknown signature method " + method);
+        };
+        try {
+            byte[] digest;
+            if (hmac == null) {
+                digest = MessageDigest.getInstance("MD5")
+                        .digest((base + secret).getBytes(StandardCharsets.UTF_8));
+            } else {
+                Mac mac = Mac.getInstance(hmac);
+                mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), hmac));
+                digest = mac.doFinal(base.toString().getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void postReceipt(String url, Map<String, String> dlr) {
+        StringBuilder form = new StringBuilder();
+        dlr.forEach((k, v) -> form.append(form.length() == 0 ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form.toString(), StandardCharsets.UTF_8)).build();
+            receiptClient.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                if (e == null && r.statusCode() / 100 == 2) {
+                    receiptsPosted.incrementAndGet();
+                } else {
+                    receiptsFailed.incrementAndGet();
+                }
+            });
+        } catch (RuntimeException e) {
+            receiptsFailed.incrementAndGet();
+        }
+    }
+
+    /** Counters since start (or {@link #resetStats()}). */
+    public Map<String, Long> stats() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("accepted", accepted.get());
+        m.put("throttled", throttled.get());
+        m.put("failed", failed.get());
+        m.put("receiptsPosted", receiptsPosted.get());
+        m.put("receiptsFailed", receiptsFailed.get());
+        return m;
+    }
+
+    public void resetStats() {
+        accepted.set(0);
+        throttled.set(0);
+        failed.set(0);
+        receiptsPosted.set(0);
+        receiptsFailed.set(0);
     }
 
     // ------------------------------------------------------------------------------------------ /_stub
@@ -333,6 +509,41 @@ public final class VonageStub implements AutoCloseable {
                 }
                 default -> respond(ex, 405, "application/json", "{\"error\":\"method not allowed\"}");
             }
+        }
+    }
+
+    private void handleConfig(HttpExchange ex) throws IOException {
+        try (ex) {
+            switch (ex.getRequestMethod().toUpperCase(Locale.ROOT)) {
+                case "GET" -> respond(ex, 200, "application/json", JSON.writeValueAsString(behaviour.settings()));
+                case "POST", "PUT" -> {
+                    StubBehaviour.Settings update;
+                    try {
+                        update = JSON.readValue(ex.getRequestBody(), StubBehaviour.Settings.class);
+                    } catch (IOException e) {
+                        respond(ex, 400, "application/json", "{\"error\":\"body must be a settings object\"}");
+                        return;
+                    }
+                    behaviour.configure(update);
+                    respond(ex, 200, "application/json", JSON.writeValueAsString(behaviour.settings()));
+                }
+                case "DELETE" -> {
+                    behaviour.resetSettings();
+                    respond(ex, 204, null, null);
+                }
+                default -> respond(ex, 405, "application/json", "{\"error\":\"method not allowed\"}");
+            }
+        }
+    }
+
+    private void handleStats(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (ex.getRequestMethod().equalsIgnoreCase("DELETE")) {
+                resetStats();
+                respond(ex, 204, null, null);
+                return;
+            }
+            respond(ex, 200, "application/json", JSON.writeValueAsString(stats()));
         }
     }
 
@@ -410,14 +621,34 @@ public final class VonageStub implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ main
 
     /**
-     * <pre>java -cp STACK_CLASSPATH dev.mfa.localstack.VonageStub [--port 8089] [--api-key K --api-secret S]</pre>
-     * Environment instead of options: {@code VONAGE_STUB_PORT}, {@code VONAGE_STUB_API_KEY}, {@code VONAGE_STUB_API_SECRET}.
+     * <pre>java -cp STACK_CLASSPATH dev.mfa.localstack.VonageStub [--port 8089] [--api-key K --api-secret S]
+     *     [--throttle-per-second 30 [--throttle-burst 5]] [--receipt-url URL [--receipt-status delivered]
+     *     [--receipt-delay-millis 0]] [--signature-secret S [--signature-method md5hash]]</pre>
+     * Environment instead of options: {@code VONAGE_STUB_PORT}, {@code VONAGE_STUB_API_KEY}, {@code VONAGE_STUB_API_SECRET},
+     * {@code VONAGE_STUB_THROTTLE_PER_SECOND}, {@code VONAGE_STUB_THROTTLE_BURST}, {@code VONAGE_STUB_RECEIPT_URL},
+     * {@code VONAGE_STUB_RECEIPT_STATUS}, {@code VONAGE_STUB_RECEIPT_DELAY_MILLIS}, {@code VONAGE_STUB_SIGNATURE_SECRET},
+     * {@code VONAGE_STUB_SIGNATURE_METHOD}.
      */
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv);
         VonageStub stub = new VonageStub(args.getInt("port", "VONAGE_STUB_PORT", DEFAULT_PORT))
                 .requireCredentials(args.get("api-key", "VONAGE_STUB_API_KEY", null), args.get("api-secret", "VONAGE_STUB_API_SECRET", null))
                 .start();
+        String throttle = args.get("throttle-per-second", "VONAGE_STUB_THROTTLE_PER_SECOND", null);
+        StubBehaviour.Settings settings = StubBehaviour.Settings.none();
+        if (throttle != null) {
+            settings = settings.throttle(Double.parseDouble(throttle), args.getInt("throttle-burst", "VONAGE_STUB_THROTTLE_BURST", 5));
+        }
+        String receiptUrl = args.get("receipt-url", "VONAGE_STUB_RECEIPT_URL", null);
+        if (receiptUrl != null) {
+            settings = settings.receipts(receiptUrl, args.get("receipt-status", "VONAGE_STUB_RECEIPT_STATUS", "delivered"),
+                    null, args.getInt("receipt-delay-millis", "VONAGE_STUB_RECEIPT_DELAY_MILLIS", 0));
+        }
+        String signatureSecret = args.get("signature-secret", "VONAGE_STUB_SIGNATURE_SECRET", null);
+        if (signatureSecret != null) {
+            settings = settings.signed(signatureSecret, args.get("signature-method", "VONAGE_STUB_SIGNATURE_METHOD", "md5hash"));
+        }
+        stub.behaviour().configure(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stub.stop();

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -142,6 +143,111 @@ class VonageStubTest {
                 .build();
         assertThat(wrong.getSmsClient().submitMessage(new TextMessage("MFA", "14155550100", "x"))
                 .getMessages().get(0).getStatus()).isEqualTo(MessageStatus.INVALID_CREDENTIALS);
+    }
+
+    @Test
+    void throttlesAboveTheConfiguredRateWithVonagesStatus1() throws Exception {
+        HttpResponse<String> set = post("/_stub/config", "application/json", "{\"throttlePerSecond\":0.01,\"throttleBurst\":3}");
+        assertThat(set.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(set.body()).get("throttlePerSecond").asDouble()).isEqualTo(0.01);
+        String form = "api_key=k&api_secret=s&from=MFA&to=14155550100&text=x";
+        int ok = 0;
+        int throttled = 0;
+        for (int i = 0; i < 10; i++) { // a burst far above the rate: the bucket's 3 tokens pass, the rest are throttled
+            JsonNode m = json.readTree(post("/sms/json", "application/x-www-form-urlencoded", form).body()).get("messages").get(0);
+            if (m.get("status").asText().equals("0")) {
+                ok++;
+            } else {
+                assertThat(m.get("status").asText()).isEqualTo("1");
+                assertThat(m.get("error-text").asText()).startsWith("Throughput Rate Exceeded");
+                throttled++;
+            }
+        }
+        assertThat(ok).isEqualTo(3);
+        assertThat(throttled).isEqualTo(10 - ok);
+        assertThat(stub.messages()).hasSize(ok);
+        JsonNode stats = json.readTree(get("/_stub/stats").body());
+        assertThat(stats.get("throttled").asInt()).isEqualTo(throttled);
+        assertThat(stats.get("accepted").asInt()).isEqualTo(ok);
+
+        post("/_stub/config", "application/json", "{\"throttlePerSecond\":1000}"); // a new rate starts a full bucket
+        JsonNode again = json.readTree(post("/sms/json", "application/x-www-form-urlencoded", form).body());
+        assertThat(again.get("messages").get(0).get("status").asText()).isEqualTo("0");
+        http.send(HttpRequest.newBuilder(uri("/_stub/config")).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        for (int i = 0; i < 10; i++) {
+            assertThat(json.readTree(post("/sms/json", "application/x-www-form-urlencoded", form).body())
+                    .get("messages").get(0).get("status").asText()).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void outageAnswersTheConfiguredHttpStatusUntilItEnds() throws Exception {
+        stub.behaviour().configure(StubBehaviour.Settings.none().outage(300, 502));
+        String form = "api_key=k&api_secret=s&from=MFA&to=14155550100&text=x";
+        assertThat(post("/sms/json", "application/x-www-form-urlencoded", form).statusCode()).isEqualTo(502);
+        Thread.sleep(400);
+        assertThat(post("/sms/json", "application/x-www-form-urlencoded", form).statusCode()).isEqualTo(200);
+        assertThat(stub.stats()).containsEntry("failed", 1L).containsEntry("accepted", 1L);
+    }
+
+    @Test
+    void slowAnswersDelayEveryRequest() throws Exception {
+        post("/_stub/config", "application/json", "{\"delayMillis\":300}");
+        long start = System.nanoTime();
+        assertThat(post("/sms/json", "application/x-www-form-urlencoded",
+                "api_key=k&api_secret=s&from=MFA&to=14155550100&text=x").statusCode()).isEqualTo(200);
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(300);
+    }
+
+    @Test
+    void postsSignedDeliveryReceiptsToTheCallbackOrTheConfiguredUrl() throws Exception {
+        java.util.concurrent.BlockingQueue<String[]> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        com.sun.net.httpserver.HttpServer webhook = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
+        webhook.createContext("/", ex -> {
+            try (ex) {
+                received.add(new String[]{ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("Content-Type"),
+                        new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)});
+                ex.sendResponseHeaders(204, -1);
+            }
+        });
+        webhook.start();
+        try {
+            String base = "http://localhost:" + webhook.getAddress().getPort();
+            stub.behaviour().configure(StubBehaviour.Settings.none().receipts(base + "/dlr", "delivered", null, 0)
+                    .signed("stub-secret", "md5hash"));
+            post("/sms/json", "application/x-www-form-urlencoded",
+                    "api_key=k&api_secret=s&from=MFA&to=14155550100&text=x&client-ref=req-9");
+            String[] dlr = received.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(dlr).isNotNull();
+            assertThat(dlr[0]).isEqualTo("/dlr");
+            assertThat(dlr[1]).isEqualTo("application/x-www-form-urlencoded");
+            Map<String, String> p = VonageStub.formDecode(dlr[2]);
+            assertThat(p).containsEntry("msisdn", "14155550100").containsEntry("to", "MFA").containsEntry("status", "delivered")
+                    .containsEntry("err-code", "0").containsEntry("client-ref", "req-9")
+                    .containsEntry("messageId", stub.messages().get(0).messageId())
+                    .containsKeys("network-code", "price", "scts", "message-timestamp", "timestamp", "nonce", "sig");
+            // The SDK's own verifier (MD5 hash scheme) accepts the stub's signature.
+            Map<String, String[]> asArrays = new java.util.HashMap<>();
+            p.forEach((k, v) -> asArrays.put(k, new String[]{v}));
+            assertThat(com.vonage.client.auth.RequestSigning.verifyRequestSignature(null,
+                    "application/x-www-form-urlencoded", asArrays, "stub-secret")).isTrue();
+
+            // A per-message callback wins over the configured URL.
+            stub.behaviour().configure(StubBehaviour.Settings.none().receipts(base + "/dlr", "failed", "6", 0)
+                    .signed("", null));
+            post("/sms/json", "application/x-www-form-urlencoded",
+                    "api_key=k&api_secret=s&from=MFA&to=14155550100&text=x&callback="
+                            + java.net.URLEncoder.encode(base + "/own", java.nio.charset.StandardCharsets.UTF_8));
+            String[] own = received.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(own[0]).isEqualTo("/own");
+            assertThat(VonageStub.formDecode(own[2])).containsEntry("status", "failed").containsEntry("err-code", "6")
+                    .doesNotContainKey("sig");
+            Thread.sleep(200);
+            assertThat(stub.stats().get("receiptsPosted")).isEqualTo(2L);
+        } finally {
+            webhook.stop(0);
+        }
     }
 
     private URI uri(String path) {

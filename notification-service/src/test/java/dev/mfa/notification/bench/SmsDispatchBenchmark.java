@@ -1,0 +1,202 @@
+package dev.mfa.notification.bench;
+
+import dev.mfa.core.events.CloudEvent;
+import dev.mfa.notification.SmsFixtures;
+import dev.mfa.notification.StubClient;
+import dev.mfa.notification.TestStack;
+import dev.mfa.localstack.testing.PostgresTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Not part of {@code mvn verify} (no IT suffix). Run:
+ * <pre>cd /work/main && mvn -B -o -pl notification-service verify -Dit.test=SmsDispatchBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * Results are printed and written to {@code notification-service/target/benchmark-results.md}.
+ * <ul>
+ * <li>drain: 10,000 requests queued at once, drained at the configured 30 msg/s against a stub that throttles above
+ * 30 msg/s; rate measured from the stub's receive times;</li>
+ * <li>latency: one request at a time, from the moment it is produced to the broker until the stub receives the SMS;</li>
+ * <li>outage: the stub answers HTTP 503 for 30 s while requests keep coming; afterwards every request is sent once,
+ * and none whose code expired during the outage is sent.</li>
+ * </ul>
+ */
+@QuarkusTest
+@TestProfile(BenchmarkProfile.class)
+class SmsDispatchBenchmark {
+
+    static final int DRAIN = Integer.getInteger("bench.drain", 10_000);
+    static final int LATENCY_SAMPLES = Integer.getInteger("bench.latency", 300);
+    static final double RATE = 30.0;
+    private final List<String> report = Collections.synchronizedList(new ArrayList<>());
+    private KafkaCompanion kafka;
+
+    @BeforeEach
+    void setUp() {
+        kafka = SmsFixtures.kafka();
+        StubClient.reset();
+        StubClient.resetConfig();
+        StubClient.clearMessages();
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        StubClient.resetConfig();
+        kafka.close();
+        Path out = Path.of("target/benchmark-results.md");
+        Files.writeString(out, String.join("\n", report) + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    @Test
+    void all() throws Exception {
+        latency();
+        drain();
+        outage();
+    }
+
+    void latency() throws Exception {
+        StubClient.config("{\"throttlePerSecond\":30,\"throttleBurst\":5}");
+        List<Long> micros = new ArrayList<>();
+        for (int i = 0; i < LATENCY_SAMPLES + 20; i++) {
+            String to = "+1555" + String.format("%07d", 2_000_000 + i);
+            CloudEvent e = SmsFixtures.event(UUID.randomUUID(), "bench-lat", "SIGN_IN", "US", to, "123456",
+                    Instant.now().plusSeconds(300));
+            Instant produced = Instant.now();
+            SmsFixtures.publish(kafka, e);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
+                    .until(() -> !StubClient.messagesTo(to).isEmpty());
+            Instant received = Instant.parse((String) StubClient.messagesTo(to).get(0).get("receivedAt"));
+            if (i >= 20) { // warm-up
+                micros.add(Duration.between(produced, received).toNanos() / 1000);
+            }
+            Thread.sleep(50);
+        }
+        Collections.sort(micros);
+        report.add(String.format("latency broker→stub (%d sequential requests after 20 warm-up): p50 %.1f ms, p90 %.1f ms, "
+                        + "p99 %.1f ms, max %.1f ms", micros.size(), pct(micros, 50), pct(micros, 90), pct(micros, 99),
+                micros.get(micros.size() - 1) / 1000.0));
+        System.out.println("BENCH " + report.get(report.size() - 1));
+    }
+
+    void drain() throws Exception {
+        StubClient.clearMessages();
+        StubClient.config("{\"throttlePerSecond\":30,\"throttleBurst\":5}");
+        Map<String, Object> before = StubClient.stats();
+        List<CloudEvent> events = new ArrayList<>(DRAIN);
+        for (int i = 0; i < DRAIN; i++) {
+            events.add(SmsFixtures.event(UUID.randomUUID(), "bench-" + (i % 500), "SIGN_IN", "US",
+                    "+1555" + String.format("%07d", 3_000_000 + i), "654321", Instant.now().plusSeconds(3600)));
+        }
+        Instant publishStart = Instant.now();
+        for (int i = 0; i < events.size(); i += 1000) {
+            SmsFixtures.publish(kafka, events.subList(i, Math.min(events.size(), i + 1000)).toArray(CloudEvent[]::new));
+        }
+        Instant published = Instant.now();
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("select count(*) from sms_request where user_id like 'bench-%' "
+                + "and user_id <> 'bench-lat' and user_id <> 'bench-out'") >= DRAIN);
+        Instant queued = Instant.now();
+        await().atMost(Duration.ofSeconds((long) (DRAIN / RATE * 1.5) + 60)).pollInterval(Duration.ofSeconds(2))
+                .until(() -> StubClient.messages().size() >= DRAIN);
+        List<Map<String, Object>> msgs = StubClient.messages();
+        List<Instant> times = new ArrayList<>();
+        Set<Object> refs = new HashSet<>();
+        for (Map<String, Object> m : msgs) {
+            times.add(Instant.parse((String) m.get("receivedAt")));
+            refs.add(m.get("clientRef"));
+        }
+        Collections.sort(times);
+        double seconds = Duration.between(times.get(0), times.get(times.size() - 1)).toNanos() / 1e9;
+        double rate = (times.size() - 1) / seconds;
+        Map<String, Object> after = StubClient.stats();
+        long throttled = ((Number) after.get("throttled")).longValue() - ((Number) before.get("throttled")).longValue();
+        // Worst one-second window at the stub.
+        int worst = 0;
+        for (int i = 0, j = 0; i < times.size(); i++) {
+            while (Duration.between(times.get(j), times.get(i)).toMillis() >= 1000) {
+                j++;
+            }
+            worst = Math.max(worst, i - j + 1);
+        }
+        report.add(String.format("drain: %d requests published in %.1f s, all queued after %.1f s; %d SMS at the stub "
+                        + "(%d distinct client-refs) in %.1f s = %.2f msg/s (configured %.0f, deviation %+.2f %%); "
+                        + "busiest 1-s window %d; provider throttled %d", DRAIN,
+                Duration.between(publishStart, published).toMillis() / 1000.0,
+                Duration.between(publishStart, queued).toMillis() / 1000.0, msgs.size(), refs.size(), seconds, rate, RATE,
+                (rate / RATE - 1) * 100, worst, throttled));
+        System.out.println("BENCH " + report.get(report.size() - 1));
+    }
+
+    void outage() throws Exception {
+        StubClient.clearMessages();
+        StubClient.config("{\"throttlePerSecond\":30,\"throttleBurst\":5,\"outageMillis\":30000,\"outageHttpStatus\":503}");
+        List<UUID> longLived = new ArrayList<>();
+        List<UUID> shortLived = new ArrayList<>();
+        Instant start = Instant.now();
+        for (int i = 0; i < 60; i++) {
+            UUID id = UUID.randomUUID();
+            boolean shortCode = i % 3 == 0; // expires during the outage
+            (shortCode ? shortLived : longLived).add(id);
+            SmsFixtures.publish(kafka, SmsFixtures.event(id, "bench-out", "SIGN_IN", "US",
+                    "+1555" + String.format("%07d", 4_000_000 + i), "111222",
+                    Instant.now().plusSeconds(shortCode ? 15 : 120)));
+            Thread.sleep(250);
+        }
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                count("select count(*) from sms_request where user_id = 'bench-out' and state in ('SENT','FAILED')") == 60);
+        long sent = count("select count(*) from sms_request where user_id = 'bench-out' and state = 'SENT'");
+        long expired = count("select count(*) from sms_request where user_id = 'bench-out' and state = 'FAILED' "
+                + "and failure_reason = 'expired'");
+        List<Map<String, Object>> msgs = StubClient.messages();
+        Set<Object> refs = new HashSet<>();
+        long shortSent = 0;
+        for (Map<String, Object> m : msgs) {
+            refs.add(m.get("clientRef"));
+            if (shortLived.stream().anyMatch(id -> id.toString().equals(m.get("clientRef")))) {
+                shortSent++;
+            }
+        }
+        long lastRecovery = msgs.stream().map(m -> Instant.parse((String) m.get("receivedAt")))
+                .max(Instant::compareTo).map(t -> Duration.between(start, t).toSeconds()).orElse(-1L);
+        report.add(String.format("outage: 60 requests over 15 s, stub answering 503 for 30 s; afterwards %d SENT "
+                        + "(%d SMS at the stub, %d distinct), %d FAILED expired; short-lived codes sent after expiry: %d; "
+                        + "last SMS %d s after the first request", sent, msgs.size(), refs.size(), expired,
+                shortSent, lastRecovery));
+        System.out.println("BENCH " + report.get(report.size() - 1));
+    }
+
+    private static double pct(List<Long> sorted, int p) {
+        int idx = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx))) / 1000.0;
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
