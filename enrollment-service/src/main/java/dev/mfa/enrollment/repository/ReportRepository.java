@@ -45,11 +45,10 @@ public class ReportRepository {
         return Panache.getSession().flatMap(s -> s.createNativeQuery("select u.user_id, u.requirement, "
                         + "coalesce(string_agg(distinct f.method, ',' order by f.method), '') "
                         + "from org_user u left join factor f on f.user_id = u.user_id and f.status = 'ACTIVE' "
-                        + "where u.org_id = :org group by u.user_id, u.requirement order by u.user_id "
-                        + "limit :size offset :offset", Object[].class)
+                        + "where u.org_id = :org group by u.user_id, u.requirement order by u.user_id", Object[].class)
                 .setParameter("org", orgId)
-                .setParameter("size", size)
-                .setParameter("offset", (long) page * size)
+                .setFirstResult(page * size)
+                .setMaxResults(size)
                 .getResultList())
                 .map(rows -> rows.stream().map(r -> {
                     List<String> methods = ((String) r[2]).isEmpty() ? List.of()

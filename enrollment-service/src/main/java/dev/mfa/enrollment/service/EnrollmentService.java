@@ -27,6 +27,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +40,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class EnrollmentService {
 
+    private static final Logger LOG = Logger.getLogger(EnrollmentService.class);
     public static final String PURPOSE_ENROLLMENT = "ENROLLMENT";
     public static final String TOTP_LABEL = "Authenticator app";
     public static final int MAX_ATTEMPTS_TOTP = 5;
@@ -111,6 +113,7 @@ public class EnrollmentService {
                     e.expiresAt = now.plus(totpConfig.enrollmentTtl());
                     String uri = otpauthUri(user, caller, base32);
                     started(Method.TOTP);
+                    LOG.infof("user %s started authenticator-app enrollment %s", caller.userId(), e.enrollmentId);
                     return e.persist().replaceWith(new TotpStarted(e.enrollmentId, base32, uri, qr.dataUri(uri),
                             e.expiresAt));
                 });
@@ -162,6 +165,7 @@ public class EnrollmentService {
                     e.phoneMasked = phone.masked();
                     e.country = phone.country();
                     started(Method.SMS);
+                    LOG.infof("user %s started SMS enrollment %s (%s)", caller.userId(), e.enrollmentId, phone);
                     return e.persist().flatMap(p -> sendCode(e, phone.e164(), now))
                             .replaceWith(() -> new SmsStarted(e.enrollmentId, e.phoneMasked, e.expiresAt,
                                     e.resendAvailableAt));
@@ -199,6 +203,7 @@ public class EnrollmentService {
         e.expiresAt = now.plus(smsConfig.codeTtl());
         e.resendAvailableAt = now.plus(smsConfig.resendDelay().multipliedBy(1L << Math.min(e.sends - 1, 20)));
         registry.counter("mfa.enrollment.sms.codes.requested", "purpose", PURPOSE_ENROLLMENT).increment();
+        LOG.debugf("SMS code %d of enrollment %s requested for %s", e.sends, e.enrollmentId, e.phoneMasked);
         return outbox.publish(Topics.SMS_REQUESTS, new Events.SmsRequested(UUID.randomUUID(), e.userId,
                 PURPOSE_ENROLLMENT, e.country, cipher.encrypt(e164), cipher.encrypt(code), e.expiresAt));
     }
@@ -232,6 +237,8 @@ public class EnrollmentService {
                     e.codeHash = null;
                     registry.counter("mfa.enrollment.enrollments.failed", "method", e.method.name()).increment();
                 }
+                LOG.infof("wrong code for enrollment %s of user %s, %d attempt(s) left", e.enrollmentId, e.userId,
+                        remaining);
                 return Uni.createFrom().item((ConfirmOutcome) new WrongCode(remaining));
             }
             return activate(caller, e, step, now);
@@ -269,6 +276,7 @@ public class EnrollmentService {
         Events.FactorEnrolled enrolled = new Events.FactorEnrolled(f.factorId, f.userId, f.orgId, f.method.name(),
                 f.label, eventSecret, eventPhone, f.phoneMasked, f.country, f.lastUsedStep, now);
         registry.counter("mfa.enrollment.enrollments.confirmed", "method", e.method.name()).increment();
+        LOG.infof("user %s confirmed %s enrollment %s: factor %s", f.userId, f.method, e.enrollmentId, f.factorId);
         // A new factor of the same method replaces the old one (new phone, new device).
         return factors.active(caller.userId())
                 .flatMap(existing -> Multi.createFrom().iterable(existing.stream().filter(x -> x.method == f.method)

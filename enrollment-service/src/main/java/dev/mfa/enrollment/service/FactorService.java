@@ -31,6 +31,8 @@ public class FactorService {
     public static final String REASON_REPLACED = "replaced";
     public static final String REASON_ADMIN_RESET = "admin-reset";
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(FactorService.class);
+
     private final Outbox outbox;
     private final Clock clock;
     private final RecoveryCodes recoveryCodes = new RecoveryCodes();
@@ -79,6 +81,7 @@ public class FactorService {
 
     /** Inside a transaction: deletes the factor and announces it. */
     public Uni<Void> remove(Factor factor, String reason) {
+        LOG.infof("factor %s (%s) of user %s removed: %s", factor.factorId, factor.method, factor.userId, reason);
         return factor.delete().flatMap(i -> outbox.publish(Topics.FACTORS, new Events.FactorRemoved(factor.factorId,
                 factor.userId, factor.orgId, reason, clock.instant()))).replaceWithVoid();
     }
@@ -101,6 +104,7 @@ public class FactorService {
     /** Inside a transaction: a new code replaces any previous one; returns the code to show once. */
     public Uni<String> issueRecoveryCode(String userId, String orgId) {
         String code = recoveryCodes.generate();
+        LOG.debugf("new recovery code for user %s", userId);
         Instant now = clock.instant();
         return revokeRecoveryCode(userId, REASON_REPLACED)
                 .flatMap(i -> io.quarkus.hibernate.reactive.panache.Panache.flush())

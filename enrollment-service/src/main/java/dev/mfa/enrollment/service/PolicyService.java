@@ -138,7 +138,9 @@ public class PolicyService {
             String reason;
             if (wasEnabled == p.enabled && wasEnforced == p.enforced) {
                 reason = null; // methods or a future deadline moved: nobody's requirement changes
-                p.syncedVersion = p.version;
+                if (p.syncedVersion == p.version - 1) {
+                    p.syncedVersion = p.version; // else an unfinished switch is still owed: the resync job runs it
+                }
             } else if (!p.enabled) {
                 reason = "policy-disabled";
             } else if (p.enforced) {

@@ -102,6 +102,7 @@ public class ReauthService {
     }
 
     private Uni<Issued> recordFailure(String userId) {
+        LOG.infof("wrong password at reauth for user %s", userId);
         return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(
                                 "insert into reauth_failure (user_id, failed_at) values (:user, :now)")
                         .setParameter("user", userId)
@@ -117,6 +118,7 @@ public class ReauthService {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(config.tokenTtl());
+        LOG.debugf("reauth token issued to user %s until %s", userId, expiresAt);
         return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(
                                 "delete from reauth_failure where user_id = :user")
                         .setParameter("user", userId).executeUpdate()

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** libphonenumber rules: type, country, payee restriction, masking; problem details never hold the number. */
-class PhoneNumbersTest {
+public class PhoneNumbersTest {
 
     static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     static final Caller USER = new Caller("u", "o", Set.of("user"), null);
