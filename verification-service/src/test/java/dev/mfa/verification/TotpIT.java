@@ -51,6 +51,10 @@ class TotpIT extends VerificationTestBase {
         assertThat(data.method()).isEqualTo("TOTP");
         assertThat(data.factorId()).isEqualTo(factor.factorId());
         assertThat(data.challengeId().toString()).isEqualTo(challengeId);
+
+        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("mfa_verification_verifications_total{method=\"TOTP\",outcome=\"success\"")
+                .contains("mfa_verification_latency_seconds_bucket").contains("mfa_verification_throttled_total");
     }
 
     @Test
