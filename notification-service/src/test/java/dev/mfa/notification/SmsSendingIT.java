@@ -76,8 +76,8 @@ class SmsSendingIT {
         assertThat(row.get("provider_message_id")).isEqualTo(received.get(0).get("messageId"));
 
         // mfa.sms.sent reaches the broker with Vonage's message id and no number or code.
-        await().atMost(WAIT).untilAsserted(() -> {
-            var sent = kafka.consumeStrings().fromTopics(Set.of(Topics.SMS_STATUS), Duration.ofSeconds(2))
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            var sent = kafka.consumeStrings().fromTopics(Set.of(Topics.SMS_STATUS), Duration.ofSeconds(5))
                     .awaitCompletion().getRecords().stream()
                     .filter(r -> r.value().contains(requestId.toString())).toList();
             assertThat(sent).hasSize(1);

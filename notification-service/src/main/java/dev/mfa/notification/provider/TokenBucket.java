@@ -40,7 +40,7 @@ public final class TokenBucket {
         return Math.max(0, slot - now);
     }
 
-    /** Gives back the last reservation (its slot was not used). Only for the single caller that reserved it. */
+    /** Gives back one reservation whose slot was not used (after idle time the schedule restarts anyway). */
     public synchronized void cancelLast() {
         next -= intervalNanos;
     }

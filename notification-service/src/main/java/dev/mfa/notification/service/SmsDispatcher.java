@@ -30,16 +30,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * Drains the PENDING queue: one feeder thread takes a token from the process-wide {@link TokenBucket}, claims the
- * next due request (committed SENDING) and hands it to a bounded pool of sender threads that make the blocking SDK
- * call and record the answer. The Kafka consumer only writes rows and {@link #wake()}s the feeder, so a slow or
+ * Drains the PENDING queue: one feeder thread takes a token from the process-wide {@link TokenBucket} and hands it
+ * to a bounded pool of sender threads; a sender claims the next due request (committed SENDING), makes the blocking
+ * SDK call and records the answer. The Kafka consumer only writes rows and {@link #wake()}s the feeder, so a slow or
  * failing provider never blocks consumption; a restart simply finds the PENDING rows again.
  */
 @ApplicationScoped
 public class SmsDispatcher {
 
     private static final Logger LOG = Logger.getLogger(SmsDispatcher.class);
-    private static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(8);
     private static final Duration RECORD_BACKOFF = Duration.ofMillis(200);
     private static final int RECORD_RETRIES = 5;
@@ -58,6 +57,8 @@ public class SmsDispatcher {
     private final Condition woken = lock.newCondition();
     private boolean wakeRequested;
     private volatile boolean running;
+    /** Set by a sender that found nothing due: the feeder then waits for a wake-up or the poll interval. */
+    private volatile boolean queueEmpty;
     private Thread feeder;
     private ExecutorService senders;
 
@@ -126,44 +127,51 @@ public class SmsDispatcher {
         while (running) {
             try {
                 slots.acquire();
-                boolean handedOver = false;
-                try {
-                    bucket.acquire();
-                    DispatchService.Claimed claimed = await(dispatch::claimNext);
-                    if (claimed == null) {
-                        bucket.cancelLast();
-                        idle(config.pollInterval());
-                        continue;
-                    }
-                    senders.execute(() -> {
-                        try {
-                            send(claimed);
-                        } finally {
-                            slots.release();
-                        }
-                    });
-                    handedOver = true;
-                } finally {
-                    if (!handedOver) {
+                if (queueEmpty) {
+                    slots.release();
+                    queueEmpty = false;
+                    idle(config.pollInterval());
+                    continue;
+                }
+                bucket.acquire();
+                // The claim runs on the sender thread too: its database round trips overlap with other sends, so a
+                // slow database does not stretch the pacing interval.
+                senders.execute(() -> {
+                    try {
+                        claimAndSend();
+                    } finally {
                         slots.release();
                     }
-                }
+                });
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (Throwable e) {
+            } catch (RuntimeException e) {
                 if (!running) {
                     return;
                 }
-                LOG.warnf("SMS dispatcher: claiming failed (%s), retrying", e.getClass().getSimpleName());
-                try {
-                    idle(ERROR_PAUSE);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                LOG.warnf("SMS dispatcher: %s, retrying", e.getClass().getSimpleName());
+                slots.release();
             }
         }
+    }
+
+    private void claimAndSend() {
+        DispatchService.Claimed claimed;
+        try {
+            claimed = await(dispatch::claimNext);
+        } catch (Throwable e) {
+            LOG.warnf("SMS dispatcher: claiming failed (%s), retrying", e.getClass().getSimpleName());
+            bucket.cancelLast();
+            queueEmpty = true;
+            return;
+        }
+        if (claimed == null) {
+            bucket.cancelLast(); // the slot was not used
+            queueEmpty = true;
+            return;
+        }
+        send(claimed);
     }
 
     private void idle(Duration max) throws InterruptedException {
