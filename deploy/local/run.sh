@@ -19,6 +19,9 @@
 #   MFA_LOCAL_PG_PORT=55432  MFA_LOCAL_KAFKA_PORT=9092  MFA_LOCAL_KAFKA_CONTROLLER_PORT=9093
 #   MFA_LOCAL_VONAGE_STUB_PORT=8089  MFA_LOCAL_TOPIC_PARTITIONS=3  MFA_LOCAL_QUARKUS_PROFILE=local
 #   MFA_LOCAL_KAFKA_JVM_OPTS, MFA_LOCAL_HELPER_JVM_OPTS, MFA_LOCAL_SERVICE_JVM_OPTS   JVM options
+#   MFA_LOCAL_STACK_CLASSPATH=cp          classpath of the stack's own JVMs (default: computed once with Maven, cached)
+#   MFA_LOCAL_SNAPSHOT_APPS=false         true: run copies of the services' quarkus-app, taken at the first start after
+#                                         --reset (.run/apps/), so that rebuilds do not change what runs (restarts too)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -40,6 +43,8 @@ QUARKUS_PROFILE_LOCAL="${MFA_LOCAL_QUARKUS_PROFILE:-local}"
 KAFKA_JVM_OPTS="${MFA_LOCAL_KAFKA_JVM_OPTS:--Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 HELPER_JVM_OPTS="${MFA_LOCAL_HELPER_JVM_OPTS:--Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn}"
 SERVICE_JVM_OPTS="${MFA_LOCAL_SERVICE_JVM_OPTS:--Xmx384m}"
+STACK_CLASSPATH_GIVEN="${MFA_LOCAL_STACK_CLASSPATH:-}"
+SNAPSHOT_APPS="${MFA_LOCAL_SNAPSHOT_APPS:-false}"
 
 PG_USER=postgres
 PG_PASSWORD=postgres
@@ -105,7 +110,7 @@ rel() { local p="$1"; printf '%s' "${p#"$ROOT"/}"; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 now_s() { date +%s; }
 
-usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 # The pid of a component started by run.sh, if it is alive and really ours (its command line carries our marker).
 alive_pid() {
@@ -235,6 +240,10 @@ build() {   # reason
 DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.9.0
 ensure_classpath() {
   local cpfile="$RUN/stack.classpath"
+  if [[ -n "$STACK_CLASSPATH_GIVEN" ]]; then   # the caller has it (e.g. the system tests): no Maven call
+    STACK_CP="$STACK_DIR/target/classes:$STACK_CLASSPATH_GIVEN"
+    return 0
+  fi
   if [[ ! -s "$cpfile" || "$STACK_DIR/pom.xml" -nt "$cpfile" || "$ROOT/pom.xml" -nt "$cpfile" \
         || "${BASH_SOURCE[0]}" -nt "$cpfile" ]]; then
     command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (needed once to compute the stack classpath)"
@@ -318,9 +327,18 @@ start_stub() {
 start_service() {   # name
   local svc="$1" envs=()
   alive_pid "$svc" >/dev/null && return 0
+  local app="$ROOT/$svc/target/quarkus-app"
+  if [[ "$SNAPSHOT_APPS" == true ]]; then
+    if [[ ! -f "$RUN/apps/$svc/quarkus-run.jar" ]]; then
+      rm -rf "$RUN/apps/$svc.tmp"
+      mkdir -p "$RUN/apps"
+      cp -a "$app" "$RUN/apps/$svc.tmp" && mv "$RUN/apps/$svc.tmp" "$RUN/apps/$svc"
+    fi
+    app="$RUN/apps/$svc"
+  fi
   mapfile -t envs < <(common_env "$svc"; service_env "$svc")
   launch "$svc" "$ROOT" env "${envs[@]}" java $SERVICE_JVM_OPTS "-Dmfa.local.component=$svc" \
-      -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
+      -jar "$app/quarkus-run.jar"
 }
 
 wait_service_ready() {   # name

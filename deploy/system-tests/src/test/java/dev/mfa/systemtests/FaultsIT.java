@@ -1,0 +1,361 @@
+package dev.mfa.systemtests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mfa.core.events.EventTypes;
+import dev.mfa.core.events.Topics;
+import dev.mfa.systemtests.support.EventLog;
+import dev.mfa.systemtests.support.Http;
+import dev.mfa.systemtests.support.Phones;
+import dev.mfa.systemtests.support.Platform;
+import dev.mfa.systemtests.support.Stub;
+import dev.mfa.systemtests.support.SystemTest;
+import dev.mfa.systemtests.support.TestUser;
+import dev.mfa.systemtests.support.TotpDevice;
+import dev.mfa.systemtests.support.Users;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static dev.mfa.systemtests.support.Platform.ENROLLMENT_API;
+import static dev.mfa.systemtests.support.TestUser.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Faults while users keep going: the broker down for 20 s, services killed (SIGKILL) mid-flow and started again,
+ * the SMS provider failing for 30 s. Every request the platform accepted completes afterwards, and none twice: one
+ * event per change (by factor, challenge, deadline), one text per SMS request.
+ */
+@SystemTest
+@Order(3)
+@DisplayName("Faults")
+class FaultsIT {
+
+    private static final Duration RECOVERY = Duration.ofSeconds(120);
+    private final Platform platform = Platform.get();
+
+    @AfterEach
+    void everythingRunsAgain() {
+        // A failed test must not leave a component down for the next one.
+        boolean missing = Platform.SERVICES.stream().anyMatch(s -> !platform.running(s))
+                || !platform.running(Platform.KAFKA) || !platform.running(Platform.VONAGE_STUB);
+        if (missing) {
+            platform.startMissing();
+        }
+        try {
+            Stub.heal();
+        } catch (RuntimeException ignored) {
+            // the stub was restarted: no script left
+        }
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("Kafka stopped for 20 s while enrollments and SMS requests go on: all complete afterwards, none twice")
+    void kafkaOutage() throws InterruptedException {
+        String org = Users.newOrg("kafka-down");
+        List<TestUser> totpUsers = Users.create(org, "kd-totp", 3, null);
+        List<TestUser> smsUsers = Users.create(org, "kd-sms", 2, null);
+        TestUser signer = Users.create(org, "kd-signer");
+        // The signer has SMS before the outage; every reauth happens before it (they need no broker, but run.sh
+        // rewrites the password file when it brings Kafka back).
+        Phones.Phone signerPhone = Phones.next("US");
+        Http.Reply s = signer.startSmsReply(signer.reauth(), null, "US", signerPhone.e164());
+        expect(s, 201);
+        signer.confirm(s.json().path("enrollmentId").asText(), Stub.awaitCode(signerPhone.e164(), 1, RECOVERY));
+        signer.awaitChallenge("SMS");
+        Map<TestUser, String> reauth = new HashMap<>();
+        for (TestUser u : concat(totpUsers, smsUsers)) {
+            reauth.put(u, u.reauth());
+        }
+
+        platform.stop(Platform.KAFKA);
+        Instant down = Instant.now();
+
+        // While the broker is down: authenticator apps enrolled, SMS enrollments started, an SMS sign-in asked for.
+        Map<TestUser, TotpDevice> devices = new HashMap<>();
+        Map<TestUser, String> factorIds = new HashMap<>();
+        for (TestUser u : totpUsers) {
+            TestUser.TotpStart start = u.startTotp(reauth.get(u), null);
+            JsonNode confirmed = u.confirm(start.enrollmentId(), start.device().currentCode());
+            devices.put(u, start.device());
+            factorIds.put(u, confirmed.path("factor").path("factorId").asText());
+        }
+        Map<TestUser, Phones.Phone> phones = new HashMap<>();
+        Map<TestUser, String> enrollments = new HashMap<>();
+        for (TestUser u : smsUsers) {
+            Phones.Phone p = Phones.next("GB");
+            Http.Reply r = u.startSmsReply(reauth.get(u), null, "GB", p.national());
+            expect(r, 201);
+            phones.put(u, p);
+            enrollments.put(u, r.json().path("enrollmentId").asText());
+        }
+        Http.Reply challenge = signer.challengeReply();
+        expect(challenge, 201);
+        String challengeId = challenge.json().path("challengeId").asText();
+        expect(signer.sendSignInSmsReply(challengeId), 202);
+
+        long left = Duration.ofSeconds(20).minus(Duration.between(down, Instant.now())).toMillis();
+        if (left > 0) {
+            Thread.sleep(left);
+        }
+        platform.startMissing();
+
+        // Afterwards: every SMS arrives (exactly one text per request), every factor reaches verification-service.
+        for (TestUser u : smsUsers) {
+            String code = Stub.awaitCode(phones.get(u).e164(), 1, RECOVERY);
+            u.confirm(enrollments.get(u), code);
+        }
+        String signInCode = Stub.awaitCode(signerPhone.e164(), 2, RECOVERY);
+        expect(signer.verifyReply(challengeId, "SMS", signInCode), 200);
+        for (TestUser u : totpUsers) {
+            assertThat(u.signInTotp(devices.get(u))).isNotBlank();
+        }
+        Thread.sleep(5000); // a duplicate send or event would have happened by now
+        for (TestUser u : smsUsers) {
+            assertThat(Stub.messagesTo(phones.get(u).e164())).as("texts to " + u.userId()).hasSize(1);
+        }
+        assertThat(Stub.messagesTo(signerPhone.e164())).as("texts to the signer").hasSize(2);
+        for (TestUser u : totpUsers) {
+            assertOneEvent(Topics.FACTORS, EventTypes.FACTOR_ENROLLED, "factorId", factorIds.get(u));
+        }
+        assertOneEvent(Topics.VERIFICATIONS, EventTypes.VERIFICATION_SUCCEEDED, "challengeId", challengeId);
+        assertNoDuplicateSmsRequests(concat(smsUsers, List.of(signer)));
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("enrollment-service and notification-service killed mid-flow and restarted: nothing lost, nothing twice")
+    void enrollmentAndNotificationKilled() throws InterruptedException {
+        String org = Users.newOrg("kill-en");
+        List<TestUser> totpUsers = Users.create(org, "ke-totp", 3, null);
+        List<TestUser> smsUsers = Users.create(org, "ke-sms", 3, null);
+        TestUser pending = Users.create(org, "ke-pending");
+        TestUser signer = Users.create(org, "ke-signer");
+        TotpDevice signerDevice = signer.enrollTotp(null);
+        signer.awaitChallenge("TOTP");
+        TestUser.TotpStart pendingStart = pending.startTotp(pending.reauth(), null);
+        Map<TestUser, String> reauth = new HashMap<>();
+        for (TestUser u : concat(totpUsers, smsUsers)) {
+            reauth.put(u, u.reauth());
+        }
+
+        // A burst of changes whose events are still in the outboxes (and SMS in flight) when both die.
+        Map<TestUser, TotpDevice> devices = new HashMap<>();
+        Map<TestUser, String> factorIds = new HashMap<>();
+        Map<TestUser, Phones.Phone> phones = new HashMap<>();
+        Map<TestUser, String> enrollments = new HashMap<>();
+        for (TestUser u : smsUsers) {
+            Phones.Phone p = Phones.next("US");
+            Http.Reply r = u.startSmsReply(reauth.get(u), null, "US", p.e164());
+            expect(r, 201);
+            phones.put(u, p);
+            enrollments.put(u, r.json().path("enrollmentId").asText());
+        }
+        for (TestUser u : totpUsers) {
+            TestUser.TotpStart start = u.startTotp(reauth.get(u), null);
+            factorIds.put(u, u.confirm(start.enrollmentId(), start.device().currentCode())
+                    .path("factor").path("factorId").asText());
+            devices.put(u, start.device());
+        }
+        platform.kill(Platform.ENROLLMENT);
+        platform.kill(Platform.NOTIFICATION);
+
+        // While they are down, sign-ins go on (verification-service); their events wait for enrollment-service.
+        JsonNode c = signer.awaitChallenge("TOTP");
+        Http.Reply ok = signer.verifyReply(c.path("challengeId").asText(), "TOTP", signerDevice.nextCode());
+        expect(ok, 200);
+        String signerChallenge = c.path("challengeId").asText();
+
+        platform.startMissing();
+
+        // The enrollment started before the crash is still there and can be confirmed.
+        pending.confirm(pendingStart.enrollmentId(), pendingStart.device().currentCode());
+        for (TestUser u : totpUsers) {
+            assertThat(u.signInTotp(devices.get(u))).isNotBlank();
+            assertOneEvent(Topics.FACTORS, EventTypes.FACTOR_ENROLLED, "factorId", factorIds.get(u));
+        }
+        // Every SMS request ends exactly once: sent (one text) or, if the process died during the provider call,
+        // reported failed with outcome_unknown (never resent).
+        for (TestUser u : smsUsers) {
+            List<EventLog.Event> requests = EventLog.topic(Topics.SMS_REQUESTS).await(
+                    e -> u.userId().equals(e.dataText("userId")), 1, RECOVERY);
+            String requestId = requests.get(0).dataText("requestId");
+            List<EventLog.Event> outcome = EventLog.topic(Topics.SMS_STATUS).await(e -> requestId.equals(
+                    e.dataText("requestId")) && (EventTypes.SMS_SENT.equals(e.type()) || EventTypes.SMS_FAILED.equals(e.type())),
+                    1, RECOVERY);
+            if (EventTypes.SMS_SENT.equals(outcome.get(0).type())) {
+                u.confirm(enrollments.get(u), Stub.awaitCode(phones.get(u).e164(), 1, RECOVERY));
+            } else {
+                assertThat(outcome.get(0).dataText("reason")).isEqualTo("outcome_unknown");
+            }
+        }
+        // The sign-in made while enrollment-service was down reached it afterwards (lastUsedAt), once.
+        Awaitility.await("lastUsedAt after restart").atMost(RECOVERY).until(() ->
+                !signer.mfa().path("factors").get(0).path("lastUsedAt").isNull());
+        assertOneEvent(Topics.VERIFICATIONS, EventTypes.VERIFICATION_SUCCEEDED, "challengeId", signerChallenge);
+        Thread.sleep(5000);
+        for (TestUser u : smsUsers) {
+            assertThat(Stub.messagesTo(phones.get(u).e164())).as("texts to " + u.userId()).hasSizeLessThanOrEqualTo(1);
+        }
+        assertNoDuplicateSmsRequests(smsUsers);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("verification-service and deadline-scheduler killed mid-flow and restarted: nothing lost, nothing twice")
+    void verificationAndSchedulerKilled() throws InterruptedException {
+        String org = Users.newOrg("kill-vs");
+        List<TestUser> late = Users.create(org, "kv-late", 2, null);
+        List<TestUser> enrolling = Users.create(org, "kv-enroll", 3, null);
+        TestUser signer = Users.create(org, "kv-signer");
+        TotpDevice signerDevice = signer.enrollTotp(null);
+        Map<TestUser, String> reauth = new HashMap<>();
+        for (TestUser u : enrolling) {
+            reauth.put(u, u.reauth());
+        }
+        // The deadline falls while the scheduler is down.
+        Instant deadline = Instant.now().plusSeconds(15);
+        expect(Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").bearer(TestUser.adminToken(org))
+                .json(Map.of("enabled", true, "enforcementDeadline", deadline.toString())).send(), 200);
+        late.get(0).awaitRequirement("OPTIONAL");
+
+        // A sign-in whose event is still in the outbox when verification-service dies.
+        JsonNode c = signer.awaitChallenge("TOTP");
+        expect(signer.verifyReply(c.path("challengeId").asText(), "TOTP", signerDevice.nextCode()), 200);
+        String signerChallenge = c.path("challengeId").asText();
+        platform.kill(Platform.VERIFICATION);
+        platform.kill(Platform.SCHEDULER);
+
+        // While they are down, users enroll (their factor events wait for verification-service) and time passes.
+        Map<TestUser, TotpDevice> devices = new HashMap<>();
+        Map<TestUser, String> factorIds = new HashMap<>();
+        for (TestUser u : enrolling) {
+            TestUser.TotpStart start = u.startTotp(reauth.get(u), null);
+            factorIds.put(u, u.confirm(start.enrollmentId(), start.device().currentCode())
+                    .path("factor").path("factorId").asText());
+            devices.put(u, start.device());
+        }
+        long wait = Duration.between(Instant.now(), deadline).toMillis() + 2000;
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        assertThat(late.get(0).mfa().path("requirement").asText()).as("nothing fires while the scheduler is down")
+                .isEqualTo("OPTIONAL");
+
+        platform.startMissing();
+
+        // The missed deadline fires once after the restart; the late users are blocked at sign-in.
+        for (TestUser u : late) {
+            u.awaitRequirement("REQUIRED");
+            Awaitility.await(u.userId() + " blocked").atMost(RECOVERY).until(() -> u.challengeReply().status() == 409);
+        }
+        for (TestUser u : enrolling) {
+            assertThat(u.signInTotp(devices.get(u))).isNotBlank();
+            assertOneEvent(Topics.FACTORS, EventTypes.FACTOR_ENROLLED, "factorId", factorIds.get(u));
+        }
+        Awaitility.await("signer's lastUsedAt").atMost(RECOVERY).until(() ->
+                !signer.mfa().path("factors").get(0).path("lastUsedAt").isNull());
+        Thread.sleep(5000);
+        assertOneEvent(Topics.VERIFICATIONS, EventTypes.VERIFICATION_SUCCEEDED, "challengeId", signerChallenge);
+        List<EventLog.Event> reached = EventLog.topic(Topics.DEADLINES).events(e ->
+                EventTypes.DEADLINE_REACHED.equals(e.type()) && org.equals(e.dataText("orgId")));
+        assertThat(reached.stream().map(EventLog.Event::id).distinct().count()).as("deadline.reached events").isEqualTo(1);
+        for (TestUser u : late) {
+            assertThat(EventLog.topic(Topics.USER_REQUIREMENTS).events(e -> u.userId().equals(e.dataText("userId"))
+                    && "REQUIRED".equals(e.dataText("requirement"))).stream().map(EventLog.Event::id).distinct().count())
+                    .as("REQUIRED events of " + u.userId()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("The Vonage stub fails for 30 s: the texts go out once it is back, each exactly once")
+    void providerFailing() throws InterruptedException {
+        String org = Users.newOrg("vonage-down");
+        List<TestUser> users = Users.create(org, "vd-user", 3, null);
+        Map<TestUser, String> reauth = new HashMap<>();
+        for (TestUser u : users) {
+            reauth.put(u, u.reauth());
+        }
+        Stub.failWithHttp(503);
+        Instant failingSince = Instant.now();
+        Map<TestUser, Phones.Phone> phones = new HashMap<>();
+        Map<TestUser, String> enrollments = new HashMap<>();
+        try {
+            for (TestUser u : users) {
+                Phones.Phone p = Phones.next("DE");
+                Http.Reply r = u.startSmsReply(reauth.get(u), null, "DE", p.national());
+                expect(r, 201);
+                phones.put(u, p);
+                enrollments.put(u, r.json().path("enrollmentId").asText());
+                Thread.sleep(3000);
+            }
+            long left = Duration.ofSeconds(30).minus(Duration.between(failingSince, Instant.now())).toMillis();
+            if (left > 0) {
+                Thread.sleep(left);
+            }
+            for (TestUser u : users) {
+                assertThat(Stub.messagesTo(phones.get(u).e164())).as("nothing gets through while Vonage fails").isEmpty();
+            }
+        } finally {
+            Stub.heal();
+        }
+        for (TestUser u : users) {
+            u.confirm(enrollments.get(u), Stub.awaitCode(phones.get(u).e164(), 1, RECOVERY));
+        }
+        Thread.sleep(5000);
+        for (TestUser u : users) {
+            assertThat(Stub.messagesTo(phones.get(u).e164())).as("texts to " + u.userId()).hasSize(1);
+            assertThat(EventLog.topic(Topics.SMS_STATUS).events(e -> u.userId().equals(e.dataText("userId"))
+                    && EventTypes.SMS_FAILED.equals(e.type()))).as("failures reported for " + u.userId()).isEmpty();
+        }
+        assertNoDuplicateSmsRequests(users);
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    /** Exactly one event (by CloudEvents id) of the type for the entity; a redelivered copy has the same id. */
+    private static void assertOneEvent(String topic, String type, String field, String value) {
+        List<EventLog.Event> events = EventLog.topic(topic).await(e -> type.equals(e.type())
+                && value.equals(e.dataText(field)), 1, RECOVERY);
+        assertThat(events.stream().map(EventLog.Event::id).collect(Collectors.toSet()))
+                .as(type + " events for " + field + "=" + value).hasSize(1);
+    }
+
+    /** Every SMS request of these users was handed to the provider at most once (client-ref = request id). */
+    private static void assertNoDuplicateSmsRequests(List<TestUser> users) {
+        Set<String> ids = users.stream().map(TestUser::userId).collect(Collectors.toSet());
+        List<String> requestIds = EventLog.topic(Topics.SMS_REQUESTS).events(e -> ids.contains(e.dataText("userId")))
+                .stream().map(e -> e.dataText("requestId")).distinct().toList();
+        Map<String, Long> sent = new HashMap<>();
+        for (JsonNode m : Stub.messages()) {
+            String ref = m.path("clientRef").asText(m.path("client-ref").asText(""));
+            if (requestIds.contains(ref)) {
+                sent.merge(ref, 1L, Long::sum);
+            }
+        }
+        assertThat(sent.values()).as("texts per SMS request").allMatch(n -> n == 1);
+        for (String requestId : requestIds) {
+            assertThat(EventLog.topic(Topics.SMS_STATUS).events(e -> requestId.equals(e.dataText("requestId"))
+                    && EventTypes.SMS_SENT.equals(e.type())).stream().map(EventLog.Event::id).distinct().count())
+                    .as("sms.sent events of one request").isLessThanOrEqualTo(1);
+        }
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}
