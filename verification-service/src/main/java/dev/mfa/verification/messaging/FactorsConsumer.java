@@ -31,7 +31,8 @@ public class FactorsConsumer {
     public Uni<Void> consume(String payload) {
         CloudEvent event = codec.decode(payload);
         return processed.once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
-            case EventTypes.FACTOR_ENROLLED -> projection.factorEnrolled(codec.data(event, Events.FactorEnrolled.class));
+            case EventTypes.FACTOR_ENROLLED ->
+                    projection.factorEnrolled(codec.data(event, Events.FactorEnrolled.class));
             case EventTypes.FACTOR_REMOVED -> projection.factorRemoved(codec.data(event, Events.FactorRemoved.class));
             case EventTypes.RECOVERY_CODE_ISSUED ->
                     projection.recoveryCodeIssued(codec.data(event, Events.RecoveryCodeIssued.class));

@@ -20,8 +20,9 @@ public class RecoveryCodeRepository {
     public Uni<Integer> replace(UUID recoveryCodeId, String userId, String orgId, String codeHash, Instant issuedAt) {
         return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into recovery_code (user_id, "
                         + "recovery_code_id, org_id, code_hash, issued_at, used_at) values (:user, :id, :org, :hash, "
-                        + ":at, null) on conflict (user_id) do update set recovery_code_id = excluded.recovery_code_id, "
-                        + "org_id = excluded.org_id, code_hash = excluded.code_hash, issued_at = excluded.issued_at, "
+                        + ":at, null) on conflict (user_id) do update set "
+                        + "recovery_code_id = excluded.recovery_code_id, org_id = excluded.org_id, "
+                        + "code_hash = excluded.code_hash, issued_at = excluded.issued_at, "
                         + "used_at = null")
                 .setParameter("user", userId)
                 .setParameter("id", recoveryCodeId)

@@ -56,7 +56,8 @@ public class AssertionSigner {
     static PrivateKey readPrivateKey(String location) {
         String pem;
         try {
-            String name = location.startsWith(CLASSPATH_PREFIX) ? location.substring(CLASSPATH_PREFIX.length()) : location;
+            String name = location.startsWith(CLASSPATH_PREFIX)
+                    ? location.substring(CLASSPATH_PREFIX.length()) : location;
             Path file = Path.of(name);
             if (!location.startsWith(CLASSPATH_PREFIX) && Files.isRegularFile(file)) {
                 pem = Files.readString(file, StandardCharsets.US_ASCII);
@@ -74,7 +75,8 @@ public class AssertionSigner {
         }
         try {
             String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+            byte[] der = Base64.getDecoder().decode(body);
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("the assertion signing key at " + location + " is not a PKCS#8 RSA key");
         }

@@ -27,7 +27,8 @@ public class ThrottlePolicy {
     }
 
     public ThrottlePolicy(int freeFailures, Duration baseDelay, Duration maxDelay, int lockAfter) {
-        if (freeFailures < 1 || lockAfter <= freeFailures || baseDelay.isNegative() || maxDelay.compareTo(baseDelay) < 0) {
+        if (freeFailures < 1 || lockAfter <= freeFailures || baseDelay.isNegative()
+                || maxDelay.compareTo(baseDelay) < 0) {
             throw new IllegalArgumentException("inconsistent throttle settings");
         }
         this.freeFailures = freeFailures;

@@ -69,7 +69,8 @@ public class VerificationService {
     private final VerificationMetrics metrics;
     private final Clock clock;
 
-    public VerificationService(FactorRepository factors, RecoveryCodeRepository recoveryCodes, UserStateRepository users,
+    public VerificationService(FactorRepository factors, RecoveryCodeRepository recoveryCodes,
+                               UserStateRepository users,
                                ThrottlePolicy throttle, AssertionSigner signer, Outbox outbox, FieldCipher cipher,
                                CodeHasher hasher, Totp totp, VerificationMetrics metrics, Clock clock) {
         this.factors = factors;
@@ -150,7 +151,9 @@ public class VerificationService {
             return matchTotp(it, code);
         }
         return factors.acceptStep(f.factorId, step.getAsLong())
-                .flatMap(accepted -> accepted ? Uni.createFrom().item(new Match(f.factorId, null)) : matchTotp(it, code));
+                .flatMap(accepted -> accepted
+                        ? Uni.createFrom().item(new Match(f.factorId, null))
+                        : matchTotp(it, code));
     }
 
     private Match matchSms(Challenge challenge, String code, Instant now) {
