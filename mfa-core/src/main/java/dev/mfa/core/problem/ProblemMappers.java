@@ -53,6 +53,15 @@ public class ProblemMappers {
         return toResponse(Problem.of(400, "malformed-request", "Malformed request", detail).withField(field));
     }
 
+    /**
+     * Quarkus registers its own mapper for {@link MismatchedInputException} (a JSON body that is not a problem);
+     * this more specific, higher-priority one keeps a wrong-typed field a problem too.
+     */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    public Response mismatchedInput(MismatchedInputException e) {
+        return malformedJson(e);
+    }
+
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e) {
         return toResponse(Problem.of(401, "unauthorized", "Unauthorized", "A valid bearer token is required."));
