@@ -321,7 +321,8 @@ create_topics() {
 start_stub() {
   alive_pid vonage-stub >/dev/null && return 0
   launch vonage-stub "$RUN" java $HELPER_JVM_OPTS -Xmx64m -Dmfa.local.component=vonage-stub -cp "$STACK_CP" \
-    dev.mfa.localstack.VonageStub --port "$STUB_PORT" --api-key "$STUB_API_KEY" --api-secret "$STUB_API_SECRET"
+    dev.mfa.localstack.VonageStub --port "$STUB_PORT" --api-key "$STUB_API_KEY" --api-secret "$STUB_API_SECRET" \
+    --receipt-url "http://localhost:${SERVICE_PORT[notification-service]}/webhooks/vonage/delivery-receipt"
 }
 
 start_service() {   # name
