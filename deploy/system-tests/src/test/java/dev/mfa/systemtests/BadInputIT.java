@@ -458,7 +458,8 @@ class BadInputIT {
     private static String abbreviate(Http.Reply r) {
         String url = r.url().length() > 160 ? r.url().substring(0, 160) + "…" : r.url();
         String body = r.text().length() > 300 ? r.text().substring(0, 300) + "…" : r.text();
-        return r.method() + " " + url + " -> " + r.status() + " " + r.contentType() + " " + body;
+        return r.method() + " " + url + (r.request().isEmpty() ? "" : " " + r.request()) + " -> " + r.status() + " "
+                + r.contentType() + " " + body;
     }
 
     private Map<String, String> snapshot() {

@@ -33,7 +33,8 @@ public final class Http {
     }
 
     /** An answer: status, headers and body. */
-    public record Reply(String method, String url, int status, Map<String, List<String>> headers, byte[] body) {
+    public record Reply(String method, String url, String request, int status, Map<String, List<String>> headers,
+                        byte[] body) {
 
         public String text() {
             return new String(body, StandardCharsets.UTF_8);
@@ -71,7 +72,7 @@ public final class Http {
         @Override
         public String toString() {
             String t = text();
-            return method + " " + url + " -> " + status + " " + contentType() + " "
+            return method + " " + url + (request.isEmpty() ? "" : " " + request) + " -> " + status + " " + contentType() + " "
                     + (t.length() > 600 ? t.substring(0, 600) + "..." : t);
         }
     }
@@ -142,6 +143,16 @@ public final class Http {
             return this;
         }
 
+        /** The request body as a failure message may quote it: short, secrets masked. */
+        private String excerpt() {
+            if (body == null || body.length == 0) {
+                return "";
+            }
+            String text = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8);
+            text = Secrets.mask(text);
+            return "'" + (text.length() > 60 ? text.substring(0, 60) + "…(" + body.length + " bytes)" : text) + "'";
+        }
+
         public Reply send() {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -149,7 +160,7 @@ public final class Http {
             headers.forEach(b::header);
             try {
                 HttpResponse<byte[]> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-                return new Reply(method, url, r.statusCode(), r.headers().map(), r.body());
+                return new Reply(method, url, excerpt(), r.statusCode(), r.headers().map(), r.body());
             } catch (IOException e) {
                 throw new UncheckedIOException(method + " " + url + " failed: " + e, e);
             } catch (InterruptedException e) {

@@ -72,6 +72,15 @@ public final class Secrets {
         return found;
     }
 
+    /** The text with every long secret replaced by {@code ***} (for failure messages that quote a request). */
+    public static String mask(String text) {
+        String masked = text;
+        for (String s : LONG) {
+            masked = masked.replace(s, "***");
+        }
+        return masked;
+    }
+
     private static String describe(String s) {
         return s.length() <= 4 ? "****" : s.substring(0, 2) + "…(" + s.length() + " chars)";
     }
