@@ -76,7 +76,8 @@ public class OutboxRelay {
                 Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
                 // Hibernate Reactive only runs on a context marked safe (isolated), as Quarkus does for requests.
                 VertxContextSafetyToggle.setContextSafe(context, true);
-                context.runOnContext(ignored -> poll().subscribe().with(
+                // Deferred: an exception while assembling the run must still release the flag.
+                context.runOnContext(ignored -> Uni.createFrom().deferred(this::poll).subscribe().with(
                         done -> running.set(false), failure -> running.set(false)));
             }
         });
