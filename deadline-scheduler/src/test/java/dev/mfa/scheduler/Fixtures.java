@@ -96,8 +96,17 @@ public final class Fixtures implements AutoCloseable {
 
     /** Waits until the scheduler wrote {@code n} events for the org to its outbox. */
     public void awaitOutboxEvents(String orgId, int n) {
-        await().atMost(WAIT).until(() -> count("select count(*) from outbox_event where record_key = '"
-                + orgId.replace("'", "''") + "'") >= n);
+        await().atMost(WAIT).until(() -> outboxEventsWithSubject(orgId + "\"") >= n);
+    }
+
+    /**
+     * Events in the outbox whose subject starts with {@code subjectPrefix}, batched rows included (their payload is a
+     * JSON array of CloudEvents, see mfa-core {@code OutboxBatches}): counts occurrences of the encoded subject field.
+     */
+    public static long outboxEventsWithSubject(String subjectPrefix) throws SQLException {
+        String needle = "\"subject\":\"" + subjectPrefix;
+        return count("select coalesce(sum((length(payload) - length(replace(payload, ?, ''))) / length(?)), 0) "
+                + "from outbox_event", needle, needle);
     }
 
     public static UUID reachedId(String orgId, Instant deadline) {

@@ -11,7 +11,6 @@ import dev.mfa.scheduler.domain.TriggerKind;
 import dev.mfa.scheduler.domain.TriggerOutcome;
 import dev.mfa.scheduler.repository.DeadlineTriggerRepository;
 import dev.mfa.scheduler.repository.DueTrigger;
-import dev.mfa.scheduler.repository.OutboxBatchWriter;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,17 +43,15 @@ public class DeadlineClaimer {
 
     private final DeadlineTriggerRepository triggers;
     private final Outbox outbox;
-    private final OutboxBatchWriter batchWriter;
     private final EventCodec codec;
     private final SchedulerConfig config;
     private final SchedulerMetrics metrics;
     private final Clock clock;
 
-    public DeadlineClaimer(DeadlineTriggerRepository triggers, Outbox outbox, OutboxBatchWriter batchWriter,
+    public DeadlineClaimer(DeadlineTriggerRepository triggers, Outbox outbox,
                            EventCodec codec, SchedulerConfig config, SchedulerMetrics metrics, Clock clock) {
         this.triggers = triggers;
         this.outbox = outbox;
-        this.batchWriter = batchWriter;
         this.codec = codec;
         this.config = config;
         this.metrics = metrics;
@@ -98,7 +95,7 @@ public class DeadlineClaimer {
                 List<CloudEvent> events = fire.stream()
                         .map(t -> codec.wrap(t.eventId(), outbox.source(), eventOf(t), now))
                         .toList();
-                return batchWriter.publishAll(Topics.DEADLINES, events, now)
+                return outbox.publishAll(Topics.DEADLINES, events)
                         .flatMap(ignored -> triggers.markDone(fireIds, TriggerOutcome.FIRED, now))
                         .flatMap(ignored -> triggers.markDone(skipIds, TriggerOutcome.SKIPPED, now))
                         .replaceWith(new BatchResult(due.size(), fire, skipIds.size(), now));

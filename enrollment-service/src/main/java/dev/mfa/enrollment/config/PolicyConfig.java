@@ -21,7 +21,10 @@ public interface PolicyConfig {
     @WithDefault("5000")
     int switchBatchSize();
 
-    /** A policy change whose requirement switch did not finish (crash) is retried after this delay. */
-    @WithDefault("PT30S")
+    /**
+     * A policy change whose requirement switch did not finish (crash) is retried after this delay. Longer than the
+     * longest switch (1,000,000 users: about a minute), so that a running switch is not started a second time.
+     */
+    @WithDefault("PT5M")
     Duration resyncAfter();
 }

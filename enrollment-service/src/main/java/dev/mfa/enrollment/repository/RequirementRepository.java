@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Set-based requirement switch: one statement recomputes the requirement of a key range of an org's users from
  * the org's current policy, updates only the rows that change, and writes their {@code mfa.user-requirement.changed}
- * CloudEvents to the outbox (JSON built in SQL), so that no user row travels through the application.
+ * CloudEvents to the outbox as one batched row (JSON built in SQL), so that no user row travels through the
+ * application.
  */
 @ApplicationScoped
 public class RequirementRepository {
@@ -23,23 +24,31 @@ public class RequirementRepository {
             + "when not coalesce(p.enabled, false) then 'NOT_REQUIRED' "
             + "when p.enforced then 'REQUIRED' else 'OPTIONAL' end";
 
+    /** {@code %1$s}: the upper bound of the key range, or nothing for the last range. */
     private static final String SWITCH = "with target as ("
             + " select u.user_id, u.org_id, u.requirement as previous, " + TARGET + " as requirement,"
             + " case when u.pay is not null then 'pay-user' else cast(:reason as varchar) end as reason"
             + " from org_user u left join org_policy p on p.org_id = u.org_id"
-            + " where u.org_id = :org and u.user_id > :after %s"
+            + " where u.org_id = :org and u.user_id > :after %1$s"
+            // The key range is repeated on the updated table: joined on user_id alone, the planner scans all of
+            // org_user for every batch, which makes a switch quadratic in the table's size.
             + "), changed as ("
             + " update org_user u set requirement = t.requirement, updated_at = :now from target t"
-            + " where u.user_id = t.user_id and u.requirement <> t.requirement"
+            + " where u.org_id = :org and u.user_id > :after %1$s"
+            + " and u.user_id = t.user_id and u.requirement <> t.requirement"
             + " returning u.user_id, u.org_id, t.previous, t.requirement, t.reason"
-            + "), events as (select gen_random_uuid() as id, c.* from changed c)"
-            + " insert into outbox_event (id, topic, record_key, event_type, payload, created_at)"
-            + " select e.id, cast(:topic as varchar), e.user_id, cast(:type as varchar), cast(json_build_object("
-            + "'specversion', '" + CloudEvent.SPEC_VERSION + "', 'id', e.id, 'source', cast(:source as text),"
+            + "), batch as ("
+            // One batched outbox row (mfa-core OutboxBatches) per range: the relay sends one record per event.
+            + " insert into outbox_event (id, topic, record_key, event_type, payload, created_at, batched, event_count)"
+            + " select gen_random_uuid(), cast(:topic as varchar), min(e.user_id), cast(:type as varchar),"
+            + " '[' || string_agg(cast(json_build_object("
+            + "'specversion', '" + CloudEvent.SPEC_VERSION + "', 'id', gen_random_uuid(), 'source', cast(:source as text),"
             + " 'type', cast(:type as text), 'subject', e.user_id, 'time', cast(:time as text),"
             + " 'datacontenttype', '" + CloudEvent.JSON + "', 'data', json_build_object('userId', e.user_id,"
             + " 'orgId', e.org_id, 'requirement', e.requirement, 'previous', e.previous, 'reason', e.reason)) as text),"
-            + " :now from events e";
+            + " ',' order by e.user_id) || ']', :now, true, count(*) from changed e having count(*) > 0"
+            + " returning event_count"
+            + ") select cast(coalesce(sum(event_count), 0) as integer) from batch";
 
     /** The last user id of the next range of {@code size} users after {@code after}; null when fewer remain. */
     public Uni<String> rangeEnd(String orgId, String after, int size) {
@@ -58,7 +67,7 @@ public class RequirementRepository {
                                     Instant now) {
         String sql = String.format(SWITCH, upTo == null ? "" : "and u.user_id <= :upTo");
         return Panache.getSession().flatMap(s -> {
-            var query = s.createNativeQuery(sql)
+            var query = s.createNativeQuery(sql, Integer.class)
                     .setParameter("org", orgId)
                     .setParameter("after", after)
                     .setParameter("reason", reason)
@@ -70,7 +79,7 @@ public class RequirementRepository {
             if (upTo != null) {
                 query.setParameter("upTo", upTo);
             }
-            return query.executeUpdate();
+            return query.getSingleResult();
         });
     }
 }

@@ -8,6 +8,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -19,6 +21,11 @@ public class Outbox {
 
     static final String INSERT = "insert into outbox_event (id, topic, record_key, event_type, payload, created_at) "
             + "values (:id, :topic, :key, :type, :payload, :createdAt)";
+    static final String INSERT_BATCH = "insert into outbox_event "
+            + "(id, topic, record_key, event_type, payload, created_at, batched, event_count) "
+            + "values (:id, :topic, :key, :type, :payload, :createdAt, true, :count)";
+    /** Events per batched row: large enough to make rows cheap, small enough to keep a row's payload ~0.5 MB. */
+    public static final int EVENTS_PER_BATCH_ROW = 1000;
 
     private final EventCodec codec;
     private final OutboxConfig config;
@@ -50,6 +57,32 @@ public class Outbox {
                         .setParameter("createdAt", event.time() == null ? clock.instant() : event.time())
                         .executeUpdate())
                 .replaceWith(event);
+    }
+
+    /**
+     * Writes many events of one topic in the caller's transaction as batched rows ({@link OutboxBatches}); the relay
+     * sends them one record each, in list order. Returns how many events were written.
+     */
+    public Uni<Integer> publishAll(String topic, List<CloudEvent> events) {
+        return publishFrom(topic, events, 0);
+    }
+
+    private Uni<Integer> publishFrom(String topic, List<CloudEvent> events, int from) {
+        if (from >= events.size()) {
+            return Uni.createFrom().item(events.size());
+        }
+        List<CloudEvent> chunk = events.subList(from, Math.min(events.size(), from + EVENTS_PER_BATCH_ROW));
+        Instant now = clock.instant();
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(INSERT_BATCH)
+                        .setParameter("id", UUID.randomUUID())
+                        .setParameter("topic", topic)
+                        .setParameter("key", chunk.get(0).subject())
+                        .setParameter("type", chunk.get(0).type())
+                        .setParameter("payload", OutboxBatches.join(chunk.stream().map(codec::encode).toList()))
+                        .setParameter("createdAt", now)
+                        .setParameter("count", chunk.size())
+                        .executeUpdate())
+                .flatMap(ignored -> publishFrom(topic, events, from + chunk.size()));
     }
 
     public String source() {

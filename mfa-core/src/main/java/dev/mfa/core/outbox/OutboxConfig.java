@@ -13,7 +13,13 @@ public interface OutboxConfig {
     @WithDefault("/${quarkus.application.name}")
     String source();
 
-    /** Rows relayed per transaction. */
+    /** The emitter buffers at most this many unacknowledged events, so a run never sends more. */
+    int MAX_BATCH_SIZE = 16384;
+
+    /**
+     * Events relayed per transaction (at most {@link #MAX_BATCH_SIZE}): all are sent before the first ack is awaited,
+     * so larger runs keep the producer's batches full.
+     */
     @WithDefault("500")
     int batchSize();
 

@@ -53,7 +53,7 @@ public class OutboxRelay {
     private final AtomicBoolean running = new AtomicBoolean();
     private long timerId;
 
-    public OutboxRelay(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+    public OutboxRelay(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = OutboxConfig.MAX_BATCH_SIZE)
                        MutinyEmitter<String> emitter, OutboxConfig config, Clock clock, MeterRegistry registry) {
         this.emitter = emitter;
         this.config = config;
@@ -96,43 +96,68 @@ public class OutboxRelay {
 
     /** Keeps relaying full batches so that a backlog drains without waiting for the next tick. */
     private Uni<Void> relayUntilEmpty(int rounds) {
-        return relayBatch().flatMap(count -> count >= config.batchSize() && rounds < 100
+        return relayBatch().flatMap(count -> count >= runSize() && rounds < 100
                 ? relayUntilEmpty(rounds + 1)
                 : Uni.createFrom().voidItem());
     }
 
-    /** Relays one batch; returns how many rows were published. */
+    /**
+     * The oldest unsent rows, in order, up to {@code :limit} events: the running sum stops at the row that reaches the
+     * limit (a batched row carries many events), but always lets the first row through.
+     */
+    static final String PENDING = "select id, topic, record_key, payload, batched from ("
+            + " select seq, id, topic, record_key, payload, batched, event_count,"
+            + " sum(event_count) over (order by seq) as upto"
+            + " from outbox_event where sent_at is null order by seq limit :limit"
+            + ") pending where upto - event_count < :limit order by seq";
+
+    /** Relays one run of up to {@code batch-size} events; returns how many events were published. */
     public Uni<Integer> relayBatch() {
         return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session
                 .createNativeQuery("select pg_try_advisory_xact_lock(" + RELAY_LOCK_ID + ")", Boolean.class)
                 .getSingleResult()
                 .flatMap(locked -> !locked ? Uni.createFrom().item(0) : session
-                        .createNativeQuery("select id, topic, record_key, payload from outbox_event where sent_at is null "
-                                + "order by seq limit :limit", Object[].class)
-                        .setParameter("limit", config.batchSize())
+                        .createNativeQuery(PENDING, Object[].class)
+                        .setParameter("limit", runSize())
                         .getResultList()
-                        .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().item(0) : send(rows)
-                                .flatMap(ids -> session.createNativeQuery(
-                                                "update outbox_event set sent_at = :now where id in (:ids)")
-                                        .setParameter("now", clock.instant())
-                                        .setParameter("ids", ids)
-                                        .executeUpdate())
-                                .invoke(count -> published.increment(count))))));
+                        .flatMap(rows -> {
+                            if (rows.isEmpty()) {
+                                return Uni.createFrom().item(0);
+                            }
+                            List<UUID> ids = new ArrayList<>(rows.size());
+                            List<Uni<Void>> sends = new ArrayList<>();
+                            for (Object[] row : rows) {
+                                ids.add((UUID) row[0]);
+                                if (Boolean.TRUE.equals(row[4])) {
+                                    for (OutboxBatches.KeyedEvent event : OutboxBatches.split((String) row[3])) {
+                                        sends.add(send((String) row[1], event.key(), event.json()));
+                                    }
+                                } else {
+                                    sends.add(send((String) row[1], (String) row[2], (String) row[3]));
+                                }
+                            }
+                            int events = sends.size();
+                            return Uni.join().all(sends).andFailFast()
+                                    .flatMap(acked -> session.createNativeQuery(
+                                                    "update outbox_event set sent_at = :now where id in (:ids)")
+                                            .setParameter("now", clock.instant())
+                                            .setParameter("ids", ids)
+                                            .executeUpdate())
+                                    .map(updated -> {
+                                        published.increment(events);
+                                        return events;
+                                    });
+                        }))));
     }
 
-    private Uni<List<UUID>> send(List<Object[]> rows) {
-        List<Uni<Void>> sends = new ArrayList<>(rows.size());
-        List<UUID> ids = new ArrayList<>(rows.size());
-        for (Object[] row : rows) {
-            ids.add((UUID) row[0]);
-            var metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                    .withTopic((String) row[1])
-                    .withKey((String) row[2])
-                    .build();
-            // Issued in row order; the idempotent producer keeps that order per partition.
-            sends.add(emitter.sendMessage(Message.of((String) row[3]).addMetadata(metadata)));
-        }
-        return Uni.join().all(sends).andFailFast().replaceWith(ids);
+    private int runSize() {
+        return Math.min(config.batchSize(), OutboxConfig.MAX_BATCH_SIZE);
+    }
+
+    /** Issued in row order; the idempotent producer keeps that order per partition. */
+    private Uni<Void> send(String topic, String key, String payload) {
+        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(key).build();
+        return emitter.sendMessage(Message.of(payload).addMetadata(metadata));
     }
 
     @Scheduled(every = "1h", delayed = "1m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
