@@ -24,19 +24,19 @@ public class RequirementRepository {
             + "when not coalesce(p.enabled, false) then 'NOT_REQUIRED' "
             + "when p.enforced then 'REQUIRED' else 'OPTIONAL' end";
 
-    /** {@code %1$s}: the upper bound of the key range, or nothing for the last range. */
-    private static final String SWITCH = "with target as ("
-            + " select u.user_id, u.org_id, u.requirement as previous, " + TARGET + " as requirement,"
+    /**
+     * {@code %1$s}: the upper bound of the key range, or nothing for the last range. The previous requirement is
+     * copied into {@code previous_requirement} by the same UPDATE (SET sees the old row), so that RETURNING can report
+     * it without joining org_user to itself.
+     */
+    private static final String SWITCH = "with changed as ("
+            + " update org_user u set previous_requirement = u.requirement, requirement = " + TARGET + ","
+            + " updated_at = :now"
+            // A one-row derived table: the org may have no policy row at all (then NOT_REQUIRED).
+            + " from (select true as found) one left join org_policy p on p.org_id = :org"
+            + " where u.org_id = :org and u.user_id > :after %1$s and u.requirement <> " + TARGET
+            + " returning u.user_id, u.org_id, u.previous_requirement as previous, u.requirement,"
             + " case when u.pay is not null then 'pay-user' else cast(:reason as varchar) end as reason"
-            + " from org_user u left join org_policy p on p.org_id = u.org_id"
-            + " where u.org_id = :org and u.user_id > :after %1$s"
-            // The key range is repeated on the updated table: joined on user_id alone, the planner scans all of
-            // org_user for every batch, which makes a switch quadratic in the table's size.
-            + "), changed as ("
-            + " update org_user u set requirement = t.requirement, updated_at = :now from target t"
-            + " where u.org_id = :org and u.user_id > :after %1$s"
-            + " and u.user_id = t.user_id and u.requirement <> t.requirement"
-            + " returning u.user_id, u.org_id, t.previous, t.requirement, t.reason"
             + "), batch as ("
             // One batched outbox row (mfa-core OutboxBatches) per range: the relay sends one record per event.
             + " insert into outbox_event (id, topic, record_key, event_type, payload, created_at, batched, event_count)"
