@@ -45,7 +45,8 @@ HELPER_JVM_OPTS="${MFA_LOCAL_HELPER_JVM_OPTS:--Xmx128m -XX:+UseSerialGC -XX:Tier
 # Services: a 256 MiB heap is ample (they hold no caches); the serial GC has no per-region bookkeeping (G1's costs
 # tens of MiB of RSS), and capped metaspace, code cache and 512 KiB thread stacks keep RSS near 300 MiB after load.
 # C2 is kept (no TieredStopAtLevel=1): these JVMs run for long, and peak speed matters more than start-up here.
-SERVICE_JVM_OPTS="${MFA_LOCAL_SERVICE_JVM_OPTS:--Xms32m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=96m -Xss512k}"
+SERVICE_JVM_OPTS_DEFAULT="-Xms32m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=96m"
+SERVICE_JVM_OPTS="${MFA_LOCAL_SERVICE_JVM_OPTS:-$SERVICE_JVM_OPTS_DEFAULT -Xss512k}"
 STACK_CLASSPATH_GIVEN="${MFA_LOCAL_STACK_CLASSPATH:-}"
 SNAPSHOT_APPS="${MFA_LOCAL_SNAPSHOT_APPS:-false}"
 
