@@ -42,7 +42,11 @@ QUARKUS_PROFILE_LOCAL="${MFA_LOCAL_QUARKUS_PROFILE:-local}"
 # C1 only (TieredStopAtLevel=1) and the serial GC: about half the start-up time on a small machine; plenty for local use.
 KAFKA_JVM_OPTS="${MFA_LOCAL_KAFKA_JVM_OPTS:--Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 HELPER_JVM_OPTS="${MFA_LOCAL_HELPER_JVM_OPTS:--Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn}"
-SERVICE_JVM_OPTS="${MFA_LOCAL_SERVICE_JVM_OPTS:--Xmx384m}"
+# Services: a 256 MiB heap is ample (they hold no caches); the serial GC has no per-region bookkeeping (G1's costs
+# tens of MiB of RSS), and capped metaspace, code cache and 512 KiB thread stacks keep RSS near 300 MiB after load.
+# C2 is kept (no TieredStopAtLevel=1): these JVMs run for long, and peak speed matters more than start-up here.
+SERVICE_JVM_OPTS_DEFAULT="-Xms32m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=96m"
+SERVICE_JVM_OPTS="${MFA_LOCAL_SERVICE_JVM_OPTS:-$SERVICE_JVM_OPTS_DEFAULT -Xss512k}"
 STACK_CLASSPATH_GIVEN="${MFA_LOCAL_STACK_CLASSPATH:-}"
 SNAPSHOT_APPS="${MFA_LOCAL_SNAPSHOT_APPS:-false}"
 

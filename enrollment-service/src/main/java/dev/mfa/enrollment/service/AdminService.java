@@ -42,7 +42,12 @@ public class AdminService {
                         byMethod, page, size, users))));
     }
 
-    /** Removes the user's factors and recovery code (reason {@code admin-reset}); 404 for a user of another org. */
+    /**
+     * Removes the user's factors and recovery code (reason {@code admin-reset}); 404 for a user of another org.
+     * Locks in the order enrollment confirmation uses (pending enrollments, then factors, then the recovery code), so
+     * that a reset racing a confirmation or another reset waits instead of deadlocking, and the one that comes second
+     * finds nothing left to remove.
+     */
     @WithTransaction
     public Uni<Void> reset(String orgId, String userId) {
         return OrgUser.<OrgUser>findById(userId).flatMap(user -> Factor.count("userId = ?1 and orgId = ?2", userId, orgId)
@@ -51,12 +56,12 @@ public class AdminService {
                     if (!member) {
                         throw ProblemException.notFound("No such user in this organization.");
                     }
-                    return factors.removeAll(userId, FactorService.REASON_ADMIN_RESET);
+                    return Enrollment.update("status = ?1, secret = null, phone = null, codeHash = null "
+                                    + "where userId = ?2 and status = ?3", Enrollment.Status.CANCELLED, userId,
+                            Enrollment.Status.PENDING);
                 }))
-                .flatMap(removed -> Enrollment.update("status = ?1, secret = null, phone = null, codeHash = null "
-                                + "where userId = ?2 and status = ?3", Enrollment.Status.CANCELLED, userId,
-                        Enrollment.Status.PENDING))
-                .invoke(i -> LOG.infof("org %s: MFA reset for user %s", orgId, userId))
+                .flatMap(cancelled -> factors.removeAll(userId, FactorService.REASON_ADMIN_RESET))
+                .invoke(removed -> LOG.infof("org %s: MFA reset for user %s", orgId, userId))
                 .replaceWithVoid();
     }
 }

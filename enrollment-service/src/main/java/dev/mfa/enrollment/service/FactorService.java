@@ -17,6 +17,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -86,17 +87,30 @@ public class FactorService {
                 factor.userId, factor.orgId, reason, clock.instant()))).replaceWithVoid();
     }
 
+    /**
+     * Inside a transaction: the user's active factors, row-locked ({@code for update}) in a fixed order. Whoever
+     * removes them locks them first, so that two removals of the same factor (two admin resets, a reset and the
+     * user's own delete) run one after the other and the second finds nothing left: an unlocked entity delete that
+     * hits an already deleted row fails in Hibernate Reactive's stale-state handling and can leave the transaction
+     * open for good (the soak's hanging resets).
+     */
+    public Uni<List<Factor>> lockActive(String userId) {
+        return Factor.<Factor>find("userId = ?1 and status = ?2 order by createdAt, factorId", userId, Factor.ACTIVE)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+    }
+
     /** Inside a transaction: every factor and the recovery code; true when something was removed. */
     public Uni<Boolean> removeAll(String userId, String reason) {
-        return active(userId).flatMap(factors -> Multi.createFrom().iterable(factors)
+        return lockActive(userId).flatMap(factors -> Multi.createFrom().iterable(factors)
                 .onItem().transformToUniAndConcatenate(f -> remove(f, reason)).collect().asList()
                 .flatMap(i -> revokeRecoveryCode(userId, reason))
                 .map(i -> !factors.isEmpty()));
     }
 
-    /** Inside a transaction: deletes the user's recovery code, if any, and announces it. */
+    /** Inside a transaction: deletes the user's recovery code, if any, and announces it (row-locked first, as above). */
     public Uni<Void> revokeRecoveryCode(String userId, String reason) {
-        return RecoveryCode.<RecoveryCode>findById(userId).flatMap(code -> code == null ? Uni.createFrom().voidItem()
+        return RecoveryCode.<RecoveryCode>findById(userId, LockModeType.PESSIMISTIC_WRITE).flatMap(code -> code == null
+                ? Uni.createFrom().voidItem()
                 : code.delete().flatMap(i -> outbox.publish(Topics.FACTORS, new Events.RecoveryCodeRevoked(
                         code.recoveryCodeId, userId, code.orgId, reason, clock.instant()))).replaceWithVoid());
     }

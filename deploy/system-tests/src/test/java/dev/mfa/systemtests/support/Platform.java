@@ -207,6 +207,7 @@ public final class Platform implements AutoCloseable {
             return;
         }
         stopped = true;
+        logRss();
         try {
             runSh(STOP_TIMEOUT, "--stop");
         } catch (RuntimeException e) {
@@ -324,6 +325,15 @@ public final class Platform implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.empty();
+    }
+
+    /** Each component's RSS once the tests are done (the memory figures of docs/benchmarks/system-tests.md). */
+    private void logRss() {
+        StringBuilder line = new StringBuilder("system tests: RSS at the end (MiB):");
+        for (String c : List.of(ENROLLMENT, VERIFICATION, NOTIFICATION, SCHEDULER, KAFKA, POSTGRES, VONAGE_STUB)) {
+            rssKib(c).ifPresent(kib -> line.append(' ').append(c).append('=').append(kib / 1024));
+        }
+        log(line.toString());
     }
 
     public Path serviceLog(String component) {
