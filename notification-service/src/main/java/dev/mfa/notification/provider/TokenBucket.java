@@ -31,13 +31,25 @@ public final class TokenBucket {
     }
 
     /** Reserves one token; returns how many nanoseconds the caller must wait before using it (0 = now). */
-    public synchronized long reserve() {
+    public long reserve() {
         long now = nanoTime.getAsLong();
+        return Math.max(0, reserveSlot(now) - now);
+    }
+
+    /**
+     * Reserves one token and returns its slot as a {@link System#nanoTime()} instant (possibly in the past, when
+     * burst credit is used): the caller may prepare the send before the slot and must not send before it.
+     */
+    public long reserveSlot() {
+        return reserveSlot(nanoTime.getAsLong());
+    }
+
+    private synchronized long reserveSlot(long now) {
         // After idle time the schedule restarts, keeping at most `burst` tokens of credit.
         long slot = started ? Math.max(next, now - burstNanos) : now - burstNanos;
         started = true;
         next = slot + intervalNanos;
-        return Math.max(0, slot - now);
+        return slot;
     }
 
     /** Gives back one reservation whose slot was not used (after idle time the schedule restarts anyway). */
