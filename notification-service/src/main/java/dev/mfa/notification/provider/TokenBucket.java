@@ -52,6 +52,18 @@ public final class TokenBucket {
         return slot;
     }
 
+    /**
+     * Tells the bucket that a slot was actually used at {@code usedAt} ({@link System#nanoTime()}), later than
+     * reserved by more than {@code tolerance} (the caller was starved of CPU, a pause): slots not yet reserved then
+     * start one interval after it, so that the calls delayed by the stall are not followed by the next ones at once
+     * (the provider would see a burst). Costs rate only when calls are actually late.
+     */
+    public synchronized void usedAt(long usedAt, long slot, long toleranceNanos) {
+        if (usedAt - slot > toleranceNanos) {
+            next = Math.max(next, usedAt + intervalNanos);
+        }
+    }
+
     /** Gives back one reservation whose slot was not used (after idle time the schedule restarts anyway). */
     public synchronized void cancelLast() {
         next -= intervalNanos;

@@ -45,6 +45,7 @@ public class SmsDispatcher {
     private static final Duration RECORD_BACKOFF = Duration.ofMillis(200);
     private static final Duration CLAIM_FAILURE_PAUSE = Duration.ofMillis(500);
     private static final int RECORD_RETRIES = 5;
+    private static final long LATE_TOLERANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final DispatchService dispatch;
     private final VonageSender sender;
@@ -207,8 +208,10 @@ public class SmsDispatcher {
                 await(() -> recorded(claimed, ProviderResult.permanent("internal_error", "none")));
                 return;
             }
-            // The token is used here, right before the call: the provider sees the bucket's spacing exactly.
+            // The token is used here, right before the call: the provider sees the bucket's spacing exactly. A late
+            // wake-up (CPU starvation, GC pause) pushes the following slots instead of letting them bunch up.
             sleepUntil(slot);
+            bucket.usedAt(System.nanoTime(), slot, LATE_TOLERANCE_NANOS);
             now = clock.instant();
             if (!now.isBefore(claimed.expiresAt())) {
                 await(() -> dispatch.expireClaimed(claimed));
@@ -240,9 +243,5 @@ public class SmsDispatcher {
     private static <T> T await(Supplier<Uni<T>> work) throws Throwable {
         // Hibernate Reactive needs a Vert.x context: run on one and block this (non-event-loop) thread.
         return VertxContextSupport.subscribeAndAwait(work);
-    }
-
-    TokenBucket bucket() {
-        return bucket;
     }
 }
