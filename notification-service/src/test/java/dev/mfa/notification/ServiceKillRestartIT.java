@@ -52,8 +52,12 @@ class ServiceKillRestartIT {
     private static final String TOPIC = "mfa.sms-requests.kill-it";
     private static final int REQUESTS = 240;
     private static final int RATE = 40;
-    /** At ~40/s the claim lead (default 20 ms) plus one call in flight: more would mean rows claimed far ahead of their call. */
-    private static final int MAX_INTERRUPTED = 3;
+    /**
+     * A request is SENDING only while one of the {@code dispatch.concurrency} (default 8) senders holds it: from its
+     * claim, at most the claim lead (20 ms) before its slot, to its recorded answer. Typically 1–2 are caught by the
+     * kill, most of them already at the stub; on a starved host, senders waiting to record an answer add to it.
+     */
+    private static final int MAX_INTERRUPTED = 8;
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
     private final List<Process> processes = new ArrayList<>();

@@ -45,7 +45,6 @@ public class SmsDispatcher {
     private static final Duration RECORD_BACKOFF = Duration.ofMillis(200);
     private static final Duration CLAIM_FAILURE_PAUSE = Duration.ofMillis(500);
     private static final int RECORD_RETRIES = 5;
-    private static final long LATE_TOLERANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final DispatchService dispatch;
     private final VonageSender sender;
@@ -77,7 +76,9 @@ public class SmsDispatcher {
         this.clock = clock;
         this.enabled = enabled;
         // Every replica gets its share of the account's throughput (docs/notification.md, "Rate limits").
-        this.bucket = new TokenBucket(vonage.throughput() / Math.max(1, vonage.replicas()), vonage.burst());
+        double headroom = Math.min(0.5, Math.max(0, vonage.headroom()));
+        this.bucket = new TokenBucket(vonage.throughput() / Math.max(1, vonage.replicas()) * (1 - headroom),
+                vonage.burst());
         this.leadNanos = Math.max(0, this.config.claimLead().toNanos());
         this.slots = new Semaphore(Math.max(1, this.config.concurrency()));
     }
@@ -211,7 +212,7 @@ public class SmsDispatcher {
             // The token is used here, right before the call: the provider sees the bucket's spacing exactly. A late
             // wake-up (CPU starvation, GC pause) pushes the following slots instead of letting them bunch up.
             sleepUntil(slot);
-            bucket.usedAt(System.nanoTime(), slot, LATE_TOLERANCE_NANOS);
+            bucket.usedAt(System.nanoTime(), slot, bucket.intervalNanos() / 2);
             now = clock.instant();
             if (!now.isBefore(claimed.expiresAt())) {
                 await(() -> dispatch.expireClaimed(claimed));
