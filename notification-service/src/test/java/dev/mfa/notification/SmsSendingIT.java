@@ -138,47 +138,6 @@ class SmsSendingIT {
     }
 
     @Test
-    void providerOutageThenRecoverySendsEveryLiveRequestOnceAndNoExpiredOne() throws Exception {
-        StubClient.config("{\"outageMillis\":4000,\"outageHttpStatus\":503}");
-        List<UUID> live = new java.util.ArrayList<>();
-        List<UUID> shortLived = new java.util.ArrayList<>();
-        List<CloudEvent> events = new java.util.ArrayList<>();
-        java.util.Map<UUID, String> numbers = new java.util.HashMap<>();
-        for (int i = 0; i < 8; i++) {
-            UUID id = UUID.randomUUID();
-            boolean expiresDuringOutage = i % 4 == 0;
-            (expiresDuringOutage ? shortLived : live).add(id);
-            String to = SmsFixtures.usNumber();
-            numbers.put(id, to);
-            events.add(event(id, "user-outage-" + i, "SIGN_IN", "US", to, SmsFixtures.code(),
-                    Instant.now().plusSeconds(expiresDuringOutage ? 2 : 120)));
-        }
-        publish(kafka, events.toArray(CloudEvent[]::new));
-        await().atMost(Duration.ofSeconds(40)).until(() -> {
-            for (UUID id : live) {
-                if (!"SENT".equals(state(id))) {
-                    return false;
-                }
-            }
-            for (UUID id : shortLived) {
-                if (!"FAILED".equals(state(id))) {
-                    return false;
-                }
-            }
-            return true;
-        });
-        Thread.sleep(1000);
-        for (UUID id : live) {
-            assertThat(StubClient.messagesTo(numbers.get(id))).as("one SMS for %s", id).hasSize(1);
-            assertThat((int) SmsFixtures.row(id).orElseThrow().get("attempts")).isGreaterThan(1);
-        }
-        for (UUID id : shortLived) {
-            assertThat(StubClient.messagesTo(numbers.get(id))).isEmpty();
-            assertThat(SmsFixtures.row(id).orElseThrow().get("failure_reason")).isEqualTo("expired");
-        }
-    }
-
-    @Test
     void permanentFailureEndsAsFailedWithoutRetry() throws Exception {
         StubClient.script("[{\"status\":\"29\"}]");
         UUID requestId = UUID.randomUUID();

@@ -42,6 +42,14 @@ public interface NotificationConfig {
         @WithDefault("8")
         int concurrency();
 
+        /**
+         * How long before its rate-limiter slot a request is claimed, so that the claim's database round trip is
+         * done when the slot comes. Short on purpose: a process killed in between leaves the claimed request
+         * {@code outcome_unknown} (docs/notification.md, "Crash safety").
+         */
+        @WithDefault("PT0.02S")
+        Duration claimLead();
+
         /** How often the dispatcher looks for due rows when nobody woke it. */
         @WithDefault("PT0.5S")
         Duration pollInterval();

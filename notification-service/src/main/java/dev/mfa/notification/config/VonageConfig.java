@@ -50,6 +50,14 @@ public interface VonageConfig {
     @WithDefault("1")
     int replicas();
 
+    /**
+     * Fraction of the per-replica throughput left unused (0.01 = send at 99 %). Vonage meters our calls as they
+     * arrive: at exactly its rate, every millisecond of network or scheduling jitter spent while its bucket is full
+     * is credit lost for good, and after enough jitter a call is throttled. A little headroom refills that credit.
+     */
+    @WithDefault("0.01")
+    double headroom();
+
     /** Tokens the outbound bucket may hold (1 = strictly paced, no burst after idle time). */
     @WithDefault("1")
     int burst();

@@ -31,13 +31,37 @@ public final class TokenBucket {
     }
 
     /** Reserves one token; returns how many nanoseconds the caller must wait before using it (0 = now). */
-    public synchronized long reserve() {
+    public long reserve() {
         long now = nanoTime.getAsLong();
+        return Math.max(0, reserveSlot(now) - now);
+    }
+
+    /**
+     * Reserves one token and returns its slot as a {@link System#nanoTime()} instant (possibly in the past, when
+     * burst credit is used): the caller may prepare the send before the slot and must not send before it.
+     */
+    public long reserveSlot() {
+        return reserveSlot(nanoTime.getAsLong());
+    }
+
+    private synchronized long reserveSlot(long now) {
         // After idle time the schedule restarts, keeping at most `burst` tokens of credit.
         long slot = started ? Math.max(next, now - burstNanos) : now - burstNanos;
         started = true;
         next = slot + intervalNanos;
-        return Math.max(0, slot - now);
+        return slot;
+    }
+
+    /**
+     * Tells the bucket that a slot was actually used at {@code usedAt} ({@link System#nanoTime()}), later than
+     * reserved by more than {@code tolerance} (the caller was starved of CPU, a pause): slots not yet reserved then
+     * start one interval after it, so that the calls delayed by the stall are not followed by the next ones at once
+     * (the provider would see a burst). Costs rate only when calls are actually late.
+     */
+    public synchronized void usedAt(long usedAt, long slot, long toleranceNanos) {
+        if (usedAt - slot > toleranceNanos) {
+            next = Math.max(next, usedAt + intervalNanos);
+        }
     }
 
     /** Gives back one reservation whose slot was not used (after idle time the schedule restarts anyway). */

@@ -37,16 +37,6 @@ public class SmsRequestRepository {
                 .getSingleResult());
     }
 
-    /** Locks (skipping rows other replicas hold) the next PENDING request that is due and not expired. */
-    public Uni<UUID> lockNextDue(Instant now) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "select request_id from sms_request where state = 'PENDING' and next_attempt_at <= :now "
-                                + "and expires_at > :now order by next_attempt_at limit 1 for update skip locked", UUID.class)
-                .setParameter("now", now)
-                .getResultList()
-                .map(ids -> ids.isEmpty() ? null : ids.get(0)));
-    }
-
     /** Locks up to {@code limit} PENDING requests whose code expired. */
     public Uni<List<UUID>> lockExpiredPending(Instant now, int limit) {
         return ids("select request_id from sms_request where state = 'PENDING' and expires_at <= :now "

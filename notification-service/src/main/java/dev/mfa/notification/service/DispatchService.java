@@ -8,9 +8,11 @@ import dev.mfa.notification.domain.SmsPurpose;
 import dev.mfa.notification.domain.SmsRequest;
 import dev.mfa.notification.domain.SmsState;
 import dev.mfa.notification.provider.ProviderResult;
-import dev.mfa.notification.repository.SmsRequestRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
@@ -18,6 +20,8 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,35 +44,52 @@ public class DispatchService {
                           String code, Instant expiresAt, Instant requestedAt, int attempts) {
     }
 
-    private final SmsRequestRepository repository;
+    private static final String CLAIM_SQL = "update sms_request set state = 'SENDING', attempts = attempts + 1, "
+            + "lease_until = $2, updated_at = $1 where request_id = (select request_id from sms_request "
+            + "where state = 'PENDING' and next_attempt_at <= $1 and expires_at > $1 order by next_attempt_at limit 1 "
+            + "for update skip locked) returning request_id, user_id, purpose, country, recipient, code, expires_at, "
+            + "requested_at, attempts";
+
+    private final Pool pool;
     private final Outbox outbox;
     private final NotificationMetrics metrics;
     private final NotificationConfig.Dispatch config;
     private final Clock clock;
 
-    public DispatchService(SmsRequestRepository repository, Outbox outbox, NotificationMetrics metrics,
-                           NotificationConfig config, Clock clock) {
-        this.repository = repository;
+    public DispatchService(Pool pool, Outbox outbox, NotificationMetrics metrics, NotificationConfig config,
+                           Clock clock) {
+        this.pool = pool;
         this.outbox = outbox;
         this.metrics = metrics;
         this.config = config.dispatch();
         this.clock = clock;
     }
 
-    /** Marks the next due request SENDING (with a lease) and returns it; null when nothing is due. */
+    /**
+     * Marks the next due request SENDING (with a lease) and returns it; null when nothing is due. One autocommit
+     * statement on the raw pool (one round trip, no session): it runs between a rate-limiter slot and the provider
+     * call, so it must be short and steady. {@code skip locked}: replicas and the sweeper never share a row.
+     */
     public Uni<Claimed> claimNext() {
-        return Panache.withTransaction(() -> {
-            Instant now = clock.instant();
-            return repository.lockNextDue(now).flatMap(id -> id == null ? Uni.createFrom().nullItem()
-                    : SmsRequest.<SmsRequest>findById(id).map(row -> {
-                        row.state = SmsState.SENDING;
-                        row.attempts++;
-                        row.leaseUntil = now.plus(config.lease());
-                        row.updatedAt = now;
-                        return new Claimed(row.requestId, row.userId, row.purpose, row.country, row.recipient,
-                                row.code, row.expiresAt, row.requestedAt, row.attempts);
-                    }));
-        });
+        Instant now = clock.instant();
+        return pool.preparedQuery(CLAIM_SQL)
+                .execute(Tuple.of(utc(now), utc(now.plus(config.lease()))))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    Row r = it.next();
+                    return new Claimed(r.getUUID("request_id"), r.getString("user_id"),
+                            SmsPurpose.valueOf(r.getString("purpose")), r.getString("country"),
+                            r.getString("recipient"), r.getString("code"),
+                            r.getOffsetDateTime("expires_at").toInstant(),
+                            r.getOffsetDateTime("requested_at").toInstant(), r.getInteger("attempts"));
+                });
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
     }
 
     /** Records the provider's answer to the call made for {@code claimed}. */

@@ -30,10 +30,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * Drains the PENDING queue: one feeder thread takes a token from the process-wide {@link TokenBucket} and hands it
- * to a bounded pool of sender threads; a sender claims the next due request (committed SENDING), makes the blocking
- * SDK call and records the answer. The Kafka consumer only writes rows and {@link #wake()}s the feeder, so a slow or
- * failing provider never blocks consumption; a restart simply finds the PENDING rows again.
+ * Drains the PENDING queue at the provider's rate. One pacer thread reserves the next slot of the process-wide
+ * {@link TokenBucket}, claims the next due request shortly before that slot ({@code claim-lead}; one autocommit
+ * statement, committed SENDING) and hands it to a bounded pool of sender threads; a sender renders the text, waits for
+ * the slot and only then makes the blocking SDK call, so calls reach the provider on the bucket's schedule whatever
+ * the database latency. The Kafka consumer only writes rows and {@link #wake()}s the pacer, so a slow or failing
+ * provider never blocks consumption; a restart simply finds the PENDING rows again.
  */
 @ApplicationScoped
 public class SmsDispatcher {
@@ -41,6 +43,7 @@ public class SmsDispatcher {
     private static final Logger LOG = Logger.getLogger(SmsDispatcher.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(8);
     private static final Duration RECORD_BACKOFF = Duration.ofMillis(200);
+    private static final Duration CLAIM_FAILURE_PAUSE = Duration.ofMillis(500);
     private static final int RECORD_RETRIES = 5;
 
     private final DispatchService dispatch;
@@ -51,15 +54,14 @@ public class SmsDispatcher {
     private final NotificationConfig.Dispatch config;
     private final Clock clock;
     private final TokenBucket bucket;
+    private final long leadNanos;
     private final boolean enabled;
     private final Semaphore slots;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition woken = lock.newCondition();
     private boolean wakeRequested;
     private volatile boolean running;
-    /** Set by a sender that found nothing due: the feeder then waits for a wake-up or the poll interval. */
-    private volatile boolean queueEmpty;
-    private Thread feeder;
+    private Thread pacer;
     private ExecutorService senders;
 
     public SmsDispatcher(DispatchService dispatch, VonageSender sender, SmsTemplates templates, FieldCipher cipher,
@@ -74,7 +76,10 @@ public class SmsDispatcher {
         this.clock = clock;
         this.enabled = enabled;
         // Every replica gets its share of the account's throughput (docs/notification.md, "Rate limits").
-        this.bucket = new TokenBucket(vonage.throughput() / Math.max(1, vonage.replicas()), vonage.burst());
+        double headroom = Math.min(0.5, Math.max(0, vonage.headroom()));
+        this.bucket = new TokenBucket(vonage.throughput() / Math.max(1, vonage.replicas()) * (1 - headroom),
+                vonage.burst());
+        this.leadNanos = Math.max(0, this.config.claimLead().toNanos());
         this.slots = new Semaphore(Math.max(1, this.config.concurrency()));
     }
 
@@ -90,20 +95,24 @@ public class SmsDispatcher {
             t.setDaemon(true);
             return t;
         });
-        feeder = new Thread(this::feed, "sms-dispatch-feeder");
-        feeder.setDaemon(true);
-        feeder.start();
+        pacer = new Thread(this::pace, "sms-dispatch-pacer");
+        pacer.setDaemon(true);
+        pacer.start();
     }
 
-    /** Stops claiming; lets calls in flight finish and record their answer (bounded by the shutdown grace). */
+    /**
+     * Stops claiming; lets claimed requests and calls in flight finish and record their answer (bounded by the
+     * shutdown grace). The pacer is not interrupted: a claim it committed is always handed to a sender.
+     */
     void stop(@Observes ShutdownEvent ignored) {
         if (!running) {
             return;
         }
         running = false;
-        feeder.interrupt();
-        senders.shutdown();
+        wake();
         try {
+            pacer.join(SHUTDOWN_GRACE.toMillis());
+            senders.shutdown();
             if (!senders.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("SMS senders still busy at shutdown: their requests stay SENDING until the lease runs out");
             }
@@ -123,22 +132,33 @@ public class SmsDispatcher {
         }
     }
 
-    private void feed() {
+    private void pace() {
         while (running) {
             try {
-                slots.acquire();
-                if (queueEmpty) {
+                if (!slots.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+                    continue; // every sender busy: look at `running` again
+                }
+                long slot = bucket.reserveSlot();
+                sleepUntil(slot - leadNanos);
+                DispatchService.Claimed claimed;
+                try {
+                    claimed = dispatch.claimNext().await().indefinitely();
+                } catch (RuntimeException e) {
+                    LOG.warnf("SMS dispatcher: claiming failed (%s), retrying", e.getClass().getSimpleName());
+                    bucket.cancelLast();
                     slots.release();
-                    queueEmpty = false;
+                    idle(CLAIM_FAILURE_PAUSE);
+                    continue;
+                }
+                if (claimed == null) {
+                    bucket.cancelLast(); // only the pacer reserves: this was the last reservation, unused
+                    slots.release();
                     idle(config.pollInterval());
                     continue;
                 }
-                bucket.acquire();
-                // The claim runs on the sender thread too: its database round trips overlap with other sends, so a
-                // slow database does not stretch the pacing interval.
                 senders.execute(() -> {
                     try {
-                        claimAndSend();
+                        send(claimed, slot);
                     } finally {
                         slots.release();
                     }
@@ -146,38 +166,15 @@ public class SmsDispatcher {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                LOG.warnf("SMS dispatcher: %s, retrying", e.getClass().getSimpleName());
-                slots.release();
             }
         }
     }
 
-    private void claimAndSend() {
-        DispatchService.Claimed claimed;
-        try {
-            claimed = await(dispatch::claimNext);
-        } catch (Throwable e) {
-            LOG.warnf("SMS dispatcher: claiming failed (%s), retrying", e.getClass().getSimpleName());
-            bucket.cancelLast();
-            queueEmpty = true;
-            return;
-        }
-        if (claimed == null) {
-            bucket.cancelLast(); // the slot was not used
-            queueEmpty = true;
-            return;
-        }
-        send(claimed);
-    }
-
+    /** Waits for a wake-up (new work committed) or {@code max}, whichever comes first. */
     private void idle(Duration max) throws InterruptedException {
         lock.lock();
         try {
-            if (!wakeRequested) {
+            if (!wakeRequested && running) {
                 woken.await(max.toMillis(), TimeUnit.MILLISECONDS);
             }
             wakeRequested = false;
@@ -186,17 +183,20 @@ public class SmsDispatcher {
         }
     }
 
-    /** On a sender thread: never after expiry, one provider call, then the answer in its own transaction. */
-    void send(DispatchService.Claimed claimed) {
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    /**
+     * On a sender thread: render, wait for the rate-limiter slot, never after expiry, one provider call, then the
+     * answer in its own transaction.
+     */
+    void send(DispatchService.Claimed claimed, long slot) {
         try {
             Instant now = clock.instant();
-            if (!now.isBefore(claimed.expiresAt())) {
-                await(() -> dispatch.expireClaimed(claimed));
-                return;
-            }
-            if (claimed.attempts() == 1) {
-                metrics.queueLag(Duration.between(claimed.requestedAt(), now));
-            }
             String to;
             String text;
             try {
@@ -208,6 +208,18 @@ public class SmsDispatcher {
                 LOG.errorf("sms request %s cannot be rendered (%s)", claimed.requestId(), e.getClass().getSimpleName());
                 await(() -> recorded(claimed, ProviderResult.permanent("internal_error", "none")));
                 return;
+            }
+            // The token is used here, right before the call: the provider sees the bucket's spacing exactly. A late
+            // wake-up (CPU starvation, GC pause) pushes the following slots instead of letting them bunch up.
+            sleepUntil(slot);
+            bucket.usedAt(System.nanoTime(), slot, bucket.intervalNanos() / 2);
+            now = clock.instant();
+            if (!now.isBefore(claimed.expiresAt())) {
+                await(() -> dispatch.expireClaimed(claimed));
+                return;
+            }
+            if (claimed.attempts() == 1) {
+                metrics.queueLag(Duration.between(claimed.requestedAt(), now));
             }
             long started = System.nanoTime();
             ProviderResult result = sender.send(to, text, claimed.requestId().toString());
@@ -230,10 +242,7 @@ public class SmsDispatcher {
     }
 
     private static <T> T await(Supplier<Uni<T>> work) throws Throwable {
+        // Hibernate Reactive needs a Vert.x context: run on one and block this (non-event-loop) thread.
         return VertxContextSupport.subscribeAndAwait(work);
-    }
-
-    TokenBucket bucket() {
-        return bucket;
     }
 }

@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Not part of {@code mvn verify} (no IT suffix). Run:
- * <pre>cd /work/main && mvn -B -o -pl notification-service verify -Dit.test=SmsDispatchBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false [-Dbench.only=latency,drain,outage]</pre>
+ * <pre>mvn -B -o -pl notification-service verify -Dit.test=SmsDispatchBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false [-Dbench.only=latency,drain,outage]</pre>
  * Results are printed and written to {@code notification-service/target/benchmark-results.md}.
  * <ul>
  * <li>drain: 10,000 requests queued at once, drained at the configured 30 msg/s against a stub that throttles above
@@ -99,11 +99,14 @@ class SmsDispatchBenchmark {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         List<Long> micros = new ArrayList<>();
+        List<Long> toIntake = new ArrayList<>();
+        List<Long> intakeToStub = new ArrayList<>();
         // One long-lived producer (as a service has): t0 is the record's CreateTime, taken by send().
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < LATENCY_SAMPLES + 20; i++) {
                 String to = "+1555" + String.format("%07d", 2_000_000 + i);
-                CloudEvent e = SmsFixtures.event(UUID.randomUUID(), "bench-lat", "SIGN_IN", "US", to, "123456",
+                UUID requestId = UUID.randomUUID();
+                CloudEvent e = SmsFixtures.event(requestId, "bench-lat", "SIGN_IN", "US", to, "123456",
                         Instant.now().plusSeconds(300));
                 RecordMetadata sent = producer.send(new ProducerRecord<>(Topics.SMS_REQUESTS, e.subject(),
                         SmsFixtures.CODEC.encode(e))).get();
@@ -114,14 +117,22 @@ class SmsDispatchBenchmark {
                 Instant received = Instant.parse((String) StubClient.messagesTo(to).get(0).get("receivedAt"));
                 if (i >= 20) { // warm-up
                     micros.add(Duration.between(produced, received).toNanos() / 1000);
+                    // Where the time goes: broker → intake (Kafka delivery) and intake → stub (queue, claim, call).
+                    Instant intake = receivedAt(requestId);
+                    toIntake.add(Duration.between(produced, intake).toNanos() / 1000);
+                    intakeToStub.add(Duration.between(intake, received).toNanos() / 1000);
                 }
                 Thread.sleep(100);
             }
         }
         Collections.sort(micros);
+        Collections.sort(toIntake);
+        Collections.sort(intakeToStub);
         report.add(String.format("latency broker→stub (%d sequential requests, 100 ms apart, after 20 warm-up): "
-                        + "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms", micros.size(), pct(micros, 50),
-                pct(micros, 90), pct(micros, 99), micros.get(micros.size() - 1) / 1000.0));
+                        + "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms; of which broker→intake p50 %.1f, "
+                        + "p99 %.1f ms and intake→stub p50 %.1f, p99 %.1f ms", micros.size(), pct(micros, 50),
+                pct(micros, 90), pct(micros, 99), micros.get(micros.size() - 1) / 1000.0, pct(toIntake, 50),
+                pct(toIntake, 99), pct(intakeToStub, 50), pct(intakeToStub, 99)));
         System.out.println("BENCH " + report.get(report.size() - 1));
     }
 
@@ -221,6 +232,17 @@ class SmsDispatchBenchmark {
     private static double pct(List<Long> sorted, int p) {
         int idx = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx))) / 1000.0;
+    }
+
+    private static Instant receivedAt(UUID requestId) throws Exception {
+        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
+             java.sql.PreparedStatement ps = c.prepareStatement("select received_at from sms_request where request_id = ?")) {
+            ps.setObject(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getTimestamp(1).toInstant();
+            }
+        }
     }
 
     private static long count(String sql) throws Exception {

@@ -50,4 +50,17 @@ class TokenBucketTest {
         bucket.cancelLast();
         assertThat(bucket.reserve()).isEqualTo(100 * MS);
     }
+
+    @Test
+    void aLateUseMovesTheSlotsNotYetReservedButIgnoresSmallJitter() {
+        long[] now = {0};
+        TokenBucket bucket = new TokenBucket(10, 1, () -> now[0]);
+        long first = bucket.reserveSlot();
+        assertThat(first).isZero();
+        bucket.usedAt(2 * MS, first, 5 * MS); // within tolerance: the schedule stays
+        assertThat(bucket.reserveSlot()).isEqualTo(100 * MS);
+        now[0] = 350 * MS; // that call was made 250 ms late
+        bucket.usedAt(now[0], 100 * MS, 5 * MS);
+        assertThat(bucket.reserveSlot()).as("one interval after the late call, not at once").isEqualTo(450 * MS);
+    }
 }
