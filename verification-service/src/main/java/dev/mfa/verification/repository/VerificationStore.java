@@ -77,7 +77,8 @@ public class VerificationStore {
 
     /** The state row normally exists since the challenge was opened; without it there is nothing to lock. */
     private static final String ENSURE_STATE = "insert into user_state (user_id, org_id, requirement, "
-            + "consecutive_failures, updated_at) values ($1, $2, 'NOT_REQUIRED', 0, $3) on conflict (user_id) do nothing";
+            + "consecutive_failures, updated_at) values ($1, $2, 'NOT_REQUIRED', 0, $3) "
+            + "on conflict (user_id) do nothing";
 
     // Whether the code was accepted is decided by the first CTE (per method); everything else follows from it.
     private static final String ACCEPT_TOTP = "with accepted as (update factor set last_used_step = $14::bigint "
