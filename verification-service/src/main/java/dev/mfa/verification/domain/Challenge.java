@@ -62,7 +62,17 @@ public class Challenge extends PanacheEntityBase {
     }
 
     public boolean offers(Method method) {
-        return methodList().contains(method);
+        return offers(methods, method);
+    }
+
+    /** Whether the comma-separated method list {@code methods} names {@code method}. */
+    public static boolean offers(String methods, Method method) {
+        for (String m : methods.split(",")) {
+            if (m.trim().equals(method.name())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean isExpired(Instant now) {

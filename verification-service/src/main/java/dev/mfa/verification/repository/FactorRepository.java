@@ -43,18 +43,4 @@ public class FactorRepository {
     public Uni<Long> delete(UUID factorId, String userId) {
         return Factor.delete("factorId = ?1 and userId = ?2", factorId, userId);
     }
-
-    /**
-     * Accepts TOTP time step {@code step} for the factor only if it is later than the last accepted one. The
-     * condition is evaluated on the latest committed row, so of two concurrent submissions of one code only one
-     * updates a row: the other gets 0 and fails.
-     */
-    public Uni<Boolean> acceptStep(UUID factorId, long step) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("update factor set last_used_step = :step "
-                        + "where factor_id = :id and (last_used_step is null or last_used_step < :step)")
-                .setParameter("step", step)
-                .setParameter("id", factorId)
-                .executeUpdate()
-                .map(n -> n == 1));
-    }
 }

@@ -35,15 +35,4 @@ public class RecoveryCodeRepository {
     public Uni<Long> delete(String userId, UUID recoveryCodeId) {
         return RecoveryCode.delete("userId = ?1 and recoveryCodeId = ?2", userId, recoveryCodeId);
     }
-
-    /** Marks the code used if nobody did before: true for exactly one of concurrent callers. */
-    public Uni<Boolean> markUsed(String userId, UUID recoveryCodeId, Instant now) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("update recovery_code set used_at = :now "
-                        + "where user_id = :user and recovery_code_id = :id and used_at is null")
-                .setParameter("now", now)
-                .setParameter("user", userId)
-                .setParameter("id", recoveryCodeId)
-                .executeUpdate()
-                .map(n -> n == 1));
-    }
 }

@@ -4,7 +4,6 @@ import dev.mfa.verification.domain.UserState;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 
 import java.time.Instant;
 
@@ -26,17 +25,6 @@ public class UserStateRepository {
                 .setParameter("req", UserState.NOT_REQUIRED)
                 .setParameter("now", now)
                 .executeUpdate());
-    }
-
-    /**
-     * Reads and row-locks the user's state until the transaction ends: one user's verifications run one after the
-     * other on every replica, so that the throttle sees every earlier failure before evaluating a code.
-     */
-    public Uni<UserState> lock(String userId, String orgId, Instant now) {
-        return UserState.<UserState>findById(userId, LockModeType.PESSIMISTIC_WRITE)
-                .flatMap(found -> found != null ? Uni.createFrom().item(found)
-                        : ensure(userId, orgId, now).flatMap(
-                                ignored -> UserState.<UserState>findById(userId, LockModeType.PESSIMISTIC_WRITE)));
     }
 
     public Uni<Integer> setRequirement(String userId, String orgId, String requirement, Instant now) {

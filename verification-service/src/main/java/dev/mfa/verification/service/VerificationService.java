@@ -1,6 +1,9 @@
 package dev.mfa.verification.service;
 
 import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.events.CloudEvent;
+import dev.mfa.core.events.EventCodec;
+import dev.mfa.core.events.EventData;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.otp.Base32;
@@ -13,25 +16,25 @@ import dev.mfa.core.security.Caller;
 import dev.mfa.verification.domain.Challenge;
 import dev.mfa.verification.domain.Factor;
 import dev.mfa.verification.domain.Method;
-import dev.mfa.verification.domain.UserState;
-import dev.mfa.verification.repository.FactorRepository;
-import dev.mfa.verification.repository.RecoveryCodeRepository;
-import dev.mfa.verification.repository.UserStateRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import dev.mfa.verification.repository.VerificationStore;
+import dev.mfa.verification.repository.VerificationStore.Attempt;
+import dev.mfa.verification.repository.VerificationStore.OutboxRow;
+import dev.mfa.verification.repository.VerificationStore.StoredRecoveryCode;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
- * Checks a code against a challenge. One transaction per attempt: the user's state row is locked first, so that
- * the throttle has seen every earlier failure of that user (any challenge, any replica) before a code is looked at,
- * and a throttled or locked attempt never evaluates the code.
+ * Checks a code against a challenge. One transaction per attempt, two round trips ({@link VerificationStore}): the
+ * user's state row is locked with the read, so that the throttle has seen every earlier failure of that user (any
+ * challenge, any replica) before a code is looked at, and a throttled or locked attempt never evaluates the code.
  */
 @ApplicationScoped
 public class VerificationService {
@@ -53,15 +56,10 @@ public class VerificationService {
     public record Locked() implements Outcome {
     }
 
-    /** A matched code: the factor (TOTP, SMS) or recovery code id it belongs to. */
-    private record Match(UUID factorId, UUID recoveryCodeId) {
-    }
-
-    private final FactorRepository factors;
-    private final RecoveryCodeRepository recoveryCodes;
-    private final UserStateRepository users;
+    private final VerificationStore store;
     private final ThrottlePolicy throttle;
     private final AssertionSigner signer;
+    private final EventCodec codec;
     private final Outbox outbox;
     private final FieldCipher cipher;
     private final CodeHasher hasher;
@@ -69,15 +67,13 @@ public class VerificationService {
     private final VerificationMetrics metrics;
     private final Clock clock;
 
-    public VerificationService(FactorRepository factors, RecoveryCodeRepository recoveryCodes,
-                               UserStateRepository users,
-                               ThrottlePolicy throttle, AssertionSigner signer, Outbox outbox, FieldCipher cipher,
-                               CodeHasher hasher, Totp totp, VerificationMetrics metrics, Clock clock) {
-        this.factors = factors;
-        this.recoveryCodes = recoveryCodes;
-        this.users = users;
+    public VerificationService(VerificationStore store, ThrottlePolicy throttle, AssertionSigner signer,
+                               EventCodec codec, Outbox outbox, FieldCipher cipher, CodeHasher hasher, Totp totp,
+                               VerificationMetrics metrics, Clock clock) {
+        this.store = store;
         this.throttle = throttle;
         this.signer = signer;
+        this.codec = codec;
         this.outbox = outbox;
         this.cipher = cipher;
         this.hasher = hasher;
@@ -86,117 +82,112 @@ public class VerificationService {
         this.clock = clock;
     }
 
-    @WithTransaction
     public Uni<Outcome> verify(Caller caller, UUID challengeId, Method method, String code) {
         Instant now = clock.instant();
-        // Lock first, read the challenge second: a concurrent attempt then sees what the previous one committed.
-        return users.lock(caller.userId(), caller.orgId(), now)
-                .flatMap(state -> Challenge.<Challenge>findById(challengeId).flatMap(challenge -> {
-                    checkUsable(challenge, caller, method, now);
-                    if (state.lockedAt != null) {
-                        return Uni.createFrom().item((Outcome) new Locked());
-                    }
-                    if (state.blockedUntil != null && now.isBefore(state.blockedUntil)) {
-                        return Uni.createFrom().item(
-                                (Outcome) new Throttled(ThrottlePolicy.secondsUntil(state.blockedUntil, now)));
-                    }
-                    return evaluate(challenge, method, code, now).flatMap(match -> match == null
-                            ? fail(state, challenge, method, now)
-                            : succeed(state, challenge, method, match, now));
-                }));
+        return store.attempt(caller.userId(), caller.orgId(), challengeId, method, now, open -> {
+            Attempt a = open.attempt();
+            checkUsable(a, method, now);
+            if (a.lockedAt() != null) {
+                return open.rollback().replaceWith((Outcome) new Locked());
+            }
+            if (a.blockedUntil() != null && now.isBefore(a.blockedUntil())) {
+                Outcome throttled = new Throttled(ThrottlePolicy.secondsUntil(a.blockedUntil(), now));
+                return open.rollback().replaceWith(throttled);
+            }
+            VerificationStore.Outcome write = evaluate(caller.userId(), challengeId, a, method, code, now);
+            return open.finish(caller.userId(), challengeId, now, write).map(accepted -> {
+                if (accepted) {
+                    // Signed only once the use of the code committed: no assertion without it.
+                    return (Outcome) new Verified(signer.sign(caller.userId(), a.orgId(), method, now),
+                            method == Method.RECOVERY_CODE);
+                }
+                if (write.lockNow()) {
+                    metrics.userLocked();
+                }
+                Long retryAfter = write.blockedUntil() == null ? null
+                        : ThrottlePolicy.secondsUntil(write.blockedUntil(), now);
+                return new Rejected(throttle.attemptsRemaining(write.failures()), retryAfter);
+            });
+        });
     }
 
-    private static void checkUsable(Challenge challenge, Caller caller, Method method, Instant now) {
-        if (challenge == null || !challenge.userId.equals(caller.userId())) {
+    private static void checkUsable(Attempt a, Method method, Instant now) {
+        if (a == null) { // no such challenge, or another user's
             throw ProblemException.notFound("No such challenge.");
         }
-        if (challenge.completedAt != null) {
+        if (a.completedAt() != null) {
             throw ProblemException.conflict("challenge-completed",
                     "This challenge was already verified; start a new sign-in.");
         }
-        if (challenge.isExpired(now)) {
+        if (!now.isBefore(a.expiresAt())) {
             throw ProblemException.gone("challenge-expired", "This challenge expired; start a new sign-in.");
         }
-        if (!challenge.offers(method)) {
+        if (!Challenge.offers(a.methods(), method)) {
             throw ProblemException.unprocessable("method-not-offered",
                     "This method is not available for this challenge.", "method");
         }
     }
 
-    private Uni<Match> evaluate(Challenge challenge, Method method, String code, Instant now) {
-        return switch (method) {
-            case TOTP -> factors.ofUser(challenge.userId, Factor.TOTP)
-                    .flatMap(list -> matchTotp(list.iterator(), code));
-            case SMS -> Uni.createFrom().item(matchSms(challenge, code, now));
-            case RECOVERY_CODE -> recoveryCodes.find(challenge.userId).flatMap(rc -> {
-                if (rc == null || rc.usedAt != null || !RecoveryCodes.matches(code, rc.codeHash)) {
-                    return Uni.createFrom().nullItem();
+    /**
+     * Checks the code in memory and prepares both possible writes: the use of what it matched with the success
+     * events, and the next failure count with the failure events. The success is final only if the conditional update
+     * of the matched factor step or recovery code still applies when written.
+     */
+    private VerificationStore.Outcome evaluate(String userId, UUID challengeId, Attempt a, Method method, String code,
+                                               Instant now) {
+        UUID proof = null;
+        long step = 0;
+        switch (method) {
+            case TOTP -> {
+                for (VerificationStore.TotpSecret f : a.totpFactors()) {
+                    byte[] key = Base32.decode(cipher.decrypt(f.secretEnc(), Factor.secretContext(f.factorId())));
+                    OptionalLong matched = totp.verify(key, code,
+                            f.lastUsedStep() == null ? Totp.NO_STEP_USED : f.lastUsedStep());
+                    Arrays.fill(key, (byte) 0);
+                    if (matched.isPresent()) {
+                        proof = f.factorId();
+                        step = matched.getAsLong();
+                        break;
+                    }
                 }
-                return recoveryCodes.markUsed(rc.userId, rc.recoveryCodeId, now)
-                        .map(first -> first ? new Match(null, rc.recoveryCodeId) : null);
-            });
-        };
-    }
-
-    /** Tries the user's TOTP factors in turn; a matched step is taken only through the conditional update. */
-    private Uni<Match> matchTotp(Iterator<Factor> it, String code) {
-        if (!it.hasNext()) {
-            return Uni.createFrom().nullItem();
+            }
+            case SMS -> {
+                if (a.smsCodeHash() != null && a.smsCodeExpiresAt() != null && now.isBefore(a.smsCodeExpiresAt())
+                        && hasher.matches(code, a.smsCodeHash())) {
+                    proof = challengeId;
+                }
+            }
+            case RECOVERY_CODE -> {
+                StoredRecoveryCode rc = a.recoveryCode();
+                if (rc != null && rc.usedAt() == null && RecoveryCodes.matches(code, rc.codeHash())) {
+                    proof = rc.recoveryCodeId();
+                }
+            }
         }
-        Factor f = it.next();
-        byte[] key = Base32.decode(cipher.decrypt(f.secretEnc, Factor.secretContext(f.factorId)));
-        OptionalLong step = totp.verify(key, code, f.lastUsedStep == null ? Totp.NO_STEP_USED : f.lastUsedStep);
-        Arrays.fill(key, (byte) 0);
-        if (step.isEmpty()) {
-            return matchTotp(it, code);
+        int failures = a.consecutiveFailures() + 1;
+        Instant blockedUntil = throttle.blockedUntil(failures, now);
+        boolean lockNow = throttle.locks(failures);
+        List<OutboxRow> events = new ArrayList<>(4);
+        if (proof != null) {
+            UUID factorId = method == Method.RECOVERY_CODE || method == Method.SMS ? null : proof;
+            events.add(row(new Events.VerificationSucceeded(challengeId, userId, a.orgId(), method.name(), factorId,
+                    now), now, true));
+            if (method == Method.RECOVERY_CODE) {
+                events.add(row(new Events.RecoveryCodeUsed(proof, userId, a.orgId(), challengeId, now), now, true));
+            }
         }
-        return factors.acceptStep(f.factorId, step.getAsLong())
-                .flatMap(accepted -> accepted
-                        ? Uni.createFrom().item(new Match(f.factorId, null))
-                        : matchTotp(it, code));
-    }
-
-    private Match matchSms(Challenge challenge, String code, Instant now) {
-        if (challenge.smsCodeHash == null || challenge.smsCodeExpiresAt == null
-                || !now.isBefore(challenge.smsCodeExpiresAt) || !hasher.matches(code, challenge.smsCodeHash)) {
-            return null;
-        }
-        challenge.smsCodeHash = null; // a sent code works once
-        return new Match(null, null);
-    }
-
-    private Uni<Outcome> succeed(UserState state, Challenge challenge, Method method, Match match, Instant now) {
-        challenge.completedAt = now;
-        if (state.consecutiveFailures != 0 || state.blockedUntil != null) {
-            state.consecutiveFailures = 0;
-            state.blockedUntil = null;
-            state.updatedAt = now;
-        }
-        Uni<?> events = outbox.publish(Topics.VERIFICATIONS, new Events.VerificationSucceeded(challenge.challengeId,
-                challenge.userId, challenge.orgId, method.name(), match.factorId(), now));
-        if (match.recoveryCodeId() != null) {
-            events = events.flatMap(ignored -> outbox.publish(Topics.VERIFICATIONS, new Events.RecoveryCodeUsed(
-                    match.recoveryCodeId(), challenge.userId, challenge.orgId, challenge.challengeId, now)));
-        }
-        return events.map(ignored -> (Outcome) new Verified(
-                signer.sign(challenge.userId, challenge.orgId, method, now), match.recoveryCodeId() != null));
-    }
-
-    private Uni<Outcome> fail(UserState state, Challenge challenge, Method method, Instant now) {
-        int failures = state.consecutiveFailures + 1;
-        state.consecutiveFailures = failures;
-        state.blockedUntil = throttle.blockedUntil(failures, now);
-        state.updatedAt = now;
-        boolean lockNow = throttle.locks(failures) && state.lockedAt == null;
-        Uni<?> events = outbox.publish(Topics.VERIFICATIONS, new Events.VerificationFailed(challenge.challengeId,
-                challenge.userId, challenge.orgId, method.name(), failures, now));
+        events.add(row(new Events.VerificationFailed(challengeId, userId, a.orgId(), method.name(), failures, now),
+                now, false));
         if (lockNow) {
-            state.lockedAt = now;
-            metrics.userLocked();
-            events = events.flatMap(ignored -> outbox.publish(Topics.VERIFICATIONS,
-                    new Events.UserLocked(challenge.userId, challenge.orgId, failures, now)));
+            events.add(row(new Events.UserLocked(userId, a.orgId(), failures, now), now, false));
         }
-        Long retryAfter = state.blockedUntil == null ? null : ThrottlePolicy.secondsUntil(state.blockedUntil, now);
-        return events.map(ignored -> (Outcome) new Rejected(throttle.attemptsRemaining(failures), retryAfter));
+        return new VerificationStore.Outcome(method, proof, step, failures, blockedUntil, lockNow, events);
+    }
+
+    /** The outbox row {@code Outbox.publish} would write, for the single-statement write. */
+    private OutboxRow row(EventData data, Instant now, boolean onSuccess) {
+        CloudEvent event = codec.wrap(outbox.source(), data, now);
+        return new OutboxRow(event.id(), Topics.VERIFICATIONS, event.subject(), event.type(), codec.encode(event),
+                onSuccess);
     }
 }
