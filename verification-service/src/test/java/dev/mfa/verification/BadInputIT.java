@@ -48,9 +48,8 @@ class BadInputIT extends VerificationTestBase {
         response.then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("status", equalTo(400))
-                // Syntax errors Quarkus wraps in a 400 WebApplicationException, which mfa-core answers as
-                // bad-request; wrong types reach mfa-core's Jackson mapper (malformed-request).
-                .body("type", anyOf(endsWith("malformed-request"), endsWith("bad-request")))
+                // Syntax errors (wrapped by Quarkus in a 400 WebApplicationException) and wrong types alike.
+                .body("type", endsWith("malformed-request"))
                 .body("detail", not(emptyOrNullString()));
         assertThat(response.asString()).doesNotContain(SECRET).doesNotContain("TOTP");
         assertThat(count("select consecutive_failures from user_state where user_id = ?", user)).isZero();

@@ -74,6 +74,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
+        // RESTEasy Reactive wraps a syntactically broken JSON body in a 400 WebApplicationException.
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformedJson(json);
+        }
         int status = e.getResponse().getStatus();
         String title = Response.Status.fromStatusCode(status) != null
                 ? Response.Status.fromStatusCode(status).getReasonPhrase() : "Error";

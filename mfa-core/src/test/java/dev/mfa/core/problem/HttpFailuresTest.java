@@ -29,7 +29,9 @@ class HttpFailuresTest {
 
     private static Vertx vertx;
     private static HttpServer server;
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    // HTTP/1.1 like the gateway: the JDK client otherwise tries an h2c upgrade, and the 413's "Connection: close"
+    // then surfaces as a GOAWAY instead of the response.
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {
