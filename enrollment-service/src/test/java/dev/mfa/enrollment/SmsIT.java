@@ -88,6 +88,28 @@ class SmsIT {
     }
 
     @Test
+    void anUndeliverableCodeFromNotificationServiceLiftsTheResendWait() {
+        String user = "sms-failed-" + UUID.randomUUID();
+        String id = start(user, "US", US_NUMBER).path("enrollmentId");
+        String resend = "/api/v1/me/mfa/enrollments/" + id + "/resend";
+        UUID requestId = Bus.data(Bus.await(Topics.SMS_REQUESTS, user, EventTypes.SMS_REQUESTED, 1).get(0),
+                Events.SmsRequested.class).requestId();
+
+        // A failure of some other request (e.g. an older, replaced code) changes nothing.
+        CloudEvent unrelated = Bus.publish(Topics.SMS_STATUS,
+                new Events.SmsFailed(UUID.randomUUID(), user, "invalid_number", true, Instant.now()));
+        Db.awaitProcessed(unrelated.id());
+        Api.problem(Api.user(user, ORG).post(resend).then(), 429, "resend-too-soon");
+
+        // Well within the 30 s wait (real time plus the test clock's offset): only the failure can allow it.
+        CloudEvent failed = Bus.publish(Topics.SMS_STATUS,
+                new Events.SmsFailed(requestId, user, "expired", false, Instant.now()));
+        Db.awaitProcessed(failed.id());
+        Api.user(user, ORG).post(resend).then().statusCode(202);
+        assertThat(Bus.await(Topics.SMS_REQUESTS, user, EventTypes.SMS_REQUESTED, 2)).hasSize(2);
+    }
+
+    @Test
     void resendWaitsThirtySecondsDoublingReplacesTheCodeAndStopsAfterFiveSends() {
         String user = "sms-resend-" + UUID.randomUUID();
         var started = start(user, "US", US_NUMBER);

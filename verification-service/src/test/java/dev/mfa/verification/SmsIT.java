@@ -89,6 +89,28 @@ class SmsIT extends VerificationTestBase {
     }
 
     @Test
+    void anUndeliverableCodeFromNotificationServiceLiftsTheCooldown() throws Exception {
+        String user = newUser("sms-failed");
+        enrollSms(user, PHONE);
+        clock.freeze();
+        String challengeId = openChallenge(user);
+        sendSms(user, challengeId).then().statusCode(202);
+        var requestId = codec.data(lastSmsRequest(user, 1), Events.SmsRequested.class).requestId();
+
+        // A failure of some other request (an older, replaced code) changes nothing.
+        CloudEvent unrelated = publish(Topics.SMS_STATUS,
+                new Events.SmsFailed(java.util.UUID.randomUUID(), user, "invalid_number", true, clock.instant()));
+        org.awaitility.Awaitility.await().atMost(PROJECTION_WAIT).until(() ->
+                count("select count(*) from processed_event where event_id = ?::uuid", unrelated.id().toString()) > 0);
+        sendSms(user, challengeId).then().statusCode(429).body("type", endsWith("sms-too-soon"));
+
+        publish(Topics.SMS_STATUS, new Events.SmsFailed(requestId, user, "expired", false, clock.instant()));
+        org.awaitility.Awaitility.await().atMost(PROJECTION_WAIT).until(() ->
+                sendSms(user, challengeId).then().extract().statusCode() == 202);
+        assertThat(querySends(challengeId)).isEqualTo(2);
+    }
+
+    @Test
     void noMoreThanFiveSendsPerChallenge() throws Exception {
         String user = newUser("sms-limit");
         enrollSms(user, PHONE);

@@ -60,6 +60,10 @@ public class Enrollment extends PanacheEntityBase {
     @Column(name = "resend_available_at")
     public Instant resendAvailableAt;
 
+    /** The latest {@code mfa.sms.requested} of this enrollment (its {@code requestId}). */
+    @Column(name = "sms_request_id")
+    public UUID smsRequestId;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -204,8 +204,25 @@ public class EnrollmentService {
         e.resendAvailableAt = now.plus(smsConfig.resendDelay().multipliedBy(1L << Math.min(e.sends - 1, 20)));
         registry.counter("mfa.enrollment.sms.codes.requested", "purpose", PURPOSE_ENROLLMENT).increment();
         LOG.debugf("SMS code %d of enrollment %s requested for %s", e.sends, e.enrollmentId, e.phoneMasked);
-        return outbox.publish(Topics.SMS_REQUESTS, new Events.SmsRequested(UUID.randomUUID(), e.userId,
+        e.smsRequestId = UUID.randomUUID();
+        return outbox.publish(Topics.SMS_REQUESTS, new Events.SmsRequested(e.smsRequestId, e.userId,
                 PURPOSE_ENROLLMENT, e.country, cipher.encrypt(e164), cipher.encrypt(code), e.expiresAt));
+    }
+
+    /**
+     * notification-service could not deliver the latest code of a pending enrollment (provider refused it, or it
+     * expired before it could be sent): the user may ask for a new one at once instead of waiting out the cooldown.
+     * A failure of an older, already replaced code changes nothing. Runs in the consumer's transaction.
+     */
+    public Uni<Integer> smsFailed(Events.SmsFailed failed) {
+        return Enrollment.update("resendAvailableAt = ?1 where smsRequestId = ?2 and status = ?3 "
+                        + "and resendAvailableAt > ?1", clock.instant(), failed.requestId(), Enrollment.Status.PENDING)
+                .invoke(count -> {
+                    if (count > 0) {
+                        LOG.infof("SMS code of an enrollment of user %s not delivered (%s): resend allowed now",
+                                failed.userId(), failed.reason());
+                    }
+                });
     }
 
     // ------------------------------------------------------------------------------------------ confirmation

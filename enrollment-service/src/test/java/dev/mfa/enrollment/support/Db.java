@@ -71,6 +71,12 @@ public final class Db {
     }
 
     /** Waits (bounded) until every outbox row was relayed to Kafka. */
+    /** Waits until the service recorded the event as processed (its effect committed in the same transaction). */
+    public static void awaitProcessed(java.util.UUID eventId) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> count("select count(*) from processed_event where event_id = ?", eventId) > 0);
+    }
+
     public static void awaitOutboxDrained() {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
                 .until(() -> count("select count(*) from outbox_event where sent_at is null") == 0);

@@ -52,6 +52,10 @@ public class Challenge extends PanacheEntityBase {
     @Column(name = "sms_next_send_at")
     public Instant smsNextSendAt;
 
+    /** The latest {@code mfa.sms.requested} of this challenge (its {@code requestId}). */
+    @Column(name = "sms_request_id")
+    public UUID smsRequestId;
+
     public List<Method> methodList() {
         return Arrays.stream(methods.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .map(Method::valueOf).toList();

@@ -4,6 +4,7 @@ package dev.mfa.verification.messaging;
 public final class Channels {
     public static final String FACTORS = "factors";
     public static final String USER_REQUIREMENTS = "user-requirements";
+    public static final String SMS_STATUS = "sms-status";
     /** The consumer name under which processed event ids are recorded. */
     public static final String CONSUMER = "verification-service";
 

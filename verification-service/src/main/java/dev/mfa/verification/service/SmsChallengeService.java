@@ -109,9 +109,21 @@ public class SmsChallengeService {
         challenge.smsNextSendAt = now.plus(cooldown);
         // Events carry context-free ciphertexts so that notification-service can read them (docs/design.md).
         String to = cipher.encrypt(cipher.decrypt(factor.phoneEnc, Factor.phoneContext(factor.factorId)));
-        Events.SmsRequested request = new Events.SmsRequested(UUID.randomUUID(), challenge.userId, PURPOSE_SIGN_IN,
+        challenge.smsRequestId = UUID.randomUUID();
+        Events.SmsRequested request = new Events.SmsRequested(challenge.smsRequestId, challenge.userId, PURPOSE_SIGN_IN,
                 factor.country, to, cipher.encrypt(code), challenge.smsCodeExpiresAt);
         Instant next = challenge.smsNextSendAt;
         return outbox.publish(Topics.SMS_REQUESTS, request).invoke(ignored -> metrics.smsRequested()).replaceWith(next);
+    }
+
+    /**
+     * notification-service could not deliver the latest code of an open challenge (provider refused it, or it expired
+     * before it could be sent): the user may ask for a new one at once instead of waiting out the cooldown. A failure
+     * of an older, already replaced code changes nothing. Runs in the consumer's transaction.
+     */
+    public Uni<Integer> smsFailed(Events.SmsFailed failed) {
+        Instant now = clock.instant();
+        return Challenge.update("smsNextSendAt = ?1 where smsRequestId = ?2 and completedAt is null "
+                + "and smsNextSendAt > ?1", now, failed.requestId());
     }
 }
