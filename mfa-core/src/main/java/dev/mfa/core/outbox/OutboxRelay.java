@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Application;
@@ -120,34 +121,33 @@ public class OutboxRelay {
                         .createNativeQuery(PENDING, Object[].class)
                         .setParameter("limit", runSize())
                         .getResultList()
-                        .flatMap(rows -> {
-                            if (rows.isEmpty()) {
-                                return Uni.createFrom().item(0);
-                            }
-                            List<UUID> ids = new ArrayList<>(rows.size());
-                            List<Uni<Void>> sends = new ArrayList<>();
-                            for (Object[] row : rows) {
-                                ids.add((UUID) row[0]);
-                                if (Boolean.TRUE.equals(row[4])) {
-                                    for (OutboxBatches.KeyedEvent event : OutboxBatches.split((String) row[3])) {
-                                        sends.add(send((String) row[1], event.key(), event.json()));
-                                    }
-                                } else {
-                                    sends.add(send((String) row[1], (String) row[2], (String) row[3]));
-                                }
-                            }
-                            int events = sends.size();
-                            return Uni.join().all(sends).andFailFast()
-                                    .flatMap(acked -> session.createNativeQuery(
-                                                    "update outbox_event set sent_at = :now where id in (:ids)")
-                                            .setParameter("now", clock.instant())
-                                            .setParameter("ids", ids)
-                                            .executeUpdate())
-                                    .map(updated -> {
-                                        published.increment(events);
-                                        return events;
-                                    });
-                        }))));
+                        .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().item(0) : publish(session, rows)))));
+    }
+
+    /** Sends every event of {@code rows}, then marks the rows sent in the same transaction; returns the event count. */
+    private Uni<Integer> publish(Mutiny.Session session, List<Object[]> rows) {
+        List<UUID> ids = new ArrayList<>(rows.size());
+        List<Uni<Void>> sends = new ArrayList<>();
+        for (Object[] row : rows) {
+            ids.add((UUID) row[0]);
+            if (Boolean.TRUE.equals(row[4])) {
+                for (OutboxBatches.KeyedEvent event : OutboxBatches.split((String) row[3])) {
+                    sends.add(send((String) row[1], event.key(), event.json()));
+                }
+            } else {
+                sends.add(send((String) row[1], (String) row[2], (String) row[3]));
+            }
+        }
+        int events = sends.size();
+        return Uni.join().all(sends).andFailFast()
+                .flatMap(acked -> session.createNativeQuery("update outbox_event set sent_at = :now where id in (:ids)")
+                        .setParameter("now", clock.instant())
+                        .setParameter("ids", ids)
+                        .executeUpdate())
+                .map(updated -> {
+                    published.increment(events);
+                    return events;
+                });
     }
 
     private int runSize() {
