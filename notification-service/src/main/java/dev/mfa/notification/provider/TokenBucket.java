@@ -69,14 +69,6 @@ public final class TokenBucket {
         next -= intervalNanos;
     }
 
-    /** Blocks until a token is available. */
-    public void acquire() throws InterruptedException {
-        long wait = reserve();
-        if (wait > 0) {
-            Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
-        }
-    }
-
     public long intervalNanos() {
         return intervalNanos;
     }
