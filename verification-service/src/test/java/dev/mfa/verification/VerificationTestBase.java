@@ -17,6 +17,8 @@ import io.restassured.response.Response;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
@@ -168,6 +170,8 @@ public abstract class VerificationTestBase {
     protected JwtClaims verifyAssertion(String jwt) throws Exception {
         return new JwtConsumerBuilder()
                 .setVerificationKey(publicKey("dev-assertion-public.pem"))
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                        AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
                 .setExpectedIssuer("https://mfa.local/verification")
                 .setExpectedAudience("mfa")
                 .setRequireExpirationTime()
@@ -182,7 +186,10 @@ public abstract class VerificationTestBase {
         try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
             String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII)
                     .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(pem)));
+            X509EncodedKeySpec spec = new X509EncodedKeySpec(Base64.getDecoder().decode(pem));
+            // The identity provider's dev key is RSA, the assertion key EC (P-256).
+            String algorithm = resource.contains("assertion") ? "EC" : "RSA";
+            return KeyFactory.getInstance(algorithm).generatePublic(spec);
         }
     }
 

@@ -21,7 +21,7 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * Checks verification-service's MFA assertion ({@code X-MFA-Assertion}): RS256 with its own key (never the
+ * Checks verification-service's MFA assertion ({@code X-MFA-Assertion}): ES256 with its own key (never the
  * identity provider's, so an access token cannot pass), issuer and audience from {@code mfa.assertion.*},
  * {@code sub}/{@code org} equal to the caller's, issued at most {@code mfa.assertion.max-age} ago.
  */
@@ -47,7 +47,7 @@ public class AssertionVerifier {
         info.setPublicKeyContent(readKey(config.publicKeyLocation()));
         info.setIssuedBy(config.issuer());
         info.setExpectedAudience(Set.of(config.audience()));
-        info.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256));
+        info.setSignatureAlgorithm(Set.of(SignatureAlgorithm.ES256));
         info.setRequiredClaims(Set.of("sub", "org", "iat", "exp"));
         this.context = info;
     }

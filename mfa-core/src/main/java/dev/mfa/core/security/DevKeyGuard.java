@@ -30,8 +30,8 @@ public class DevKeyGuard {
     static final Set<String> DEV_KEY_FINGERPRINTS = Set.of(
             "7d1d04dcc976cdce44670a15d67179018762ca68763dade39c52f21a2008cfb8", // dev-jwt-public.pem
             "105b44aa51a875072841c8e57938a8ba604437184ef4dd7e14d2110c347aa5b2", // dev-jwt-private.pem
-            "12edb38066918678511ecce07d1a1245759767d580bf57a2d6b784023ae93d18", // dev-assertion-public.pem
-            "d722142d087a77d4d269bd5ba5103dfc379bbf03dd167d6b6d932ed280407011"); // dev-assertion-private.pem
+            "3c07bc28aeeaf915d1ec9206f7b3dee40f546af9ab04e5b99fdd14da33615bee", // dev-assertion-public.pem
+            "08121c8d8478b285da2776993f4d69d5fdd3f638cdbd3bd761f9dadd8cb5ed90"); // dev-assertion-private.pem
 
     /** Config keys naming key material, as locations or inline PEM. */
     static final List<String> KEY_LOCATIONS = List.of("mp.jwt.verify.publickey.location",

@@ -18,6 +18,6 @@ public interface AssertionConfig {
     @WithDefault("PT10M")
     Duration lifetime();
 
-    /** PKCS#8 PEM RSA private key: a file path, or a classpath resource (prefix {@code classpath:} optional). */
+    /** PKCS#8 PEM EC P-256 private key (ES256): a file path, or a classpath resource (prefix {@code classpath:} optional). */
     String privateKeyLocation();
 }

@@ -83,6 +83,7 @@ class VerificationBenchmark {
         final byte[] secret;
         final String token;
         final ConcurrentLinkedQueue<String> challenges = new ConcurrentLinkedQueue<>();
+        final List<String> allChallenges = new ArrayList<>();
         long lastStep = Long.MIN_VALUE;
 
         User(String id, byte[] secret, String token) {
@@ -118,6 +119,7 @@ class VerificationBenchmark {
     void run() throws Exception {
         prepareCeilingTable();
         ConcurrentLinkedQueue<User> users = prepareUsers();
+        List<User> allUsers = List.copyOf(users); // the verification phases take users out of the queue
 
         Supplier<HttpRequest> ceiling = () -> HttpRequest.newBuilder(base.resolve("bench/ceiling/"
                 + ThreadLocalRandom.current().nextInt(BENCH_ROWS))).POST(HttpRequest.BodyPublishers.noBody()).build();
@@ -136,6 +138,15 @@ class VerificationBenchmark {
         results.add(max);
         double half = max.rate() / 2;
         results.add(paced(String.format("TOTP verify at half max (%.0f/s)", half), verification, half, SECONDS));
+        // Last: it moves the factors' steps far ahead, so no real code would pass after it.
+        List<String> floorTargets = allUsers.stream().flatMap(u -> u.allChallenges.stream()
+                .map(c -> "bench/verify-sql/" + u.id + "/" + c)).toList();
+        Supplier<HttpRequest> floor = () -> HttpRequest.newBuilder(base.resolve(floorTargets.get(
+                ThreadLocalRandom.current().nextInt(floorTargets.size())))).POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        closedLoop("warm-up floor", floor, WARMUP_SECONDS);
+        Result floorMax = closedLoop("floor: the verify's database work alone", floor, SECONDS);
+        results.add(floorMax);
 
         StringBuilder md = new StringBuilder();
         md.append("Date: ").append(Instant.now()).append(", concurrency ").append(CONCURRENCY).append(", ")
@@ -146,6 +157,8 @@ class VerificationBenchmark {
         results.forEach(r -> md.append(r.row()).append('\n'));
         md.append(String.format("%nTOTP max rate / ceiling (pg client): %.2f; / ceiling (Hibernate Reactive): %.2f%n",
                 max.rate() / results.get(0).rate(), max.rate() / results.get(1).rate()));
+        md.append(String.format("Database floor / ceiling (pg client): %.2f; TOTP max rate / floor: %.2f%n",
+                floorMax.rate() / results.get(0).rate(), max.rate() / floorMax.rate()));
         System.out.println(md);
         Files.writeString(Path.of("target", "benchmark-verification.md"), md.toString(), StandardCharsets.UTF_8);
     }
@@ -299,6 +312,7 @@ class VerificationBenchmark {
                         User u = new User(id, secret, TestTokens.builder(id, "bench")
                                 .expiresAt(Instant.now().plus(Duration.ofHours(2))).sign());
                         u.challenges.addAll(placeholder.challenges);
+                        u.allChallenges.addAll(placeholder.challenges);
                         return u;
                     }));
                     if (i % 1000 == 999) {

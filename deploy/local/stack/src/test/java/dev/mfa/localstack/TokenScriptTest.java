@@ -60,7 +60,10 @@ class TokenScriptTest {
     static PublicKey publicKey(String file) throws Exception {
         String pem = Files.readString(LOCAL.resolve(file), StandardCharsets.US_ASCII)
                 .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        X509EncodedKeySpec spec = new X509EncodedKeySpec(Base64.getDecoder().decode(pem));
+        // The identity provider's dev key is RSA, the assertion key EC (P-256).
+        String algorithm = file.contains("assertion") ? "EC" : "RSA";
+        return KeyFactory.getInstance(algorithm).generatePublic(spec);
     }
 
     private static String run(String... args) throws Exception {

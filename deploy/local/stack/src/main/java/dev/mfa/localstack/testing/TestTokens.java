@@ -8,6 +8,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +23,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Mints RS256 tokens with the committed LOCAL DEV keys (deploy/local/*.pem, on the test classpath), the same
- * tokens {@code deploy/local/token.sh} prints. For tests only.
+ * Mints tokens with the committed LOCAL DEV keys (deploy/local/*.pem, on the test classpath): RS256 with the identity
+ * provider's RSA key, the same tokens {@code deploy/local/token.sh} prints, and ES256 with verification-service's
+ * P-256 assertion key. For tests only.
  */
 public final class TestTokens {
 
@@ -97,19 +100,22 @@ public final class TestTokens {
 
         public String sign() {
             try {
-                String header = b64(JSON.writeValueAsBytes(Map.of("alg", "RS256", "typ", "JWT")));
+                PrivateKey key = privateKey(keyResource);
+                boolean ec = key instanceof ECPrivateKey;
+                String header = b64(JSON.writeValueAsBytes(Map.of("alg", ec ? "ES256" : "RS256", "typ", "JWT")));
                 String payload = b64(JSON.writeValueAsBytes(claims));
-                Signature rsa = Signature.getInstance("SHA256withRSA");
-                rsa.initSign(privateKey(keyResource));
-                rsa.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
-                return header + "." + payload + "." + b64(rsa.sign());
+                // JWS wants the raw R||S form of an ECDSA signature (RFC 7518 §3.4), not DER.
+                Signature signature = Signature.getInstance(ec ? "SHA256withECDSAinP1363Format" : "SHA256withRSA");
+                signature.initSign(key);
+                signature.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+                return header + "." + payload + "." + b64(signature.sign());
             } catch (JsonProcessingException | GeneralSecurityException e) {
                 throw new IllegalStateException("cannot sign test token", e);
             }
         }
     }
 
-    /** Reads a PKCS#8 PEM private key from the classpath. */
+    /** Reads a PKCS#8 PEM private key (RSA or EC) from the classpath. */
     public static PrivateKey privateKey(String classpathPem) {
         try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(classpathPem)) {
             if (in == null) {
@@ -117,7 +123,12 @@ public final class TestTokens {
             }
             String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII)
                     .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+            PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem));
+            try {
+                return KeyFactory.getInstance("RSA").generatePrivate(spec);
+            } catch (InvalidKeySpecException notRsa) {
+                return KeyFactory.getInstance("EC").generatePrivate(spec);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
