@@ -147,6 +147,14 @@ class VerificationBenchmark {
         closedLoop("warm-up floor", floor, WARMUP_SECONDS);
         Result floorMax = closedLoop("floor: the verify's database work alone", floor, SECONDS);
         results.add(floorMax);
+        List<String> optimisticTargets = floorTargets.stream()
+                .map(t -> t.replace("bench/verify-sql/", "bench/verify-sql-optimistic/")).toList();
+        Supplier<HttpRequest> optimistic = () -> HttpRequest.newBuilder(base.resolve(optimisticTargets.get(
+                ThreadLocalRandom.current().nextInt(optimisticTargets.size())))).POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        closedLoop("warm-up floor, optimistic", optimistic, WARMUP_SECONDS);
+        Result optimisticMax = closedLoop("floor without row locks or BEGIN/COMMIT (optimistic)", optimistic, SECONDS);
+        results.add(optimisticMax);
 
         StringBuilder md = new StringBuilder();
         md.append("Date: ").append(Instant.now()).append(", concurrency ").append(CONCURRENCY).append(", ")
@@ -157,8 +165,9 @@ class VerificationBenchmark {
         results.forEach(r -> md.append(r.row()).append('\n'));
         md.append(String.format("%nTOTP max rate / ceiling (pg client): %.2f; / ceiling (Hibernate Reactive): %.2f%n",
                 max.rate() / results.get(0).rate(), max.rate() / results.get(1).rate()));
-        md.append(String.format("Database floor / ceiling (pg client): %.2f; TOTP max rate / floor: %.2f%n",
-                floorMax.rate() / results.get(0).rate(), max.rate() / floorMax.rate()));
+        md.append(String.format("Database floor / ceiling (pg client): %.2f; TOTP max rate / floor: %.2f; "
+                + "optimistic floor / ceiling: %.2f%n", floorMax.rate() / results.get(0).rate(),
+                max.rate() / floorMax.rate(), optimisticMax.rate() / results.get(0).rate()));
         System.out.println(md);
         Files.writeString(Path.of("target", "benchmark-verification.md"), md.toString(), StandardCharsets.UTF_8);
     }
