@@ -63,6 +63,16 @@ public final class StubClient {
         });
     }
 
+    /** Calls the stub throttled, each with the times of the calls before it ({@code StubThrottle}). */
+    public static List<Map<String, Object>> throttles() {
+        return JSON.convertValue(get("/_stub/throttles"), new TypeReference<>() {
+        });
+    }
+
+    public static void clearThrottles() {
+        send("DELETE", "/_stub/throttles", null);
+    }
+
     public static void clearMessages() {
         send("DELETE", "/_stub/messages", null);
     }

@@ -25,6 +25,13 @@ public class VonageStubResource implements QuarkusTestResourceLifecycleManager {
         // Lives as long as the JVM (several Quarkus applications may be started by the tests).
     }
 
+    /** Hands out an already running stub (e.g. one in its own JVM) instead of starting one in-process. */
+    public static void useRunning(int port) {
+        synchronized (LOCK) {
+            System.setProperty(PORT_PROPERTY, Integer.toString(port));
+        }
+    }
+
     static int port() {
         synchronized (LOCK) {
             String existing = System.getProperty(PORT_PROPERTY);

@@ -33,8 +33,10 @@ import java.util.function.Supplier;
  * Drains the PENDING queue at the provider's rate. One pacer thread reserves the next slot of the process-wide
  * {@link TokenBucket}, claims the next due request shortly before that slot ({@code claim-lead}; one autocommit
  * statement, committed SENDING) and hands it to a bounded pool of sender threads; a sender renders the text, waits for
- * the slot and only then makes the blocking SDK call, so calls reach the provider on the bucket's schedule whatever
- * the database latency. The Kafka consumer only writes rows and {@link #wake()}s the pacer, so a slow or failing
+ * the slot and the bucket's start gate ({@link TokenBucket#startAt}) and only then makes the blocking SDK call, so
+ * calls reach the provider on the bucket's schedule whatever the database latency. Until the process's first
+ * provider call has returned, calls are made one at a time: that call loads the SDK's and the HTTP client's classes
+ * (~0.7 s), and calls started meanwhile would wait inside the SDK and leave together as a burst. The Kafka consumer only writes rows and {@link #wake()}s the pacer, so a slow or failing
  * provider never blocks consumption; a restart simply finds the PENDING rows again.
  */
 @ApplicationScoped
@@ -57,6 +59,9 @@ public class SmsDispatcher {
     private final long leadNanos;
     private final boolean enabled;
     private final Semaphore slots;
+    /** Held by the one call in progress until a provider call has returned (the client is loaded then). */
+    private final Semaphore coldClient = new Semaphore(1);
+    private volatile boolean clientWarm;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition woken = lock.newCondition();
     private boolean wakeRequested;
@@ -209,21 +214,40 @@ public class SmsDispatcher {
                 await(() -> recorded(claimed, ProviderResult.permanent("internal_error", "none")));
                 return;
             }
-            // The token is used here, right before the call: the provider sees the bucket's spacing exactly. A late
-            // wake-up (CPU starvation, GC pause) pushes the following slots instead of letting them bunch up.
+            // The token is used here, right before the call: the provider sees the bucket's spacing exactly. The
+            // start gate spaces the calls even when their slots lie in the past (several senders held by one
+            // stall); a late wake-up (CPU starvation, GC pause) pushes the following slots and starts.
             sleepUntil(slot);
-            bucket.usedAt(System.nanoTime(), slot, bucket.intervalNanos() / 2);
-            now = clock.instant();
-            if (!now.isBefore(claimed.expiresAt())) {
-                await(() -> dispatch.expireClaimed(claimed));
-                return;
+            ProviderResult result;
+            boolean alone = !clientWarm;
+            if (alone) {
+                coldClient.acquire();
+                if (clientWarm) { // the call we waited for loaded the client: go through the gate with the others
+                    coldClient.release();
+                    alone = false;
+                }
             }
-            if (claimed.attempts() == 1) {
-                metrics.queueLag(Duration.between(claimed.requestedAt(), now));
+            try {
+                long start = bucket.startAt(slot);
+                sleepUntil(start);
+                bucket.usedAt(System.nanoTime(), start, bucket.intervalNanos() / 2);
+                now = clock.instant();
+                if (!now.isBefore(claimed.expiresAt())) {
+                    await(() -> dispatch.expireClaimed(claimed));
+                    return;
+                }
+                if (claimed.attempts() == 1) {
+                    metrics.queueLag(Duration.between(claimed.requestedAt(), now));
+                }
+                long started = System.nanoTime();
+                result = sender.send(to, text, claimed.requestId().toString());
+                clientWarm = true;
+                metrics.providerLatency(result.kind().name().toLowerCase(Locale.ROOT), System.nanoTime() - started);
+            } finally {
+                if (alone) {
+                    coldClient.release();
+                }
             }
-            long started = System.nanoTime();
-            ProviderResult result = sender.send(to, text, claimed.requestId().toString());
-            metrics.providerLatency(result.kind().name().toLowerCase(Locale.ROOT), System.nanoTime() - started);
             if (result.kind() == ProviderResult.Kind.PERMANENT) {
                 LOG.warnf("sms request %s refused by the provider: %s (status %s)", claimed.requestId(),
                         result.reason(), result.providerStatus());

@@ -2,9 +2,13 @@ package dev.mfa.notification.bench;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import java.util.List;
 import java.util.Map;
 
-/** Production-like pacing (30 msg/s, no burst) and caps that do not interfere with 10,000 distinct numbers. */
+/**
+ * Production-like pacing (30 msg/s, no burst) and caps that do not interfere with 10,000 distinct numbers; the Vonage
+ * stub in a JVM of its own ({@link SeparateVonageStubResource}).
+ */
 public class BenchmarkProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -18,5 +22,10 @@ public class BenchmarkProfile implements QuarkusTestProfile {
                 "mfa.notification.dispatch.backoff-base", "PT0.5S",
                 "mfa.notification.dispatch.backoff-max", "PT5S",
                 "quarkus.log.category.\"dev.mfa.notification\".level", "WARN");
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(SeparateVonageStubResource.class));
     }
 }

@@ -136,11 +136,17 @@ public final class StubBehaviour {
         }
     }
 
+    static final int PRECEDING = 8;
+
     private final Deque<Response> queue = new ArrayDeque<>();
     private Settings settings = Settings.none();
     private long outageUntilMillis;
     private double tokens;
     private long tokensAtNanos;
+    /** When the last {@value #PRECEDING} calls that took a token arrived and were metered (rings), how many took one. */
+    private final long[] acceptedArrived = new long[PRECEDING];
+    private final long[] acceptedMetered = new long[PRECEDING];
+    private long acceptedCount;
 
     /** Replaces the script. */
     public synchronized StubBehaviour script(Response... responses) {
@@ -216,20 +222,45 @@ public final class StubBehaviour {
         return settings.delayMillis() == null ? 0 : settings.delayMillis();
     }
 
-    /** Takes one token of the throughput limit; false means "throttled" (no token is taken then). */
-    synchronized boolean tryAcquireThroughput() {
+    /**
+     * What metering one call found: accepted (a token taken) or throttled. A throttled call carries the bucket level
+     * it found and the {@value #PRECEDING} accepted calls before it (oldest first): when each arrived and when each
+     * was metered ({@link System#nanoTime()}).
+     */
+    record Metering(boolean accepted, double tokens, long[] precedingArrivedNanos, long[] precedingMeteredNanos) {
+        static final Metering UNLIMITED = new Metering(true, Double.NaN, null, null);
+    }
+
+    /**
+     * Takes one token of the throughput limit for a call that arrived at {@code arrivedNanos} (as the stub began
+     * handling it) and is metered at {@code meteredNanos}. A throttled call takes no token. Threads may meter in a
+     * slightly different order than their times; a call is never metered before the latest one metered (refill
+     * already credited is not given back), so the limit holds for every window.
+     */
+    synchronized Metering meterThroughput(long arrivedNanos, long meteredNanos) {
         Double rate = settings.throttlePerSecond();
         if (rate == null || rate <= 0) {
-            return true;
+            return Metering.UNLIMITED;
         }
-        long now = System.nanoTime();
+        long now = Math.max(meteredNanos, tokensAtNanos);
         tokens = Math.min(burst(), tokens + (now - tokensAtNanos) / 1e9 * rate);
         tokensAtNanos = now;
         if (tokens < 1) {
-            return false;
+            int n = (int) Math.min(PRECEDING, acceptedCount);
+            long[] arrived = new long[n];
+            long[] metered = new long[n];
+            for (int i = 0; i < n; i++) {
+                int slot = (int) ((acceptedCount - n + i) % PRECEDING);
+                arrived[i] = acceptedArrived[slot];
+                metered[i] = acceptedMetered[slot];
+            }
+            return new Metering(false, tokens, arrived, metered);
         }
         tokens -= 1;
-        return true;
+        int slot = (int) (acceptedCount++ % PRECEDING);
+        acceptedArrived[slot] = arrivedNanos;
+        acceptedMetered[slot] = meteredNanos;
+        return new Metering(true, tokens, null, null);
     }
 
     private int burst() {

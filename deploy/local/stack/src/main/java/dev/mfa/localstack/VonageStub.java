@@ -38,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +69,8 @@ import javax.crypto.spec.SecretKeySpec;
  * last), {@code DELETE /_stub/messages}, {@code GET|POST|DELETE /_stub/behaviour} (scripted answers) and
  * {@code GET|POST|DELETE /_stub/config} (throttling, outage, slow answers, delivery receipts; see
  * {@link StubBehaviour}), {@code GET /_stub/stats} ({@code {"accepted","throttled","failed","receiptsPosted",
- * "receiptsFailed"}}), {@code GET /_stub/health}.
+ * "receiptsFailed"}}), {@code GET|DELETE /_stub/throttles} (each throttled call with the times of the calls before
+ * it and the stub's own pauses: {@link StubThrottle}), {@code GET /_stub/health}.
  */
 public final class VonageStub implements AutoCloseable {
 
@@ -91,6 +93,8 @@ public final class VonageStub implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong receiptsPosted = new AtomicLong();
     private final AtomicLong receiptsFailed = new AtomicLong();
+    private final List<Throttled> throttles = new CopyOnWriteArrayList<>();
+    private final PauseWatch pauseWatch = new PauseWatch();
     private HttpServer server;
     private ExecutorService executor;
     private ScheduledExecutorService receiptExecutor;
@@ -129,17 +133,20 @@ public final class VonageStub implements AutoCloseable {
         server.createContext("/sms/json", this::handleSms);
         server.createContext("/_stub/config", this::handleConfig);
         server.createContext("/_stub/stats", this::handleStats);
+        server.createContext("/_stub/throttles", this::handleThrottles);
         server.createContext("/_stub/messages", this::handleMessages);
         server.createContext("/_stub/behaviour", this::handleBehaviour);
         server.createContext("/_stub/health", ex -> respond(ex, 200, "application/json", "{\"status\":\"UP\"}"));
         server.createContext("/", ex -> respond(ex, 404, "application/json", "{\"error\":\"not found\"}"));
         server.start();
+        pauseWatch.start();
         return this;
     }
 
     public synchronized void stop() {
         if (server != null) {
             server.stop(0);
+            pauseWatch.stop();
             receiptExecutor.shutdownNow();
             executor.shutdownNow();
             server = null;
@@ -184,6 +191,8 @@ public final class VonageStub implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ /sms/json
 
     private void handleSms(HttpExchange ex) throws IOException {
+        long arrivedNanos = System.nanoTime();
+        Instant arrivedAt = Instant.now();
         try (ex) {
             String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
             if (!method.equals("POST") && !method.equals("GET")) {
@@ -239,8 +248,11 @@ public final class VonageStub implements AutoCloseable {
                 respond(ex, 200, "application/json", error(to, scripted.statusOrOk(), errorText));
                 return;
             }
-            if (!behaviour.tryAcquireThroughput()) {
+            long meteredNanos = System.nanoTime();
+            StubBehaviour.Metering metering = behaviour.meterThroughput(arrivedNanos, meteredNanos);
+            if (!metering.accepted()) {
                 throttled.incrementAndGet();
+                throttled(arrivedAt, arrivedNanos, meteredNanos, metering);
                 respond(ex, 200, "application/json", error(to, "1", errorText("1")));
                 return;
             }
@@ -263,7 +275,7 @@ public final class VonageStub implements AutoCloseable {
                 }
                 entries.add(m);
             }
-            Instant receivedAt = Instant.now();
+            Instant receivedAt = arrivedAt;
             messages.add(new StubMessage(to, p.get("from"), text, receivedAt, firstId, type, clientRef, p.get("callback")));
             accepted.incrementAndGet();
             scheduleReceipt(to, p.get("from"), firstId, clientRef, p.get("callback"));
@@ -272,6 +284,46 @@ public final class VonageStub implements AutoCloseable {
             body.put("messages", entries);
             respond(ex, 200, "application/json", JSON.writeValueAsString(body));
         }
+    }
+
+    /** A throttled call as metered ({@link System#nanoTime()}); turned into a {@link StubThrottle} when asked for. */
+    private record Throttled(Instant arrivedAt, long arrivedNanos, long meteredNanos, StubBehaviour.Metering metering) {
+    }
+
+    /**
+     * Keeps what preceded a throttled call (who bunched the calls, the client or the stub?) and prints it a moment
+     * later, once the pause watch has noticed a pause that may just have ended.
+     */
+    private void throttled(Instant arrivedAt, long arrivedNanos, long meteredNanos, StubBehaviour.Metering m) {
+        Throttled t = new Throttled(arrivedAt, arrivedNanos, meteredNanos, m);
+        throttles.add(t);
+        try {
+            receiptExecutor.schedule(() -> System.out.println("VonageStub: " + describe(t)),
+                    PauseWatch.TICK_MILLIS * 10, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping: nothing to print to
+        }
+    }
+
+    private StubThrottle describe(Throttled t) {
+        StubBehaviour.Metering m = t.metering();
+        List<StubThrottle.Call> preceding = new ArrayList<>();
+        for (int i = 0; i < m.precedingArrivedNanos().length; i++) {
+            preceding.add(new StubThrottle.Call(millis(m.precedingArrivedNanos()[i] - t.arrivedNanos()),
+                    millis(m.precedingMeteredNanos()[i] - t.arrivedNanos())));
+        }
+        List<StubThrottle.Pause> pauses = pauseWatch.overlapping(t.arrivedNanos() - 1_000_000_000L, t.meteredNanos())
+                .stream().map(p -> new StubThrottle.Pause(millis(p.endNanos() - t.arrivedNanos()), p.millis())).toList();
+        return new StubThrottle(t.arrivedAt(), millis(t.meteredNanos() - t.arrivedNanos()), m.tokens(), preceding, pauses);
+    }
+
+    private static double millis(long nanos) {
+        return Math.round(nanos / 1e4) / 100.0;
+    }
+
+    /** Throttled calls since start (or {@link #resetStats()}), oldest first. */
+    public List<StubThrottle> throttles() {
+        return throttles.stream().map(this::describe).toList();
     }
 
     private boolean credentialsValid(String key, String secret, String sig) {
@@ -468,6 +520,7 @@ public final class VonageStub implements AutoCloseable {
         failed.set(0);
         receiptsPosted.set(0);
         receiptsFailed.set(0);
+        throttles.clear();
     }
 
     // ------------------------------------------------------------------------------------------ /_stub
@@ -529,6 +582,19 @@ public final class VonageStub implements AutoCloseable {
                 }
                 case "DELETE" -> {
                     behaviour.resetSettings();
+                    respond(ex, 204, null, null);
+                }
+                default -> respond(ex, 405, "application/json", "{\"error\":\"method not allowed\"}");
+            }
+        }
+    }
+
+    private void handleThrottles(HttpExchange ex) throws IOException {
+        try (ex) {
+            switch (ex.getRequestMethod().toUpperCase(Locale.ROOT)) {
+                case "GET" -> respond(ex, 200, "application/json", JSON.writeValueAsString(throttles()));
+                case "DELETE" -> {
+                    throttles.clear();
                     respond(ex, 204, null, null);
                 }
                 default -> respond(ex, 405, "application/json", "{\"error\":\"method not allowed\"}");

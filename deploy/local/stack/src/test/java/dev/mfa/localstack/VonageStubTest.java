@@ -169,6 +169,24 @@ class VonageStubTest {
         JsonNode stats = json.readTree(get("/_stub/stats").body());
         assertThat(stats.get("throttled").asInt()).isEqualTo(throttled);
         assertThat(stats.get("accepted").asInt()).isEqualTo(ok);
+        // Each throttled call is kept with the arrival times of the accepted calls before it (no numbers, no texts).
+        JsonNode throttles = json.readTree(get("/_stub/throttles").body());
+        assertThat(throttles).hasSize(throttled);
+        JsonNode first = throttles.get(0);
+        assertThat(first.get("tokens").asDouble()).isLessThan(1);
+        assertThat(first.get("preceding")).hasSize(3);
+        double previous = Double.NEGATIVE_INFINITY;
+        for (JsonNode call : first.get("preceding")) {
+            assertThat(call.get("arrivedMillis").asDouble()).isLessThanOrEqualTo(0).isGreaterThanOrEqualTo(previous);
+            assertThat(call.get("meteredMillis").asDouble()).isGreaterThanOrEqualTo(call.get("arrivedMillis").asDouble());
+            previous = call.get("arrivedMillis").asDouble();
+        }
+        assertThat(first.get("pauses").isArray()).isTrue();
+        assertThat(first.toString()).doesNotContain("14155550100");
+        assertThat(stub.throttles()).hasSize(throttled);
+        assertThat(http.send(HttpRequest.newBuilder(uri("/_stub/throttles")).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(204);
+        assertThat(stub.throttles()).isEmpty();
 
         post("/_stub/config", "application/json", "{\"throttlePerSecond\":1000}"); // a new rate starts a full bucket
         JsonNode again = json.readTree(post("/sms/json", "application/x-www-form-urlencoded", form).body());
