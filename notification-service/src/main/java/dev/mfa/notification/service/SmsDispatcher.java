@@ -36,8 +36,9 @@ import java.util.function.Supplier;
  * the slot and the bucket's start gate ({@link TokenBucket#startAt}) and only then makes the blocking SDK call, so
  * calls reach the provider on the bucket's schedule whatever the database latency. Until the process's first
  * provider call has returned, calls are made one at a time: that call loads the SDK's and the HTTP client's classes
- * (~0.7 s), and calls started meanwhile would wait inside the SDK and leave together as a burst. The Kafka consumer only writes rows and {@link #wake()}s the pacer, so a slow or failing
- * provider never blocks consumption; a restart simply finds the PENDING rows again.
+ * (~0.7 s), and calls started meanwhile would wait inside the SDK and leave together as a burst. The Kafka consumer
+ * only writes rows and {@link #wake()}s the pacer, so a slow or failing provider never blocks consumption; a restart
+ * simply finds the PENDING rows again.
  */
 @ApplicationScoped
 public class SmsDispatcher {
