@@ -12,6 +12,7 @@ import dev.mfa.enrollment.domain.OrgPolicy;
 import dev.mfa.enrollment.domain.OrgUser;
 import dev.mfa.enrollment.domain.RecoveryCode;
 import dev.mfa.enrollment.domain.Requirement;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Multi;
@@ -80,11 +81,17 @@ public class FactorService {
         });
     }
 
-    /** Inside a transaction: deletes the factor and announces it. */
+    /**
+     * Inside a transaction: deletes the factor and announces it. A statement ({@code delete ... where}) run at once,
+     * not an entity removal left to the flush: the 15-minute soak still saw 0.6 % of admin resets stall in the commit
+     * right after the flushed {@code delete from factor}, with the transaction left open.
+     */
     public Uni<Void> remove(Factor factor, String reason) {
         LOG.infof("factor %s (%s) of user %s removed: %s", factor.factorId, factor.method, factor.userId, reason);
-        return factor.delete().flatMap(i -> outbox.publish(Topics.FACTORS, new Events.FactorRemoved(factor.factorId,
-                factor.userId, factor.orgId, reason, clock.instant()))).replaceWithVoid();
+        return Factor.delete("factorId = ?1", factor.factorId)
+                .call(deleted -> Panache.getSession().invoke(session -> session.detach(factor)))
+                .flatMap(i -> outbox.publish(Topics.FACTORS, new Events.FactorRemoved(factor.factorId,
+                        factor.userId, factor.orgId, reason, clock.instant()))).replaceWithVoid();
     }
 
     /**
@@ -107,12 +114,18 @@ public class FactorService {
                 .map(i -> !factors.isEmpty()));
     }
 
-    /** Inside a transaction: deletes the user's recovery code, if any, and announces it (row-locked first, as above). */
+    /**
+     * Inside a transaction: deletes the user's recovery code, if any, and announces it (row-locked first, as above;
+     * deleted by a statement, as in {@link #remove}).
+     */
     public Uni<Void> revokeRecoveryCode(String userId, String reason) {
         return RecoveryCode.<RecoveryCode>findById(userId, LockModeType.PESSIMISTIC_WRITE).flatMap(code -> code == null
                 ? Uni.createFrom().voidItem()
-                : code.delete().flatMap(i -> outbox.publish(Topics.FACTORS, new Events.RecoveryCodeRevoked(
-                        code.recoveryCodeId, userId, code.orgId, reason, clock.instant()))).replaceWithVoid());
+                : RecoveryCode.delete("userId = ?1", userId)
+                        .call(deleted -> Panache.getSession().invoke(session -> session.detach(code)))
+                        .flatMap(i -> outbox.publish(Topics.FACTORS, new Events.RecoveryCodeRevoked(
+                                code.recoveryCodeId, userId, code.orgId, reason, clock.instant())))
+                        .replaceWithVoid());
     }
 
     /** Inside a transaction: a new code replaces any previous one; returns the code to show once. */
@@ -121,7 +134,7 @@ public class FactorService {
         LOG.debugf("new recovery code for user %s", userId);
         Instant now = clock.instant();
         return revokeRecoveryCode(userId, REASON_REPLACED)
-                .flatMap(i -> io.quarkus.hibernate.reactive.panache.Panache.flush())
+                .flatMap(i -> Panache.flush())
                 .flatMap(i -> {
                     RecoveryCode row = new RecoveryCode();
                     row.userId = userId;
