@@ -89,7 +89,7 @@ public class FactorService {
     public Uni<Void> remove(Factor factor, String reason) {
         LOG.infof("factor %s (%s) of user %s removed: %s", factor.factorId, factor.method, factor.userId, reason);
         return Factor.delete("factorId = ?1", factor.factorId)
-                .call(deleted -> Panache.getSession().invoke(session -> session.detach(factor)))
+                .call(deleted -> detach(factor))
                 .flatMap(i -> outbox.publish(Topics.FACTORS, new Events.FactorRemoved(factor.factorId,
                         factor.userId, factor.orgId, reason, clock.instant()))).replaceWithVoid();
     }
@@ -122,10 +122,15 @@ public class FactorService {
         return RecoveryCode.<RecoveryCode>findById(userId, LockModeType.PESSIMISTIC_WRITE).flatMap(code -> code == null
                 ? Uni.createFrom().voidItem()
                 : RecoveryCode.delete("userId = ?1", userId)
-                        .call(deleted -> Panache.getSession().invoke(session -> session.detach(code)))
+                        .call(deleted -> detach(code))
                         .flatMap(i -> outbox.publish(Topics.FACTORS, new Events.RecoveryCodeRevoked(
                                 code.recoveryCodeId, userId, code.orgId, reason, clock.instant())))
                         .replaceWithVoid());
+    }
+
+    /** Drops an entity its delete statement removed from the session, so nothing of it is flushed later. */
+    private static Uni<Void> detach(Object entity) {
+        return Panache.getSession().invoke(session -> session.detach(entity)).replaceWithVoid();
     }
 
     /** Inside a transaction: a new code replaces any previous one; returns the code to show once. */
@@ -134,7 +139,6 @@ public class FactorService {
         LOG.debugf("new recovery code for user %s", userId);
         Instant now = clock.instant();
         return revokeRecoveryCode(userId, REASON_REPLACED)
-                .flatMap(i -> Panache.flush())
                 .flatMap(i -> {
                     RecoveryCode row = new RecoveryCode();
                     row.userId = userId;

@@ -37,21 +37,12 @@ public final class TokenBucket {
         this.nanoTime = nanoTime;
     }
 
-    /** Reserves one token; returns how many nanoseconds the caller must wait before using it (0 = now). */
-    public long reserve() {
-        long now = nanoTime.getAsLong();
-        return Math.max(0, reserveSlot(now) - now);
-    }
-
     /**
      * Reserves one token and returns its slot as a {@link System#nanoTime()} instant (possibly in the past, when
      * burst credit is used): the caller may prepare the send before the slot and must not send before it.
      */
-    public long reserveSlot() {
-        return reserveSlot(nanoTime.getAsLong());
-    }
-
-    private synchronized long reserveSlot(long now) {
+    public synchronized long reserveSlot() {
+        long now = nanoTime.getAsLong();
         // After idle time the schedule restarts, keeping at most `burst` tokens of credit.
         long slot = started ? Math.max(next, now - burstNanos) : now - burstNanos;
         started = true;

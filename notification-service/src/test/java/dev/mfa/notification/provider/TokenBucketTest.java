@@ -16,39 +16,39 @@ class TokenBucketTest {
         TokenBucket bucket = new TokenBucket(30, 1, now::get);
         long interval = bucket.intervalNanos();
         assertThat(interval).isEqualTo(33_333_333L);
-        assertThat(bucket.reserve()).isZero();
-        assertThat(bucket.reserve()).isEqualTo(interval);
-        assertThat(bucket.reserve()).isEqualTo(2 * interval);
+        assertThat(waitFor(bucket, now)).isZero();
+        assertThat(waitFor(bucket, now)).isEqualTo(interval);
+        assertThat(waitFor(bucket, now)).isEqualTo(2 * interval);
         // 30 slots of a backlog: the 31st is exactly one second after the first.
         for (int i = 3; i < 30; i++) {
-            bucket.reserve();
+            waitFor(bucket, now);
         }
-        assertThat(bucket.reserve()).isEqualTo(30 * interval);
+        assertThat(waitFor(bucket, now)).isEqualTo(30 * interval);
         // A caller that woke 5 ms late for its slot: the next slot is still on the original schedule.
         now.addAndGet(30 * interval + 5 * MS);
-        assertThat(bucket.reserve()).isEqualTo(interval - 5 * MS);
+        assertThat(waitFor(bucket, now)).isEqualTo(interval - 5 * MS);
     }
 
     @Test
     void idleTimeGrantsAtMostTheBurst() {
         AtomicLong now = new AtomicLong(0);
         TokenBucket bucket = new TokenBucket(10, 3, now::get);
-        bucket.reserve();
+        waitFor(bucket, now);
         now.addAndGet(10_000 * MS);
-        assertThat(bucket.reserve()).isZero();
-        assertThat(bucket.reserve()).isZero();
-        assertThat(bucket.reserve()).isZero();
-        assertThat(bucket.reserve()).isEqualTo(100 * MS);
+        assertThat(waitFor(bucket, now)).isZero();
+        assertThat(waitFor(bucket, now)).isZero();
+        assertThat(waitFor(bucket, now)).isZero();
+        assertThat(waitFor(bucket, now)).isEqualTo(100 * MS);
     }
 
     @Test
     void cancelledReservationGivesTheSlotBack() {
         AtomicLong now = new AtomicLong(0);
         TokenBucket bucket = new TokenBucket(10, 1, now::get);
-        assertThat(bucket.reserve()).isZero();
-        assertThat(bucket.reserve()).isEqualTo(100 * MS);
+        assertThat(waitFor(bucket, now)).isZero();
+        assertThat(waitFor(bucket, now)).isEqualTo(100 * MS);
         bucket.cancelLast();
-        assertThat(bucket.reserve()).isEqualTo(100 * MS);
+        assertThat(waitFor(bucket, now)).isEqualTo(100 * MS);
     }
 
     @Test
@@ -118,5 +118,10 @@ class TokenBucketTest {
         now[0] = 300 * MS; // the first call actually started 300 ms late (after startAt): a pause
         bucket.usedAt(now[0], start, 50 * MS);
         assertThat(bucket.startAt(second)).as("not right after the late call").isEqualTo(400 * MS - 50 * MS);
+    }
+
+    /** Reserves one token; how many nanoseconds its holder waits before using it (0 = now). */
+    private static long waitFor(TokenBucket bucket, AtomicLong now) {
+        return Math.max(0, bucket.reserveSlot() - now.get());
     }
 }
