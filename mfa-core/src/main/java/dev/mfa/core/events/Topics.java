@@ -11,10 +11,12 @@ public final class Topics {
     public static final String USER_REQUIREMENTS = "mfa.user-requirements";
     public static final String SMS_REQUESTS = "mfa.sms-requests";
     public static final String SMS_STATUS = "mfa.sms-status";
+    public static final String EMAIL_REQUESTS = "mfa.email-requests";
+    public static final String EMAIL_STATUS = "mfa.email-status";
     public static final String VERIFICATIONS = "mfa.verifications";
 
     public static final List<String> ALL = List.of(IDENTITY_USERS, FACTORS, ORG_POLICIES, DEADLINES,
-            USER_REQUIREMENTS, SMS_REQUESTS, SMS_STATUS, VERIFICATIONS);
+            USER_REQUIREMENTS, SMS_REQUESTS, SMS_STATUS, VERIFICATIONS, EMAIL_REQUESTS, EMAIL_STATUS);
 
     private static final String DLQ_SUFFIX = ".dlq";
 

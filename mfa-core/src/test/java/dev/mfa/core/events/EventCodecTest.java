@@ -96,7 +96,7 @@ class EventCodecTest {
 
     @Test
     void topicsHaveDeadLetterTwins() {
-        assertThat(Topics.ALL).hasSize(8).doesNotHaveDuplicates();
+        assertThat(Topics.ALL).hasSize(10).doesNotHaveDuplicates();
         assertThat(Topics.dlq(Topics.FACTORS)).isEqualTo("mfa.factors.dlq");
     }
 
