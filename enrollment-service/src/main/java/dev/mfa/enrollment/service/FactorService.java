@@ -61,10 +61,14 @@ public class FactorService {
         return active(caller.userId()).map(fs -> fs.stream().map(FactorView::of).toList());
     }
 
-    /** Removes one of the caller's factors; the last one takes the recovery code with it. */
+    /**
+     * Removes one of the caller's factors; the last one takes the recovery code with it. The user's factors are
+     * row-locked first, so that two parallel deletions run one after the other and the second sees the first's
+     * result (else both see two factors and a REQUIRED user can end with none).
+     */
     @WithTransaction
     public Uni<Void> delete(Caller caller, UUID factorId, OrgPolicy policy) {
-        return active(caller.userId()).flatMap(factors -> {
+        return lockActive(caller.userId()).flatMap(factors -> {
             Factor factor = factors.stream().filter(f -> f.factorId.equals(factorId)).findFirst()
                     .orElseThrow(() -> ProblemException.notFound("No such factor."));
             boolean last = factors.size() == 1;
