@@ -81,10 +81,12 @@ public class MyMfaResource {
     @GET
     @Path("/enrollments/{id}/qr.png")
     @Produces("image/png")
-    public Uni<Response> qr(@PathParam("id") String id) {
+    public Uni<Response> qr(@PathParam("id") String id, @HeaderParam(REAUTH_HEADER) String reauthToken) {
         Caller caller = Caller.from(jwt);
         var enrollmentId = Requests.id(id, "enrollment");
-        return members.requireMember(caller).flatMap(m -> enrollments.qrPng(caller, enrollmentId))
+        // The QR code holds the pending secret: as the start call that returned it, it needs the reauth token.
+        return members.requireMember(caller).flatMap(m -> stepUp.requireReauth(caller, reauthToken))
+                .flatMap(m -> enrollments.qrPng(caller, enrollmentId))
                 .map(png -> Response.ok(png, "image/png").header("Cache-Control", "no-store").build());
     }
 

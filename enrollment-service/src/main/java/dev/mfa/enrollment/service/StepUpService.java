@@ -21,6 +21,12 @@ public class StepUpService {
         this.assertions = assertions;
     }
 
+    /** A fresh reauth token alone: for reading a pending secret (the QR code), which changes nothing. */
+    @WithSession
+    public Uni<Void> requireReauth(Caller caller, String reauthToken) {
+        return reauth.requireToken(caller.userId(), reauthToken);
+    }
+
     @WithSession
     public Uni<Void> authorize(Caller caller, String reauthToken, String assertion) {
         return reauth.requireToken(caller.userId(), reauthToken)
