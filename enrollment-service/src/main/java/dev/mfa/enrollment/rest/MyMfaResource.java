@@ -73,8 +73,8 @@ public class MyMfaResource {
                                                @HeaderParam(ASSERTION_HEADER) String assertion) {
         Caller caller = Caller.from(jwt);
         return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion))
-                .flatMap(i -> requireMethod(caller, Method.TOTP))
-                .flatMap(i -> enrollments.startTotp(caller))
+                .call(i -> requireMethod(caller, Method.TOTP))
+                .flatMap(steppedUp -> enrollments.startTotp(caller, steppedUp))
                 .map(started -> Response.status(Response.Status.CREATED).entity(started).build());
     }
 
@@ -98,9 +98,9 @@ public class MyMfaResource {
         Caller caller = Caller.from(jwt);
         Requests.SmsRequest body = Requests.body(request);
         return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion))
-                .flatMap(i -> requireMethod(caller, Method.SMS))
-                .map(i -> phones.validate(caller, body.countryCode(), body.phoneNumber()))
-                .flatMap(phone -> enrollments.startSms(caller, phone))
+                .call(i -> requireMethod(caller, Method.SMS))
+                .flatMap(steppedUp -> enrollments.startSms(caller,
+                        phones.validate(caller, body.countryCode(), body.phoneNumber()), steppedUp))
                 .map(started -> Response.status(Response.Status.CREATED).entity(started).build());
     }
 
@@ -124,11 +124,13 @@ public class MyMfaResource {
     @POST
     @Path("/enrollments/{id}/confirm")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<ConfirmResponse> confirm(@PathParam("id") String id, Requests.ConfirmRequest request) {
+    public Uni<ConfirmResponse> confirm(@PathParam("id") String id, @HeaderParam(ASSERTION_HEADER) String assertion,
+                                        Requests.ConfirmRequest request) {
         Caller caller = Caller.from(jwt);
         var enrollmentId = Requests.id(id, "enrollment");
         String code = Requests.code(request);
-        return members.requireMember(caller).flatMap(m -> enrollments.confirm(caller, enrollmentId, code))
+        return members.requireMember(caller)
+                .flatMap(m -> enrollments.confirm(caller, enrollmentId, code, assertion))
                 .map(MyMfaResource::confirmed);
     }
 

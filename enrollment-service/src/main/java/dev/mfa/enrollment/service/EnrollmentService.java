@@ -57,10 +57,15 @@ public class EnrollmentService {
     private final FactorService factors;
     private final QrCodes qr;
     private final MeterRegistry registry;
+    private final PolicyService policies;
+    private final AssertionVerifier assertions;
 
     public EnrollmentService(Outbox outbox, Clock clock, FieldCipher cipher, CodeHasher hasher, NumericCodes codes,
                              SecretGenerator secrets, TotpConfig totpConfig, SmsConfig smsConfig, FactorService factors,
-                             QrCodes qr, MeterRegistry registry) {
+                             QrCodes qr, MeterRegistry registry, PolicyService policies,
+                             AssertionVerifier assertions) {
+        this.policies = policies;
+        this.assertions = assertions;
         this.outbox = outbox;
         this.clock = clock;
         this.cipher = cipher;
@@ -102,13 +107,13 @@ public class EnrollmentService {
     // ------------------------------------------------------------------------------------------ authenticator app
 
     @WithTransaction
-    public Uni<TotpStarted> startTotp(Caller caller) {
+    public Uni<TotpStarted> startTotp(Caller caller, boolean steppedUp) {
         Instant now = clock.instant();
         return cancelPending(caller.userId(), Method.TOTP).flatMap(i -> OrgUser.<OrgUser>findById(caller.userId()))
                 .flatMap(user -> {
                     byte[] key = secrets.newSecret();
                     String base32 = Base32.encode(key);
-                    Enrollment e = newEnrollment(caller, Method.TOTP, now);
+                    Enrollment e = newEnrollment(caller, Method.TOTP, now, steppedUp);
                     e.secret = cipher.encrypt(base32, Enrollment.context(e.enrollmentId));
                     e.expiresAt = now.plus(totpConfig.enrollmentTtl());
                     String uri = otpauthUri(user, caller, base32);
@@ -145,7 +150,7 @@ public class EnrollmentService {
     // ------------------------------------------------------------------------------------------ SMS
 
     @WithTransaction
-    public Uni<SmsStarted> startSms(Caller caller, PhoneNumbers.ValidPhone phone) {
+    public Uni<SmsStarted> startSms(Caller caller, PhoneNumbers.ValidPhone phone, boolean steppedUp) {
         Instant now = clock.instant();
         return Enrollment.<Enrollment>find("userId = ?1 and method = ?2 and createdAt > ?3", caller.userId(),
                         Method.SMS, now.minus(Duration.ofHours(1))).list()
@@ -160,7 +165,7 @@ public class EnrollmentService {
                     return cancelPending(caller.userId(), Method.SMS);
                 })
                 .flatMap(i -> {
-                    Enrollment e = newEnrollment(caller, Method.SMS, now);
+                    Enrollment e = newEnrollment(caller, Method.SMS, now, steppedUp);
                     e.phone = cipher.encrypt(phone.e164(), Enrollment.context(e.enrollmentId));
                     e.phoneMasked = phone.masked();
                     e.country = phone.country();
@@ -227,39 +232,60 @@ public class EnrollmentService {
 
     // ------------------------------------------------------------------------------------------ confirmation
 
+    /**
+     * Checks the code and adds the factor. What the start checked is checked again here, where the factor is added:
+     * the org must still allow the method, and a user who has a factor now needs step-up unless the start had it
+     * ({@code assertion}, else 401), so that a ceremony begun before the first factor cannot add a second one.
+     */
     @WithTransaction
-    public Uni<ConfirmOutcome> confirm(Caller caller, UUID enrollmentId, String code) {
+    public Uni<ConfirmOutcome> confirm(Caller caller, UUID enrollmentId, String code, String assertion) {
         Instant now = clock.instant();
         return find(caller, enrollmentId, LockModeType.PESSIMISTIC_WRITE).flatMap(e -> {
             if (e.status == Enrollment.Status.CONFIRMED) {
                 throw ProblemException.conflict("enrollment-confirmed", "This enrollment is already confirmed.");
             }
             requirePending(e);
-            OptionalLong step = OptionalLong.empty();
-            boolean ok;
-            if (e.method == Method.TOTP) {
-                String base32 = cipher.decrypt(e.secret, Enrollment.context(e.enrollmentId));
-                step = new Totp(clock).verify(Base32.decode(base32), code, Totp.NO_STEP_USED);
-                ok = step.isPresent();
-            } else {
-                ok = hasher.matches(code, e.codeHash);
-            }
-            if (!ok) {
-                e.attempts += 1;
-                int max = e.method == Method.SMS ? smsConfig.maxAttempts() : MAX_ATTEMPTS_TOTP;
-                int remaining = Math.max(0, max - e.attempts);
-                if (remaining == 0) {
-                    e.status = Enrollment.Status.FAILED;
-                    e.secret = null;
-                    e.codeHash = null;
-                    registry.counter("mfa.enrollment.enrollments.failed", "method", e.method.name()).increment();
+            return policies.find(caller.orgId()).flatMap(policy -> {
+                if (!policy.allows(e.method)) {
+                    throw ProblemException.unprocessable("method-not-allowed",
+                            "Your organization no longer allows this method.", null);
                 }
-                LOG.infof("wrong code for enrollment %s of user %s, %d attempt(s) left", e.enrollmentId, e.userId,
-                        remaining);
-                return Uni.createFrom().item((ConfirmOutcome) new WrongCode(remaining));
-            }
-            return activate(caller, e, step, now);
+                return e.steppedUp ? Uni.createFrom().item(0L)
+                        : Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE);
+            }).flatMap(factorCount -> {
+                if (factorCount > 0) {
+                    assertions.verify(caller, assertion);
+                }
+                return checkCode(caller, e, code, now);
+            });
         });
+    }
+
+    private Uni<ConfirmOutcome> checkCode(Caller caller, Enrollment e, String code, Instant now) {
+        OptionalLong step = OptionalLong.empty();
+        boolean ok;
+        if (e.method == Method.TOTP) {
+            String base32 = cipher.decrypt(e.secret, Enrollment.context(e.enrollmentId));
+            step = new Totp(clock).verify(Base32.decode(base32), code, Totp.NO_STEP_USED);
+            ok = step.isPresent();
+        } else {
+            ok = hasher.matches(code, e.codeHash);
+        }
+        if (!ok) {
+            e.attempts += 1;
+            int max = e.method == Method.SMS ? smsConfig.maxAttempts() : MAX_ATTEMPTS_TOTP;
+            int remaining = Math.max(0, max - e.attempts);
+            if (remaining == 0) {
+                e.status = Enrollment.Status.FAILED;
+                e.secret = null;
+                e.codeHash = null;
+                registry.counter("mfa.enrollment.enrollments.failed", "method", e.method.name()).increment();
+            }
+            LOG.infof("wrong code for enrollment %s of user %s, %d attempt(s) left", e.enrollmentId, e.userId,
+                    remaining);
+            return Uni.createFrom().item((ConfirmOutcome) new WrongCode(remaining));
+        }
+        return activate(caller, e, step, now);
     }
 
     private Uni<ConfirmOutcome> activate(Caller caller, Enrollment e, OptionalLong step, Instant now) {
@@ -351,13 +377,14 @@ public class EnrollmentService {
                 Enrollment.Status.CANCELLED, userId, method, Enrollment.Status.PENDING);
     }
 
-    private Enrollment newEnrollment(Caller caller, Method method, Instant now) {
+    private Enrollment newEnrollment(Caller caller, Method method, Instant now, boolean steppedUp) {
         Enrollment e = new Enrollment();
         e.enrollmentId = UUID.randomUUID();
         e.userId = caller.userId();
         e.orgId = caller.orgId();
         e.method = method;
         e.status = Enrollment.Status.PENDING;
+        e.steppedUp = steppedUp;
         e.createdAt = now;
         e.expiresAt = now;
         return e;

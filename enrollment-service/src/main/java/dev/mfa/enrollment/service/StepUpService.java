@@ -49,15 +49,16 @@ public class StepUpService {
         }).replaceWithVoid();
     }
 
+    /** True when an assertion was needed and verified (the user has a factor). */
     @WithSession
-    public Uni<Void> authorize(Caller caller, String reauthToken, String assertion) {
+    public Uni<Boolean> authorize(Caller caller, String reauthToken, String assertion) {
         return reauth.requireToken(caller.userId(), reauthToken)
                 .flatMap(ok -> Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE))
-                .invoke(count -> {
+                .map(count -> {
                     if (count > 0) {
                         assertions.verify(caller, assertion);
                     }
-                })
-                .replaceWithVoid();
+                    return count > 0;
+                });
     }
 }
