@@ -19,6 +19,8 @@ import dev.mfa.enrollment.domain.Factor;
 import dev.mfa.enrollment.domain.Method;
 import dev.mfa.enrollment.domain.OrgUser;
 import dev.mfa.enrollment.domain.RecoveryCode;
+import dev.mfa.enrollment.repository.SmsSendRepository;
+import dev.mfa.enrollment.repository.UserLocks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -29,6 +31,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +49,9 @@ public class EnrollmentService {
     public static final String TOTP_LABEL = "Authenticator app";
     public static final int MAX_ATTEMPTS_TOTP = 5;
     public static final int MAX_EMAIL_IN_URI = 200;
+    private static final String SMS_LOCK = "sms";
+    private static final Duration SMS_CAP_WINDOW = Duration.ofHours(1);
+    private static final String DESTINATION_PREFIX = "sms-destination:";
 
     private final Outbox outbox;
     private final Clock clock;
@@ -59,11 +66,15 @@ public class EnrollmentService {
     private final MeterRegistry registry;
     private final PolicyService policies;
     private final AssertionVerifier assertions;
+    private final UserLocks locks;
+    private final SmsSendRepository sends;
 
     public EnrollmentService(Outbox outbox, Clock clock, FieldCipher cipher, CodeHasher hasher, NumericCodes codes,
                              SecretGenerator secrets, TotpConfig totpConfig, SmsConfig smsConfig, FactorService factors,
                              QrCodes qr, MeterRegistry registry, PolicyService policies,
-                             AssertionVerifier assertions) {
+                             AssertionVerifier assertions, UserLocks locks, SmsSendRepository sends) {
+        this.locks = locks;
+        this.sends = sends;
         this.policies = policies;
         this.assertions = assertions;
         this.outbox = outbox;
@@ -149,19 +160,19 @@ public class EnrollmentService {
 
     // ------------------------------------------------------------------------------------------ SMS
 
+    /**
+     * Sends the first code. Under the user's lock (parallel starts would otherwise all pass the count), the hourly
+     * caps count the codes this user was sent, starts and resends alike: in all, and to this one number. The
+     * per-number cap is the requesting user's own, so nobody can use up a victim's number (issue 15 #2).
+     */
     @WithTransaction
     public Uni<SmsStarted> startSms(Caller caller, PhoneNumbers.ValidPhone phone, boolean steppedUp) {
         Instant now = clock.instant();
-        return Enrollment.<Enrollment>find("userId = ?1 and method = ?2 and createdAt > ?3", caller.userId(),
-                        Method.SMS, now.minus(Duration.ofHours(1))).list()
-                .flatMap((List<Enrollment> recent) -> {
-                    int sent = recent.stream().mapToInt(e -> e.sends).sum();
-                    if (sent >= smsConfig.maxStartsPerHour()) {
-                        Instant oldest = recent.stream().map(e -> e.createdAt).min(Instant::compareTo).orElse(now);
-                        throw ProblemException.tooManyRequests("too-many-sms",
-                                "Too many text messages sent. Try again later.",
-                                Duration.between(now, oldest.plus(Duration.ofHours(1))).toSeconds() + 1);
-                    }
+        String destination = destinationHash(phone.e164());
+        return locks.lock(SMS_LOCK, caller.userId())
+                .flatMap(i -> sends.since(caller.userId(), now.minus(SMS_CAP_WINDOW)))
+                .flatMap(recent -> {
+                    checkSmsCaps(recent, destination, now);
                     return cancelPending(caller.userId(), Method.SMS);
                 })
                 .flatMap(i -> {
@@ -181,7 +192,9 @@ public class EnrollmentService {
     @WithTransaction
     public Uni<Instant> resend(Caller caller, UUID enrollmentId) {
         Instant now = clock.instant();
-        return find(caller, enrollmentId, LockModeType.PESSIMISTIC_WRITE).flatMap(e -> {
+        // The user's lock first, as startSms takes it, then the row: the other order could deadlock with a start.
+        return locks.lock(SMS_LOCK, caller.userId())
+                .flatMap(i -> find(caller, enrollmentId, LockModeType.PESSIMISTIC_WRITE)).flatMap(e -> {
             if (e.method != Method.SMS) {
                 throw ProblemException.conflict("not-sms", "Only SMS enrollments send codes.");
             }
@@ -196,8 +209,35 @@ public class EnrollmentService {
                         Duration.between(now, e.resendAvailableAt).toSeconds() + 1);
             }
             String e164 = cipher.decrypt(e.phone, Enrollment.context(e.enrollmentId));
-            return sendCode(e, e164, now).replaceWith(() -> e.resendAvailableAt);
+            return sends.since(caller.userId(), now.minus(SMS_CAP_WINDOW))
+                    .invoke(recent -> checkSmsCaps(recent, destinationHash(e164), now))
+                    .flatMap(recent -> sendCode(e, e164, now)).replaceWith(() -> e.resendAvailableAt);
         });
+    }
+
+    private void checkSmsCaps(List<SmsSendRepository.Sent> recent, String destination, Instant now) {
+        if (recent.size() >= smsConfig.maxStartsPerHour()) {
+            throw ProblemException.tooManyRequests("too-many-sms", "Too many text messages sent. Try again later.",
+                    untilOldestLeaves(recent, now));
+        }
+        List<SmsSendRepository.Sent> toNumber = recent.stream()
+                .filter(sent -> MessageDigest.isEqual(sent.destinationHash().getBytes(StandardCharsets.UTF_8),
+                        destination.getBytes(StandardCharsets.UTF_8)))
+                .toList();
+        if (toNumber.size() >= smsConfig.maxSendsPerNumberPerHour()) {
+            throw ProblemException.tooManyRequests("too-many-sms-to-number",
+                    "Too many text messages sent to this number. Try again later, or use another method.",
+                    untilOldestLeaves(toNumber, now));
+        }
+    }
+
+    private static long untilOldestLeaves(List<SmsSendRepository.Sent> sent, Instant now) {
+        return Duration.between(now, sent.get(0).sentAt().plus(SMS_CAP_WINDOW)).toSeconds() + 1;
+    }
+
+    /** A keyed hash of the number (domain-separated from codes), so that the caps never store it in clear. */
+    private String destinationHash(String e164) {
+        return hasher.hash(DESTINATION_PREFIX + e164);
     }
 
     /** New code: hashed at rest, sent encrypted for notification-service; the resend wait doubles per send. */
@@ -210,8 +250,8 @@ public class EnrollmentService {
         registry.counter("mfa.enrollment.sms.codes.requested", "purpose", PURPOSE_ENROLLMENT).increment();
         LOG.debugf("SMS code %d of enrollment %s requested for %s", e.sends, e.enrollmentId, e.phoneMasked);
         e.smsRequestId = UUID.randomUUID();
-        return outbox.publish(Topics.SMS_REQUESTS, new Events.SmsRequested(e.smsRequestId, e.userId,
-                PURPOSE_ENROLLMENT, e.country, cipher.encrypt(e164), cipher.encrypt(code), e.expiresAt));
+        return sends.record(e.userId, destinationHash(e164), now).flatMap(i -> outbox.publish(Topics.SMS_REQUESTS, new Events.SmsRequested(e.smsRequestId, e.userId,
+                PURPOSE_ENROLLMENT, e.country, cipher.encrypt(e164), cipher.encrypt(code), e.expiresAt)));
     }
 
     /**
@@ -396,7 +436,8 @@ public class EnrollmentService {
 
     /** Ceremonies nobody finished are useless after a day; their ciphertexts go with them. */
     public Uni<Integer> purge() {
-        return Panache.withTransaction(() -> Enrollment.delete("createdAt < ?1",
-                clock.instant().minus(Duration.ofDays(1)))).map(Long::intValue);
+        Instant dayAgo = clock.instant().minus(Duration.ofDays(1));
+        return Panache.withTransaction(() -> Enrollment.delete("createdAt < ?1", dayAgo)).map(Long::intValue)
+                .call(i -> sends.purge(dayAgo));
     }
 }
