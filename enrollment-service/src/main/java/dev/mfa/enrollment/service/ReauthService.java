@@ -54,6 +54,10 @@ public class ReauthService {
     }
 
     public record Issued(String reauthToken, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Issued[reauthToken=***, expiresAt=" + expiresAt + "]";
+        }
     }
 
     /**
