@@ -195,24 +195,24 @@ public class EnrollmentService {
         // The user's lock first, as startSms takes it, then the row: the other order could deadlock with a start.
         return locks.lock(SMS_LOCK, caller.userId())
                 .flatMap(i -> find(caller, enrollmentId, LockModeType.PESSIMISTIC_WRITE)).flatMap(e -> {
-            if (e.method != Method.SMS) {
-                throw ProblemException.conflict("not-sms", "Only SMS enrollments send codes.");
-            }
-            requirePending(e);
-            if (e.sends >= smsConfig.maxSends()) {
-                throw ProblemException.tooManyRequests("too-many-sends",
-                        "No more codes can be sent for this enrollment; start again later.",
-                        Duration.between(now, e.expiresAt).toSeconds() + 1);
-            }
-            if (now.isBefore(e.resendAvailableAt)) {
-                throw ProblemException.tooManyRequests("resend-too-soon", "Wait before asking for another code.",
-                        Duration.between(now, e.resendAvailableAt).toSeconds() + 1);
-            }
-            String e164 = cipher.decrypt(e.phone, Enrollment.context(e.enrollmentId));
-            return sends.since(caller.userId(), now.minus(SMS_CAP_WINDOW))
-                    .invoke(recent -> checkSmsCaps(recent, destinationHash(e164), now))
-                    .flatMap(recent -> sendCode(e, e164, now)).replaceWith(() -> e.resendAvailableAt);
-        });
+                    if (e.method != Method.SMS) {
+                        throw ProblemException.conflict("not-sms", "Only SMS enrollments send codes.");
+                    }
+                    requirePending(e);
+                    if (e.sends >= smsConfig.maxSends()) {
+                        throw ProblemException.tooManyRequests("too-many-sends",
+                                "No more codes can be sent for this enrollment; start again later.",
+                                Duration.between(now, e.expiresAt).toSeconds() + 1);
+                    }
+                    if (now.isBefore(e.resendAvailableAt)) {
+                        throw ProblemException.tooManyRequests("resend-too-soon",
+                                "Wait before asking for another code.", Duration.between(now, e.resendAvailableAt).toSeconds() + 1);
+                    }
+                    String e164 = cipher.decrypt(e.phone, Enrollment.context(e.enrollmentId));
+                    return sends.since(caller.userId(), now.minus(SMS_CAP_WINDOW))
+                            .invoke(recent -> checkSmsCaps(recent, destinationHash(e164), now))
+                            .flatMap(recent -> sendCode(e, e164, now)).replaceWith(() -> e.resendAvailableAt);
+                });
     }
 
     private void checkSmsCaps(List<SmsSendRepository.Sent> recent, String destination, Instant now) {
@@ -250,8 +250,9 @@ public class EnrollmentService {
         registry.counter("mfa.enrollment.sms.codes.requested", "purpose", PURPOSE_ENROLLMENT).increment();
         LOG.debugf("SMS code %d of enrollment %s requested for %s", e.sends, e.enrollmentId, e.phoneMasked);
         e.smsRequestId = UUID.randomUUID();
-        return sends.record(e.userId, destinationHash(e164), now).flatMap(i -> outbox.publish(Topics.SMS_REQUESTS, new Events.SmsRequested(e.smsRequestId, e.userId,
-                PURPOSE_ENROLLMENT, e.country, cipher.encrypt(e164), cipher.encrypt(code), e.expiresAt)));
+        return sends.record(e.userId, destinationHash(e164), now).flatMap(i -> outbox.publish(Topics.SMS_REQUESTS,
+                new Events.SmsRequested(e.smsRequestId, e.userId, PURPOSE_ENROLLMENT, e.country, cipher.encrypt(e164),
+                        cipher.encrypt(code), e.expiresAt)));
     }
 
     /**
