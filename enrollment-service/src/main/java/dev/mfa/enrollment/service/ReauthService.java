@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -73,7 +74,8 @@ public class ReauthService {
 
     /** In its own transaction, under the user's lock: 429 when throttled, else one failure row; its time. */
     private Uni<Instant> reserve(String userId) {
-        Instant now = clock.instant();
+        // PostgreSQL keeps microseconds: the time must read back equal for release() to find the row.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return Panache.withTransaction(() -> locks.lock(LOCK_PURPOSE, userId)
                 .flatMap(i -> throttledUntil(userId, now))
                 .flatMap(failuresWait -> failuresWait != null ? Uni.createFrom().item(failuresWait)
