@@ -206,7 +206,8 @@ public class EnrollmentService {
                     }
                     if (now.isBefore(e.resendAvailableAt)) {
                         throw ProblemException.tooManyRequests("resend-too-soon",
-                                "Wait before asking for another code.", Duration.between(now, e.resendAvailableAt).toSeconds() + 1);
+                                "Wait before asking for another code.",
+                                Duration.between(now, e.resendAvailableAt).toSeconds() + 1);
                     }
                     String e164 = cipher.decrypt(e.phone, Enrollment.context(e.enrollmentId));
                     return sends.since(caller.userId(), now.minus(SMS_CAP_WINDOW))

@@ -155,7 +155,8 @@ public class ReauthService {
     /** The failure was recorded by the reservation. */
     private Uni<Issued> wrongPassword(String userId) {
         LOG.infof("wrong password at reauth for user %s", userId);
-        return Uni.createFrom().failure(ProblemException.unauthorized("wrong-password", "The password is not correct."));
+        return Uni.createFrom().failure(
+                ProblemException.unauthorized("wrong-password", "The password is not correct."));
     }
 
     private Uni<Issued> issue(String userId) {
