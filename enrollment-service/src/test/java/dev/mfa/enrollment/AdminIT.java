@@ -3,6 +3,7 @@ package dev.mfa.enrollment;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
+import dev.mfa.enrollment.support.Admins;
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Bus;
 import dev.mfa.enrollment.support.Db;
@@ -68,16 +69,16 @@ class AdminIT {
         String factorId = AuthenticatorAppIT.enroll(user);
         String path = "/api/v1/orgs/" + TOTP_ORG + "/users/" + user + "/mfa-reset";
 
-        Api.problem(Api.as(TestTokens.orgAdmin("admin", "another-org")).post(
+        Api.problem(Admins.steppedUp("admin", "another-org").post(
                 "/api/v1/orgs/another-org/users/" + user + "/mfa-reset").then(), 404, "not-found");
-        Api.problem(Api.as(TestTokens.orgAdmin("admin", "another-org")).post(path).then(), 404, "not-found");
+        Api.problem(Admins.steppedUp("admin", "another-org").post(path).then(), 404, "not-found");
         Api.problem(Api.user("someone", TOTP_ORG).post(path).then(), 403, "org-admin-required");
-        Api.problem(Api.as(TestTokens.orgAdmin("admin", TOTP_ORG))
+        Api.problem(Admins.steppedUp("admin", TOTP_ORG)
                 .post("/api/v1/orgs/" + TOTP_ORG + "/users/no-such-user-" + UUID.randomUUID() + "/mfa-reset").then(),
                 404, "not-found");
         Api.user(user, TOTP_ORG).get("/api/v1/me/mfa/factors").then().body("$", hasSize(1));
 
-        Api.as(TestTokens.orgAdmin("admin", TOTP_ORG)).post(path).then().statusCode(204);
+        Admins.steppedUp("admin", TOTP_ORG).post(path).then().statusCode(204);
         Api.user(user, TOTP_ORG).get("/api/v1/me/mfa").then().body("factors", hasSize(0))
                 .body("recoveryCode.status", equalTo("NONE"));
         var removed = Bus.data(Bus.await(Topics.FACTORS, user, EventTypes.FACTOR_REMOVED, 1).get(0),

@@ -2,6 +2,7 @@ package dev.mfa.enrollment;
 
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
+import dev.mfa.enrollment.support.Admins;
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Bus;
 import dev.mfa.enrollment.support.Db;
@@ -44,7 +45,8 @@ class AdminResetRaceIT {
     }
 
     private CompletableFuture<Integer> reset(String user) {
-        return CompletableFuture.supplyAsync(() -> Api.as(TestTokens.orgAdmin("admin", ORG))
+        var admin = Admins.steppedUp("admin", ORG);
+        return CompletableFuture.supplyAsync(() -> admin
                 .post("/api/v1/orgs/" + ORG + "/users/" + user + "/mfa-reset").then().extract().statusCode(), pool);
     }
 

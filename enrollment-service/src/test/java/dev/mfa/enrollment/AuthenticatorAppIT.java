@@ -78,7 +78,8 @@ class AuthenticatorAppIT {
                 Base64.getDecoder().decode(dataUri.substring("data:image/png;base64,".length()))));
         assertThat(fromDataUri.getWidth()).isGreaterThanOrEqualTo(256);
         assertThat(decode(fromDataUri)).isEqualTo(otpauthUri);
-        byte[] png = Api.user(user, ORG).get("/api/v1/me/mfa/enrollments/" + enrollmentId + "/qr.png")
+        byte[] png = Api.user(user, ORG).header("X-Reauth-Token", reauth)
+                .get("/api/v1/me/mfa/enrollments/" + enrollmentId + "/qr.png")
                 .then().statusCode(200).contentType("image/png").extract().asByteArray();
         String scanned = decode(ImageIO.read(new ByteArrayInputStream(png)));
         assertThat(scanned).isEqualTo(otpauthUri);
@@ -125,8 +126,8 @@ class AuthenticatorAppIT {
         // The same code cannot confirm again; the enrollment is done.
         Api.problem(Api.user(user, ORG).body(Map.of("code", app.generate(key.secretBytes())))
                 .post("/api/v1/me/mfa/enrollments/" + enrollmentId + "/confirm").then(), 409, "enrollment-confirmed");
-        Api.problem(Api.user(user, ORG).get("/api/v1/me/mfa/enrollments/" + enrollmentId + "/qr.png").then(),
-                410, "enrollment-confirmed");
+        Api.problem(Api.user(user, ORG).header("X-Reauth-Token", reauth)
+                .get("/api/v1/me/mfa/enrollments/" + enrollmentId + "/qr.png").then(), 410, "enrollment-confirmed");
     }
 
     @Test
@@ -159,8 +160,8 @@ class AuthenticatorAppIT {
         TestClock.advance(Duration.ofMinutes(10).plusSeconds(1));
         Api.problem(Api.user(user, ORG).body(Map.of("code", currentCode(started.path("secret"))))
                 .post("/api/v1/me/mfa/enrollments/" + id + "/confirm").then(), 410, "enrollment-expired");
-        Api.problem(Api.user(user, ORG).get("/api/v1/me/mfa/enrollments/" + id + "/qr.png").then(), 410,
-                "enrollment-expired");
+        Api.problem(Api.user(user, ORG).header("X-Reauth-Token", Api.reauth(user, ORG))
+                .get("/api/v1/me/mfa/enrollments/" + id + "/qr.png").then(), 410, "enrollment-expired");
     }
 
     @Test
@@ -171,12 +172,16 @@ class AuthenticatorAppIT {
         String other = "totp-other-" + UUID.randomUUID();
         Api.problem(Api.user(other, ORG).body(Map.of("code", currentCode(started.path("secret"))))
                 .post("/api/v1/me/mfa/enrollments/" + id + "/confirm").then(), 404, "not-found");
-        Api.problem(Api.user(other, ORG).get("/api/v1/me/mfa/enrollments/" + id + "/qr.png").then(), 404, "not-found");
-        Api.problem(Api.user(user, ORG).get("/api/v1/me/mfa/enrollments/not-a-uuid/qr.png").then(), 404, "not-found");
+        Api.problem(Api.user(other, ORG).header("X-Reauth-Token", Api.reauth(other, ORG))
+                .get("/api/v1/me/mfa/enrollments/" + id + "/qr.png").then(), 404, "not-found");
+        String reauth = Api.reauth(user, ORG);
+        Api.problem(Api.user(user, ORG).header("X-Reauth-Token", reauth)
+                .get("/api/v1/me/mfa/enrollments/not-a-uuid/qr.png").then(), 404, "not-found");
         Api.problem(Api.user(user, ORG).body(Map.of("code", "123456"))
                 .post("/api/v1/me/mfa/enrollments/" + UUID.randomUUID() + "/confirm").then(), 404, "not-found");
         // Still pending for its owner.
-        Api.user(user, ORG).get("/api/v1/me/mfa/enrollments/" + id + "/qr.png").then().statusCode(200);
+        Api.user(user, ORG).header("X-Reauth-Token", reauth).get("/api/v1/me/mfa/enrollments/" + id + "/qr.png")
+                .then().statusCode(200);
     }
 
     @Test

@@ -34,4 +34,8 @@ public interface ReauthConfig {
 
     @WithDefault("PT15M")
     Duration failureWindow();
+
+    /** Tokens (successful checks) issued within {@link #failureWindow()} before answering 429. */
+    @WithDefault("10")
+    int maxTokens();
 }

@@ -31,7 +31,11 @@ public interface SmsConfig {
     @WithDefault("PT30S")
     Duration resendDelay();
 
-    /** SMS enrollments a user may start per hour (each one sends a text). */
+    /** SMS codes a user may be sent per hour for enrollments, starts and resends alike. */
     @WithDefault("10")
     int maxStartsPerHour();
+
+    /** SMS codes a user may be sent per hour to one number (the requesting user's own count, issue 15 #2). */
+    @WithDefault("5")
+    int maxSendsPerNumberPerHour();
 }

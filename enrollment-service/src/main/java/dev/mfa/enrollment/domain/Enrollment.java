@@ -64,6 +64,10 @@ public class Enrollment extends PanacheEntityBase {
     @Column(name = "sms_request_id")
     public UUID smsRequestId;
 
+    /** The start carried a verified MFA assertion (the user had a factor then). */
+    @Column(name = "stepped_up", nullable = false)
+    public boolean steppedUp;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

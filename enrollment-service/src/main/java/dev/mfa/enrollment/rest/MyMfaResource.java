@@ -6,6 +6,7 @@ import dev.mfa.enrollment.domain.Method;
 import dev.mfa.enrollment.domain.OrgPolicy;
 import dev.mfa.enrollment.service.EnrollmentService;
 import dev.mfa.enrollment.service.FactorService;
+import dev.mfa.enrollment.service.MembershipService;
 import dev.mfa.enrollment.service.MyMfaService;
 import dev.mfa.enrollment.service.PhoneNumbers;
 import dev.mfa.enrollment.service.PolicyService;
@@ -45,9 +46,12 @@ public class MyMfaResource {
     private final PolicyService policies;
     private final PhoneNumbers phones;
     private final MyMfaService status;
+    private final MembershipService members;
 
     public MyMfaResource(JsonWebToken jwt, StepUpService stepUp, EnrollmentService enrollments, FactorService factors,
-                         PolicyService policies, PhoneNumbers phones, MyMfaService status) {
+                         PolicyService policies, PhoneNumbers phones, MyMfaService status,
+                         MembershipService members) {
+        this.members = members;
         this.jwt = jwt;
         this.stepUp = stepUp;
         this.enrollments = enrollments;
@@ -59,7 +63,8 @@ public class MyMfaResource {
 
     @GET
     public Uni<MyMfaService.Status> status() {
-        return status.status(Caller.from(jwt));
+        Caller caller = Caller.from(jwt);
+        return members.requireMember(caller).flatMap(i -> status.status(caller));
     }
 
     @POST
@@ -67,18 +72,21 @@ public class MyMfaResource {
     public Uni<Response> startAuthenticatorApp(@HeaderParam(REAUTH_HEADER) String reauthToken,
                                                @HeaderParam(ASSERTION_HEADER) String assertion) {
         Caller caller = Caller.from(jwt);
-        return stepUp.authorize(caller, reauthToken, assertion)
-                .flatMap(i -> requireMethod(caller, Method.TOTP))
-                .flatMap(i -> enrollments.startTotp(caller))
+        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion))
+                .call(i -> requireMethod(caller, Method.TOTP))
+                .flatMap(steppedUp -> enrollments.startTotp(caller, steppedUp))
                 .map(started -> Response.status(Response.Status.CREATED).entity(started).build());
     }
 
     @GET
     @Path("/enrollments/{id}/qr.png")
     @Produces("image/png")
-    public Uni<Response> qr(@PathParam("id") String id) {
+    public Uni<Response> qr(@PathParam("id") String id, @HeaderParam(REAUTH_HEADER) String reauthToken) {
         Caller caller = Caller.from(jwt);
-        return enrollments.qrPng(caller, Requests.id(id, "enrollment"))
+        var enrollmentId = Requests.id(id, "enrollment");
+        // The QR code holds the pending secret: as the start call that returned it, it needs the reauth token.
+        return members.requireMember(caller).flatMap(m -> stepUp.requireReauth(caller, reauthToken))
+                .flatMap(m -> enrollments.qrPng(caller, enrollmentId))
                 .map(png -> Response.ok(png, "image/png").header("Cache-Control", "no-store").build());
     }
 
@@ -89,10 +97,10 @@ public class MyMfaResource {
                                   @HeaderParam(ASSERTION_HEADER) String assertion, Requests.SmsRequest request) {
         Caller caller = Caller.from(jwt);
         Requests.SmsRequest body = Requests.body(request);
-        return stepUp.authorize(caller, reauthToken, assertion)
-                .flatMap(i -> requireMethod(caller, Method.SMS))
-                .map(i -> phones.validate(caller, body.countryCode(), body.phoneNumber()))
-                .flatMap(phone -> enrollments.startSms(caller, phone))
+        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion))
+                .call(i -> requireMethod(caller, Method.SMS))
+                .flatMap(steppedUp -> enrollments.startSms(caller,
+                        phones.validate(caller, body.countryCode(), body.phoneNumber()), steppedUp))
                 .map(started -> Response.status(Response.Status.CREATED).entity(started).build());
     }
 
@@ -100,7 +108,8 @@ public class MyMfaResource {
     @Path("/enrollments/{id}/resend")
     public Uni<Response> resend(@PathParam("id") String id) {
         Caller caller = Caller.from(jwt);
-        return enrollments.resend(caller, Requests.id(id, "enrollment"))
+        var enrollmentId = Requests.id(id, "enrollment");
+        return members.requireMember(caller).flatMap(m -> enrollments.resend(caller, enrollmentId))
                 .map(at -> Response.accepted(Map.of("resendAvailableAt", at)).build());
     }
 
@@ -115,25 +124,31 @@ public class MyMfaResource {
     @POST
     @Path("/enrollments/{id}/confirm")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<ConfirmResponse> confirm(@PathParam("id") String id, Requests.ConfirmRequest request) {
+    public Uni<ConfirmResponse> confirm(@PathParam("id") String id, @HeaderParam(ASSERTION_HEADER) String assertion,
+                                        Requests.ConfirmRequest request) {
         Caller caller = Caller.from(jwt);
         var enrollmentId = Requests.id(id, "enrollment");
         String code = Requests.code(request);
-        return enrollments.confirm(caller, enrollmentId, code).map(outcome -> {
-            if (outcome instanceof EnrollmentService.WrongCode wrong) {
-                throw new ProblemException(Problem.of(422, "wrong-code", "Wrong code", wrong.attemptsRemaining() > 0
-                                ? "The code is not correct." : "The code is not correct. No attempts left: start again.")
-                        .withField("code").withAttemptsRemaining(wrong.attemptsRemaining()));
-            }
-            var confirmed = (EnrollmentService.Confirmed) outcome;
-            return new ConfirmResponse(confirmed.factor(), confirmed.recoveryCode());
-        });
+        return members.requireMember(caller)
+                .flatMap(m -> enrollments.confirm(caller, enrollmentId, code, assertion))
+                .map(MyMfaResource::confirmed);
+    }
+
+    private static ConfirmResponse confirmed(EnrollmentService.ConfirmOutcome outcome) {
+        if (outcome instanceof EnrollmentService.WrongCode wrong) {
+            throw new ProblemException(Problem.of(422, "wrong-code", "Wrong code", wrong.attemptsRemaining() > 0
+                            ? "The code is not correct." : "The code is not correct. No attempts left: start again.")
+                    .withField("code").withAttemptsRemaining(wrong.attemptsRemaining()));
+        }
+        var confirmed = (EnrollmentService.Confirmed) outcome;
+        return new ConfirmResponse(confirmed.factor(), confirmed.recoveryCode());
     }
 
     @GET
     @Path("/factors")
     public Uni<List<FactorService.FactorView>> factors() {
-        return factors.list(Caller.from(jwt));
+        Caller caller = Caller.from(jwt);
+        return members.requireMember(caller).flatMap(i -> factors.list(caller));
     }
 
     @DELETE
@@ -143,7 +158,7 @@ public class MyMfaResource {
                                       @HeaderParam(ASSERTION_HEADER) String assertion) {
         Caller caller = Caller.from(jwt);
         var id = Requests.id(factorId, "factor");
-        return stepUp.authorize(caller, reauthToken, assertion)
+        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion))
                 .flatMap(i -> policies.find(caller.orgId()))
                 .flatMap(policy -> factors.delete(caller, id, policy))
                 .map(i -> Response.noContent().build());
@@ -161,7 +176,7 @@ public class MyMfaResource {
     public Uni<Response> regenerateRecoveryCode(@HeaderParam(REAUTH_HEADER) String reauthToken,
                                                 @HeaderParam(ASSERTION_HEADER) String assertion) {
         Caller caller = Caller.from(jwt);
-        return stepUp.authorize(caller, reauthToken, assertion)
+        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion))
                 .flatMap(i -> factors.regenerateRecoveryCode(caller))
                 .map(code -> Response.status(Response.Status.CREATED).entity(new RecoveryCodeResponse(code)).build());
     }

@@ -3,10 +3,12 @@ package dev.mfa.enrollment.rest;
 import dev.mfa.core.security.Caller;
 import dev.mfa.enrollment.service.AdminService;
 import dev.mfa.enrollment.service.PolicyService;
+import dev.mfa.enrollment.service.StepUpService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -27,12 +29,15 @@ public class OrgAdminResource {
     public static final int MAX_PAGE_SIZE = 500;
     public static final int MAX_PAGE = 1_000_000;
     static final int MAX_ID_LENGTH = 128;
+    public static final String ASSERTION_HEADER = "X-MFA-Assertion";
 
     private final JsonWebToken jwt;
     private final PolicyService policies;
     private final AdminService admin;
+    private final StepUpService stepUp;
 
-    public OrgAdminResource(JsonWebToken jwt, PolicyService policies, AdminService admin) {
+    public OrgAdminResource(JsonWebToken jwt, PolicyService policies, AdminService admin, StepUpService stepUp) {
+        this.stepUp = stepUp;
         this.jwt = jwt;
         this.policies = policies;
         this.admin = admin;
@@ -49,12 +54,14 @@ public class OrgAdminResource {
     @Path("/mfa-policy")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<PolicyService.PolicyView> updatePolicy(@PathParam("orgId") String orgId,
+                                                      @HeaderParam(ASSERTION_HEADER) String assertion,
                                                       Requests.PolicyRequest request) {
-        Caller.from(jwt).requireAdminOf(orgId);
+        Caller caller = Caller.from(jwt);
+        caller.requireAdminOf(orgId);
         Requests.PolicyRequest body = Requests.body(request);
         PolicyService.PolicyInput input = policies.validate(body.enabled(), body.enforcementDeadline(),
                 body.allowedMethods());
-        return policies.update(orgId, input);
+        return policies.update(orgId, input, caller, assertion);
     }
 
     @GET
@@ -69,12 +76,15 @@ public class OrgAdminResource {
 
     @POST
     @Path("/users/{userId}/mfa-reset")
-    public Uni<Response> reset(@PathParam("orgId") String orgId, @PathParam("userId") String userId) {
-        Caller.from(jwt).requireAdminOf(orgId);
+    public Uni<Response> reset(@PathParam("orgId") String orgId, @PathParam("userId") String userId,
+                               @HeaderParam(ASSERTION_HEADER) String assertion) {
+        Caller caller = Caller.from(jwt);
+        caller.requireAdminOf(orgId);
         if (userId == null || userId.isBlank() || userId.length() > MAX_ID_LENGTH) {
             throw dev.mfa.core.problem.ProblemException.notFound("No such user in this organization.");
         }
-        return admin.reset(orgId, userId).map(i -> Response.noContent().build());
+        return stepUp.authorizeAdmin(caller, assertion).flatMap(i -> admin.reset(orgId, userId))
+                .map(i -> Response.noContent().build());
     }
 
     private static int intParam(String name, String value, int defaultValue, int min, int max) {

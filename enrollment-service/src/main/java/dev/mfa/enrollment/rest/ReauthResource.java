@@ -1,6 +1,7 @@
 package dev.mfa.enrollment.rest;
 
 import dev.mfa.core.security.Caller;
+import dev.mfa.enrollment.service.MembershipService;
 import dev.mfa.enrollment.service.ReauthService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -20,8 +21,10 @@ public class ReauthResource {
 
     private final JsonWebToken jwt;
     private final ReauthService reauth;
+    private final MembershipService members;
 
-    public ReauthResource(JsonWebToken jwt, ReauthService reauth) {
+    public ReauthResource(JsonWebToken jwt, ReauthService reauth, MembershipService members) {
+        this.members = members;
         this.jwt = jwt;
         this.reauth = reauth;
     }
@@ -29,6 +32,7 @@ public class ReauthResource {
     @POST
     public Uni<ReauthService.Issued> reauth(Requests.ReauthRequest request) {
         Caller caller = Caller.from(jwt);
-        return reauth.reauthenticate(caller.userId(), Requests.password(request));
+        String password = Requests.password(request);
+        return members.requireMember(caller).flatMap(i -> reauth.reauthenticate(caller.userId(), password));
     }
 }

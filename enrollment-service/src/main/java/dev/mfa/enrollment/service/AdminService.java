@@ -57,10 +57,11 @@ public class AdminService {
                         throw ProblemException.notFound("No such user in this organization.");
                     }
                     return Enrollment.update("status = ?1, secret = null, phone = null, codeHash = null "
-                                    + "where userId = ?2 and status = ?3", Enrollment.Status.CANCELLED, userId,
-                            Enrollment.Status.PENDING);
+                                    + "where userId = ?2 and orgId = ?3 and status = ?4", Enrollment.Status.CANCELLED,
+                            userId, orgId, Enrollment.Status.PENDING);
                 }))
-                .flatMap(cancelled -> factors.removeAll(userId, FactorService.REASON_ADMIN_RESET))
+                // Only what the user holds in the admin's org: another org's admin has no say over the rest.
+                .flatMap(cancelled -> factors.removeAll(userId, orgId, FactorService.REASON_ADMIN_RESET))
                 .invoke(removed -> LOG.infof("org %s: MFA reset for user %s", orgId, userId))
                 .replaceWithVoid();
     }

@@ -19,6 +19,8 @@ import dev.mfa.enrollment.domain.Factor;
 import dev.mfa.enrollment.domain.Method;
 import dev.mfa.enrollment.domain.OrgUser;
 import dev.mfa.enrollment.domain.RecoveryCode;
+import dev.mfa.enrollment.repository.SmsSendRepository;
+import dev.mfa.enrollment.repository.UserLocks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -29,6 +31,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +49,9 @@ public class EnrollmentService {
     public static final String TOTP_LABEL = "Authenticator app";
     public static final int MAX_ATTEMPTS_TOTP = 5;
     public static final int MAX_EMAIL_IN_URI = 200;
+    private static final String SMS_LOCK = "sms";
+    private static final Duration SMS_CAP_WINDOW = Duration.ofHours(1);
+    private static final String DESTINATION_PREFIX = "sms-destination:";
 
     private final Outbox outbox;
     private final Clock clock;
@@ -57,10 +64,19 @@ public class EnrollmentService {
     private final FactorService factors;
     private final QrCodes qr;
     private final MeterRegistry registry;
+    private final PolicyService policies;
+    private final AssertionVerifier assertions;
+    private final UserLocks locks;
+    private final SmsSendRepository sends;
 
     public EnrollmentService(Outbox outbox, Clock clock, FieldCipher cipher, CodeHasher hasher, NumericCodes codes,
                              SecretGenerator secrets, TotpConfig totpConfig, SmsConfig smsConfig, FactorService factors,
-                             QrCodes qr, MeterRegistry registry) {
+                             QrCodes qr, MeterRegistry registry, PolicyService policies,
+                             AssertionVerifier assertions, UserLocks locks, SmsSendRepository sends) {
+        this.locks = locks;
+        this.sends = sends;
+        this.policies = policies;
+        this.assertions = assertions;
         this.outbox = outbox;
         this.clock = clock;
         this.cipher = cipher;
@@ -102,13 +118,13 @@ public class EnrollmentService {
     // ------------------------------------------------------------------------------------------ authenticator app
 
     @WithTransaction
-    public Uni<TotpStarted> startTotp(Caller caller) {
+    public Uni<TotpStarted> startTotp(Caller caller, boolean steppedUp) {
         Instant now = clock.instant();
         return cancelPending(caller.userId(), Method.TOTP).flatMap(i -> OrgUser.<OrgUser>findById(caller.userId()))
                 .flatMap(user -> {
                     byte[] key = secrets.newSecret();
                     String base32 = Base32.encode(key);
-                    Enrollment e = newEnrollment(caller, Method.TOTP, now);
+                    Enrollment e = newEnrollment(caller, Method.TOTP, now, steppedUp);
                     e.secret = cipher.encrypt(base32, Enrollment.context(e.enrollmentId));
                     e.expiresAt = now.plus(totpConfig.enrollmentTtl());
                     String uri = otpauthUri(user, caller, base32);
@@ -144,23 +160,23 @@ public class EnrollmentService {
 
     // ------------------------------------------------------------------------------------------ SMS
 
+    /**
+     * Sends the first code. Under the user's lock (parallel starts would otherwise all pass the count), the hourly
+     * caps count the codes this user was sent, starts and resends alike: in all, and to this one number. The
+     * per-number cap is the requesting user's own, so nobody can use up a victim's number (issue 15 #2).
+     */
     @WithTransaction
-    public Uni<SmsStarted> startSms(Caller caller, PhoneNumbers.ValidPhone phone) {
+    public Uni<SmsStarted> startSms(Caller caller, PhoneNumbers.ValidPhone phone, boolean steppedUp) {
         Instant now = clock.instant();
-        return Enrollment.<Enrollment>find("userId = ?1 and method = ?2 and createdAt > ?3", caller.userId(),
-                        Method.SMS, now.minus(Duration.ofHours(1))).list()
-                .flatMap((List<Enrollment> recent) -> {
-                    int sent = recent.stream().mapToInt(e -> e.sends).sum();
-                    if (sent >= smsConfig.maxStartsPerHour()) {
-                        Instant oldest = recent.stream().map(e -> e.createdAt).min(Instant::compareTo).orElse(now);
-                        throw ProblemException.tooManyRequests("too-many-sms",
-                                "Too many text messages sent. Try again later.",
-                                Duration.between(now, oldest.plus(Duration.ofHours(1))).toSeconds() + 1);
-                    }
+        String destination = destinationHash(phone.e164());
+        return locks.lock(SMS_LOCK, caller.userId())
+                .flatMap(i -> sends.since(caller.userId(), now.minus(SMS_CAP_WINDOW)))
+                .flatMap(recent -> {
+                    checkSmsCaps(recent, destination, now);
                     return cancelPending(caller.userId(), Method.SMS);
                 })
                 .flatMap(i -> {
-                    Enrollment e = newEnrollment(caller, Method.SMS, now);
+                    Enrollment e = newEnrollment(caller, Method.SMS, now, steppedUp);
                     e.phone = cipher.encrypt(phone.e164(), Enrollment.context(e.enrollmentId));
                     e.phoneMasked = phone.masked();
                     e.country = phone.country();
@@ -176,23 +192,53 @@ public class EnrollmentService {
     @WithTransaction
     public Uni<Instant> resend(Caller caller, UUID enrollmentId) {
         Instant now = clock.instant();
-        return find(caller, enrollmentId, LockModeType.PESSIMISTIC_WRITE).flatMap(e -> {
-            if (e.method != Method.SMS) {
-                throw ProblemException.conflict("not-sms", "Only SMS enrollments send codes.");
-            }
-            requirePending(e);
-            if (e.sends >= smsConfig.maxSends()) {
-                throw ProblemException.tooManyRequests("too-many-sends",
-                        "No more codes can be sent for this enrollment; start again later.",
-                        Duration.between(now, e.expiresAt).toSeconds() + 1);
-            }
-            if (now.isBefore(e.resendAvailableAt)) {
-                throw ProblemException.tooManyRequests("resend-too-soon", "Wait before asking for another code.",
-                        Duration.between(now, e.resendAvailableAt).toSeconds() + 1);
-            }
-            String e164 = cipher.decrypt(e.phone, Enrollment.context(e.enrollmentId));
-            return sendCode(e, e164, now).replaceWith(() -> e.resendAvailableAt);
-        });
+        // The user's lock first, as startSms takes it, then the row: the other order could deadlock with a start.
+        return locks.lock(SMS_LOCK, caller.userId())
+                .flatMap(i -> find(caller, enrollmentId, LockModeType.PESSIMISTIC_WRITE)).flatMap(e -> {
+                    if (e.method != Method.SMS) {
+                        throw ProblemException.conflict("not-sms", "Only SMS enrollments send codes.");
+                    }
+                    requirePending(e);
+                    if (e.sends >= smsConfig.maxSends()) {
+                        throw ProblemException.tooManyRequests("too-many-sends",
+                                "No more codes can be sent for this enrollment; start again later.",
+                                Duration.between(now, e.expiresAt).toSeconds() + 1);
+                    }
+                    if (now.isBefore(e.resendAvailableAt)) {
+                        throw ProblemException.tooManyRequests("resend-too-soon",
+                                "Wait before asking for another code.",
+                                Duration.between(now, e.resendAvailableAt).toSeconds() + 1);
+                    }
+                    String e164 = cipher.decrypt(e.phone, Enrollment.context(e.enrollmentId));
+                    return sends.since(caller.userId(), now.minus(SMS_CAP_WINDOW))
+                            .invoke(recent -> checkSmsCaps(recent, destinationHash(e164), now))
+                            .flatMap(recent -> sendCode(e, e164, now)).replaceWith(() -> e.resendAvailableAt);
+                });
+    }
+
+    private void checkSmsCaps(List<SmsSendRepository.Sent> recent, String destination, Instant now) {
+        if (recent.size() >= smsConfig.maxStartsPerHour()) {
+            throw ProblemException.tooManyRequests("too-many-sms", "Too many text messages sent. Try again later.",
+                    untilOldestLeaves(recent, now));
+        }
+        List<SmsSendRepository.Sent> toNumber = recent.stream()
+                .filter(sent -> MessageDigest.isEqual(sent.destinationHash().getBytes(StandardCharsets.UTF_8),
+                        destination.getBytes(StandardCharsets.UTF_8)))
+                .toList();
+        if (toNumber.size() >= smsConfig.maxSendsPerNumberPerHour()) {
+            throw ProblemException.tooManyRequests("too-many-sms-to-number",
+                    "Too many text messages sent to this number. Try again later, or use another method.",
+                    untilOldestLeaves(toNumber, now));
+        }
+    }
+
+    private static long untilOldestLeaves(List<SmsSendRepository.Sent> sent, Instant now) {
+        return Duration.between(now, sent.get(0).sentAt().plus(SMS_CAP_WINDOW)).toSeconds() + 1;
+    }
+
+    /** A keyed hash of the number (domain-separated from codes), so that the caps never store it in clear. */
+    private String destinationHash(String e164) {
+        return hasher.hash(DESTINATION_PREFIX + e164);
     }
 
     /** New code: hashed at rest, sent encrypted for notification-service; the resend wait doubles per send. */
@@ -205,8 +251,9 @@ public class EnrollmentService {
         registry.counter("mfa.enrollment.sms.codes.requested", "purpose", PURPOSE_ENROLLMENT).increment();
         LOG.debugf("SMS code %d of enrollment %s requested for %s", e.sends, e.enrollmentId, e.phoneMasked);
         e.smsRequestId = UUID.randomUUID();
-        return outbox.publish(Topics.SMS_REQUESTS, new Events.SmsRequested(e.smsRequestId, e.userId,
-                PURPOSE_ENROLLMENT, e.country, cipher.encrypt(e164), cipher.encrypt(code), e.expiresAt));
+        return sends.record(e.userId, destinationHash(e164), now).flatMap(i -> outbox.publish(Topics.SMS_REQUESTS,
+                new Events.SmsRequested(e.smsRequestId, e.userId, PURPOSE_ENROLLMENT, e.country, cipher.encrypt(e164),
+                        cipher.encrypt(code), e.expiresAt)));
     }
 
     /**
@@ -227,39 +274,60 @@ public class EnrollmentService {
 
     // ------------------------------------------------------------------------------------------ confirmation
 
+    /**
+     * Checks the code and adds the factor. What the start checked is checked again here, where the factor is added:
+     * the org must still allow the method, and a user who has a factor now needs step-up unless the start had it
+     * ({@code assertion}, else 401), so that a ceremony begun before the first factor cannot add a second one.
+     */
     @WithTransaction
-    public Uni<ConfirmOutcome> confirm(Caller caller, UUID enrollmentId, String code) {
+    public Uni<ConfirmOutcome> confirm(Caller caller, UUID enrollmentId, String code, String assertion) {
         Instant now = clock.instant();
         return find(caller, enrollmentId, LockModeType.PESSIMISTIC_WRITE).flatMap(e -> {
             if (e.status == Enrollment.Status.CONFIRMED) {
                 throw ProblemException.conflict("enrollment-confirmed", "This enrollment is already confirmed.");
             }
             requirePending(e);
-            OptionalLong step = OptionalLong.empty();
-            boolean ok;
-            if (e.method == Method.TOTP) {
-                String base32 = cipher.decrypt(e.secret, Enrollment.context(e.enrollmentId));
-                step = new Totp(clock).verify(Base32.decode(base32), code, Totp.NO_STEP_USED);
-                ok = step.isPresent();
-            } else {
-                ok = hasher.matches(code, e.codeHash);
-            }
-            if (!ok) {
-                e.attempts += 1;
-                int max = e.method == Method.SMS ? smsConfig.maxAttempts() : MAX_ATTEMPTS_TOTP;
-                int remaining = Math.max(0, max - e.attempts);
-                if (remaining == 0) {
-                    e.status = Enrollment.Status.FAILED;
-                    e.secret = null;
-                    e.codeHash = null;
-                    registry.counter("mfa.enrollment.enrollments.failed", "method", e.method.name()).increment();
+            return policies.find(caller.orgId()).flatMap(policy -> {
+                if (!policy.allows(e.method)) {
+                    throw ProblemException.unprocessable("method-not-allowed",
+                            "Your organization no longer allows this method.", null);
                 }
-                LOG.infof("wrong code for enrollment %s of user %s, %d attempt(s) left", e.enrollmentId, e.userId,
-                        remaining);
-                return Uni.createFrom().item((ConfirmOutcome) new WrongCode(remaining));
-            }
-            return activate(caller, e, step, now);
+                return e.steppedUp ? Uni.createFrom().item(0L)
+                        : Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE);
+            }).flatMap(factorCount -> {
+                if (factorCount > 0) {
+                    assertions.verify(caller, assertion);
+                }
+                return checkCode(caller, e, code, now);
+            });
         });
+    }
+
+    private Uni<ConfirmOutcome> checkCode(Caller caller, Enrollment e, String code, Instant now) {
+        OptionalLong step = OptionalLong.empty();
+        boolean ok;
+        if (e.method == Method.TOTP) {
+            String base32 = cipher.decrypt(e.secret, Enrollment.context(e.enrollmentId));
+            step = new Totp(clock).verify(Base32.decode(base32), code, Totp.NO_STEP_USED);
+            ok = step.isPresent();
+        } else {
+            ok = hasher.matches(code, e.codeHash);
+        }
+        if (!ok) {
+            e.attempts += 1;
+            int max = e.method == Method.SMS ? smsConfig.maxAttempts() : MAX_ATTEMPTS_TOTP;
+            int remaining = Math.max(0, max - e.attempts);
+            if (remaining == 0) {
+                e.status = Enrollment.Status.FAILED;
+                e.secret = null;
+                e.codeHash = null;
+                registry.counter("mfa.enrollment.enrollments.failed", "method", e.method.name()).increment();
+            }
+            LOG.infof("wrong code for enrollment %s of user %s, %d attempt(s) left", e.enrollmentId, e.userId,
+                    remaining);
+            return Uni.createFrom().item((ConfirmOutcome) new WrongCode(remaining));
+        }
+        return activate(caller, e, step, now);
     }
 
     private Uni<ConfirmOutcome> activate(Caller caller, Enrollment e, OptionalLong step, Instant now) {
@@ -351,13 +419,14 @@ public class EnrollmentService {
                 Enrollment.Status.CANCELLED, userId, method, Enrollment.Status.PENDING);
     }
 
-    private Enrollment newEnrollment(Caller caller, Method method, Instant now) {
+    private Enrollment newEnrollment(Caller caller, Method method, Instant now, boolean steppedUp) {
         Enrollment e = new Enrollment();
         e.enrollmentId = UUID.randomUUID();
         e.userId = caller.userId();
         e.orgId = caller.orgId();
         e.method = method;
         e.status = Enrollment.Status.PENDING;
+        e.steppedUp = steppedUp;
         e.createdAt = now;
         e.expiresAt = now;
         return e;
@@ -369,7 +438,8 @@ public class EnrollmentService {
 
     /** Ceremonies nobody finished are useless after a day; their ciphertexts go with them. */
     public Uni<Integer> purge() {
-        return Panache.withTransaction(() -> Enrollment.delete("createdAt < ?1",
-                clock.instant().minus(Duration.ofDays(1)))).map(Long::intValue);
+        Instant dayAgo = clock.instant().minus(Duration.ofDays(1));
+        return Panache.withTransaction(() -> Enrollment.delete("createdAt < ?1", dayAgo)).map(Long::intValue)
+                .call(i -> sends.purge(dayAgo));
     }
 }

@@ -61,10 +61,14 @@ public class FactorService {
         return active(caller.userId()).map(fs -> fs.stream().map(FactorView::of).toList());
     }
 
-    /** Removes one of the caller's factors; the last one takes the recovery code with it. */
+    /**
+     * Removes one of the caller's factors; the last one takes the recovery code with it. The user's factors are
+     * row-locked first, so that two parallel deletions run one after the other and the second sees the first's
+     * result (else both see two factors and a REQUIRED user can end with none).
+     */
     @WithTransaction
     public Uni<Void> delete(Caller caller, UUID factorId, OrgPolicy policy) {
-        return active(caller.userId()).flatMap(factors -> {
+        return lockActive(caller.userId()).flatMap(factors -> {
             Factor factor = factors.stream().filter(f -> f.factorId.equals(factorId)).findFirst()
                     .orElseThrow(() -> ProblemException.notFound("No such factor."));
             boolean last = factors.size() == 1;
@@ -108,10 +112,21 @@ public class FactorService {
 
     /** Inside a transaction: every factor and the recovery code; true when something was removed. */
     public Uni<Boolean> removeAll(String userId, String reason) {
-        return lockActive(userId).flatMap(factors -> Multi.createFrom().iterable(factors)
-                .onItem().transformToUniAndConcatenate(f -> remove(f, reason)).collect().asList()
-                .flatMap(i -> revokeRecoveryCode(userId, reason))
-                .map(i -> !factors.isEmpty()));
+        return removeAll(userId, null, reason);
+    }
+
+    /**
+     * Inside a transaction: the factors and recovery code the user holds in {@code orgId} (every org when null), so
+     * that an admin's reset never reaches into another org. True when a factor was removed.
+     */
+    public Uni<Boolean> removeAll(String userId, String orgId, String reason) {
+        return lockActive(userId).flatMap(all -> {
+            List<Factor> factors = all.stream().filter(f -> orgId == null || orgId.equals(f.orgId)).toList();
+            return Multi.createFrom().iterable(factors)
+                    .onItem().transformToUniAndConcatenate(f -> remove(f, reason)).collect().asList()
+                    .flatMap(i -> revokeRecoveryCode(userId, orgId, reason))
+                    .map(i -> !factors.isEmpty());
+        });
     }
 
     /**
@@ -119,7 +134,13 @@ public class FactorService {
      * deleted by a statement, as in {@link #remove}).
      */
     public Uni<Void> revokeRecoveryCode(String userId, String reason) {
+        return revokeRecoveryCode(userId, null, reason);
+    }
+
+    /** As above, only when the code was issued in {@code orgId} (any org when null). */
+    public Uni<Void> revokeRecoveryCode(String userId, String orgId, String reason) {
         return RecoveryCode.<RecoveryCode>findById(userId, LockModeType.PESSIMISTIC_WRITE).flatMap(code -> code == null
+                || (orgId != null && !orgId.equals(code.orgId))
                 ? Uni.createFrom().voidItem()
                 : RecoveryCode.delete("userId = ?1", userId)
                         .call(deleted -> detach(code))

@@ -1,11 +1,14 @@
 package dev.mfa.enrollment.service;
 
 import dev.mfa.enrollment.config.ReauthConfig;
-import jakarta.inject.Singleton;
+import io.smallrye.config.SmallRyeConfig;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Chooses the password verifier from {@code mfa.reauth.verifier}. */
 public class PasswordVerifierProducer {
@@ -16,10 +19,23 @@ public class PasswordVerifierProducer {
         return switch (config.verifier()) {
             case "file" -> new FilePasswordVerifier(Path.of(config.passwordFile().orElseThrow(
                     () -> new IllegalStateException("mfa.reauth.password-file is required by the file verifier"))));
-            case "http" -> new HttpPasswordVerifier(URI.create(config.verifyUrl().orElseThrow(
-                    () -> new IllegalStateException("mfa.reauth.verify-url is required by the http verifier"))),
-                    config.verifyTimeout());
+            case "http" -> http(config.verifyUrl().orElseThrow(
+                    () -> new IllegalStateException("mfa.reauth.verify-url is required by the http verifier")),
+                    config.verifyTimeout(), isProd());
             default -> throw new IllegalStateException("mfa.reauth.verifier must be file or http");
         };
+    }
+
+    /** The http verifier; in prod the password travels over https only, so anything else refuses to start. */
+    static HttpPasswordVerifier http(String url, Duration timeout, boolean prod) {
+        URI uri = URI.create(url.trim());
+        if (prod && !"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalStateException("mfa.reauth.verify-url must be an https URL in prod");
+        }
+        return new HttpPasswordVerifier(uri, timeout);
+    }
+
+    private static boolean isProd() {
+        return ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getProfiles().contains("prod");
     }
 }

@@ -4,6 +4,7 @@ import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.outbox.Outbox;
 import dev.mfa.core.problem.ProblemException;
+import dev.mfa.core.security.Caller;
 import dev.mfa.enrollment.config.PolicyConfig;
 import dev.mfa.enrollment.domain.Method;
 import dev.mfa.enrollment.domain.OrgPolicy;
@@ -33,8 +34,11 @@ public class PolicyService {
     private final Clock clock;
     private final PolicyConfig config;
     private final RequirementService requirements;
+    private final StepUpService stepUp;
 
-    public PolicyService(Outbox outbox, Clock clock, PolicyConfig config, RequirementService requirements) {
+    public PolicyService(Outbox outbox, Clock clock, PolicyConfig config, RequirementService requirements,
+                         StepUpService stepUp) {
+        this.stepUp = stepUp;
         this.outbox = outbox;
         this.clock = clock;
         this.config = config;
@@ -105,9 +109,12 @@ public class PolicyService {
         return new PolicyInput(true, truncated, !truncated.isAfter(now), methods);
     }
 
-    /** Applies a validated change, then switches the org's users to their new requirement. */
-    public Uni<PolicyView> update(String orgId, PolicyInput input) {
-        return apply(orgId, input).flatMap(change -> change.reason() == null
+    /**
+     * Applies a validated change, then switches the org's users to their new requirement. A change that lowers
+     * protection needs the admin's step-up ({@code assertion}), decided against the locked current policy.
+     */
+    public Uni<PolicyView> update(String orgId, PolicyInput input, Caller admin, String assertion) {
+        return apply(orgId, input, admin, assertion).flatMap(change -> change.reason() == null
                 ? Uni.createFrom().item(change.view())
                 : requirements.reconcile(orgId, change.reason()).replaceWith(change.view()));
     }
@@ -116,44 +123,67 @@ public class PolicyService {
     }
 
     @WithTransaction
-    Uni<Change> apply(String orgId, PolicyInput input) {
+    Uni<Change> apply(String orgId, PolicyInput input, Caller admin, String assertion) {
+        return lockPolicy(orgId).call(p -> lowersProtection(p, input)
+                        ? stepUp.authorizeAdmin(admin, assertion) : Uni.createFrom().voidItem())
+                .flatMap(p -> change(p, input));
+    }
+
+    /** CONTRACT §3: disabling, a later deadline (or no longer enforced), a method added. */
+    static boolean lowersProtection(OrgPolicy current, PolicyInput input) {
+        if (!current.methods().containsAll(input.methods())) {
+            return true;
+        }
+        if (!current.enabled) {
+            return false;
+        }
+        if (!input.enabled()) {
+            return true;
+        }
+        if (current.enforced && !input.enforceNow()) {
+            return true;
+        }
+        return current.enforcementDeadline != null && input.enforcementDeadline() != null
+                && input.enforcementDeadline().isAfter(current.enforcementDeadline);
+    }
+
+    private Uni<Change> change(OrgPolicy p, PolicyInput input) {
+        String orgId = p.orgId;
         Instant now = clock.instant();
-        return lockPolicy(orgId).flatMap(p -> {
-            boolean wasEnabled = p.enabled;
-            boolean wasEnforced = p.enforced;
-            Instant oldDeadline = p.enforcementDeadline;
-            String methods = OrgPolicy.join(input.methods());
-            boolean same = p.enabled == input.enabled() && p.enforced == input.enforceNow()
-                    && java.util.Objects.equals(p.enforcementDeadline, input.enforcementDeadline())
-                    && p.allowedMethods.equals(methods);
-            if (same) {
-                return Uni.createFrom().item(new Change(PolicyView.of(p), null));
+        boolean wasEnabled = p.enabled;
+        boolean wasEnforced = p.enforced;
+        Instant oldDeadline = p.enforcementDeadline;
+        String methods = OrgPolicy.join(input.methods());
+        boolean same = p.enabled == input.enabled() && p.enforced == input.enforceNow()
+                && java.util.Objects.equals(p.enforcementDeadline, input.enforcementDeadline())
+                && p.allowedMethods.equals(methods);
+        if (same) {
+            return Uni.createFrom().item(new Change(PolicyView.of(p), null));
+        }
+        p.enabled = input.enabled();
+        p.enforcementDeadline = input.enforcementDeadline();
+        p.enforced = input.enforceNow();
+        p.allowedMethods = methods;
+        p.version += 1;
+        p.updatedAt = now;
+        String reason;
+        if (wasEnabled == p.enabled && wasEnforced == p.enforced) {
+            reason = null; // methods or a future deadline moved: nobody's requirement changes
+            if (p.syncedVersion == p.version - 1) {
+                p.syncedVersion = p.version; // else an unfinished switch is still owed: the resync job runs it
             }
-            p.enabled = input.enabled();
-            p.enforcementDeadline = input.enforcementDeadline();
-            p.enforced = input.enforceNow();
-            p.allowedMethods = methods;
-            p.version += 1;
-            p.updatedAt = now;
-            String reason;
-            if (wasEnabled == p.enabled && wasEnforced == p.enforced) {
-                reason = null; // methods or a future deadline moved: nobody's requirement changes
-                if (p.syncedVersion == p.version - 1) {
-                    p.syncedVersion = p.version; // else an unfinished switch is still owed: the resync job runs it
-                }
-            } else if (!p.enabled) {
-                reason = "policy-disabled";
-            } else if (p.enforced) {
-                reason = "deadline-reached";
-            } else if (wasEnforced) {
-                reason = "deadline-moved";
-            } else {
-                reason = "policy-enabled";
-            }
-            LOG.infof("org %s policy v%d: %s (deadline %s -> %s)", orgId, p.version, p.state(), oldDeadline,
-                    p.enforcementDeadline);
-            return publish(p).replaceWith(new Change(PolicyView.of(p), reason));
-        });
+        } else if (!p.enabled) {
+            reason = "policy-disabled";
+        } else if (p.enforced) {
+            reason = "deadline-reached";
+        } else if (wasEnforced) {
+            reason = "deadline-moved";
+        } else {
+            reason = "policy-enabled";
+        }
+        LOG.infof("org %s policy v%d: %s (deadline %s -> %s)", orgId, p.version, p.state(), oldDeadline,
+                p.enforcementDeadline);
+        return publish(p).replaceWith(new Change(PolicyView.of(p), reason));
     }
 
     /** The deadline event: enforce when it matches the current policy; true when the switch should run. */

@@ -3,6 +3,7 @@ package dev.mfa.enrollment.service;
 import dev.mfa.core.problem.Problem;
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.enrollment.config.ReauthConfig;
+import dev.mfa.enrollment.repository.UserLocks;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -16,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -34,15 +36,18 @@ public class ReauthService {
     public static final int TOKEN_BYTES = 32;
     /** Longer than any real token: bigger headers are refused before hashing. */
     public static final int MAX_TOKEN_LENGTH = 128;
+    private static final String LOCK_PURPOSE = "reauth";
     private static final Logger LOG = Logger.getLogger(ReauthService.class);
 
     private final PasswordVerifier verifier;
     private final ReauthConfig config;
     private final Clock clock;
     private final Vertx vertx;
+    private final UserLocks locks;
     private final SecureRandom random = new SecureRandom();
 
-    public ReauthService(PasswordVerifier verifier, ReauthConfig config, Clock clock, Vertx vertx) {
+    public ReauthService(PasswordVerifier verifier, ReauthConfig config, Clock clock, Vertx vertx, UserLocks locks) {
+        this.locks = locks;
         this.verifier = verifier;
         this.config = config;
         this.clock = clock;
@@ -50,19 +55,66 @@ public class ReauthService {
     }
 
     public record Issued(String reauthToken, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Issued[reauthToken=***, expiresAt=" + expiresAt + "]";
+        }
     }
 
-    /** 200 with a token, 401 for a wrong password, 429 when throttled (checked before the password). */
+    /**
+     * 200 with a token, 401 for a wrong password, 429 when throttled. The attempt is reserved (counted as a failure)
+     * under a per-user lock before the password is checked, so parallel requests cannot each get a guess; a success
+     * clears the failures, and successes are limited per window as well.
+     */
     public Uni<Issued> reauthenticate(String userId, String password) {
-        return Panache.withSession(() -> throttledUntil(userId))
+        return reserve(userId).flatMap(reservedAt -> checkPassword(userId, password)
+                .onFailure().call(e -> release(userId, reservedAt)) // not checked: the attempt is given back
+                .flatMap(ok -> ok ? issue(userId) : wrongPassword(userId)));
+    }
+
+    /** In its own transaction, under the user's lock: 429 when throttled, else one failure row; its time. */
+    private Uni<Instant> reserve(String userId) {
+        // PostgreSQL keeps microseconds: the time must read back equal for release() to find the row.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return Panache.withTransaction(() -> locks.lock(LOCK_PURPOSE, userId)
+                .flatMap(i -> throttledUntil(userId, now))
+                .flatMap(failuresWait -> failuresWait != null ? Uni.createFrom().item(failuresWait)
+                        : tokensWait(userId, now))
                 .flatMap(retryAfter -> {
                     if (retryAfter != null) {
                         return Uni.createFrom().failure(ProblemException.tooManyRequests("reauth-throttled",
-                                "Too many wrong passwords. Try again later.", retryAfter.toSeconds() + 1));
+                                "Too many password checks. Try again later.", retryAfter.toSeconds() + 1));
                     }
-                    return checkPassword(userId, password);
-                })
-                .flatMap(ok -> ok ? issue(userId) : recordFailure(userId));
+                    return Panache.getSession().flatMap(s -> s.createNativeQuery(
+                                    "insert into reauth_failure (user_id, failed_at) values (:user, :now)")
+                            .setParameter("user", userId)
+                            .setParameter("now", now)
+                            .executeUpdate());
+                }))
+                .replaceWith(now);
+    }
+
+    /** Gives back a reservation whose password could not be checked (identity provider unavailable). */
+    private Uni<Void> release(String userId, Instant reservedAt) {
+        return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(
+                        "delete from reauth_failure where id in (select id from reauth_failure where user_id = :user "
+                                + "and failed_at = :at limit 1)")
+                .setParameter("user", userId)
+                .setParameter("at", reservedAt)
+                .executeUpdate())).replaceWithVoid();
+    }
+
+    /** Null while fewer than {@code max-tokens} tokens were issued in the window, else the wait. */
+    private Uni<Duration> tokensWait(String userId, Instant now) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery(
+                        "select created_at from reauth_token where user_id = :user and created_at > :since "
+                                + "order by created_at desc", Instant.class)
+                .setParameter("user", userId)
+                .setParameter("since", now.minus(config.failureWindow()))
+                .setMaxResults(config.maxTokens())
+                .getResultList())
+                .map((List<Instant> recent) -> recent.size() < config.maxTokens() ? null
+                        : Duration.between(now, recent.get(recent.size() - 1).plus(config.failureWindow())));
     }
 
     // PBKDF2 (or the identity provider's HTTP call) must not block the event loop; executeBlocking resumes on
@@ -83,8 +135,7 @@ public class ReauthService {
     }
 
     /** Null when not throttled, else how long until the oldest counted failure leaves the window. */
-    private Uni<Duration> throttledUntil(String userId) {
-        Instant now = clock.instant();
+    private Uni<Duration> throttledUntil(String userId, Instant now) {
         return Panache.getSession().flatMap(s -> s.createNativeQuery(
                         "select failed_at from reauth_failure where user_id = :user and failed_at > :since "
                                 + "order by failed_at desc", Instant.class)
@@ -101,15 +152,11 @@ public class ReauthService {
                 });
     }
 
-    private Uni<Issued> recordFailure(String userId) {
+    /** The failure was recorded by the reservation. */
+    private Uni<Issued> wrongPassword(String userId) {
         LOG.infof("wrong password at reauth for user %s", userId);
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(
-                                "insert into reauth_failure (user_id, failed_at) values (:user, :now)")
-                        .setParameter("user", userId)
-                        .setParameter("now", clock.instant())
-                        .executeUpdate()))
-                .flatMap(ignored -> Uni.createFrom().failure(
-                        ProblemException.unauthorized("wrong-password", "The password is not correct.")));
+        return Uni.createFrom().failure(
+                ProblemException.unauthorized("wrong-password", "The password is not correct."));
     }
 
     private Uni<Issued> issue(String userId) {
@@ -163,13 +210,15 @@ public class ReauthService {
         }
     }
 
-    /** Expired tokens and failures older than the window are useless. */
+    /** Expired tokens older than the window (they still count toward the success limit) and old failures go. */
     public Uni<Void> purge() {
         Instant now = clock.instant();
+        Instant since = now.minus(config.failureWindow());
         return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(
-                                "delete from reauth_token where expires_at < :now").setParameter("now", now).executeUpdate()
+                                "delete from reauth_token where expires_at < :now and created_at < :since")
+                        .setParameter("now", now).setParameter("since", since).executeUpdate()
                         .flatMap(i -> s.createNativeQuery("delete from reauth_failure where failed_at < :since")
-                                .setParameter("since", now.minus(config.failureWindow())).executeUpdate())))
+                                .setParameter("since", since).executeUpdate())))
                 .replaceWithVoid();
     }
 }

@@ -71,7 +71,9 @@ public class RosterService {
             }
             return requirement
                     .flatMap(i -> factors.removeAll(user.userId(), REASON_REMOVED))
-                    .flatMap(i -> Enrollment.update("status = ?1 where userId = ?2 and status = ?3",
+                    // Cancelled ceremonies keep no secret, number or code hash (as everywhere else).
+                    .flatMap(i -> Enrollment.update("status = ?1, secret = null, phone = null, codeHash = null "
+                                    + "where userId = ?2 and status = ?3",
                             Enrollment.Status.CANCELLED, user.userId(), Enrollment.Status.PENDING))
                     .replaceWithVoid();
         });

@@ -114,6 +114,10 @@ public class PhoneNumbersTest {
             public int maxStartsPerHour() {
                 return 10;
             }
+
+            public int maxSendsPerNumberPerHour() {
+                return 5;
+            }
         };
     }
 }

@@ -28,7 +28,8 @@ public final class Orgs {
         if (methods != null) {
             body.put("allowedMethods", methods);
         }
-        return Api.as(TestTokens.orgAdmin("admin-" + orgId, orgId)).body(body).put("/api/v1/orgs/" + orgId + "/mfa-policy")
+        // Always stepped up: some of the tests' changes lower protection (CONTRACT §3).
+        return Admins.steppedUp(Admins.adminId(orgId), orgId).body(body).put("/api/v1/orgs/" + orgId + "/mfa-policy")
                 .then();
     }
 
