@@ -40,8 +40,9 @@ call() {
   local out
   out="$(curl -s -m 15 -X "$method" -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' "$@" "$url")" || out=000
   CODE="$out"
-  BODY="$(cat "$WORK/body" 2>/dev/null || true)"
   CTYPE="$(sed -n 's/^[Cc]ontent-[Tt]ype: *\([^;[:space:]]*\).*/\1/p' "$WORK/headers" 2>/dev/null | tail -1)"
+  BODY=""   # an image stays in $WORK/body only
+  [[ "$CTYPE" == image/* ]] || BODY="$(cat "$WORK/body" 2>/dev/null || true)"
 }
 # What an error answer says: a problem's title and detail (no secrets there by the platform's rules), else nothing.
 problem() {
