@@ -238,15 +238,18 @@ ensure_built() {
 
 build() {   # reason
   command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (needed to build: $1)"
-  # package, not install: the stack's classpath takes mfa-core from the reactor (see ensure_classpath), so nothing
-  # in the user's ~/.m2 is replaced
-  local log="$LOGS/build.log" args=(-B -q -DskipTests package)
+  # package, not install: nothing in the user's ~/.m2 is replaced. The same Maven run writes every module's runtime
+  # classpath (a relative outputFile is per module), mfa-core as the jar of this reactor: one Maven start, not two.
+  local log="$LOGS/build.log" cpname=target/mfa-runtime.classpath
+  local args=(-B -q -DskipTests package "$DEPENDENCY_PLUGIN:build-classpath" -Dmdep.outputFile="$cpname"
+              -DincludeScope=runtime)
   [[ "${#SERVICES[@]}" -eq 0 ]] && args+=(-pl deploy/local/stack -am)
-  say "Building ($1 missing): mvn ${args[*]}  (log: $(rel "$log"))"
+  say "Building ($1 missing): mvn -B -q -DskipTests package  (log: $(rel "$log"))"
   if ! (cd "$ROOT" && mvn "${args[@]}") > "$log" 2>&1; then
     die "build failed — see $(rel "$log")"
   fi
   rm -f "$RUN/stack.classpath"
+  if [[ -s "$STACK_DIR/$cpname" ]]; then cp "$STACK_DIR/$cpname" "$RUN/stack.classpath"; fi
 }
 
 DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.9.0
@@ -457,13 +460,13 @@ start_all() {
   wait_port kafka "$KAFKA_PORT"
   say "Creating topics ..."
   create_topics
-  if [[ "${#SERVICES[@]}" -gt 0 ]]; then
-    say "Starting ${SERVICES[*]} ..."
-    for svc in "${SERVICES[@]}"; do start_service "$svc"; done
-    for svc in "${SERVICES[@]}"; do wait_service_ready "$svc"; done
-  fi
+  [[ "${#SERVICES[@]}" -gt 0 ]] && say "Starting ${SERVICES[*]} ..."
+  for svc in "${SERVICES[@]}"; do start_service "$svc"; done
+  # While the services boot: enrollment-service reads identity.users from the earliest offset, so the users it
+  # finds there when its consumer joins are the same as if they were published after it became ready.
   say "Publishing seed users to identity.users ..."
   run_helper seed 120 dev.mfa.localstack.SeedLoader --seed "$HERE/seed.json" --bootstrap "$KAFKA_BOOTSTRAP" --no-hashes
+  for svc in "${SERVICES[@]}"; do wait_service_ready "$svc"; done
   flock -u 9
 
   say ""
