@@ -18,8 +18,8 @@
 #   MFA_LOCAL_READY_TIMEOUT=120           seconds to wait for everything to be ready
 #   MFA_LOCAL_PG_PORT=55432  MFA_LOCAL_KAFKA_PORT=9092  MFA_LOCAL_KAFKA_CONTROLLER_PORT=9093
 #   MFA_LOCAL_VONAGE_STUB_PORT=8089  MFA_LOCAL_TOPIC_PARTITIONS=3  MFA_LOCAL_QUARKUS_PROFILE=local
-#   MFA_LOCAL_PG_WORKING_DIR=dir          where the PostgreSQL binaries are unpacked (default: zonky's, /tmp/embedded-pg,
-#                                         shared with the tests); CI points it at a fresh directory
+#   MFA_LOCAL_PG_WORKING_DIR=dir          where the PostgreSQL binaries are unpacked (default: zonky's,
+#                                         /tmp/embedded-pg, shared with the tests); CI points it at a fresh directory
 #   MFA_LOCAL_KAFKA_JVM_OPTS, MFA_LOCAL_HELPER_JVM_OPTS, MFA_LOCAL_SERVICE_JVM_OPTS   JVM options
 #   MFA_LOCAL_STACK_CLASSPATH=cp          classpath of the stack's own JVMs (default: computed once with Maven, cached)
 #   MFA_LOCAL_SNAPSHOT_APPS=false         true: run copies of the services' quarkus-app, taken at the first start after
@@ -240,21 +240,23 @@ build() {   # reason
   command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (needed to build: $1)"
   # package, not install: nothing in the user's ~/.m2 is replaced. The same Maven run writes every module's runtime
   # classpath (a relative outputFile is per module), mfa-core as the jar of this reactor: one Maven start, not two.
-  local log="$LOGS/build.log" cpname=target/mfa-runtime.classpath
-  local args=(-B -q -DskipTests package "$DEPENDENCY_PLUGIN:build-classpath" -Dmdep.outputFile="$cpname"
+  local log="$LOGS/build.log"
+  local args=(-B -q -DskipTests package "$DEPENDENCY_PLUGIN:build-classpath" -Dmdep.outputFile="$CLASSPATH_NAME"
               -DincludeScope=runtime)
   [[ "${#SERVICES[@]}" -eq 0 ]] && args+=(-pl deploy/local/stack -am)
   say "Building ($1 missing): mvn -B -q -DskipTests package  (log: $(rel "$log"))"
   if ! (cd "$ROOT" && mvn "${args[@]}") > "$log" 2>&1; then
     die "build failed — see $(rel "$log")"
   fi
-  rm -f "$RUN/stack.classpath"
-  if [[ -s "$STACK_DIR/$cpname" ]]; then cp "$STACK_DIR/$cpname" "$RUN/stack.classpath"; fi
+  [[ -s "$STACK_DIR/$CLASSPATH_NAME" ]] && touch "$STACK_DIR/$CLASSPATH_NAME"
+  return 0
 }
 
 DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.9.0
+# The cached classpath lives with the build output (mvn clean drops it), not in .run/: --reset keeps it.
+CLASSPATH_NAME=target/mfa-runtime.classpath
 ensure_classpath() {
-  local cpfile="$RUN/stack.classpath"
+  local cpfile="$STACK_DIR/$CLASSPATH_NAME"
   if [[ -n "$STACK_CLASSPATH_GIVEN" ]]; then   # the caller has it (e.g. the system tests): no Maven call
     STACK_CP="$STACK_DIR/target/classes:$STACK_CLASSPATH_GIVEN"
     return 0

@@ -55,7 +55,8 @@ expect() {   # status, what
 # A string (or number/boolean) field of the flat JSON BODY; enough for these answers, whose values hold no quotes.
 field() {
   local v
-  v="$(printf '%s' "$BODY" | grep -o "\"$1\" *: *\(\"[^\"]*\"\|[^,}\"]*\)" | head -1 | sed -E 's/^"[^"]*" *: *//; s/^"(.*)"$/\1/')"
+  v="$(printf '%s' "$BODY" | grep -o "\"$1\" *: *\(\"[^\"]*\"\|[^,}\"]*\)" | head -1 \
+       | sed -E 's/^"[^"]*" *: *//; s/^"(.*)"$/\1/')"
   printf '%s' "$v"
 }
 json_h=(-H 'Content-Type: application/json')
@@ -67,10 +68,10 @@ command -v curl >/dev/null || fail "curl not found on PATH"
 command -v java >/dev/null || fail "java not found on PATH"
 if [[ -n "${MFA_LOCAL_STACK_CLASSPATH:-}" ]]; then
   CP="$HERE/stack/target/classes:$MFA_LOCAL_STACK_CLASSPATH"
-elif [[ -s "$HERE/.run/stack.classpath" ]]; then
-  CP="$HERE/stack/target/classes:$(cat "$HERE/.run/stack.classpath")"
+elif [[ -s "$HERE/stack/target/mfa-runtime.classpath" ]]; then   # written by run.sh
+  CP="$HERE/stack/target/classes:$(cat "$HERE/stack/target/mfa-runtime.classpath")"
 else
-  fail "no stack classpath (deploy/local/.run/stack.classpath): start the stack with deploy/local/run.sh first"
+  fail "no stack classpath (deploy/local/stack/target/mfa-runtime.classpath): start the stack with deploy/local/run.sh"
 fi
 [[ -f "$HERE/stack/target/classes/dev/mfa/localstack/AuthenticatorApp.class" ]] \
   || fail "deploy/local/stack is not built with AuthenticatorApp: run deploy/local/run.sh (it builds what is missing)"
@@ -114,7 +115,8 @@ until_t=$(deadline_of)
 while :; do
   call GET "$E/me/mfa" -H "$(auth "$ALICE")"
   [[ "$CODE" == 200 && "$(field requirement)" == OPTIONAL ]] && break
-  (( $(date +%s) < until_t )) || fail "alice's requirement: expected OPTIONAL within ${TIMEOUT}s, got '$(field requirement)' $(problem)"
+  (( $(date +%s) < until_t )) \
+    || fail "alice's requirement: expected OPTIONAL within ${TIMEOUT}s, got '$(field requirement)' $(problem)"
   sleep 0.5
 done
 ok "alice's requirement is OPTIONAL, $(field daysUntilEnforcement) days until enforcement"

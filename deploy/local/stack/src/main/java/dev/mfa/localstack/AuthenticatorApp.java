@@ -101,7 +101,8 @@ public final class AuthenticatorApp {
                     Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE,
                             DecodeHintType.CHARACTER_SET, StandardCharsets.UTF_8.name())).getText();
         } catch (NotFoundException | ChecksumException | FormatException e) {
-            throw new IllegalArgumentException("no readable QR code in the image (" + e.getClass().getSimpleName() + ")");
+            throw new IllegalArgumentException(
+                    "no readable QR code in the image (" + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -42,7 +42,8 @@ public final class LocalPostgres {
         Files.createDirectories(dataDir);
         String workingDir = args.get("working-dir", "MFA_LOCAL_PG_WORKING_DIR", null);
         boolean fresh = !new File(dataDir.toFile(), "PG_VERSION").exists();
-        System.out.printf("LocalPostgres: %s data directory %s, port %d%n", fresh ? "initialising" : "reusing", dataDir, port);
+        System.out.printf("LocalPostgres: %s data directory %s, port %d%n",
+                fresh ? "initialising" : "reusing", dataDir, port);
 
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
         if (workingDir != null) {
