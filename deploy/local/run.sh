@@ -18,6 +18,8 @@
 #   MFA_LOCAL_READY_TIMEOUT=120           seconds to wait for everything to be ready
 #   MFA_LOCAL_PG_PORT=55432  MFA_LOCAL_KAFKA_PORT=9092  MFA_LOCAL_KAFKA_CONTROLLER_PORT=9093
 #   MFA_LOCAL_VONAGE_STUB_PORT=8089  MFA_LOCAL_TOPIC_PARTITIONS=3  MFA_LOCAL_QUARKUS_PROFILE=local
+#   MFA_LOCAL_PG_WORKING_DIR=dir          where the PostgreSQL binaries are unpacked (default: zonky's,
+#                                         /tmp/embedded-pg, shared with the tests); CI points it at a fresh directory
 #   MFA_LOCAL_KAFKA_JVM_OPTS, MFA_LOCAL_HELPER_JVM_OPTS, MFA_LOCAL_SERVICE_JVM_OPTS   JVM options
 #   MFA_LOCAL_STACK_CLASSPATH=cp          classpath of the stack's own JVMs (default: computed once with Maven, cached)
 #   MFA_LOCAL_SNAPSHOT_APPS=false         true: run copies of the services' quarkus-app, taken at the first start after
@@ -47,6 +49,7 @@ HELPER_JVM_OPTS="${MFA_LOCAL_HELPER_JVM_OPTS:--Xmx128m -XX:+UseSerialGC -XX:Tier
 # C2 is kept (no TieredStopAtLevel=1): these JVMs run for long, and peak speed matters more than start-up here.
 SERVICE_JVM_OPTS_DEFAULT="-Xms32m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=96m"
 SERVICE_JVM_OPTS="${MFA_LOCAL_SERVICE_JVM_OPTS:-$SERVICE_JVM_OPTS_DEFAULT -Xss512k}"
+PG_WORKING_DIR="${MFA_LOCAL_PG_WORKING_DIR:-}"
 STACK_CLASSPATH_GIVEN="${MFA_LOCAL_STACK_CLASSPATH:-}"
 SNAPSHOT_APPS="${MFA_LOCAL_SNAPSHOT_APPS:-false}"
 
@@ -71,6 +74,7 @@ common_env() {   # $1 = service
   cat <<EOF
 QUARKUS_PROFILE=$QUARKUS_PROFILE_LOCAL
 QUARKUS_HTTP_PORT=${SERVICE_PORT[$svc]}
+QUARKUS_HTTP_HOST=127.0.0.1
 QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://localhost:$PG_PORT/$db
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://localhost:$PG_PORT/$db
 QUARKUS_DATASOURCE_USERNAME=$PG_USER
@@ -114,7 +118,7 @@ rel() { local p="$1"; printf '%s' "${p#"$ROOT"/}"; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 now_s() { date +%s; }
 
-usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 # The pid of a component started by run.sh, if it is alive and really ours (its command line carries our marker).
 alive_pid() {
@@ -221,8 +225,10 @@ run_helper() {   # name, timeout-seconds, [JVM options] main-class args...
 
 # --------------------------------------------------------------------------------------------- build & classpath
 ensure_built() {
-  local need=() svc
-  [[ -f "$STACK_DIR/target/classes/dev/mfa/localstack/LocalPostgres.class" ]] || need+=("deploy/local/stack")
+  local need=() svc c
+  for c in LocalPostgres AuthenticatorApp; do
+    [[ -f "$STACK_DIR/target/classes/dev/mfa/localstack/$c.class" ]] || { need+=("deploy/local/stack"); break; }
+  done
   for svc in "${SERVICES[@]}"; do
     [[ -f "$ROOT/$svc/target/quarkus-app/quarkus-run.jar" ]] || need+=("$svc")
   done
@@ -232,18 +238,25 @@ ensure_built() {
 
 build() {   # reason
   command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (needed to build: $1)"
-  local log="$LOGS/build.log" args=(-B -q -DskipTests install)
+  # package, not install: nothing in the user's ~/.m2 is replaced. The same Maven run writes every module's runtime
+  # classpath (a relative outputFile is per module), mfa-core as the jar of this reactor: one Maven start, not two.
+  local log="$LOGS/build.log"
+  local args=(-B -q -DskipTests package "$DEPENDENCY_PLUGIN:build-classpath" -Dmdep.outputFile="$CLASSPATH_NAME"
+              -DincludeScope=runtime)
   [[ "${#SERVICES[@]}" -eq 0 ]] && args+=(-pl deploy/local/stack -am)
-  say "Building ($1 missing): mvn ${args[*]}  (log: $(rel "$log"))"
+  say "Building ($1 missing): mvn -B -q -DskipTests package  (log: $(rel "$log"))"
   if ! (cd "$ROOT" && mvn "${args[@]}") > "$log" 2>&1; then
     die "build failed — see $(rel "$log")"
   fi
-  rm -f "$RUN/stack.classpath"
+  [[ -s "$STACK_DIR/$CLASSPATH_NAME" ]] && touch "$STACK_DIR/$CLASSPATH_NAME"
+  return 0
 }
 
 DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.9.0
+# The cached classpath lives with the build output (mvn clean drops it), not in .run/: --reset keeps it.
+CLASSPATH_NAME=target/mfa-runtime.classpath
 ensure_classpath() {
-  local cpfile="$RUN/stack.classpath"
+  local cpfile="$STACK_DIR/$CLASSPATH_NAME"
   if [[ -n "$STACK_CLASSPATH_GIVEN" ]]; then   # the caller has it (e.g. the system tests): no Maven call
     STACK_CP="$STACK_DIR/target/classes:$STACK_CLASSPATH_GIVEN"
     return 0
@@ -251,13 +264,11 @@ ensure_classpath() {
   if [[ ! -s "$cpfile" || "$STACK_DIR/pom.xml" -nt "$cpfile" || "$ROOT/pom.xml" -nt "$cpfile" \
         || "${BASH_SOURCE[0]}" -nt "$cpfile" ]]; then
     command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (needed once to compute the stack classpath)"
-    if ! (cd "$ROOT" && mvn -B -q -pl deploy/local/stack "$DEPENDENCY_PLUGIN:build-classpath" \
-            -Dmdep.outputFile="$cpfile" -DincludeScope=runtime) > "$LOGS/classpath.log" 2>&1; then
-      build "stack classpath"
-      (cd "$ROOT" && mvn -B -q -pl deploy/local/stack "$DEPENDENCY_PLUGIN:build-classpath" \
-            -Dmdep.outputFile="$cpfile" -DincludeScope=runtime) > "$LOGS/classpath.log" 2>&1 \
-        || die "cannot compute the stack classpath — see $(rel "$LOGS/classpath.log")"
-    fi
+    # -am with compile: mfa-core resolves to its target/classes in this reactor, not to a jar in ~/.m2 (which a
+    # fresh machine does not have). The goal runs in mfa-core first, then in the stack, whose list is what stays.
+    (cd "$ROOT" && mvn -B -q -pl deploy/local/stack -am compile "$DEPENDENCY_PLUGIN:build-classpath" \
+          -Dmdep.outputFile="$cpfile" -DincludeScope=runtime) > "$LOGS/classpath.log" 2>&1 \
+      || die "cannot compute the stack classpath — see $(rel "$LOGS/classpath.log")"
     touch "$cpfile"   # the plugin leaves an unchanged file untouched; the cache is fresh now
   fi
   STACK_CP="$STACK_DIR/target/classes:$(cat "$cpfile")"
@@ -266,8 +277,12 @@ ensure_classpath() {
 # ------------------------------------------------------------------------------------------------------- start
 start_postgres() {
   alive_pid postgres >/dev/null && return 0
-  launch postgres "$RUN" java $HELPER_JVM_OPTS -Xmx64m -Dmfa.local.component=postgres -cp "$STACK_CP" \
-    dev.mfa.localstack.LocalPostgres --port "$PG_PORT" --data-dir "$RUN/pg" \
+  local wd=()
+  [[ -n "$PG_WORKING_DIR" ]] && wd=(--working-dir "$PG_WORKING_DIR")
+  # 256 MiB: the first start unpacks the binaries, and zonky holds the whole archive twice (15 MB each) plus the
+  # files it writes asynchronously (60 MB unpacked) in the heap at once; 64 MiB ran out (OutOfMemoryError).
+  launch postgres "$RUN" java $HELPER_JVM_OPTS -Xmx256m -Dmfa.local.component=postgres -cp "$STACK_CP" \
+    dev.mfa.localstack.LocalPostgres --port "$PG_PORT" --data-dir "$RUN/pg" "${wd[@]}" \
     --databases "$(IFS=,; echo "${SERVICE_DB[*]}")"
 }
 
@@ -430,6 +445,7 @@ start_all() {
   preflight
   ensure_built
   ensure_classpath
+  local t_start; t_start=$(now_s)
   DEADLINE=$(( $(now_s) + READY_TIMEOUT ))
   STARTED=()
 
@@ -446,17 +462,19 @@ start_all() {
   wait_port kafka "$KAFKA_PORT"
   say "Creating topics ..."
   create_topics
-  if [[ "${#SERVICES[@]}" -gt 0 ]]; then
-    say "Starting ${SERVICES[*]} ..."
-    for svc in "${SERVICES[@]}"; do start_service "$svc"; done
-    for svc in "${SERVICES[@]}"; do wait_service_ready "$svc"; done
-  fi
+  [[ "${#SERVICES[@]}" -gt 0 ]] && say "Starting ${SERVICES[*]} ..."
+  for svc in "${SERVICES[@]}"; do start_service "$svc"; done
+  # While the services boot: enrollment-service reads identity.users from the earliest offset, so the users it
+  # finds there when its consumer joins are the same as if they were published after it became ready.
   say "Publishing seed users to identity.users ..."
   run_helper seed 120 dev.mfa.localstack.SeedLoader --seed "$HERE/seed.json" --bootstrap "$KAFKA_BOOTSTRAP" --no-hashes
+  for svc in "${SERVICES[@]}"; do wait_service_ready "$svc"; done
   flock -u 9
 
   say ""
-  say "MFA local stack is ready ($(( $(now_s) - t0 ))s)."
+  local took="$(( $(now_s) - t0 ))s"
+  (( t_start - t0 > 2 )) && took+=": build and classpath $(( t_start - t0 ))s, start $(( $(now_s) - t_start ))s"
+  say "MFA local stack is ready ($took)."
   print_table
 }
 

@@ -13,7 +13,10 @@ import java.util.concurrent.CountDownLatch;
  * The local stack's PostgreSQL: a real server (zonky embedded binaries) whose data directory survives restarts.
  *
  * <pre>java -cp STACK_CLASSPATH dev.mfa.localstack.LocalPostgres [--port 55432] [--data-dir deploy/local/.run/pg]
- *      [--databases mfa_enrollment,mfa_verification,mfa_notification,mfa_scheduler]</pre>
+ *      [--databases mfa_enrollment,mfa_verification,mfa_notification,mfa_scheduler] [--working-dir DIR]</pre>
+ * {@code --working-dir} (or {@code MFA_LOCAL_PG_WORKING_DIR}): where the binaries are unpacked, instead of zonky's
+ * default ({@code ot.epg.working-dir}, else {@code java.io.tmpdir/embedded-pg}); CI gives a fresh one to prove that a
+ * first start works.
  * Creates the missing databases, prints {@code READY postgres port=N}, blocks until the JVM is told to stop
  * (SIGTERM/SIGINT) and then stops PostgreSQL cleanly (fast shutdown). {@code run.sh --reset} wipes the data.
  */
@@ -37,10 +40,19 @@ public final class LocalPostgres {
             }
         }
         Files.createDirectories(dataDir);
+        String workingDir = args.get("working-dir", "MFA_LOCAL_PG_WORKING_DIR", null);
         boolean fresh = !new File(dataDir.toFile(), "PG_VERSION").exists();
-        System.out.printf("LocalPostgres: %s data directory %s, port %d%n", fresh ? "initialising" : "reusing", dataDir, port);
+        System.out.printf("LocalPostgres: %s data directory %s, port %d%n",
+                fresh ? "initialising" : "reusing", dataDir, port);
 
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (workingDir != null) {
+            Path dir = Path.of(workingDir).toAbsolutePath();
+            Files.createDirectories(dir);
+            builder.setOverrideWorkingDirectory(dir.toFile());
+            System.out.printf("LocalPostgres: binaries under %s%n", dir);
+        }
+        EmbeddedPostgres pg = builder
                 .setPort(port)
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
