@@ -147,8 +147,8 @@ class EventCatalogueTest {
     @Test
     void schemasRejectUnknownFieldsAndClearTextSecrets() {
         JsonSchema schema = FACTORY.getSchema(SCHEMAS.get(EventTypes.FACTOR_ENROLLED), CONFIG);
-        ObjectNode data = new EventCodec().mapper().valueToTree(new Events.FactorEnrolled(UUID.randomUUID(), "u1", "o1", "SMS",
-                "Phone ending in 42", null, "v1:k1:AAAA", "+** *** **42", "DE", null, Instant.EPOCH,
+        ObjectNode data = new EventCodec().mapper().valueToTree(new Events.FactorEnrolled(UUID.randomUUID(), "u1",
+                "o1", "SMS", "Phone ending in 42", null, "v1:k1:AAAA", "+** *** **42", "DE", null, Instant.EPOCH,
                 null, null, null));
         assertThat(schema.validate(data)).isEmpty();
         assertThat(schema.validate(data.deepCopy().put("extra", 1))).isNotEmpty();
