@@ -9,6 +9,7 @@ import dev.mfa.core.events.Topics;
 import dev.mfa.core.otp.Base32;
 import dev.mfa.core.otp.CodeHasher;
 import dev.mfa.core.otp.Totp;
+import dev.mfa.core.otp.TotpParameters;
 import dev.mfa.core.outbox.Outbox;
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.core.recovery.RecoveryCodes;
@@ -128,6 +129,13 @@ public class VerificationService {
         }
     }
 
+    /** Checks a TOTP code with the factor's own parameters (as enrolled) and the configured window. */
+    static OptionalLong matchTotp(Totp configured, VerificationStore.TotpSecret f, byte[] key, String code) {
+        TotpParameters p = new TotpParameters(f.algorithm(), f.digits(), f.period(), configured.parameters().window());
+        return configured.withParameters(p).verify(key, code,
+                f.lastUsedStep() == null ? Totp.NO_STEP_USED : f.lastUsedStep());
+    }
+
     /**
      * Checks the code in memory and prepares both possible writes: the use of what it matched with the success
      * events, and the next failure count with the failure events. The success is final only if the conditional update
@@ -141,8 +149,7 @@ public class VerificationService {
             case TOTP -> {
                 for (VerificationStore.TotpSecret f : a.totpFactors()) {
                     byte[] key = Base32.decode(cipher.decrypt(f.secretEnc(), Factor.secretContext(f.factorId())));
-                    OptionalLong matched = totp.verify(key, code,
-                            f.lastUsedStep() == null ? Totp.NO_STEP_USED : f.lastUsedStep());
+                    OptionalLong matched = matchTotp(totp, f, key, code);
                     Arrays.fill(key, (byte) 0);
                     if (matched.isPresent()) {
                         proof = f.factorId();
