@@ -1,6 +1,7 @@
 package dev.mfa.verification.repository;
 
 import dev.mfa.core.otp.OtpAlgorithm;
+import dev.mfa.core.outbox.Outbox;
 import dev.mfa.verification.domain.Method;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -102,7 +103,7 @@ public class VerificationStore {
             + "  updated_at = $3 "
             + "  from ok where user_id = $1 and (not ok.v or consecutive_failures <> 0 or blocked_until is not null) "
             + "  returning 1), "
-            + "events as (insert into outbox_event (id, topic, record_key, event_type, payload, created_at) "
+            + "events as (" + Outbox.INSERT_ROWS
             + "  select e.id, e.topic, e.record_key, e.event_type, e.payload, $3 "
             + "  from unnest($7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[]) "
             + "    with ordinality as e(id, topic, record_key, event_type, payload, on_success, n) "

@@ -1,8 +1,6 @@
 package dev.mfa.verification.service;
 
 import dev.mfa.core.crypto.FieldCipher;
-import dev.mfa.core.events.CloudEvent;
-import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventData;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
@@ -60,7 +58,6 @@ public class VerificationService {
     private final VerificationStore store;
     private final ThrottlePolicy throttle;
     private final AssertionSigner signer;
-    private final EventCodec codec;
     private final Outbox outbox;
     private final FieldCipher cipher;
     private final CodeHasher hasher;
@@ -69,12 +66,11 @@ public class VerificationService {
     private final Clock clock;
 
     public VerificationService(VerificationStore store, ThrottlePolicy throttle, AssertionSigner signer,
-                               EventCodec codec, Outbox outbox, FieldCipher cipher, CodeHasher hasher, Totp totp,
+                               Outbox outbox, FieldCipher cipher, CodeHasher hasher, Totp totp,
                                VerificationMetrics metrics, Clock clock) {
         this.store = store;
         this.throttle = throttle;
         this.signer = signer;
-        this.codec = codec;
         this.outbox = outbox;
         this.cipher = cipher;
         this.hasher = hasher;
@@ -193,8 +189,7 @@ public class VerificationService {
 
     /** The outbox row {@code Outbox.publish} would write, for the single-statement write. */
     private OutboxRow row(EventData data, Instant now, boolean onSuccess) {
-        CloudEvent event = codec.wrap(outbox.source(), data, now);
-        return new OutboxRow(event.id(), Topics.VERIFICATIONS, event.subject(), event.type(), codec.encode(event),
-                onSuccess);
+        Outbox.Row r = outbox.row(Topics.VERIFICATIONS, data, now);
+        return new OutboxRow(r.id(), r.topic(), r.key(), r.type(), r.payload(), onSuccess);
     }
 }
