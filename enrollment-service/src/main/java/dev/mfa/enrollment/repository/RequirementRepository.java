@@ -1,8 +1,8 @@
 package dev.mfa.enrollment.repository;
 
-import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Topics;
+import dev.mfa.core.outbox.Outbox;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,13 +39,11 @@ public class RequirementRepository {
             + " case when u.pay is not null then 'pay-user' else cast(:reason as varchar) end as reason"
             + "), batch as ("
             // One batched outbox row (mfa-core OutboxBatches) per range: the relay sends one record per event.
-            + " insert into outbox_event (id, topic, record_key, event_type, payload, created_at, batched, event_count)"
+            + " " + Outbox.INSERT_BATCHED_ROWS
             + " select gen_random_uuid(), cast(:topic as varchar), min(e.user_id), cast(:type as varchar),"
-            + " '[' || string_agg(cast(json_build_object("
-            + "'specversion', '" + CloudEvent.SPEC_VERSION + "', 'id', gen_random_uuid(), 'source', cast(:source as text),"
-            + " 'type', cast(:type as text), 'subject', e.user_id, 'time', cast(:time as text),"
-            + " 'datacontenttype', '" + CloudEvent.JSON + "', 'data', json_build_object('userId', e.user_id,"
-            + " 'orgId', e.org_id, 'requirement', e.requirement, 'previous', e.previous, 'reason', e.reason)) as text),"
+            + " '[' || string_agg(cast(" + Outbox.envelopeSql("source", "type", "time", "e.user_id",
+                    "json_build_object('userId', e.user_id, 'orgId', e.org_id, 'requirement', e.requirement,"
+                    + " 'previous', e.previous, 'reason', e.reason)") + " as text),"
             + " ',' order by e.user_id) || ']', :now, true, count(*) from changed e having count(*) > 0"
             + " returning event_count"
             + ") select cast(coalesce(sum(event_count), 0) as integer) from batch";

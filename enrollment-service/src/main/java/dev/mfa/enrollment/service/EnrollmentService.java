@@ -7,6 +7,7 @@ import dev.mfa.core.otp.Base32;
 import dev.mfa.core.otp.CodeHasher;
 import dev.mfa.core.otp.NumericCodes;
 import dev.mfa.core.otp.OtpAuthUri;
+import dev.mfa.core.otp.TotpParameters;
 import dev.mfa.core.otp.SecretGenerator;
 import dev.mfa.core.otp.Totp;
 import dev.mfa.core.outbox.Outbox;
@@ -48,6 +49,8 @@ public class EnrollmentService {
     public static final String PURPOSE_ENROLLMENT = "ENROLLMENT";
     public static final String TOTP_LABEL = "Authenticator app";
     public static final int MAX_ATTEMPTS_TOTP = 5;
+    /** What every authenticator app supports; they travel with mfa.factor.enrolled, so verification follows. */
+    static final TotpParameters TOTP = TotpParameters.DEFAULT;
     public static final int MAX_EMAIL_IN_URI = 200;
     private static final String SMS_LOCK = "sms";
     private static final Duration SMS_CAP_WINDOW = Duration.ofHours(1);
@@ -155,7 +158,8 @@ public class EnrollmentService {
         if (account.length() > MAX_EMAIL_IN_URI) {
             account = account.substring(0, MAX_EMAIL_IN_URI);
         }
-        return OtpAuthUri.builder().issuer(totpConfig.issuer()).account(account).secretBase32(base32).build().uri();
+        return OtpAuthUri.builder().issuer(totpConfig.issuer()).account(account).secretBase32(base32)
+                .algorithm(TOTP.algorithm()).digits(TOTP.digits()).period(TOTP.periodSeconds()).build().uri();
     }
 
     // ------------------------------------------------------------------------------------------ SMS
@@ -308,7 +312,7 @@ public class EnrollmentService {
         boolean ok;
         if (e.method == Method.TOTP) {
             String base32 = cipher.decrypt(e.secret, Enrollment.context(e.enrollmentId));
-            step = new Totp(clock).verify(Base32.decode(base32), code, Totp.NO_STEP_USED);
+            step = new Totp(clock, TOTP).verify(Base32.decode(base32), code, Totp.NO_STEP_USED);
             ok = step.isPresent();
         } else {
             ok = hasher.matches(code, e.codeHash);
@@ -358,8 +362,9 @@ public class EnrollmentService {
         e.secret = null;
         e.phone = null;
         e.codeHash = null;
-        Events.FactorEnrolled enrolled = new Events.FactorEnrolled(f.factorId, f.userId, f.orgId, f.method.name(),
+        Events.FactorEnrolled factor = new Events.FactorEnrolled(f.factorId, f.userId, f.orgId, f.method.name(),
                 f.label, eventSecret, eventPhone, f.phoneMasked, f.country, f.lastUsedStep, now);
+        Events.FactorEnrolled enrolled = e.method == Method.TOTP ? factor.withTotp(TOTP) : factor;
         registry.counter("mfa.enrollment.enrollments.confirmed", "method", e.method.name()).increment();
         LOG.infof("user %s confirmed %s enrollment %s: factor %s", f.userId, f.method, e.enrollmentId, f.factorId);
         // A new factor of the same method replaces the old one (new phone, new device).

@@ -2,6 +2,8 @@ package dev.mfa.core.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.mfa.core.otp.OtpAlgorithm;
+import dev.mfa.core.otp.TotpParameters;
 
 import java.time.Instant;
 import java.util.List;
@@ -45,9 +47,46 @@ public final class Events {
         }
     }
 
-    /** A factor became active. {@code totpSecret} (TOTP) and {@code phone} (SMS, E.164) are field-cipher ciphertexts; {@code lastUsedStep} is the TOTP step consumed by the confirmation. */
+    /**
+     * A factor became active. {@code totpSecret} (TOTP) and {@code phone} (SMS, E.164) are field-cipher ciphertexts;
+     * {@code lastUsedStep} is the TOTP step consumed by the confirmation. {@code algorithm}, {@code digits} and
+     * {@code period} (seconds) are the TOTP parameters, null for SMS and in events written before they travelled.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record FactorEnrolled(UUID factorId, String userId, String orgId, String method, String label, String totpSecret, String phone, String phoneMasked, String country, Long lastUsedStep, Instant enrolledAt) implements EventData {
+    public record FactorEnrolled(UUID factorId, String userId, String orgId, String method, String label,
+                                 String totpSecret, String phone, String phoneMasked, String country,
+                                 Long lastUsedStep, Instant enrolledAt, String algorithm, Integer digits,
+                                 Integer period) implements EventData {
+
+        /** Without TOTP parameters: an SMS factor, or a TOTP factor with the defaults. */
+        public FactorEnrolled(UUID factorId, String userId, String orgId, String method, String label,
+                              String totpSecret, String phone, String phoneMasked, String country,
+                              Long lastUsedStep, Instant enrolledAt) {
+            this(factorId, userId, orgId, method, label, totpSecret, phone, phoneMasked, country, lastUsedStep,
+                    enrolledAt, null, null, null);
+        }
+
+        /** Sets the TOTP parameters from {@code p} (its window is the verifier's business and does not travel). */
+        public FactorEnrolled withTotp(TotpParameters p) {
+            return new FactorEnrolled(factorId, userId, orgId, method, label, totpSecret, phone, phoneMasked,
+                    country, lastUsedStep, enrolledAt, p.algorithm().otpauthName(), p.digits(), p.periodSeconds());
+        }
+
+        /**
+         * The TOTP parameters to verify this factor's codes with (window {@link TotpParameters#DEFAULT_WINDOW}); a
+         * missing one is its default, so events from before the parameters travelled keep working.
+         *
+         * @throws IllegalArgumentException for an unsupported algorithm or out-of-range digits or period
+         */
+        @JsonIgnore
+        public TotpParameters totpParameters() {
+            return new TotpParameters(
+                    algorithm == null ? TotpParameters.DEFAULT_ALGORITHM : OtpAlgorithm.fromOtpauthName(algorithm),
+                    digits == null ? TotpParameters.DEFAULT_DIGITS : digits,
+                    period == null ? TotpParameters.DEFAULT_PERIOD_SECONDS : period,
+                    TotpParameters.DEFAULT_WINDOW);
+        }
+
         @Override
         @JsonIgnore
         public String eventType() {

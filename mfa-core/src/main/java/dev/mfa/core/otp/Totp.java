@@ -33,6 +33,11 @@ public final class Totp {
         return parameters;
     }
 
+    /** The same clock with other parameters (a key enrolled with its own algorithm, digits or period). */
+    public Totp withParameters(TotpParameters other) {
+        return new Totp(clock, other);
+    }
+
     /** The time step of the clock's current instant. */
     public long currentStep() {
         return stepAt(clock.instant());

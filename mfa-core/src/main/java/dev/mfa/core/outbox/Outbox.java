@@ -19,10 +19,20 @@ import java.util.UUID;
 @ApplicationScoped
 public class Outbox {
 
-    static final String INSERT = "insert into outbox_event (id, topic, record_key, event_type, payload, created_at) "
-            + "values (:id, :topic, :key, :type, :payload, :createdAt)";
-    static final String INSERT_BATCH = "insert into outbox_event "
-            + "(id, topic, record_key, event_type, payload, created_at, batched, event_count) "
+    /**
+     * For SQL producers (the bare reactive client, set-based statements): the start of an INSERT of one-event rows,
+     * to be followed by a SELECT or VALUES of (id, topic, record_key, event_type, payload, created_at).
+     */
+    public static final String INSERT_ROWS = "insert into outbox_event "
+            + "(id, topic, record_key, event_type, payload, created_at) ";
+    /**
+     * The same for batched rows ({@link OutboxBatches}): (id, topic, record_key, event_type, payload, created_at,
+     * batched, event_count), where payload is a JSON array of envelopes and batched is true.
+     */
+    public static final String INSERT_BATCHED_ROWS = "insert into outbox_event "
+            + "(id, topic, record_key, event_type, payload, created_at, batched, event_count) ";
+    static final String INSERT = INSERT_ROWS + "values (:id, :topic, :key, :type, :payload, :createdAt)";
+    static final String INSERT_BATCH = INSERT_BATCHED_ROWS
             + "values (:id, :topic, :key, :type, :payload, :createdAt, true, :count)";
     /** Events per batched row: large enough to make rows cheap, small enough to keep a row's payload ~0.5 MB. */
     public static final int EVENTS_PER_BATCH_ROW = 1000;
@@ -87,5 +97,28 @@ public class Outbox {
 
     public String source() {
         return config.source();
+    }
+
+    /** One outbox row's values, for a producer that writes it with its own SQL ({@link #INSERT_ROWS}). */
+    public record Row(UUID id, String topic, String key, String type, String payload) {
+    }
+
+    /** The row {@link #publish(String, EventData)} would write, with the event's time {@code time}. */
+    public Row row(String topic, EventData data, Instant time) {
+        CloudEvent event = codec.wrap(config.source(), data, time);
+        return new Row(event.id(), topic, event.subject(), event.type(), codec.encode(event));
+    }
+
+    /**
+     * A PostgreSQL expression of one event's envelope as {@link EventCodec} writes it, for set-based producers that
+     * build events in SQL: a random id, the source, type and time ({@code Instant.toString()}) as named parameters,
+     * the subject and the data ({@code json_build_object(...)}) as SQL expressions. Its text is the payload.
+     */
+    public static String envelopeSql(String sourceParam, String typeParam, String timeParam, String subjectSql,
+                                     String dataSql) {
+        return "json_build_object('specversion', '" + CloudEvent.SPEC_VERSION + "', 'id', gen_random_uuid(), "
+                + "'source', cast(:" + sourceParam + " as text), 'type', cast(:" + typeParam + " as text), "
+                + "'subject', " + subjectSql + ", 'time', cast(:" + timeParam + " as text), "
+                + "'datacontenttype', '" + CloudEvent.JSON + "', 'data', " + dataSql + ")";
     }
 }

@@ -7,7 +7,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 
-/** TOTP as enrollment-service configures it (SHA-1, 6 digits, 30 s) with a window of ±1 step. */
+/** TOTP with a window of ±1 step; each factor's algorithm, digits and period come with mfa.factor.enrolled. */
 @Singleton
 public class OtpProducers {
 

@@ -1,5 +1,6 @@
 package dev.mfa.verification.domain;
 
+import dev.mfa.core.otp.TotpParameters;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -50,6 +51,16 @@ public class Factor extends PanacheEntityBase {
 
     @Column(name = "enrolled_at", nullable = false)
     public Instant enrolledAt;
+
+    /** TOTP: otpauth algorithm name, code length and period in seconds, as enrolled. */
+    @Column(name = "totp_algorithm", nullable = false)
+    public String totpAlgorithm = TotpParameters.DEFAULT_ALGORITHM.otpauthName();
+
+    @Column(name = "totp_digits", nullable = false)
+    public int totpDigits = TotpParameters.DEFAULT_DIGITS;
+
+    @Column(name = "totp_period", nullable = false)
+    public int totpPeriod = TotpParameters.DEFAULT_PERIOD_SECONDS;
 
     public static String secretContext(UUID factorId) {
         return "totp:" + factorId;

@@ -23,8 +23,9 @@ public class FactorRepository {
     /** First projection wins: a replayed enrollment of the same factor changes nothing. */
     public Uni<Integer> insertIfAbsent(Factor f) {
         return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into factor (factor_id, user_id, org_id, "
-                        + "method, label, secret_enc, phone_enc, phone_masked, country, last_used_step, enrolled_at) "
-                        + "values (:id, :user, :org, :method, :label, :secret, :phone, :masked, :country, :step, :at) "
+                        + "method, label, secret_enc, phone_enc, phone_masked, country, last_used_step, enrolled_at, "
+                        + "totp_algorithm, totp_digits, totp_period) values (:id, :user, :org, :method, :label, "
+                        + ":secret, :phone, :masked, :country, :step, :at, :algorithm, :digits, :period) "
                         + "on conflict (factor_id) do nothing")
                 .setParameter("id", f.factorId)
                 .setParameter("user", f.userId)
@@ -37,6 +38,9 @@ public class FactorRepository {
                 .setParameter("country", f.country)
                 .setParameter("step", f.lastUsedStep)
                 .setParameter("at", f.enrolledAt)
+                .setParameter("algorithm", f.totpAlgorithm)
+                .setParameter("digits", f.totpDigits)
+                .setParameter("period", f.totpPeriod)
                 .executeUpdate());
     }
 

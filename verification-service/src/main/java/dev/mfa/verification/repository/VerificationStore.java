@@ -1,5 +1,7 @@
 package dev.mfa.verification.repository;
 
+import dev.mfa.core.otp.OtpAlgorithm;
+import dev.mfa.core.outbox.Outbox;
 import dev.mfa.verification.domain.Method;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -33,8 +35,9 @@ public class VerificationStore {
                           Instant smsCodeExpiresAt, List<TotpSecret> totpFactors, StoredRecoveryCode recoveryCode) {
     }
 
-    /** A TOTP factor, newest first; the secret is still the at-rest ciphertext. */
-    public record TotpSecret(UUID factorId, String secretEnc, Long lastUsedStep) {
+    /** A TOTP factor, newest first; the secret is still the at-rest ciphertext; window as configured. */
+    public record TotpSecret(UUID factorId, String secretEnc, Long lastUsedStep, OtpAlgorithm algorithm, int digits,
+                             int period) {
     }
 
     public record StoredRecoveryCode(UUID recoveryCodeId, String codeHash, Instant usedAt) {
@@ -65,10 +68,12 @@ public class VerificationStore {
 
     private static final String READ = "select u.consecutive_failures, u.blocked_until, u.locked_at, "
             + "c.org_id, c.methods, c.expires_at, c.completed_at, c.sms_code_hash, c.sms_code_expires_at, "
-            + "f.factor_id, f.secret_enc, f.last_used_step, r.recovery_code_id, r.code_hash, r.used_at "
+            + "f.factor_id, f.secret_enc, f.last_used_step, f.totp_algorithm, f.totp_digits, f.totp_period, "
+            + "r.recovery_code_id, r.code_hash, r.used_at "
             + "from user_state u "
             + "join challenge c on c.challenge_id = $2 and c.user_id = u.user_id "
-            + "left join lateral (select factor_id, secret_enc, last_used_step, enrolled_at from factor "
+            + "left join lateral (select factor_id, secret_enc, last_used_step, enrolled_at, totp_algorithm, "
+            + "  totp_digits, totp_period from factor "
             + "  where factor.user_id = u.user_id and factor.method = 'TOTP' and $3::boolean) f on true "
             + "left join recovery_code r on r.user_id = u.user_id and $4::boolean "
             + "where u.user_id = $1 "
@@ -98,7 +103,7 @@ public class VerificationStore {
             + "  updated_at = $3 "
             + "  from ok where user_id = $1 and (not ok.v or consecutive_failures <> 0 or blocked_until is not null) "
             + "  returning 1), "
-            + "events as (insert into outbox_event (id, topic, record_key, event_type, payload, created_at) "
+            + "events as (" + Outbox.INSERT_ROWS
             + "  select e.id, e.topic, e.record_key, e.event_type, e.payload, $3 "
             + "  from unnest($7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[]) "
             + "    with ordinality as e(id, topic, record_key, event_type, payload, on_success, n) "
@@ -151,7 +156,9 @@ public class VerificationStore {
             }
             UUID factorId = r.getUUID("factor_id");
             if (factorId != null) {
-                totp.add(new TotpSecret(factorId, r.getString("secret_enc"), r.getLong("last_used_step")));
+                totp.add(new TotpSecret(factorId, r.getString("secret_enc"), r.getLong("last_used_step"),
+                        OtpAlgorithm.fromOtpauthName(r.getString("totp_algorithm")), r.getInteger("totp_digits"),
+                        r.getInteger("totp_period")));
             }
         }
         return attempt;

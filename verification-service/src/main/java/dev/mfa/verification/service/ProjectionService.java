@@ -2,6 +2,7 @@ package dev.mfa.verification.service;
 
 import dev.mfa.core.crypto.FieldCipher;
 import dev.mfa.core.events.Events;
+import dev.mfa.core.otp.TotpParameters;
 import dev.mfa.verification.domain.Factor;
 import dev.mfa.verification.repository.FactorRepository;
 import dev.mfa.verification.repository.RecoveryCodeRepository;
@@ -59,6 +60,10 @@ public class ProjectionService {
                     throw new IllegalArgumentException("TOTP factor event without secret");
                 }
                 f.secretEnc = cipher.encrypt(cipher.decrypt(e.totpSecret()), Factor.secretContext(f.factorId));
+                TotpParameters p = e.totpParameters(); // bad values: IllegalArgumentException, dead-lettered
+                f.totpAlgorithm = p.algorithm().otpauthName();
+                f.totpDigits = p.digits();
+                f.totpPeriod = p.periodSeconds();
             }
             case Factor.SMS -> {
                 if (e.phone() == null) {

@@ -1,14 +1,13 @@
 package dev.mfa.verification.service;
 
 import dev.mfa.core.crypto.FieldCipher;
-import dev.mfa.core.events.CloudEvent;
-import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventData;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.otp.Base32;
 import dev.mfa.core.otp.CodeHasher;
 import dev.mfa.core.otp.Totp;
+import dev.mfa.core.otp.TotpParameters;
 import dev.mfa.core.outbox.Outbox;
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.core.recovery.RecoveryCodes;
@@ -59,7 +58,6 @@ public class VerificationService {
     private final VerificationStore store;
     private final ThrottlePolicy throttle;
     private final AssertionSigner signer;
-    private final EventCodec codec;
     private final Outbox outbox;
     private final FieldCipher cipher;
     private final CodeHasher hasher;
@@ -68,12 +66,11 @@ public class VerificationService {
     private final Clock clock;
 
     public VerificationService(VerificationStore store, ThrottlePolicy throttle, AssertionSigner signer,
-                               EventCodec codec, Outbox outbox, FieldCipher cipher, CodeHasher hasher, Totp totp,
+                               Outbox outbox, FieldCipher cipher, CodeHasher hasher, Totp totp,
                                VerificationMetrics metrics, Clock clock) {
         this.store = store;
         this.throttle = throttle;
         this.signer = signer;
-        this.codec = codec;
         this.outbox = outbox;
         this.cipher = cipher;
         this.hasher = hasher;
@@ -128,6 +125,13 @@ public class VerificationService {
         }
     }
 
+    /** Checks a TOTP code with the factor's own parameters (as enrolled) and the configured window. */
+    static OptionalLong matchTotp(Totp configured, VerificationStore.TotpSecret f, byte[] key, String code) {
+        TotpParameters p = new TotpParameters(f.algorithm(), f.digits(), f.period(), configured.parameters().window());
+        return configured.withParameters(p).verify(key, code,
+                f.lastUsedStep() == null ? Totp.NO_STEP_USED : f.lastUsedStep());
+    }
+
     /**
      * Checks the code in memory and prepares both possible writes: the use of what it matched with the success
      * events, and the next failure count with the failure events. The success is final only if the conditional update
@@ -141,8 +145,7 @@ public class VerificationService {
             case TOTP -> {
                 for (VerificationStore.TotpSecret f : a.totpFactors()) {
                     byte[] key = Base32.decode(cipher.decrypt(f.secretEnc(), Factor.secretContext(f.factorId())));
-                    OptionalLong matched = totp.verify(key, code,
-                            f.lastUsedStep() == null ? Totp.NO_STEP_USED : f.lastUsedStep());
+                    OptionalLong matched = matchTotp(totp, f, key, code);
                     Arrays.fill(key, (byte) 0);
                     if (matched.isPresent()) {
                         proof = f.factorId();
@@ -186,8 +189,7 @@ public class VerificationService {
 
     /** The outbox row {@code Outbox.publish} would write, for the single-statement write. */
     private OutboxRow row(EventData data, Instant now, boolean onSuccess) {
-        CloudEvent event = codec.wrap(outbox.source(), data, now);
-        return new OutboxRow(event.id(), Topics.VERIFICATIONS, event.subject(), event.type(), codec.encode(event),
-                onSuccess);
+        Outbox.Row r = outbox.row(Topics.VERIFICATIONS, data, now);
+        return new OutboxRow(r.id(), r.topic(), r.key(), r.type(), r.payload(), onSuccess);
     }
 }
