@@ -112,7 +112,7 @@ class SmsSendingIT {
 
         await().atMost(WAIT).until(() -> "SENT".equals(state(requestId))
                 && SmsFixtures.processedCount(again.id()) == 1);
-        Thread.sleep(1000); // give a wrongly queued second send the time to happen
+        SmsFixtures.barrier(kafka); // a wrongly queued second send would have had its turn
         assertThat(StubClient.messagesTo(to)).hasSize(1);
         assertThat(SmsFixtures.processedCount(first.id())).isEqualTo(1);
         assertThat(statusEvents(requestId)).extracting(Map.Entry::getKey).containsExactly(EventTypes.SMS_SENT);
@@ -182,7 +182,7 @@ class SmsSendingIT {
         assertThat(row.get("failure_reason")).isEqualTo("expired");
         assertThat((int) row.get("attempts")).isGreaterThan(1);
         StubClient.reset();
-        Thread.sleep(1000);
+        SmsFixtures.barrier(kafka); // a send after the expiry would have had its turn
         assertThat(StubClient.messagesTo(to)).isEmpty();
         var events = statusEvents(requestId);
         assertThat(events).extracting(Map.Entry::getKey).containsExactly(EventTypes.SMS_FAILED);
