@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Waits until the platform has nothing left to do: every outbox relayed, every active consumer group caught up with
- * every partition it reads, no SMS waiting for (or in) a provider call. A duplicate event or text caused by what
+ * Waits until the platform has nothing left to do: every outbox relayed, every consumer group with members stable and
+ * caught up with every partition it reads, no SMS waiting for (or in) a provider call. A duplicate event or text caused by what
  * happened before would be visible by then, so "none twice" can be asserted without a fixed sleep.
  *
  * <p>Reads the services' databases on the local PostgreSQL (deploy/local/run.sh's LOCAL credentials) only to decide
@@ -127,8 +127,12 @@ public final class Idle {
                     .get(30, TimeUnit.SECONDS);
             for (String group : groups) {
                 ConsumerGroupDescription d = described.get(group);
-                if (d == null || d.groupState() != GroupState.STABLE) {
-                    continue; // no live member: nobody would consume (a killed service's group rebalances first)
+                if (d == null || d.groupState() == GroupState.EMPTY || d.groupState() == GroupState.DEAD) {
+                    continue; // no member: nobody consumes for this group
+                }
+                if (d.groupState() != GroupState.STABLE) {
+                    lagging.add("group " + group + ": " + d.groupState()); // e.g. rebalancing after a restart
+                    continue;
                 }
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
