@@ -47,8 +47,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FaultsIT {
 
     private static final Duration RECOVERY = Duration.ofSeconds(120);
-    /** The broker stays down at least this long, and until the changes made meanwhile wait in the outboxes. */
-    private static final Duration KAFKA_OUTAGE = Duration.parse(System.getProperty("faults.kafka-outage", "PT5S"));
+    /**
+     * The broker stays down until the changes made meanwhile wait in the outboxes, and at least
+     * {@code -Dfaults.kafka-outage} if set (issue 8's scenario is {@code PT20S}).
+     */
+    private static final Duration KAFKA_OUTAGE = Duration.parse(System.getProperty("faults.kafka-outage", "PT0S"));
     private final Platform platform = Platform.get();
 
     @AfterEach
