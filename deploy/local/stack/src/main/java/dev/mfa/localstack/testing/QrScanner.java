@@ -5,7 +5,7 @@ import com.google.zxing.ChecksumException;
 import com.google.zxing.DecodeHintType;
 import com.google.zxing.FormatException;
 import com.google.zxing.NotFoundException;
-import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.RGBLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
 
@@ -13,6 +13,7 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
@@ -27,13 +28,17 @@ public final class QrScanner {
 
     public static final String PNG_DATA_URI = "data:image/png;base64,";
 
-    private static final Map<DecodeHintType, Object> HINTS = Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE);
+    private static final Map<DecodeHintType, Object> HINTS = Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE,
+            DecodeHintType.CHARACTER_SET, StandardCharsets.UTF_8.name());
 
     private QrScanner() {
     }
 
     public static String decode(BufferedImage image) {
-        BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
+        int w = image.getWidth();
+        int h = image.getHeight();
+        BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(w, h,
+                image.getRGB(0, 0, w, h, null, 0, w))));
         try {
             return new QRCodeReader().decode(bitmap, HINTS).getText();
         } catch (NotFoundException | ChecksumException | FormatException e) {
