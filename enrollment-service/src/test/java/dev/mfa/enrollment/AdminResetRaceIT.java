@@ -81,7 +81,9 @@ class AdminResetRaceIT {
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
             answer = reset(user);
-            Thread.sleep(1500);
+            // The reset has reached the row and waits for its lock (instead of a sleep "long enough" to get there).
+            await().atMost(ANSWER_SECONDS, TimeUnit.SECONDS).until(() -> Db.count("select count(*) from "
+                    + "pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'") > 0);
             assertThat(answer).isNotDone();
             c.commit();
         }

@@ -1,9 +1,5 @@
 package dev.mfa.enrollment;
 
-import com.google.zxing.BinaryBitmap;
-import com.google.zxing.MultiFormatReader;
-import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
-import com.google.zxing.common.HybridBinarizer;
 import dev.mfa.core.crypto.FieldCipher;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
@@ -16,6 +12,7 @@ import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Bus;
 import dev.mfa.enrollment.support.Db;
 import dev.mfa.enrollment.support.TestClock;
+import dev.mfa.localstack.testing.QrScanner;
 import dev.mfa.localstack.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
@@ -77,11 +74,11 @@ class AuthenticatorAppIT {
         BufferedImage fromDataUri = ImageIO.read(new ByteArrayInputStream(
                 Base64.getDecoder().decode(dataUri.substring("data:image/png;base64,".length()))));
         assertThat(fromDataUri.getWidth()).isGreaterThanOrEqualTo(256);
-        assertThat(decode(fromDataUri)).isEqualTo(otpauthUri);
+        assertThat(QrScanner.decode(fromDataUri)).isEqualTo(otpauthUri);
         byte[] png = Api.user(user, ORG).header("X-Reauth-Token", reauth)
                 .get("/api/v1/me/mfa/enrollments/" + enrollmentId + "/qr.png")
                 .then().statusCode(200).contentType("image/png").extract().asByteArray();
-        String scanned = decode(ImageIO.read(new ByteArrayInputStream(png)));
+        String scanned = QrScanner.decode(png);
         assertThat(scanned).isEqualTo(otpauthUri);
 
         // The "app": computes the current code from the scanned URI.
@@ -271,11 +268,6 @@ class AuthenticatorAppIT {
                 return candidate;
             }
         }
-    }
-
-    private static String decode(BufferedImage image) throws Exception {
-        return new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(
-                new BufferedImageLuminanceSource(image)))).getText();
     }
 
     /** Base32 length helper. */

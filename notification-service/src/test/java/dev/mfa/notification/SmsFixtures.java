@@ -98,6 +98,18 @@ public final class SmsFixtures {
         }
     }
 
+    /**
+     * Sends one more request through intake and dispatch and waits until the stub has it: whatever was queued before
+     * (a wrongly repeated send, say) has had its turn by then. Instead of sleeping "long enough".
+     */
+    public static void barrier(KafkaCompanion kafka) throws Exception {
+        UUID requestId = UUID.randomUUID();
+        publish(kafka, event(requestId, "user-barrier", "SIGN_IN", "US", usNumber(), code(),
+                Instant.now().plusSeconds(300)));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> "SENT".equals(
+                state(requestId)));
+    }
+
     public static String state(UUID requestId) throws Exception {
         return row(requestId).map(r -> (String) r.get("state")).orElse(null);
     }

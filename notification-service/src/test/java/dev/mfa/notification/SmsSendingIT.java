@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Topics;
+import dev.mfa.localstack.testing.TopicSnapshot;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import static dev.mfa.notification.SmsFixtures.event;
@@ -77,8 +77,7 @@ class SmsSendingIT {
 
         // mfa.sms.sent reaches the broker with Vonage's message id and no number or code.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            var sent = kafka.consumeStrings().fromTopics(Set.of(Topics.SMS_STATUS), Duration.ofSeconds(5))
-                    .awaitCompletion().getRecords().stream()
+            var sent = TopicSnapshot.read(Topics.SMS_STATUS).stream()
                     .filter(r -> r.value().contains(requestId.toString())).toList();
             assertThat(sent).hasSize(1);
             assertThat(sent.get(0).key()).isEqualTo("user-ok");
@@ -112,7 +111,7 @@ class SmsSendingIT {
 
         await().atMost(WAIT).until(() -> "SENT".equals(state(requestId))
                 && SmsFixtures.processedCount(again.id()) == 1);
-        Thread.sleep(1000); // give a wrongly queued second send the time to happen
+        SmsFixtures.barrier(kafka); // a wrongly queued second send would have had its turn
         assertThat(StubClient.messagesTo(to)).hasSize(1);
         assertThat(SmsFixtures.processedCount(first.id())).isEqualTo(1);
         assertThat(statusEvents(requestId)).extracting(Map.Entry::getKey).containsExactly(EventTypes.SMS_SENT);
@@ -182,7 +181,7 @@ class SmsSendingIT {
         assertThat(row.get("failure_reason")).isEqualTo("expired");
         assertThat((int) row.get("attempts")).isGreaterThan(1);
         StubClient.reset();
-        Thread.sleep(1000);
+        SmsFixtures.barrier(kafka); // a send after the expiry would have had its turn
         assertThat(StubClient.messagesTo(to)).isEmpty();
         var events = statusEvents(requestId);
         assertThat(events).extracting(Map.Entry::getKey).containsExactly(EventTypes.SMS_FAILED);
@@ -226,8 +225,7 @@ class SmsSendingIT {
         kafka.produceStrings().fromRecords(new ProducerRecord<>(Topics.SMS_REQUESTS, "user-bad", SmsFixtures.CODEC.encode(bad)))
                 .awaitCompletion();
         await().atMost(WAIT).untilAsserted(() -> {
-            var dlq = kafka.consumeStrings().fromTopics(Set.of(Topics.dlq(Topics.SMS_REQUESTS)), Duration.ofSeconds(2))
-                    .awaitCompletion().getRecords().stream()
+            var dlq = TopicSnapshot.read(Topics.dlq(Topics.SMS_REQUESTS)).stream()
                     .filter(r -> r.value().contains(bad.id().toString())).toList();
             assertThat(dlq).hasSize(1);
         });

@@ -200,8 +200,7 @@ public abstract class VerificationTestBase {
         List<CloudEvent> found = new ArrayList<>();
         await().atMost(PROJECTION_WAIT).until(() -> {
             found.clear();
-            kafka.consumeStrings().fromTopics(java.util.Set.of(topic), Duration.ofMillis(1500)).awaitCompletion()
-                    .getRecords().stream()
+            dev.mfa.localstack.testing.TopicSnapshot.read(topic).stream()
                     .filter(r -> userId.equals(r.key()))
                     .map(r -> codec.decode(r.value()))
                     .forEach(found::add);

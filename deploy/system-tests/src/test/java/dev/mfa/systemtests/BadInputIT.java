@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfa.localstack.testing.TestTokens;
 import dev.mfa.systemtests.support.EventLog;
 import dev.mfa.systemtests.support.Http;
+import dev.mfa.systemtests.support.Idle;
 import dev.mfa.systemtests.support.Phones;
 import dev.mfa.systemtests.support.Platform;
 import dev.mfa.systemtests.support.Secrets;
@@ -99,11 +100,7 @@ class BadInputIT {
         }
         EventLog.topic(dev.mfa.core.events.Topics.SMS_STATUS).await(e -> other.userId().equals(e.dataText("userId")),
                 1, TestUser.PROPAGATION);
-        try {
-            Thread.sleep(3000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Idle.await();
         before = snapshot();
         eventsBefore = eventCounts();
     }
@@ -159,8 +156,8 @@ class BadInputIT {
     @Test
     @Order(7)
     @DisplayName("after all of it: no change of state, no event, nothing counted against the victim")
-    void nothingChanged() throws InterruptedException {
-        Thread.sleep(3000); // anything a bad request had written to an outbox would be relayed by now
+    void nothingChanged() {
+        Idle.await(); // anything a bad request had written to an outbox is relayed and consumed by now
         assertThat(snapshot()).as("state after " + requests + " bad requests").isEqualTo(before);
         assertThat(eventCounts()).as("events keyed by the users and orgs involved").isEqualTo(eventsBefore);
 

@@ -5,6 +5,7 @@ import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Topics;
 import dev.mfa.systemtests.support.EventLog;
 import dev.mfa.systemtests.support.Http;
+import dev.mfa.systemtests.support.Idle;
 import dev.mfa.systemtests.support.Phones;
 import dev.mfa.systemtests.support.Platform;
 import dev.mfa.systemtests.support.Stub;
@@ -32,9 +33,13 @@ import static dev.mfa.systemtests.support.TestUser.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Faults while users keep going: the broker down for 20 s, services killed (SIGKILL) mid-flow and started again,
- * the SMS provider failing for 30 s. Every request the platform accepted completes afterwards, and none twice: one
- * event per change (by factor, challenge, deadline), one text per SMS request.
+ * Faults while users keep going: the broker down, services killed (SIGKILL) mid-flow and started again. Every request
+ * the platform accepted completes afterwards, and none twice: one event per change (by factor, challenge, deadline),
+ * one text per SMS request. "None twice" is checked once the platform is idle ({@link Idle}), not after a sleep.
+ *
+ * <p>Each fault is tested in one place: the SMS provider failing (every live request sent once after it, none after
+ * its expiry) is notification-service's {@code ProviderOutageIT}, and notification-service killed mid-stream is its
+ * {@code ServiceKillRestartIT} (240 requests, at most once each); here the other three services are killed.
  */
 @SystemTest
 @Order(3)
@@ -42,6 +47,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FaultsIT {
 
     private static final Duration RECOVERY = Duration.ofSeconds(120);
+    /**
+     * The broker stays down until the changes made meanwhile wait in the outboxes, and at least
+     * {@code -Dfaults.kafka-outage} if set (issue 8's scenario is {@code PT20S}).
+     */
+    private static final Duration KAFKA_OUTAGE = Duration.parse(System.getProperty("faults.kafka-outage", "PT0S"));
     private final Platform platform = Platform.get();
 
     @AfterEach
@@ -61,7 +71,7 @@ class FaultsIT {
 
     @Test
     @Order(1)
-    @DisplayName("Kafka stopped for 20 s while enrollments and SMS requests go on: all complete afterwards, none twice")
+    @DisplayName("Kafka stopped while enrollments and SMS requests go on: all complete afterwards, none twice")
     void kafkaOutage() throws InterruptedException {
         String org = Users.newOrg("kafka-down");
         List<TestUser> totpUsers = Users.create(org, "kd-totp", 3, null);
@@ -105,7 +115,10 @@ class FaultsIT {
         String challengeId = challenge.json().path("challengeId").asText();
         expect(signer.sendSignInSmsReply(challengeId), 202);
 
-        long left = Duration.ofSeconds(20).minus(Duration.between(down, Instant.now())).toMillis();
+        // The outage is real: what was accepted meanwhile waits in the outboxes of both services it touched.
+        Awaitility.await("events waiting in the outboxes").atMost(RECOVERY).until(() ->
+                Idle.unsentOutboxRows("mfa_enrollment") > 0 && Idle.unsentOutboxRows("mfa_verification") > 0);
+        long left = KAFKA_OUTAGE.minus(Duration.between(down, Instant.now())).toMillis();
         if (left > 0) {
             Thread.sleep(left);
         }
@@ -121,7 +134,7 @@ class FaultsIT {
         for (TestUser u : totpUsers) {
             assertThat(u.signInTotp(devices.get(u))).isNotBlank();
         }
-        Thread.sleep(5000); // a duplicate send or event would have happened by now
+        Idle.await(); // a duplicate send or event would have happened by now
         for (TestUser u : smsUsers) {
             assertThat(Stub.messagesTo(phones.get(u).e164())).as("texts to " + u.userId()).hasSize(1);
         }
@@ -135,8 +148,8 @@ class FaultsIT {
 
     @Test
     @Order(2)
-    @DisplayName("enrollment-service and notification-service killed mid-flow and restarted: nothing lost, nothing twice")
-    void enrollmentAndNotificationKilled() throws InterruptedException {
+    @DisplayName("enrollment-service killed mid-flow and restarted: nothing lost, nothing twice")
+    void enrollmentKilled() {
         String org = Users.newOrg("kill-en");
         List<TestUser> totpUsers = Users.create(org, "ke-totp", 3, null);
         List<TestUser> smsUsers = Users.create(org, "ke-sms", 3, null);
@@ -150,7 +163,7 @@ class FaultsIT {
             reauth.put(u, u.reauth());
         }
 
-        // A burst of changes whose events are still in the outboxes (and SMS in flight) when both die.
+        // A burst of changes whose events are still in the outbox when it dies.
         Map<TestUser, TotpDevice> devices = new HashMap<>();
         Map<TestUser, String> factorIds = new HashMap<>();
         Map<TestUser, Phones.Phone> phones = new HashMap<>();
@@ -169,9 +182,8 @@ class FaultsIT {
             devices.put(u, start.device());
         }
         platform.kill(Platform.ENROLLMENT);
-        platform.kill(Platform.NOTIFICATION);
 
-        // While they are down, sign-ins go on (verification-service); their events wait for enrollment-service.
+        // While it is down, sign-ins go on (verification-service); their events wait for enrollment-service.
         JsonNode c = signer.awaitChallenge("TOTP");
         Http.Reply ok = signer.verifyReply(c.path("challengeId").asText(), "TOTP", signerDevice.nextCode());
         expect(ok, 200);
@@ -185,28 +197,17 @@ class FaultsIT {
             assertThat(u.signInTotp(devices.get(u))).isNotBlank();
             assertOneEvent(Topics.FACTORS, EventTypes.FACTOR_ENROLLED, "factorId", factorIds.get(u));
         }
-        // Every SMS request ends exactly once: sent (one text) or, if the process died during the provider call,
-        // reported failed with outcome_unknown (never resent).
+        // Every SMS request reaches the phone, and the code it carries confirms the enrollment.
         for (TestUser u : smsUsers) {
-            List<EventLog.Event> requests = EventLog.topic(Topics.SMS_REQUESTS).await(
-                    e -> u.userId().equals(e.dataText("userId")), 1, RECOVERY);
-            String requestId = requests.get(0).dataText("requestId");
-            List<EventLog.Event> outcome = EventLog.topic(Topics.SMS_STATUS).await(e -> requestId.equals(
-                    e.dataText("requestId")) && (EventTypes.SMS_SENT.equals(e.type()) || EventTypes.SMS_FAILED.equals(e.type())),
-                    1, RECOVERY);
-            if (EventTypes.SMS_SENT.equals(outcome.get(0).type())) {
-                u.confirm(enrollments.get(u), Stub.awaitCode(phones.get(u).e164(), 1, RECOVERY));
-            } else {
-                assertThat(outcome.get(0).dataText("reason")).isEqualTo("outcome_unknown");
-            }
+            u.confirm(enrollments.get(u), Stub.awaitCode(phones.get(u).e164(), 1, RECOVERY));
         }
         // The sign-in made while enrollment-service was down reached it afterwards (lastUsedAt), once.
         Awaitility.await("lastUsedAt after restart").atMost(RECOVERY).until(() ->
                 !signer.mfa().path("factors").get(0).path("lastUsedAt").isNull());
         assertOneEvent(Topics.VERIFICATIONS, EventTypes.VERIFICATION_SUCCEEDED, "challengeId", signerChallenge);
-        Thread.sleep(5000);
+        Idle.await();
         for (TestUser u : smsUsers) {
-            assertThat(Stub.messagesTo(phones.get(u).e164())).as("texts to " + u.userId()).hasSizeLessThanOrEqualTo(1);
+            assertThat(Stub.messagesTo(phones.get(u).e164())).as("texts to " + u.userId()).hasSize(1);
         }
         assertNoDuplicateSmsRequests(smsUsers);
     }
@@ -214,7 +215,7 @@ class FaultsIT {
     @Test
     @Order(3)
     @DisplayName("verification-service and deadline-scheduler killed mid-flow and restarted: nothing lost, nothing twice")
-    void verificationAndSchedulerKilled() throws InterruptedException {
+    void verificationAndSchedulerKilled() {
         String org = Users.newOrg("kill-vs");
         List<TestUser> late = Users.create(org, "kv-late", 2, null);
         List<TestUser> enrolling = Users.create(org, "kv-enroll", 3, null);
@@ -224,10 +225,14 @@ class FaultsIT {
         for (TestUser u : enrolling) {
             reauth.put(u, u.reauth());
         }
-        // The deadline falls while the scheduler is down.
-        Instant deadline = Instant.now().plusSeconds(15);
+        // The deadline falls while the scheduler is down: it is killed as soon as it has planned the deadline.
+        Instant deadline = Instant.now().plusSeconds(10);
         expect(Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").bearer(TestUser.adminToken(org))
                 .json(Map.of("enabled", true, "enforcementDeadline", deadline.toString())).send(), 200);
+        Awaitility.await("the deadline planned by the scheduler").atMost(RECOVERY).until(() ->
+                Idle.pendingDeadlineTriggers(org) > 0);
+        platform.kill(Platform.SCHEDULER);
+        assertThat(Instant.now()).as("the scheduler was killed before the deadline").isBefore(deadline);
         late.get(0).awaitRequirement("OPTIONAL");
 
         // A sign-in whose event is still in the outbox when verification-service dies.
@@ -235,7 +240,6 @@ class FaultsIT {
         expect(signer.verifyReply(c.path("challengeId").asText(), "TOTP", signerDevice.nextCode()), 200);
         String signerChallenge = c.path("challengeId").asText();
         platform.kill(Platform.VERIFICATION);
-        platform.kill(Platform.SCHEDULER);
 
         // While they are down, users enroll (their factor events wait for verification-service) and time passes.
         Map<TestUser, TotpDevice> devices = new HashMap<>();
@@ -246,10 +250,8 @@ class FaultsIT {
                     .path("factor").path("factorId").asText());
             devices.put(u, start.device());
         }
-        long wait = Duration.between(Instant.now(), deadline).toMillis() + 2000;
-        if (wait > 0) {
-            Thread.sleep(wait);
-        }
+        Awaitility.await("the deadline passed").atMost(RECOVERY).pollInterval(Duration.ofMillis(100))
+                .until(() -> Instant.now().isAfter(deadline));
         assertThat(late.get(0).mfa().path("requirement").asText()).as("nothing fires while the scheduler is down")
                 .isEqualTo("OPTIONAL");
 
@@ -266,7 +268,7 @@ class FaultsIT {
         }
         Awaitility.await("signer's lastUsedAt").atMost(RECOVERY).until(() ->
                 !signer.mfa().path("factors").get(0).path("lastUsedAt").isNull());
-        Thread.sleep(5000);
+        Idle.await();
         assertOneEvent(Topics.VERIFICATIONS, EventTypes.VERIFICATION_SUCCEEDED, "challengeId", signerChallenge);
         List<EventLog.Event> reached = EventLog.topic(Topics.DEADLINES).events(e ->
                 EventTypes.DEADLINE_REACHED.equals(e.type()) && org.equals(e.dataText("orgId")));
@@ -276,51 +278,6 @@ class FaultsIT {
                     && "REQUIRED".equals(e.dataText("requirement"))).stream().map(EventLog.Event::id).distinct().count())
                     .as("REQUIRED events of " + u.userId()).isEqualTo(1);
         }
-    }
-
-    @Test
-    @Order(4)
-    @DisplayName("The Vonage stub fails for 30 s: the texts go out once it is back, each exactly once")
-    void providerFailing() throws InterruptedException {
-        String org = Users.newOrg("vonage-down");
-        List<TestUser> users = Users.create(org, "vd-user", 3, null);
-        Map<TestUser, String> reauth = new HashMap<>();
-        for (TestUser u : users) {
-            reauth.put(u, u.reauth());
-        }
-        Stub.failWithHttp(503);
-        Instant failingSince = Instant.now();
-        Map<TestUser, Phones.Phone> phones = new HashMap<>();
-        Map<TestUser, String> enrollments = new HashMap<>();
-        try {
-            for (TestUser u : users) {
-                Phones.Phone p = Phones.next("DE");
-                Http.Reply r = u.startSmsReply(reauth.get(u), null, "DE", p.national());
-                expect(r, 201);
-                phones.put(u, p);
-                enrollments.put(u, r.json().path("enrollmentId").asText());
-                Thread.sleep(3000);
-            }
-            long left = Duration.ofSeconds(30).minus(Duration.between(failingSince, Instant.now())).toMillis();
-            if (left > 0) {
-                Thread.sleep(left);
-            }
-            for (TestUser u : users) {
-                assertThat(Stub.messagesTo(phones.get(u).e164())).as("nothing gets through while Vonage fails").isEmpty();
-            }
-        } finally {
-            Stub.heal();
-        }
-        for (TestUser u : users) {
-            u.confirm(enrollments.get(u), Stub.awaitCode(phones.get(u).e164(), 1, RECOVERY));
-        }
-        Thread.sleep(5000);
-        for (TestUser u : users) {
-            assertThat(Stub.messagesTo(phones.get(u).e164())).as("texts to " + u.userId()).hasSize(1);
-            assertThat(EventLog.topic(Topics.SMS_STATUS).events(e -> u.userId().equals(e.dataText("userId"))
-                    && EventTypes.SMS_FAILED.equals(e.type()))).as("failures reported for " + u.userId()).isEmpty();
-        }
-        assertNoDuplicateSmsRequests(users);
     }
 
     // ------------------------------------------------------------------------------------------ helpers

@@ -1,10 +1,10 @@
 package dev.mfa.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mfa.localstack.testing.QrScanner;
 import dev.mfa.systemtests.support.Http;
 import dev.mfa.core.otp.OtpAuthUri;
 import dev.mfa.systemtests.support.Platform;
-import dev.mfa.systemtests.support.Qr;
 import dev.mfa.systemtests.support.SystemTest;
 import dev.mfa.systemtests.support.TestUser;
 import dev.mfa.systemtests.support.TotpDevice;
@@ -157,7 +157,8 @@ class SoakIT {
                 Http.Reply r = timed("reauth", () -> u.reauthReply(u.password()), 200);
                 Http.Reply s = timed("start-totp", () -> u.startTotpReply(r.json().path("reauthToken").asText(), null), 201);
                 JsonNode started = s.json();
-                TotpDevice device = new TotpDevice(OtpAuthUri.parse(Qr.decodeDataUri(started.path("qrCodeDataUri").asText())));
+                TotpDevice device = new TotpDevice(OtpAuthUri.parse(
+                        QrScanner.decodeDataUri(started.path("qrCodeDataUri").asText())));
                 Http.Reply c = timed("confirm", () -> u.confirmReply(started.path("enrollmentId").asText(),
                         device.currentCode()), 200);
                 dev.mfa.systemtests.support.Secrets.recoveryCode(c.json().path("recoveryCode").asText(null));

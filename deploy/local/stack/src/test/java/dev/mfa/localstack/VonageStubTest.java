@@ -200,12 +200,18 @@ class VonageStubTest {
 
     @Test
     void outageAnswersTheConfiguredHttpStatusUntilItEnds() throws Exception {
-        stub.behaviour().configure(StubBehaviour.Settings.none().outage(300, 502));
+        stub.behaviour().configure(StubBehaviour.Settings.none().outage(60_000, 502));
         String form = "api_key=k&api_secret=s&from=MFA&to=14155550100&text=x";
         assertThat(post("/sms/json", "application/x-www-form-urlencoded", form).statusCode()).isEqualTo(502);
-        Thread.sleep(400);
+        stub.behaviour().configure(StubBehaviour.Settings.none().outage(0, 502)); // 0 ends it now
         assertThat(post("/sms/json", "application/x-www-form-urlencoded", form).statusCode()).isEqualTo(200);
         assertThat(stub.stats()).containsEntry("failed", 1L).containsEntry("accepted", 1L);
+
+        // An outage also ends by itself, not before its time.
+        long start = System.nanoTime();
+        stub.behaviour().configure(StubBehaviour.Settings.none().outage(300, 502));
+        awaitTrue(() -> post("/sms/json", "application/x-www-form-urlencoded", form).statusCode() == 200);
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(300_000_000L);
     }
 
     @Test
@@ -261,10 +267,22 @@ class VonageStubTest {
             assertThat(own[0]).isEqualTo("/own");
             assertThat(VonageStub.formDecode(own[2])).containsEntry("status", "failed").containsEntry("err-code", "6")
                     .doesNotContainKey("sig");
-            Thread.sleep(200);
-            assertThat(stub.stats().get("receiptsPosted")).isEqualTo(2L);
+            awaitTrue(() -> Long.valueOf(2L).equals(stub.stats().get("receiptsPosted")));
         } finally {
             webhook.stop(0);
+        }
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls a condition every 20 ms for up to 10 s (no Awaitility in this module). */
+    private static void awaitTrue(Check check) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!check.holds()) {
+            assertThat(System.nanoTime()).as("condition still false after 10 s").isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 

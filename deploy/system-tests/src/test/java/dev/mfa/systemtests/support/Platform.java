@@ -70,6 +70,13 @@ public final class Platform implements AutoCloseable {
         env.put("MFA_NOTIFICATION_DISPATCH_LEASE", "PT15S");
         env.put("MFA_NOTIFICATION_DISPATCH_SWEEP_INTERVAL", "PT1S");
         env.put("MFA_VONAGE_TIMEOUT", "PT5S");
+        // A killed service's consumers stay in their groups until their session times out (45 s by default), and
+        // its restarted consumers get no partition before: 6 s (the broker's minimum). run.sh's default service JVM
+        // options, plus these two.
+        env.put("MFA_LOCAL_SERVICE_JVM_OPTS", "-Xms32m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m "
+                + "-XX:ReservedCodeCacheSize=96m -Xss512k "
+                + "-Dmp.messaging.connector.smallrye-kafka.session.timeout.ms=6000 "
+                + "-Dmp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000");
         // The services run from copies of their quarkus-app: a rebuild during the tests cannot change their jars.
         env.put("MFA_LOCAL_SNAPSHOT_APPS", "true");
         // The stack's JVMs (PostgreSQL, Kafka, stub, seed loader) use this module's test classpath, which holds

@@ -2,6 +2,7 @@ package dev.mfa.systemtests.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfa.core.otp.OtpAuthUri;
+import dev.mfa.localstack.testing.QrScanner;
 import dev.mfa.localstack.testing.TestTokens;
 import org.awaitility.Awaitility;
 
@@ -184,7 +185,7 @@ public final class TestUser {
         expect(r, 201);
         JsonNode a = r.json();
         Secrets.secret(a.path("secret").asText());
-        OtpAuthUri scanned = OtpAuthUri.parse(Qr.decodeDataUri(a.path("qrCodeDataUri").asText()));
+        OtpAuthUri scanned = OtpAuthUri.parse(QrScanner.decodeDataUri(a.path("qrCodeDataUri").asText()));
         return new TotpStart(a, new TotpDevice(scanned));
     }
 

@@ -39,6 +39,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Users {
 
+    /**
+     * PBKDF2 iterations of the test users' password hashes: cheap, as in the services' module tests (the format and
+     * the verifier are the same; the production cost of 210,000, which the seed users keep, is covered by
+     * enrollment-service's FilePasswordVerifierTest). The soak measures throughput, so it pays the production cost.
+     */
+    private static final int PASSWORD_ITERATIONS = Boolean.getBoolean("soak") ? PasswordHashes.ITERATIONS : 1_000;
+
     public static final String SOURCE = "/system-tests";
 
     private static final Map<String, String> HASHES = new ConcurrentHashMap<>();
@@ -77,9 +84,9 @@ public final class Users {
             Secrets.secret(password);
             users.add(new TestUser(userId, orgId, userId + "@" + orgId + ".test", password, pay, List.of("user")));
         }
-        // 210 000 PBKDF2 iterations each, as the seed loader writes them.
         Map<String, String> hashes = new ConcurrentHashMap<>();
-        users.parallelStream().forEach(u -> hashes.put(u.userId(), PasswordHashes.hash(u.password().toCharArray())));
+        users.parallelStream().forEach(u -> hashes.put(u.userId(), PasswordHashes.hash(u.password().toCharArray(),
+                PASSWORD_ITERATIONS)));
         HASHES.putAll(hashes);
         writeHashes(Platform.get().passwordFile());
         publish(users);
