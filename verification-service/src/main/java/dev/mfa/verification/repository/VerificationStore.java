@@ -86,8 +86,13 @@ public class VerificationStore {
             + "returning factor_id) ";
     private static final String ACCEPT_RECOVERY_CODE = "with accepted as (update recovery_code set used_at = $3 "
             + "where user_id = $1 and recovery_code_id = $13::uuid and used_at is null returning recovery_code_id) ";
-    /** The challenge row (holding the SMS code) is locked, so the check made in Java still holds. */
-    private static final String ACCEPT_SMS = "with accepted as (select 1 as ok where $13::uuid is not null) ";
+    /**
+     * The challenge row (holding the SMS code) is locked, so the check made in Java still holds; the code counts only
+     * while the factor it was sent to exists (a removal also clears the code, this closes the gap in between).
+     */
+    private static final String ACCEPT_SMS = "with accepted as (select 1 as ok where $13::uuid is not null and exists "
+            + "(select 1 from challenge sc join factor sf on sf.factor_id = sc.sms_factor_id "
+            + "where sc.challenge_id = $2)) ";
     private static final String APPLY = ", ok as (select exists (select 1 from accepted) as v), "
             + "completed as (update challenge set completed_at = $3, sms_code_hash = null "
             + "  where challenge_id = $2 and completed_at is null and (select v from ok) returning 1), "

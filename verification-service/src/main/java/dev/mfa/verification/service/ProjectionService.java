@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.util.UUID;
 
 /**
  * Keeps this service's view of factors, recovery codes and requirements. Runs inside the consumer's transaction
@@ -75,7 +76,10 @@ public class ProjectionService {
     }
 
     public Uni<Void> factorRemoved(Events.FactorRemoved e) {
+        // An admin reset voids every code in flight; any other removal the codes sent to that factor.
+        UUID codesOf = ADMIN_RESET.equals(e.reason()) ? null : e.factorId();
         return factors.delete(e.factorId(), e.userId())
+                .flatMap(ignored -> factors.clearOpenSmsCodes(e.userId(), codesOf))
                 .flatMap(ignored -> adminResetIfAsked(e.userId(), e.reason()));
     }
 

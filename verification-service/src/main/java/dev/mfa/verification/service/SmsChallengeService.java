@@ -103,6 +103,7 @@ public class SmsChallengeService {
     private Uni<Instant> sendTo(Factor factor, Challenge challenge, Instant now) {
         String code = codes.generate();
         challenge.smsCodeHash = hasher.hash(code); // replaces any earlier code
+        challenge.smsFactorId = factor.factorId;
         challenge.smsCodeExpiresAt = now.plus(config.sms().codeTtl());
         challenge.smsSends++;
         Duration cooldown = config.sms().cooldown().multipliedBy(1L << Math.min(challenge.smsSends - 1, 20));
