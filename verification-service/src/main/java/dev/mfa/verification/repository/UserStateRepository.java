@@ -49,4 +49,10 @@ public class UserStateRepository {
                 .setParameter("now", now)
                 .executeUpdate());
     }
+
+    /** Locks the user's state row (created if missing) for this transaction: one user's requests go one by one. */
+    public Uni<UserState> lock(String userId, String orgId, Instant now) {
+        return ensure(userId, orgId, now).flatMap(ignored -> UserState.<UserState>findById(userId,
+                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
+    }
 }
