@@ -31,13 +31,28 @@ public class VerificationStore {
     public record Attempt(int consecutiveFailures, Instant blockedUntil, Instant lockedAt, String orgId,
                           String methods, Instant expiresAt, Instant completedAt, String smsCodeHash,
                           Instant smsCodeExpiresAt, List<TotpSecret> totpFactors, StoredRecoveryCode recoveryCode) {
+        @Override
+        public String toString() {
+            return "Attempt[failures=" + consecutiveFailures + ", blockedUntil=" + blockedUntil + ", lockedAt="
+                    + lockedAt + ", methods=" + methods + ", expiresAt=" + expiresAt + ", completedAt=" + completedAt
+                    + ", smsCode=" + (smsCodeHash == null ? null : "***") + ", totpFactors=" + totpFactors
+                    + ", recoveryCode=" + recoveryCode + "]";
+        }
     }
 
     /** A TOTP factor, newest first; the secret is still the at-rest ciphertext. */
     public record TotpSecret(UUID factorId, String secretEnc, Long lastUsedStep) {
+        @Override
+        public String toString() {
+            return "TotpSecret[factorId=" + factorId + ", secretEnc=***, lastUsedStep=" + lastUsedStep + "]";
+        }
     }
 
     public record StoredRecoveryCode(UUID recoveryCodeId, String codeHash, Instant usedAt) {
+        @Override
+        public String toString() {
+            return "StoredRecoveryCode[recoveryCodeId=" + recoveryCodeId + ", codeHash=***, usedAt=" + usedAt + "]";
+        }
     }
 
     /** An outbox row; {@code onSuccess} says on which outcome it is written. */
