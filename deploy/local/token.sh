@@ -4,6 +4,7 @@
 #
 #   deploy/local/token.sh --sub ID --org ORG [--groups user,org-admin] [--pay payee|user] [--ttl SECONDS]
 #                         [--upn NAME] [--aud AUDIENCE] [--iss ISSUER] [--key PEM]
+#   --aud defaults to mfa-api, the audience every service expects (--aud "" leaves the claim out).
 #
 #   TOKEN=$(deploy/local/token.sh --sub alice --org acme)
 #   curl -H "Authorization: Bearer $TOKEN" http://localhost:8081/api/v1/me/mfa
@@ -11,9 +12,10 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-sub="" org="" groups="user" pay="" ttl=3600 upn="" aud="" iss="https://mfa.local/dev" key="$here/dev-jwt-private.pem"
+sub="" org="" groups="user" pay="" ttl=3600 upn="" aud="mfa-api"
+iss="https://mfa.local/dev" key="$here/dev-jwt-private.pem"
 
-usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit "${1:-2}"; }
+usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit "${1:-2}"; }
 die() { echo "token.sh: $*" >&2; exit 2; }
 
 while [[ $# -gt 0 ]]; do

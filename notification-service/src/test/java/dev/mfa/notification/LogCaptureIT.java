@@ -94,9 +94,9 @@ class LogCaptureIT {
         StubClient.script("[{\"status\":\"7\"}]");
         SmsFixtures.publish(kafka, event(refused, "user-log", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> "FAILED".equals(state(refused)));
-        SmsFixtures.publish(kafka, event(ok, "user-log", "ENROLLMENT", "US", to, code, Instant.now().plusSeconds(300)));
+        SmsFixtures.publish(kafka, event(ok, "user-log", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> "SENT".equals(state(ok)));
-        // Fourth request to the number within the hour: over the test cap of 3.
+        // Fourth sign-in request to the number within the hour: over the test cap of 3 (caps count per purpose).
         SmsFixtures.publish(kafka, event(capped, "user-log", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> "FAILED".equals(state(capped)));
         String foreignNumber = "+27" + to.substring(5);

@@ -22,6 +22,11 @@ public class ProcessedEvents {
 
     private static final Logger LOG = Logger.getLogger(ProcessedEvents.class);
 
+    /**
+     * Longer than the longest retention of any consumed topic (30 days, deploy/k8s/base/kafka/topics.yaml): a record
+     * that can still be redelivered is always recognised, so a replay cannot undo a newer state.
+     */
+    public static final String DEFAULT_RETENTION = "P45D";
     private static final Duration RETRY_INITIAL_BACKOFF = Duration.ofMillis(200);
     private static final Duration RETRY_MAX_BACKOFF = Duration.ofSeconds(10);
 
@@ -31,7 +36,8 @@ public class ProcessedEvents {
     private final MeterRegistry registry;
 
     public ProcessedEvents(Clock clock, MeterRegistry registry,
-                           @ConfigProperty(name = "mfa.inbox.retention", defaultValue = "P14D") Duration retention,
+                           @ConfigProperty(name = "mfa.inbox.retention", defaultValue = DEFAULT_RETENTION)
+                           Duration retention,
                            @ConfigProperty(name = "mfa.inbox.transient-retry", defaultValue = "PT2M")
                            Duration transientRetry) {
         this.clock = clock;

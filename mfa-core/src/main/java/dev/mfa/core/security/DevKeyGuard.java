@@ -1,5 +1,6 @@
 package dev.mfa.core.security;
 
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.enterprise.event.Observes;
@@ -14,14 +15,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Refuses to start the {@code prod} profile with any of the committed local dev keys (deploy/local/*.pem), so a
- * copied local configuration can never let the world-readable dev key sign tokens that production accepts.
+ * Refuses to start a packaged service (launch mode normal) with any committed local dev value — the dev JWT and
+ * assertion keys (deploy/local/*.pem), the dev field and code-hash keys, the Vonage stub's credentials and the dev
+ * token issuer — unless the profile is the local stack's {@code local}. A copied local configuration, or a profile
+ * name other than {@code prod}, can then never let world-readable keys protect real users.
  */
 @Singleton
 public class DevKeyGuard {
@@ -38,12 +43,27 @@ public class DevKeyGuard {
             "mfa.assertion.public-key-location", "mfa.assertion.private-key-location", "smallrye.jwt.sign.key.location");
     static final List<String> INLINE_KEYS = List.of("mp.jwt.verify.publickey", "smallrye.jwt.sign.key");
 
-    static final String PROD_PROFILE = "prod";
+    /** SHA-256 of committed dev secrets (application.properties of the dev, test and local profiles). */
+    static final Set<String> DEV_SECRET_FINGERPRINTS = Set.of(
+            "8f690304c7f19bb9ccf12777d9f468208150bc71ea5bde61d23078b7490217b2", // field key local-dev
+            "3e7a9773088cdbb2fa80566b9ebc86ba1f264f5b5abb97570edcf53bd567d71d"); // code-hash key
+
+    /** Plain dev values: the Vonage stub's credentials and the dev identity provider's issuer. */
+    static final Map<String, String> DEV_VALUES = Map.of("mfa.vonage.api-key", "local-key",
+            "mfa.vonage.api-secret", "local-secret", "mp.jwt.verify.issuer", "https://mfa.local/dev");
+
+    /** The only profile a packaged service may run with dev values: deploy/local/run.sh's. */
+    static final String LOCAL_PROFILE = "local";
 
     void onStart(@Observes StartupEvent event) {
-        if (ConfigUtils.getProfiles().contains(PROD_PROFILE)) {
+        if (applies(LaunchMode.current(), ConfigUtils.getProfiles())) {
             check(ConfigProvider.getConfig());
         }
+    }
+
+    /** Tests and dev mode use the dev values by design; every packaged run is checked except the local stack's. */
+    static boolean applies(LaunchMode mode, Collection<String> profiles) {
+        return mode == LaunchMode.NORMAL && !profiles.contains(LOCAL_PROFILE);
     }
 
     static void check(Config config) {
@@ -57,6 +77,30 @@ public class DevKeyGuard {
             if (config.getOptionalValue(key, String.class).map(DevKeyGuard::isDevKey).orElse(false)) {
                 throw new IllegalStateException(key + " is a committed LOCAL DEV key; the prod profile refuses it");
             }
+        }
+        // field keys are "id:base64,..."; any one dev key among them would decrypt what it encrypted
+        for (String entry : config.getOptionalValue("mfa.crypto.field-keys", String.class).orElse("").split(",")) {
+            if (isDevSecret(entry.substring(entry.indexOf(':') + 1))) {
+                throw new IllegalStateException("mfa.crypto.field-keys holds a committed LOCAL DEV key; refused");
+            }
+        }
+        if (config.getOptionalValue("mfa.crypto.code-hash-key", String.class).map(DevKeyGuard::isDevSecret)
+                .orElse(false)) {
+            throw new IllegalStateException("mfa.crypto.code-hash-key is a committed LOCAL DEV key; refused");
+        }
+        DEV_VALUES.forEach((key, devValue) -> {
+            if (config.getOptionalValue(key, String.class).map(v -> v.strip().equals(devValue)).orElse(false)) {
+                throw new IllegalStateException(key + " is the committed LOCAL DEV value; refused");
+            }
+        });
+    }
+
+    static boolean isDevSecret(String value) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.strip().getBytes(StandardCharsets.UTF_8));
+            return DEV_SECRET_FINGERPRINTS.contains(HexFormat.of().formatHex(digest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -59,4 +59,43 @@ class DevKeyGuardTest {
     void unreadableLocationIsLeftToSmallryeJwt() {
         assertThat(DevKeyGuard.load("file:/nonexistent/key.pem")).isEmpty();
     }
+
+    /** Issue 15 finding 15: every committed dev value is refused, not only the JWT and assertion keys. */
+    @Test
+    void devFieldKeyCodeHashKeyVonageValuesAndDevIssuerAreRefused() {
+        java.util.Map<String, String> devValues = java.util.Map.of(
+                "mfa.crypto.field-keys", "prod-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=,"
+                        + "local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=",
+                "mfa.crypto.code-hash-key", "J7Q+rjzze3hD7tRYvtMSf6mxD00x7D4lK7iUKBvTmV4=",
+                "mfa.vonage.api-key", "local-key",
+                "mfa.vonage.api-secret", "local-secret",
+                "mp.jwt.verify.issuer", "https://mfa.local/dev");
+        devValues.forEach((key, value) -> {
+            var config = new io.smallrye.config.SmallRyeConfigBuilder().withDefaultValue(key, value).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DevKeyGuard.check(config)).as(key)
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining(key)
+                    .hasMessageNotContaining(value);
+        });
+        var prodValues = new io.smallrye.config.SmallRyeConfigBuilder().withDefaultValues(java.util.Map.of(
+                "mfa.crypto.field-keys", "prod-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=",
+                "mfa.crypto.code-hash-key", "cHJvZC1jb2RlLWhhc2gta2V5LTAxMjM0NTY3ODkwMTI=",
+                "mfa.vonage.api-key", "a1b2c3", "mfa.vonage.api-secret", "s3cr3t",
+                "mp.jwt.verify.issuer", "https://id.example.com")).build();
+        DevKeyGuard.check(prodValues);
+    }
+
+    /**
+     * Issue 15 finding 15: the guard runs whenever the launch mode is normal (a packaged jar), whatever the profile
+     * is called, unless it is the local stack's {@code local}; tests and dev mode keep their dev keys.
+     */
+    @Test
+    void guardRunsWheneverTheLaunchModeIsNormal() {
+        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("prod"))).isTrue();
+        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("staging"))).isTrue();
+        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("dev"))).isTrue();
+        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("test"))).isTrue();
+        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("local"))).isFalse();
+        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.TEST, java.util.List.of("test"))).isFalse();
+        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.DEVELOPMENT, java.util.List.of("dev"))).isFalse();
+    }
 }

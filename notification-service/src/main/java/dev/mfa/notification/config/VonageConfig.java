@@ -20,8 +20,18 @@ public interface VonageConfig {
      */
     Optional<String> signatureSecret();
 
-    /** How Vonage signs webhooks for this account: {@code md5hash}, {@code md5}, {@code sha1}, {@code sha256}, {@code sha512} (HMACs). */
-    @WithDefault("md5hash")
+    /**
+     * Whether the webhook must be signed: then a blank secret or an MD5 scheme stops the service at startup, so a
+     * missing Secret can never open the webhook to forged receipts. Only the dev, test and local profiles turn it off.
+     */
+    @WithDefault("true")
+    boolean requireSignature();
+
+    /**
+     * How Vonage signs webhooks for this account: {@code sha256} (HMAC, default), {@code sha512}, {@code sha1},
+     * and, only where signatures are not required, {@code md5} and {@code md5hash}. Set the same in the dashboard.
+     */
+    @WithDefault("sha256")
     String signatureMethod();
 
     /** How far a signed receipt's {@code timestamp} may be from our clock. */

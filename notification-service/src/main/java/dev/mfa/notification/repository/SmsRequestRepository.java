@@ -20,21 +20,36 @@ public class SmsRequestRepository {
                 .getSingleResult()).replaceWithVoid();
     }
 
-    public Uni<Long> countByDestinationSince(String destinationHash, Instant since) {
-        return count("select count(*) from sms_request where destination_hash = :k and received_at > :since and counted",
-                destinationHash, since);
+    /** Counted requests of one purpose to one destination (sign-in codes: whoever asked). */
+    public Uni<Long> countByDestinationSince(String destinationHash, String purpose, Instant since) {
+        return count("select count(*) from sms_request where destination_hash = :k and purpose = :p "
+                + "and received_at > :since and counted", destinationHash, purpose, null, since);
     }
 
-    public Uni<Long> countByCountrySince(String country, Instant since) {
-        return count("select count(*) from sms_request where country = :k and received_at > :since and counted",
-                country, since);
+    /** Counted requests of one purpose from one user to one destination (enrollment codes). */
+    public Uni<Long> countByUserAndDestinationSince(String destinationHash, String purpose, String userId,
+                                                    Instant since) {
+        return count("select count(*) from sms_request where destination_hash = :k and purpose = :p "
+                + "and user_id = :u and received_at > :since and counted", destinationHash, purpose, userId, since);
     }
 
-    private Uni<Long> count(String sql, String key, Instant since) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(sql, Long.class)
-                .setParameter("k", key)
-                .setParameter("since", since)
-                .getSingleResult());
+    /** Counted requests of one purpose to one country. */
+    public Uni<Long> countByCountrySince(String country, String purpose, Instant since) {
+        return count("select count(*) from sms_request where country = :k and purpose = :p "
+                + "and received_at > :since and counted", country, purpose, null, since);
+    }
+
+    private Uni<Long> count(String sql, String key, String purpose, String userId, Instant since) {
+        return Panache.getSession().flatMap(s -> {
+            var query = s.createNativeQuery(sql, Long.class)
+                    .setParameter("k", key)
+                    .setParameter("p", purpose)
+                    .setParameter("since", since);
+            if (userId != null) {
+                query.setParameter("u", userId);
+            }
+            return query.getSingleResult();
+        });
     }
 
     /** Locks up to {@code limit} PENDING requests whose code expired. */

@@ -42,6 +42,11 @@ public class DispatchService {
     /** A claimed request: everything the sender needs, without holding a database session. */
     public record Claimed(UUID requestId, String userId, SmsPurpose purpose, String country, String recipient,
                           String code, Instant expiresAt, Instant requestedAt, int attempts) {
+        @Override
+        public String toString() {
+            return "Claimed[requestId=" + requestId + ", userId=" + userId + ", purpose=" + purpose + ", country="
+                    + country + ", recipient=***, code=***, expiresAt=" + expiresAt + ", attempts=" + attempts + "]";
+        }
     }
 
     private static final String CLAIM_SQL = "update sms_request set state = 'SENDING', attempts = attempts + 1, "

@@ -37,11 +37,29 @@ public class ReceiptService {
     private final Clock clock;
 
     public ReceiptService(VonageConfig config, DispatchService dispatch, NotificationMetrics metrics, Clock clock) {
-        this.signature = config.signatureSecret().filter(s -> !s.isBlank())
-                .map(secret -> new ReceiptSignature(secret, config.signatureMethod(), config.signatureMaxSkew()));
+        this.signature = signature(config);
         this.dispatch = dispatch;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** The receipt verifier; fails closed (no service) when signatures are required but cannot be strong. */
+    static Optional<ReceiptSignature> signature(VonageConfig config) {
+        Optional<String> secret = config.signatureSecret().filter(s -> !s.isBlank());
+        String method = config.signatureMethod().strip().toLowerCase(Locale.ROOT);
+        if (config.requireSignature()) {
+            if (secret.isEmpty()) {
+                throw new IllegalStateException("mfa.vonage.signature-secret (MFA_VONAGE_SIGNATURE_SECRET) is required:"
+                        + " without it anyone could post forged delivery receipts");
+            }
+            if (!method.equals("sha256") && !method.equals("sha512")) {
+                throw new IllegalStateException("mfa.vonage.signature-method " + method
+                        + " is too weak for production; use sha256 or sha512");
+            }
+        } else if (secret.isEmpty()) {
+            LOG.warn("delivery receipts are accepted unsigned (no mfa.vonage.signature-secret; not allowed in prod)");
+        }
+        return secret.map(s -> new ReceiptSignature(s, method, config.signatureMaxSkew()));
     }
 
     public Uni<Void> handle(Map<String, String> params) {

@@ -110,19 +110,28 @@ public class SmsIntake {
                 });
     }
 
-    /** Null when within the caps, else the scope that is full ({@code destination} or {@code country}). */
+    /**
+     * Null when within the caps, else the scope that is full ({@code destination} or {@code country}). Each purpose
+     * has its own counters, so that enrollment codes, which anyone may ask to any number, never use up what a user's
+     * sign-in codes need; enrollment codes are counted per (requesting user, destination).
+     */
     private Uni<String> withinCaps(SmsRequest row, Instant now) {
         Instant since = now.minus(CAP_WINDOW);
         int countryCap = countryCaps.getOrDefault(row.country, abuse.perCountryPerHour());
+        String purpose = row.purpose.name();
+        boolean signIn = row.purpose == SmsPurpose.SIGN_IN;
+        String destinationScope = signIn ? purpose : purpose + ":" + row.userId;
         // Locks in a fixed order (request, destination, country) so that concurrent intakes count exactly.
-        return repository.lock("sms-destination:" + row.destinationHash)
-                .flatMap(ignored -> repository.lock("sms-country:" + row.country))
-                .flatMap(ignored -> repository.countByDestinationSince(row.destinationHash, since))
+        return repository.lock("sms-destination:" + destinationScope + ":" + row.destinationHash)
+                .flatMap(ignored -> repository.lock("sms-country:" + purpose + ":" + row.country))
+                .flatMap(ignored -> signIn
+                        ? repository.countByDestinationSince(row.destinationHash, purpose, since)
+                        : repository.countByUserAndDestinationSince(row.destinationHash, purpose, row.userId, since))
                 .flatMap(perDestination -> {
                     if (perDestination >= abuse.perDestinationPerHour()) {
                         return Uni.createFrom().item("destination");
                     }
-                    return repository.countByCountrySince(row.country, since)
+                    return repository.countByCountrySince(row.country, purpose, since)
                             .map(perCountry -> perCountry >= countryCap ? "country" : null);
                 });
     }

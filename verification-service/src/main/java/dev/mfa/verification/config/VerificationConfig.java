@@ -15,6 +15,10 @@ public interface VerificationConfig {
     @WithDefault(DEFAULT_CHALLENGE_TTL)
     Duration challengeTtl();
 
+    /** Challenges one user may open per sliding hour (each one may send SMS and take guesses). */
+    @WithDefault("30")
+    int maxChallengesPerHour();
+
     Sms sms();
 
     Throttle throttle();
@@ -31,6 +35,10 @@ public interface VerificationConfig {
         /** Sends per challenge. */
         @WithDefault("5")
         int maxSends();
+
+        /** Sends per user and sliding hour over all challenges, resends included. */
+        @WithDefault("10")
+        int maxSendsPerHour();
     }
 
     interface Throttle {

@@ -52,6 +52,10 @@ public class Challenge extends PanacheEntityBase {
     @Column(name = "sms_next_send_at")
     public Instant smsNextSendAt;
 
+    /** The SMS factor the current code went to: the code is valid only while that factor exists. */
+    @Column(name = "sms_factor_id")
+    public UUID smsFactorId;
+
     /** The latest {@code mfa.sms.requested} of this challenge (its {@code requestId}). */
     @Column(name = "sms_request_id")
     public UUID smsRequestId;

@@ -39,12 +39,20 @@ public class UserStateRepository {
                 .executeUpdate());
     }
 
-    /** Admin reset: the failure count, any wait and the lock are gone. */
-    public Uni<Integer> clearFailures(String userId, Instant now) {
+    /** Admin reset made at {@code resetAt}: the failure count, any wait and a lock older than the reset are gone. */
+    public Uni<Integer> clearFailures(String userId, Instant resetAt, Instant now) {
         return Panache.getSession().flatMap(s -> s.createNativeQuery("update user_state set consecutive_failures = 0, "
-                        + "blocked_until = null, locked_at = null, updated_at = :now where user_id = :user")
+                        + "blocked_until = null, locked_at = null, updated_at = :now where user_id = :user "
+                        + "and (locked_at is null or locked_at < :resetAt)")
                 .setParameter("user", userId)
+                .setParameter("resetAt", resetAt)
                 .setParameter("now", now)
                 .executeUpdate());
+    }
+
+    /** Locks the user's state row (created if missing) for this transaction: one user's requests go one by one. */
+    public Uni<UserState> lock(String userId, String orgId, Instant now) {
+        return ensure(userId, orgId, now).flatMap(ignored -> UserState.<UserState>findById(userId,
+                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
     }
 }

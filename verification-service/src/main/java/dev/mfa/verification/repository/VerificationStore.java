@@ -33,14 +33,30 @@ public class VerificationStore {
     public record Attempt(int consecutiveFailures, Instant blockedUntil, Instant lockedAt, String orgId,
                           String methods, Instant expiresAt, Instant completedAt, String smsCodeHash,
                           Instant smsCodeExpiresAt, List<TotpSecret> totpFactors, StoredRecoveryCode recoveryCode) {
+        @Override
+        public String toString() {
+            return "Attempt[failures=" + consecutiveFailures + ", blockedUntil=" + blockedUntil + ", lockedAt="
+                    + lockedAt + ", methods=" + methods + ", expiresAt=" + expiresAt + ", completedAt=" + completedAt
+                    + ", smsCode=" + (smsCodeHash == null ? null : "***") + ", totpFactors=" + totpFactors
+                    + ", recoveryCode=" + recoveryCode + "]";
+        }
     }
 
     /** A TOTP factor, newest first; the secret is still the at-rest ciphertext; window as configured. */
     public record TotpSecret(UUID factorId, String secretEnc, Long lastUsedStep, OtpAlgorithm algorithm, int digits,
                              int period) {
+        @Override
+        public String toString() {
+            return "TotpSecret[factorId=" + factorId + ", secretEnc=***, lastUsedStep=" + lastUsedStep + ", algorithm="
+                    + algorithm + ", digits=" + digits + ", period=" + period + "]";
+        }
     }
 
     public record StoredRecoveryCode(UUID recoveryCodeId, String codeHash, Instant usedAt) {
+        @Override
+        public String toString() {
+            return "StoredRecoveryCode[recoveryCodeId=" + recoveryCodeId + ", codeHash=***, usedAt=" + usedAt + "]";
+        }
     }
 
     /** An outbox row; {@code onSuccess} says on which outcome it is written. */
@@ -91,8 +107,13 @@ public class VerificationStore {
             + "returning factor_id) ";
     private static final String ACCEPT_RECOVERY_CODE = "with accepted as (update recovery_code set used_at = $3 "
             + "where user_id = $1 and recovery_code_id = $13::uuid and used_at is null returning recovery_code_id) ";
-    /** The challenge row (holding the SMS code) is locked, so the check made in Java still holds. */
-    private static final String ACCEPT_SMS = "with accepted as (select 1 as ok where $13::uuid is not null) ";
+    /**
+     * The challenge row (holding the SMS code) is locked, so the check made in Java still holds; the code counts only
+     * while the factor it was sent to exists (a removal also clears the code, this closes the gap in between).
+     */
+    private static final String ACCEPT_SMS = "with accepted as (select 1 as ok where $13::uuid is not null and exists "
+            + "(select 1 from challenge sc join factor sf on sf.factor_id = sc.sms_factor_id "
+            + "where sc.challenge_id = $2)) ";
     private static final String APPLY = ", ok as (select exists (select 1 from accepted) as v), "
             + "completed as (update challenge set completed_at = $3, sms_code_hash = null "
             + "  where challenge_id = $2 and completed_at is null and (select v from ok) returning 1), "

@@ -23,9 +23,17 @@ public final class Dtos {
     }
 
     public record VerifyRequest(String method, String code) {
+        @Override
+        public String toString() {
+            return "VerifyRequest[method=" + method + ", code=" + (code == null ? null : "***") + "]";
+        }
     }
 
     public record Verified(boolean verified, String assertion, boolean recoveryCodeUsed) {
+        @Override
+        public String toString() {
+            return "Verified[verified=" + verified + ", assertion=***, recoveryCodeUsed=" + recoveryCodeUsed + "]";
+        }
     }
 
     /** RFC 9457 problem with the contract's {@code verified} and {@code attemptsRemaining} as extension members. */

@@ -53,12 +53,34 @@ public class ChallengeService {
         this.clock = clock;
     }
 
+    /** The window of {@link VerificationConfig#maxChallengesPerHour()} and the per-user SMS cap. */
+    static final Duration HOUR = Duration.ofHours(1);
+
     @WithTransaction
     public Uni<Opened> create(Caller caller) {
         Instant now = clock.instant();
-        return users.find(caller.userId()).flatMap(state -> factors.ofUser(caller.userId())
-                .flatMap(userFactors -> recoveryCodes.find(caller.userId())
-                        .flatMap(code -> open(caller, state, userFactors, code, now))));
+        return factors.ofUser(caller.userId()).flatMap(userFactors -> userFactors.isEmpty()
+                ? users.find(caller.userId()).flatMap(state -> open(caller, state, userFactors, null, now))
+                // The user's state row is locked so that parallel requests count their challenges one by one.
+                : users.lock(caller.userId(), caller.orgId(), now).flatMap(state -> recoveryCodes.find(caller.userId())
+                        .flatMap(code -> withinHourlyLimit(caller, now)
+                                .flatMap(ignored -> open(caller, state, userFactors, code, now)))));
+    }
+
+    private Uni<Void> withinHourlyLimit(Caller caller, Instant now) {
+        Instant since = now.minus(HOUR);
+        return Challenge.count("userId = ?1 and createdAt > ?2", caller.userId(), since).flatMap(opened -> {
+            if (opened < config.maxChallengesPerHour()) {
+                return Uni.createFrom().voidItem();
+            }
+            return Challenge.<Challenge>find("userId = ?1 and createdAt > ?2 order by createdAt",
+                            caller.userId(), since)
+                    .firstResult().map(oldest -> {
+                        throw ProblemException.tooManyRequests("too-many-challenges",
+                                "Too many sign-in attempts; try again later.",
+                                ThrottlePolicy.secondsUntil(oldest.createdAt.plus(HOUR), now));
+                    });
+        });
     }
 
     private Uni<Opened> open(Caller caller, UserState state, List<Factor> userFactors, RecoveryCode code, Instant now) {

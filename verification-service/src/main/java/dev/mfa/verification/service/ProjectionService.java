@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
 
 /**
  * Keeps this service's view of factors, recovery codes and requirements. Runs inside the consumer's transaction
@@ -80,8 +82,11 @@ public class ProjectionService {
     }
 
     public Uni<Void> factorRemoved(Events.FactorRemoved e) {
+        // An admin reset voids every code in flight; any other removal the codes sent to that factor.
+        UUID codesOf = ADMIN_RESET.equals(e.reason()) ? null : e.factorId();
         return factors.delete(e.factorId(), e.userId())
-                .flatMap(ignored -> adminResetIfAsked(e.userId(), e.reason()));
+                .flatMap(ignored -> factors.clearOpenSmsCodes(e.userId(), codesOf))
+                .flatMap(ignored -> adminResetIfAsked(e.userId(), e.reason(), e.removedAt()));
     }
 
     public Uni<Void> recoveryCodeIssued(Events.RecoveryCodeIssued e) {
@@ -91,16 +96,18 @@ public class ProjectionService {
 
     public Uni<Void> recoveryCodeRevoked(Events.RecoveryCodeRevoked e) {
         return recoveryCodes.delete(e.userId(), e.recoveryCodeId())
-                .flatMap(ignored -> adminResetIfAsked(e.userId(), e.reason()));
+                .flatMap(ignored -> adminResetIfAsked(e.userId(), e.reason(), e.revokedAt()));
     }
 
     public Uni<Void> requirementChanged(Events.UserRequirementChanged e) {
         return users.setRequirement(e.userId(), e.orgId(), e.requirement(), clock.instant()).replaceWithVoid();
     }
 
-    private Uni<Void> adminResetIfAsked(String userId, String reason) {
+    /** A reset clears only what happened before it: a replayed old reset must not lift a newer lock. */
+    private Uni<Void> adminResetIfAsked(String userId, String reason, Instant resetAt) {
         return ADMIN_RESET.equals(reason)
-                ? users.clearFailures(userId, clock.instant()).replaceWithVoid()
+                ? users.clearFailures(userId, resetAt != null ? resetAt : clock.instant(), clock.instant())
+                        .replaceWithVoid()
                 : Uni.createFrom().voidItem();
     }
 }

@@ -59,8 +59,10 @@ public class SmsChallengeService {
     @WithTransaction
     public Uni<Instant> send(Caller caller, UUID challengeId) {
         Instant now = clock.instant();
-        // The row lock makes the cooldown and the send limit hold against concurrent requests.
-        return Challenge.<Challenge>findById(challengeId, LockModeType.PESSIMISTIC_WRITE).flatMap(challenge -> {
+        // The user's state row, then the challenge row: the cooldown, the per-challenge and the per-user hourly
+        // limits hold against concurrent requests (verifications lock the same rows).
+        return users.lock(caller.userId(), caller.orgId(), now).flatMap(state -> Challenge.<Challenge>findById(
+                challengeId, LockModeType.PESSIMISTIC_WRITE).flatMap(challenge -> {
             if (challenge == null || !challenge.userId.equals(caller.userId())) {
                 throw ProblemException.notFound("No such challenge.");
             }
@@ -84,25 +86,41 @@ public class SmsChallengeService {
                 throw ProblemException.tooManyRequests("sms-too-soon", "Wait before asking for another code.",
                         ThrottlePolicy.secondsUntil(challenge.smsNextSendAt, now));
             }
-            return users.find(caller.userId()).flatMap(state -> {
-                if (state != null && state.lockedAt != null) {
-                    throw new ProblemException(Problem.of(429, "user-locked", "Too many requests",
-                            "Too many failed attempts: ask your administrator to reset your verification methods."));
-                }
-                return factors.ofUser(caller.userId(), Factor.SMS);
-            }).flatMap(smsFactors -> {
-                if (smsFactors.isEmpty()) {
-                    throw ProblemException.unprocessable("method-not-offered",
-                            "SMS is not available for this challenge.", null);
-                }
-                return sendTo(smsFactors.get(0), challenge, now);
-            });
-        });
+            if (state != null && state.lockedAt != null) {
+                throw new ProblemException(Problem.of(429, "user-locked", "Too many requests",
+                        "Too many failed attempts: ask your administrator to reset your verification methods."));
+            }
+            return withinHourlyCap(caller.userId(), now)
+                    .flatMap(ignored -> factors.ofUser(caller.userId(), Factor.SMS))
+                    .flatMap(smsFactors -> {
+                        if (smsFactors.isEmpty()) {
+                            throw ProblemException.unprocessable("method-not-offered",
+                                    "SMS is not available for this challenge.", null);
+                        }
+                        return sendTo(smsFactors.get(0), challenge, now);
+                    });
+        }));
+    }
+
+    /** Every send counts, resends included, over all of the user's challenges of the last hour. */
+    private Uni<Void> withinHourlyCap(String userId, Instant now) {
+        Instant since = now.minus(ChallengeService.HOUR);
+        return Challenge.<Challenge>list("userId = ?1 and createdAt > ?2 and smsSends > 0 order by createdAt",
+                userId, since).map(recent -> {
+                    int sends = recent.stream().mapToInt(c -> c.smsSends).sum();
+                    if (sends >= config.sms().maxSendsPerHour()) {
+                        throw ProblemException.tooManyRequests("sms-hourly-limit",
+                                "Too many codes were sent this hour; use another method or try again later.",
+                                ThrottlePolicy.secondsUntil(recent.get(0).createdAt.plus(ChallengeService.HOUR), now));
+                    }
+                    return null;
+                });
     }
 
     private Uni<Instant> sendTo(Factor factor, Challenge challenge, Instant now) {
         String code = codes.generate();
         challenge.smsCodeHash = hasher.hash(code); // replaces any earlier code
+        challenge.smsFactorId = factor.factorId;
         challenge.smsCodeExpiresAt = now.plus(config.sms().codeTtl());
         challenge.smsSends++;
         Duration cooldown = config.sms().cooldown().multipliedBy(1L << Math.min(challenge.smsSends - 1, 20));

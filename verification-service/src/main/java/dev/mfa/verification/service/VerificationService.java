@@ -43,6 +43,11 @@ public class VerificationService {
     }
 
     public record Verified(String assertion, boolean recoveryCodeUsed) implements Outcome {
+        @Override
+        public String toString() {
+            return "Verified[assertion=***, recoveryCodeUsed=" + recoveryCodeUsed + "]";
+        }
+
     }
 
     /** {@code retryAfterSeconds} is null when the next attempt may come at once. */

@@ -28,8 +28,8 @@ import java.util.List;
  * {@code to}, {@code network-code}, {@code messageId}, {@code price}, {@code status}, {@code scts},
  * {@code err-code}, {@code message-timestamp}, {@code client-ref}) to the request's {@code callback}, else to
  * {@code receiptUrl}, after {@code receiptDelayMillis}; signed ({@code timestamp}, {@code nonce}, {@code sig}) when
- * {@code signatureSecret} is set, with {@code signatureMethod} {@code md5hash} (default), {@code md5},
- * {@code sha1}, {@code sha256} or {@code sha512}.</li>
+ * {@code signatureSecret} is set, with {@code signatureMethod} {@code sha256} (HMAC, default), {@code sha512},
+ * {@code sha1}, {@code md5} or {@code md5hash}.</li>
  * </ul>
  */
 public final class StubBehaviour {

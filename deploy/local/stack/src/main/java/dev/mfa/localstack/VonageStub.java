@@ -447,8 +447,9 @@ public final class VonageStub implements AutoCloseable {
 
     /**
      * Vonage's webhook signature: parameters except {@code sig} sorted by name, empty ones left out, joined as
-     * {@code &name=value} with {@code &} and {@code =} replaced by {@code _}; MD5 of that plus the secret
-     * ({@code md5hash}) or an HMAC keyed with the secret; lower-case hex.
+     * {@code &name=value} with {@code &} and {@code =} replaced by {@code _}; an HMAC keyed with the secret
+     * (HMAC-SHA256 unless another method is named, as production requires) or MD5 of that plus the secret
+     * ({@code md5hash}); lower-case hex.
      */
     static String sign(Map<String, String> params, String secret, String method) {
         StringBuilder base = new StringBuilder();
@@ -458,7 +459,7 @@ public final class VonageStub implements AutoCloseable {
                         .append('=').append(v.replace('&', '_').replace('=', '_'));
             }
         });
-        String m = method == null ? "md5hash" : method.toLowerCase(Locale.ROOT);
+        String m = method == null ? "sha256" : method.toLowerCase(Locale.ROOT);
         String hmac = switch (m) {
             case "md5" -> "HmacMD5";
             case "sha1" -> "HmacSHA1";
@@ -689,7 +690,7 @@ public final class VonageStub implements AutoCloseable {
     /**
      * <pre>java -cp STACK_CLASSPATH dev.mfa.localstack.VonageStub [--port 8089] [--api-key K --api-secret S]
      *     [--throttle-per-second 30 [--throttle-burst 5]] [--receipt-url URL [--receipt-status delivered]
-     *     [--receipt-delay-millis 0]] [--signature-secret S [--signature-method md5hash]]</pre>
+     *     [--receipt-delay-millis 0]] [--signature-secret S [--signature-method sha256]]</pre>
      * Environment instead of options: {@code VONAGE_STUB_PORT}, {@code VONAGE_STUB_API_KEY}, {@code VONAGE_STUB_API_SECRET},
      * {@code VONAGE_STUB_THROTTLE_PER_SECOND}, {@code VONAGE_STUB_THROTTLE_BURST}, {@code VONAGE_STUB_RECEIPT_URL},
      * {@code VONAGE_STUB_RECEIPT_STATUS}, {@code VONAGE_STUB_RECEIPT_DELAY_MILLIS}, {@code VONAGE_STUB_SIGNATURE_SECRET},
@@ -712,7 +713,7 @@ public final class VonageStub implements AutoCloseable {
         }
         String signatureSecret = args.get("signature-secret", "VONAGE_STUB_SIGNATURE_SECRET", null);
         if (signatureSecret != null) {
-            settings = settings.signed(signatureSecret, args.get("signature-method", "VONAGE_STUB_SIGNATURE_METHOD", "md5hash"));
+            settings = settings.signed(signatureSecret, args.get("signature-method", "VONAGE_STUB_SIGNATURE_METHOD", "sha256"));
         }
         stub.behaviour().configure(settings);
         CountDownLatch stopped = new CountDownLatch(1);

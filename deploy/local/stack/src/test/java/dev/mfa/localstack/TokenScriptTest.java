@@ -44,6 +44,17 @@ class TokenScriptTest {
         assertThat(claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue()).isEqualTo(3600);
     }
 
+    /** Issue 15 finding 3: every service checks the audience, so local tokens carry the API's. */
+    @Test
+    void tokenCarriesTheApiAudience() throws Exception {
+        JwtClaims claims = consumer(publicKey("dev-jwt-public.pem"), "mfa-api")
+                .build().processToClaims(run("--sub", "alice", "--org", "acme"));
+        assertThat(claims.getAudience()).containsExactly("mfa-api");
+        JwtClaims other = consumer(publicKey("dev-jwt-public.pem"), "billing")
+                .build().processToClaims(run("--sub", "alice", "--org", "acme", "--aud", "billing"));
+        assertThat(other.getAudience()).containsExactly("billing");
+    }
+
     @Test
     void theAssertionKeyDoesNotVerifyAccessTokens() throws Exception {
         String token = run("--sub", "alice", "--org", "acme");
@@ -53,8 +64,12 @@ class TokenScriptTest {
     }
 
     private static JwtConsumer consumer(PublicKey key) {
+        return consumer(key, "mfa-api").build();
+    }
+
+    private static JwtConsumerBuilder consumer(PublicKey key, String audience) {
         return new JwtConsumerBuilder().setVerificationKey(key).setExpectedIssuer("https://mfa.local/dev")
-                .setRequireExpirationTime().setRequireSubject().build();
+                .setExpectedAudience(audience).setRequireExpirationTime().setRequireSubject();
     }
 
     static PublicKey publicKey(String file) throws Exception {

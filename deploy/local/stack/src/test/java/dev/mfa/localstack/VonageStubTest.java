@@ -298,4 +298,21 @@ class VonageStubTest {
         return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    /** Issue 15 finding 6: the stub signs receipts with HMAC-SHA256 unless told otherwise, as production expects. */
+    @Test
+    void receiptsAreSignedWithHmacSha256ByDefault() throws Exception {
+        Map<String, String> dlr = VonageStub.receipt(StubBehaviour.Settings.none().signed("stub-secret", null),
+                "14155550100", "MFA", "0A00000001", "req-1", java.time.Instant.now());
+        Map<String, String> unsigned = new java.util.TreeMap<>(dlr);
+        unsigned.remove("sig");
+        StringBuilder base = new StringBuilder();
+        unsigned.forEach((k, v) -> base.append('&').append(k).append('=').append(v));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("stub-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "HmacSHA256"));
+        String expected = java.util.HexFormat.of().formatHex(
+                mac.doFinal(base.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(dlr.get("sig")).isEqualTo(expected);
+    }
 }

@@ -30,6 +30,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class TestTokens {
 
     public static final String DEV_ISSUER = "https://mfa.local/dev";
+    /** The audience every service expects of an access token (mp.jwt.verify.audiences). */
+    public static final String API_AUDIENCE = "mfa-api";
     public static final String DEV_PRIVATE_KEY = "dev-jwt-private.pem";
     public static final String ASSERTION_ISSUER = "https://mfa.local/verification";
     public static final String ASSERTION_PRIVATE_KEY = "dev-assertion-private.pem";
@@ -67,6 +69,7 @@ public final class TestTokens {
             claims.put("sub", userId);
             claims.put("upn", userId);
             claims.put("org", orgId);
+            claims.put("aud", API_AUDIENCE);
             claims.put("groups", List.of("user"));
             claims.put("iat", now);
             claims.put("exp", now + 3600);
