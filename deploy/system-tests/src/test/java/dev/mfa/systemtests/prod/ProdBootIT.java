@@ -292,7 +292,7 @@ class ProdBootIT {
 
     private static String database(PodEnvironment pod) {
         String url = pod.variables().get("QUARKUS_DATASOURCE_JDBC_URL").literal();
-        return url.replaceAll("^.*/", "").replaceAll("\\?.*$", "");
+        return url.replaceAll("\\?.*$", "").replaceAll("^.*/", "");
     }
 
     private static void createDatabase(String db, String user, String password) throws Exception {
