@@ -126,12 +126,9 @@ class ProdBootIT {
         vonage = new VonageStub(0).requireCredentials(secret(notification, "MFA_VONAGE_API_KEY"),
                 secret(notification, "MFA_VONAGE_API_SECRET")).start();
 
-        // The local services leave run.sh's ports and their Kafka consumer groups to the prod ones.
-        for (String svc : Platform.SERVICES) {
-            if (platform.running(svc)) {
-                platform.stop(svc);
-            }
-        }
+        // The local services leave run.sh's ports and their Kafka consumer groups to the prod ones (in parallel:
+        // each takes up to its shutdown timeout).
+        Platform.SERVICES.parallelStream().filter(platform::running).forEach(platform::stop);
         for (String svc : Platform.SERVICES) {
             PodEnvironment pod = pods.get(svc);
             String db = database(pod) + "_prodboot";
