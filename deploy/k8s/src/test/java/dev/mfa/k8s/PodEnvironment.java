@@ -84,7 +84,8 @@ public final class PodEnvironment {
                 vars.put(name, new Value(null, new SecretKey(ref.path("name").asText(), ref.path("key").asText())));
             } else if (from.has("configMapKeyRef")) {
                 JsonNode ref = from.get("configMapKeyRef");
-                JsonNode v = one(rendered, "ConfigMap", ref.path("name").asText()).path("data").get(ref.path("key").asText());
+                JsonNode v = one(rendered, "ConfigMap", ref.path("name").asText()).path("data")
+                        .get(ref.path("key").asText());
                 if (v == null) {
                     throw new IllegalStateException(deployment + ": " + name + " names a missing ConfigMap key " + ref);
                 }

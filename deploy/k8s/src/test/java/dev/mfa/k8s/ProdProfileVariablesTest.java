@@ -39,12 +39,14 @@ class ProdProfileVariablesTest {
 
     @Test
     void theKnownDefectsAreCovered() {
-        assertThat(ProdProfile.requiredVariables(Repo.root().resolve("notification-service/src/main/resources/application.properties")))
-                .containsKey("MFA_CRYPTO_CODE_HASH_KEY");
-        assertThat(ProdProfile.requiredVariables(Repo.root().resolve("enrollment-service/src/main/resources/application.properties")))
-                .containsEntry("MFA_REAUTH_VERIFY_URL", "mfa.reauth.verify-url");
-        assertThat(ProdProfile.requiredVariables(Repo.root().resolve("verification-service/src/main/resources/application.properties")))
-                .containsKey("MFA_ASSERTION_PRIVATE_KEY_LOCATION");
+        assertThat(required("notification-service")).containsKey("MFA_CRYPTO_CODE_HASH_KEY");
+        assertThat(required("enrollment-service")).containsEntry("MFA_REAUTH_VERIFY_URL", "mfa.reauth.verify-url");
+        assertThat(required("verification-service")).containsKey("MFA_ASSERTION_PRIVATE_KEY_LOCATION");
+    }
+
+    private static Map<String, String> required(String service) {
+        return ProdProfile.requiredVariables(
+                Repo.root().resolve(service).resolve("src/main/resources/application.properties"));
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -111,8 +112,9 @@ class ProdBootIT {
         classStart = Instant.now();
         Platform platform = Platform.get();
         root = platform.root();
-        work = Path.of(System.getProperty("mfa.system-tests.output", root.resolve("deploy/system-tests/target/system-tests")
-                .toString())).resolve("prod-boot");
+        String output = System.getProperty("mfa.system-tests.output",
+                root.resolve("deploy/system-tests/target/system-tests").toString());
+        work = Path.of(output).resolve("prod-boot");
         deleteTree(work);
         Files.createDirectories(work);
         secrets = new GeneratedSecrets(work);
@@ -201,9 +203,10 @@ class ProdBootIT {
         awaitOnRoster(org, userId);
 
         // enrollment: the password check goes to the identity provider, whose answer decides
-        Http.Reply wrong = post(Platform.ENROLLMENT_API + "/me/reauth", token).json(Map.of("password", "not-it")).send();
+        String reauthUrl = Platform.ENROLLMENT_API + "/me/reauth";
+        Http.Reply wrong = post(reauthUrl, token).json(Map.of("password", "not-it")).send();
         assertThat(wrong.status()).as("reauth with a wrong password").isEqualTo(401);
-        Http.Reply reauth = post(Platform.ENROLLMENT_API + "/me/reauth", token).json(Map.of("password", password)).send();
+        Http.Reply reauth = post(reauthUrl, token).json(Map.of("password", password)).send();
         assertThat(reauth.status()).as("reauth with the password").isEqualTo(200);
         assertThat(identityProvider.checked()).containsExactly(userId, userId);
         String reauthToken = reauth.json().path("reauthToken").asText();
@@ -216,7 +219,8 @@ class ProdBootIT {
         assertThat(start.status()).as("start SMS enrollment: %s", start.text()).isEqualTo(201);
         String enrollmentCode = awaitSms(phone.e164(), 1);
         Http.Reply confirmed = post(Platform.ENROLLMENT_API + "/me/mfa/enrollments/"
-                + start.json().path("enrollmentId").asText() + "/confirm", token).json(Map.of("code", enrollmentCode)).send();
+                + start.json().path("enrollmentId").asText() + "/confirm", token)
+                .json(Map.of("code", enrollmentCode)).send();
         assertThat(confirmed.status()).as("confirm").isEqualTo(200);
         Secrets.recoveryCode(confirmed.json().path("recoveryCode").asText());
 
@@ -253,7 +257,7 @@ class ProdBootIT {
                 .json(Map.of("enabled", true, "enforcementDeadline", deadline.toString())).send();
         assertThat(put.status()).as("set policy: %s", put.text()).isEqualTo(200);
 
-        String scheduler = "http://localhost:" + Platform.SERVICE_PORTS.get(Platform.SCHEDULER) + "/api/v1/deadlines/" + org;
+        String scheduler = services.get(Platform.SCHEDULER).base() + "/api/v1/deadlines/" + org;
         AtomicReference<JsonNode> view = new AtomicReference<>();
         Awaitility.await("the scheduler fires the deadline of " + org).atMost(WAIT).pollInterval(Duration.ofMillis(300))
                 .until(() -> {
@@ -297,7 +301,8 @@ class ProdBootIT {
         if (!user.matches("[a-z0-9_]+") || !password.matches("[A-Za-z0-9_-]+")) {
             throw new IllegalStateException("unexpected generated role name or password format");
         }
-        try (Connection c = PostgresDatabases.connect("localhost", 55432, "postgres"); Statement st = c.createStatement()) {
+        try (Connection c = PostgresDatabases.connect("localhost", 55432, "postgres");
+             Statement st = c.createStatement()) {
             st.execute("drop database if exists \"" + db + "\"");
             st.execute("create role \"" + user + "\" login password '" + password + "'");
             st.execute("create database \"" + db + "\" owner \"" + user + "\"");
@@ -309,7 +314,8 @@ class ProdBootIT {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.KAFKA_BOOTSTRAP);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "prod-boot-identity");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                     new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             Events.UserUpserted data = new Events.UserUpserted(userId, org, userId + "@" + org + ".test", null,
                     List.of("user"));
             producer.send(new ProducerRecord<>(Topics.IDENTITY_USERS, userId,
@@ -323,7 +329,8 @@ class ProdBootIT {
         String admin = token("admin-" + org, org, List.of("user", "org-admin"));
         Awaitility.await(userId + " on the roster of " + org).atMost(WAIT).pollInterval(Duration.ofMillis(300))
                 .until(() -> {
-                    Http.Reply r = Http.get(Platform.ENROLLMENT_API + "/orgs/" + org + "/mfa-report").bearer(admin).send();
+                    Http.Reply r = Http.get(Platform.ENROLLMENT_API + "/orgs/" + org + "/mfa-report")
+                            .bearer(admin).send();
                     return r.status() == 200 && r.json().path("users").toString().contains("\"" + userId + "\"");
                 });
     }
@@ -331,12 +338,19 @@ class ProdBootIT {
     private String awaitSms(String e164, int n) {
         String digits = e164.replace("+", "");
         List<StubMessage> got = new ArrayList<>();
-        Awaitility.await("SMS #" + n + " at the Vonage stub").atMost(WAIT).pollInterval(Duration.ofMillis(300))
-                .until(() -> {
-                    got.clear();
-                    vonage.messages().stream().filter(m -> m.to().replace("+", "").equals(digits)).forEach(got::add);
-                    return got.size() >= n;
-                });
+        try {
+            Awaitility.await("SMS #" + n + " at the Vonage stub").atMost(WAIT).pollInterval(Duration.ofMillis(300))
+                    .until(() -> {
+                        got.clear();
+                        vonage.messages().stream().filter(m -> m.to().replace("+", "").equals(digits))
+                                .forEach(got::add);
+                        return got.size() >= n;
+                    });
+        } catch (ConditionTimeoutException e) {
+            ProdService notification = services.get(Platform.NOTIFICATION);
+            throw new AssertionError("SMS #" + n + " never reached the Vonage stub" + notification.diagnosis()
+                    + "\n--- notification-service log (tail) ---\n" + notification.tail(15), e);
+        }
         Matcher m = CODE.matcher(got.get(n - 1).text());
         assertThat(m.find()).as("a 6-digit code in the SMS").isTrue();
         Secrets.code(m.group(1));
