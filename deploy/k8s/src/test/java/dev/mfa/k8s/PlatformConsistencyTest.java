@@ -270,7 +270,7 @@ class PlatformConsistencyTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void servicesReachOnlyDnsKafkaPostgresAndNotificationTheVonageApi(String overlay) {
+    void servicesReachOnlyDnsKafkaPostgresNotificationTheVonageApiAndEnrollmentTheIdentityProvider(String overlay) {
         Repo.Rendered r = Repo.rendered(overlay);
         for (Deployment d : r.all(Deployment.class)) {
             String svc = d.getMetadata().getName();
@@ -290,6 +290,10 @@ class PlatformConsistencyTest {
                     "(same)/{cnpg.io/cluster=mfa-pg}:5432"));
             if (svc.equals("notification-service")) {
                 expected.add("ip:0.0.0.0/0:443");
+            }
+            if (svc.equals("enrollment-service")) {
+                // reauth's password check (MFA_REAUTH_VERIFY_URL); the overlay points it at the identity provider
+                expected.add("identity/{app.kubernetes.io/name=identity-provider}:443");
             }
             assertThat(egress).as("where %s may connect", svc).isEqualTo(expected);
         }

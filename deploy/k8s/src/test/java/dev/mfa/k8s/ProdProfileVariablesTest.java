@@ -1,0 +1,66 @@
+package dev.mfa.k8s;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every variable a service's prod profile needs (derived from its application.properties) comes from the overlay. */
+class ProdProfileVariablesTest {
+
+    static Collection<String> services() {
+        return Repo.SERVICES.values();
+    }
+
+    @ParameterizedTest
+    @MethodSource("services")
+    void theProdOverlayGivesEveryVariableTheProdProfileNeeds(String service) {
+        Map<String, String> required = ProdProfile.requiredVariables(
+                Repo.root().resolve(service).resolve("src/main/resources/application.properties"));
+        // what every service needs at least (guards the derivation itself)
+        assertThat(required).containsKeys("MFA_DB_USERNAME", "MFA_DB_PASSWORD", "MFA_JWT_ISSUER",
+                "MFA_JWT_PUBLIC_KEY_LOCATION");
+        PodEnvironment env = PodEnvironment.of(Repo.k8s(), "prod", service);
+        required.forEach((variable, property) -> assertThat(env.variables())
+                .as("%s: %s (for %s in its prod profile) must be set by deploy/k8s/overlays/prod", service, variable,
+                        property)
+                .containsKey(variable));
+        assertThat(env.variables().get("QUARKUS_PROFILE").literal()).isEqualTo("prod");
+    }
+
+    @Test
+    void theKnownDefectsAreCovered() {
+        assertThat(required("notification-service")).containsKey("MFA_CRYPTO_CODE_HASH_KEY");
+        assertThat(required("enrollment-service")).containsEntry("MFA_REAUTH_VERIFY_URL", "mfa.reauth.verify-url");
+        assertThat(required("verification-service")).containsKey("MFA_ASSERTION_PRIVATE_KEY_LOCATION");
+    }
+
+    private static Map<String, String> required(String service) {
+        return ProdProfile.requiredVariables(
+                Repo.root().resolve(service).resolve("src/main/resources/application.properties"));
+    }
+
+    @Test
+    void derivesOnlyWhatTheProdProfileUsesWithoutADefault(@TempDir Path dir) throws IOException {
+        Path props = dir.resolve("application.properties");
+        Files.writeString(props, String.join("\n",
+                "a=${A_PLAIN}",
+                "b=${B_DEV}",
+                "%prod.b=${B_PROD}",
+                "%dev,test.c=${C_TEST}",
+                "%test,prod.d=x-${D_BOTH}-${D_DEFAULT:1}",
+                "e=${E_DEFAULT:${E_INNER}}",
+                "f=${quarkus.http.port}",
+                ""), StandardCharsets.UTF_8);
+        assertThat(ProdProfile.requiredVariables(props)).containsOnlyKeys("A_PLAIN", "B_PROD", "D_BOTH");
+    }
+}
