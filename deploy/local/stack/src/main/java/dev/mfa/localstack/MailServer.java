@@ -3,7 +3,8 @@ package dev.mfa.localstack;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.icegreen.greenmail.user.MessageDeliveryHandler;
+import com.icegreen.greenmail.store.FolderException;
+import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpExchange;
@@ -106,10 +107,12 @@ public final class MailServer implements AutoCloseable {
             return;
         }
         GreenMail gm = new GreenMail(new ServerSetup(smtpPort, bind, ServerSetup.PROTOCOL_SMTP));
-        MessageDeliveryHandler store = gm.getUserManager().getMessageDeliveryHandler();
+        // Every recipient's copy goes to one sink mailbox: GreenMail's default creates a user per address and logs
+        // the address (and would keep every copy); what the API lists is recorded here.
+        GreenMailUser sink = gm.setUser("sink@mail-server.local", "sink", "sink");
         gm.getUserManager().setMessageDeliveryHandler((message, recipient) -> {
             record(message.getMessage(), recipient.getEmail());
-            return store.handle(message, recipient);
+            return sink;
         });
         gm.start();
         greenMail = gm;
@@ -160,8 +163,15 @@ public final class MailServer implements AutoCloseable {
         return mails.stream().filter(m -> m.to().equalsIgnoreCase(to)).toList();
     }
 
-    public void clear() {
+    public synchronized void clear() {
         mails.clear();
+        if (greenMail != null) {
+            try {
+                greenMail.purgeEmailFromAllMailboxes();
+            } catch (FolderException e) {
+                throw new IllegalStateException("cannot purge the sink mailbox", e);
+            }
+        }
     }
 
     private void requireStarted() {
