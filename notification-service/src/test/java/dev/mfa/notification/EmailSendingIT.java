@@ -154,7 +154,8 @@ class EmailSendingIT {
         UUID missing = UUID.randomUUID();
         publish(kafka,
                 event(unknown, "user-ref", "password-reset", to, Map.of()),
-                event(secretParam, "user-ref", EmailTemplates.FACTOR_ADDED, to, Map.of("method", "SMS", "code", "123456")),
+                event(secretParam, "user-ref", EmailTemplates.FACTOR_ADDED, to,
+                        Map.of("method", "SMS", "code", "123456")),
                 event(badAddress, "user-ref", EmailTemplates.ACCOUNT_LOCKED, "a@b.test\r\nBcc: x@y.test", Map.of()),
                 event(missing, "user-ref", EmailTemplates.EXEMPTION_ENDING, to, Map.of()));
 

@@ -46,7 +46,8 @@ public class EmailDispatchService {
     private static final String CLAIM_SQL = "update email_request set state = 'SENDING', attempts = attempts + 1, "
             + "lease_until = $2, updated_at = $1 where request_id = (select request_id from email_request "
             + "where state = 'PENDING' and next_attempt_at <= $1 and expires_at > $1 order by next_attempt_at limit 1 "
-            + "for update skip locked) returning request_id, user_id, template, recipient, params, expires_at, attempts";
+            + "for update skip locked) "
+            + "returning request_id, user_id, template, recipient, params, expires_at, attempts";
 
     private final Pool pool;
     private final Outbox outbox;

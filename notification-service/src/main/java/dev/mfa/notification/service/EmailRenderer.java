@@ -29,8 +29,8 @@ public class EmailRenderer {
     }
 
     private static final Map<String, String> SAMPLE = Map.of("deadline", "2026-12-18", "daysLeft", "14",
-            "method", "SMS", "phoneMasked", "+1 ••• ••• ••01", "at", "2026-12-04T10:15:30Z", "until", "2026-12-20",
-            "lockedUserId", "sample-user");
+            "method", "SMS", "phoneMasked", "+1 ••• ••• ••01", "at", "2026-12-04T10:15:30Z",
+            "until", "2026-12-20", "lockedUserId", "sample-user");
 
     private final Engine engine;
     private final EmailConfig config;
