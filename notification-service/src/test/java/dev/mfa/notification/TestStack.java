@@ -7,8 +7,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 
 /**
- * Starts the real PostgreSQL and Kafka servers an in-process Vonage stub and mail server once for every {@code @QuarkusTest} of
- * this module (the resources are global, not restricted to this class).
+ * Starts the real PostgreSQL and Kafka servers, an in-process Vonage stub and the mail server once for every
+ * {@code @QuarkusTest} of this module (the resources are global, not restricted to this class).
  */
 @QuarkusTestResource(value = PostgresTestResource.class,
         initArgs = @ResourceArg(name = PostgresTestResource.DATABASE, value = TestStack.DATABASE))

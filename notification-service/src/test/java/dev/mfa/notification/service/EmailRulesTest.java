@@ -40,7 +40,8 @@ class EmailRulesTest {
     @Test
     void addressMustBeOnePlainMailbox() {
         assertThat(EmailRules.address("  ann.lee+mfa@example.com ")).isEqualTo("ann.lee+mfa@example.com");
-        for (String bad : new String[] {"", "ann", "ann@localhost", "Ann <ann@example.com>", "a@b.test\r\nBcc: x@y.test",
+        for (String bad : new String[] {"", "ann", "ann@localhost", "Ann <ann@example.com>",
+                "a@b.test\r\nBcc: x@y.test",
                 "a b@example.com", "a@example.com,b@example.com", "x".repeat(250) + "@example.com"}) {
             assertThatThrownBy(() -> EmailRules.address(bad)).as(bad)
                     .isInstanceOfSatisfying(InvalidEmailRequestException.class,
@@ -76,7 +77,8 @@ class EmailRulesTest {
         assertThat(EmailRules.displayAll(EmailTemplate.FACTOR_ADDED, Map.of("method", "SMS", "phoneMasked",
                 "+1 ••• ••• ••01"))).containsEntry("method", "text message (SMS)")
                 .containsEntry("phoneMasked", "+1 ••• ••• ••01");
-        Map<String, String> exemption = EmailRules.displayAll(EmailTemplate.EXEMPTION_ENDING, Map.of("until", "2027-01-02"));
+        Map<String, String> exemption = EmailRules.displayAll(EmailTemplate.EXEMPTION_ENDING,
+                Map.of("until", "2027-01-02"));
         assertThat(EmailRules.subject("MFA Platform", EmailTemplate.EXEMPTION_ENDING, exemption))
                 .isEqualTo("MFA Platform: Your exemption from two-step verification ends on 2 January 2027");
     }
@@ -87,7 +89,8 @@ class EmailRulesTest {
         Duration max = Duration.ofMinutes(5);
         for (int i = 0; i < 50; i++) {
             assertThat(EmailDispatchService.backoff(base, max, 1)).isBetween(Duration.ofSeconds(1), base);
-            assertThat(EmailDispatchService.backoff(base, max, 3)).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
+            assertThat(EmailDispatchService.backoff(base, max, 3))
+                    .isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
             assertThat(EmailDispatchService.backoff(base, max, 40)).isBetween(Duration.ofSeconds(150), max);
         }
     }
