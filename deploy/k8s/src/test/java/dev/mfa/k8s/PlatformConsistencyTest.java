@@ -290,6 +290,7 @@ class PlatformConsistencyTest {
                     "(same)/{cnpg.io/cluster=mfa-pg}:5432"));
             if (svc.equals("notification-service")) {
                 expected.add("ip:0.0.0.0/0:443");
+                expected.add("ip:0.0.0.0/0:587"); // SMTP submission (STARTTLS) for e-mail notices
             }
             assertThat(egress).as("where %s may connect", svc).isEqualTo(expected);
         }
