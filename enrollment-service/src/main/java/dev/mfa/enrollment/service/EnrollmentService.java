@@ -47,6 +47,9 @@ public class EnrollmentService {
     public static final int MAX_EMAIL_IN_URI = 200;
 
     private final Outbox outbox;
+    /** Field-injected to keep the constructor as it is (other changes edit it). */
+    @jakarta.inject.Inject
+    SecurityNotices notices;
     private final Clock clock;
     private final FieldCipher cipher;
     private final CodeHasher hasher;
@@ -302,6 +305,7 @@ public class EnrollmentService {
                         .collect().asList())
                 .flatMap(i -> f.persist())
                 .flatMap(i -> outbox.publish(Topics.FACTORS, enrolled))
+                .flatMap(i -> notices.factorAdded(f, now))
                 .flatMap(i -> RecoveryCode.<RecoveryCode>findById(caller.userId()))
                 .flatMap(rc -> rc != null && RecoveryCode.ACTIVE.equals(rc.status)
                         ? Uni.createFrom().<String>nullItem()
