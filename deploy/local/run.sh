@@ -9,7 +9,8 @@
 #                                   it starts afresh afterwards
 #
 # Starts: PostgreSQL (embedded server, 55432) with the four databases, Kafka (KRaft single node, 9092) with every
-# topic and its .dlq, the Vonage SMS stub (8089), the four services (8081..8084), and the seed users
+# topic and its .dlq, the Vonage SMS stub (8089), the mail server (GreenMail: SMTP 2525, HTTP 8025, on 127.0.0.1),
+# the four services (8081..8084), and the seed users
 # (deploy/local/seed.json → identity.users, password hashes → .run/password-hashes.json).
 # All state, logs (.run/logs/<name>.log) and pids live under deploy/local/.run/ (git-ignored).
 #
@@ -20,6 +21,7 @@
 #   MFA_LOCAL_VONAGE_STUB_PORT=8089  MFA_LOCAL_TOPIC_PARTITIONS=3  MFA_LOCAL_QUARKUS_PROFILE=local
 #   MFA_LOCAL_PG_WORKING_DIR=dir          where the PostgreSQL binaries are unpacked (default: zonky's,
 #                                         /tmp/embedded-pg, shared with the tests); CI points it at a fresh directory
+#   MFA_LOCAL_MAIL_SMTP_PORT=2525  MFA_LOCAL_MAIL_HTTP_PORT=8025
 #   MFA_LOCAL_KAFKA_JVM_OPTS, MFA_LOCAL_HELPER_JVM_OPTS, MFA_LOCAL_SERVICE_JVM_OPTS   JVM options
 #   MFA_LOCAL_STACK_CLASSPATH=cp          classpath of the stack's own JVMs (default: computed once with Maven, cached)
 #   MFA_LOCAL_SNAPSHOT_APPS=false         true: run copies of the services' quarkus-app, taken at the first start after
@@ -37,6 +39,8 @@ PG_PORT="${MFA_LOCAL_PG_PORT:-55432}"
 KAFKA_PORT="${MFA_LOCAL_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${MFA_LOCAL_KAFKA_CONTROLLER_PORT:-9093}"
 STUB_PORT="${MFA_LOCAL_VONAGE_STUB_PORT:-8089}"
+MAIL_SMTP_PORT="${MFA_LOCAL_MAIL_SMTP_PORT:-2525}"   # the local mail server (GreenMail), bound to 127.0.0.1
+MAIL_HTTP_PORT="${MFA_LOCAL_MAIL_HTTP_PORT:-8025}"
 READY_TIMEOUT="${MFA_LOCAL_READY_TIMEOUT:-120}"
 TOPIC_PARTITIONS="${MFA_LOCAL_TOPIC_PARTITIONS:-3}"
 SERVICES_SELECTION="${MFA_LOCAL_SERVICES:-all}"
@@ -105,6 +109,9 @@ MFA_VONAGE_BASE_URI=$STUB_URL
 MFA_VONAGE_API_KEY=$STUB_API_KEY
 MFA_VONAGE_API_SECRET=$STUB_API_SECRET
 MFA_VONAGE_FROM=MFA
+QUARKUS_MAILER_HOST=127.0.0.1
+QUARKUS_MAILER_PORT=$MAIL_SMTP_PORT
+QUARKUS_MAILER_START_TLS=DISABLED
 EOF
       ;;
     deadline-scheduler) : ;;
@@ -184,7 +191,7 @@ stop_started() {
   local c svcs=()
   for c in "${ALL_SERVICES[@]}"; do [[ " ${STARTED[*]} " == *" $c "* ]] && svcs+=("$c"); done
   [[ "${#svcs[@]}" -gt 0 ]] && stop_components 30 "${svcs[@]}"
-  for c in vonage-stub kafka postgres; do
+  for c in mail-server vonage-stub kafka postgres; do
     [[ " ${STARTED[*]} " == *" $c "* ]] && stop_components 60 "$c"
   done
   [[ " ${STARTED[*]} " == *" postgres "* ]] && stop_orphan_postmaster
@@ -344,6 +351,12 @@ start_stub() {
     --receipt-url "http://localhost:${SERVICE_PORT[notification-service]}/webhooks/vonage/delivery-receipt"
 }
 
+start_mail() {
+  alive_pid mail-server >/dev/null && return 0
+  launch mail-server "$RUN" java $HELPER_JVM_OPTS -Xmx64m -Dmfa.local.component=mail-server -cp "$STACK_CP" \
+    dev.mfa.localstack.MailServer --bind 127.0.0.1 --smtp-port "$MAIL_SMTP_PORT" --http-port "$MAIL_HTTP_PORT"
+}
+
 start_service() {   # name
   local svc="$1" envs=()
   alive_pid "$svc" >/dev/null && return 0
@@ -372,7 +385,7 @@ wait_service_ready() {   # name
 
 # Components to run, in start order.
 components() {
-  printf '%s\n' postgres kafka vonage-stub
+  printf '%s\n' postgres kafka vonage-stub mail-server
   local s; for s in "${SERVICES[@]}"; do printf '%s\n' "$s"; done
 }
 
@@ -381,6 +394,7 @@ component_port() {
     postgres) echo "$PG_PORT" ;;
     kafka) echo "$KAFKA_PORT $KAFKA_CONTROLLER_PORT" ;;
     vonage-stub) echo "$STUB_PORT" ;;
+    mail-server) echo "$MAIL_SMTP_PORT $MAIL_HTTP_PORT" ;;
     *) echo "${SERVICE_PORT[$1]}" ;;
   esac
 }
@@ -415,6 +429,7 @@ print_table() {
       postgres) where="localhost:$PG_PORT  (user $PG_USER/$PG_PASSWORD, db mfa_*)" ;;
       kafka) where="localhost:$KAFKA_PORT  (controller $KAFKA_CONTROLLER_PORT)" ;;
       vonage-stub) where="$STUB_URL  (GET $STUB_URL/_stub/messages)" ;;
+      mail-server) where="smtp 127.0.0.1:$MAIL_SMTP_PORT  (GET http://127.0.0.1:$MAIL_HTTP_PORT/_stub/mails)" ;;
       *) where="http://localhost:${SERVICE_PORT[$c]}  (/q/health, /q/openapi)" ;;
     esac
     printf '  %-22s %-48s %s\n' "$c" "$where" "$(rel "$LOGS/$c.log")"
@@ -426,6 +441,7 @@ print_table() {
   say "                (org admin: deploy/local/token.sh --sub acme-admin --org acme --groups user,org-admin)"
   say "  First call:   curl -H \"Authorization: Bearer \$TOKEN\" http://localhost:8081/api/v1/me/mfa"
   say "  SMS sent:     curl $STUB_URL/_stub/messages"
+  say "  E-mail sent:  curl http://127.0.0.1:$MAIL_HTTP_PORT/_stub/mails"
   say "  Stop:         deploy/local/run.sh --stop"
 }
 
@@ -454,11 +470,13 @@ start_all() {
   start_postgres
   start_kafka
   start_stub
+  start_mail
   # PBKDF2 (210 000 iterations per user) needs the optimising compiler: TieredStopAtLevel=4 overrides the helper default.
   run_helper seed-hashes 120 -XX:TieredStopAtLevel=4 dev.mfa.localstack.SeedLoader --seed "$HERE/seed.json" \
     --hashes "$RUN/password-hashes.json" --no-publish
   wait_ready_line postgres postgres
   wait_ready_line vonage-stub vonage-stub
+  wait_ready_line mail-server mail-server
   wait_port kafka "$KAFKA_PORT"
   say "Creating topics ..."
   create_topics
@@ -521,7 +539,7 @@ stop_orphan_postmaster() {
 stop_all() {
   local quiet="${1:-}"
   local any=false c
-  for c in "${ALL_SERVICES[@]}" vonage-stub kafka postgres; do alive_pid "$c" >/dev/null && any=true; done
+  for c in "${ALL_SERVICES[@]}" vonage-stub mail-server kafka postgres; do alive_pid "$c" >/dev/null && any=true; done
   if [[ "$any" == false ]]; then
     stop_orphan_postmaster
     [[ -n "$quiet" ]] || say "Nothing is running."
@@ -530,7 +548,7 @@ stop_all() {
   fi
   [[ -n "$quiet" ]] || say "Stopping services ..."
   stop_components 30 "${ALL_SERVICES[@]}"
-  stop_components 10 vonage-stub
+  stop_components 10 vonage-stub mail-server
   [[ -n "$quiet" ]] || say "Stopping Kafka ..."
   stop_components 60 kafka
   [[ -n "$quiet" ]] || say "Stopping PostgreSQL ..."
@@ -542,7 +560,7 @@ stop_all() {
 
 status() {
   local c pid any=false
-  for c in postgres kafka vonage-stub "${ALL_SERVICES[@]}"; do
+  for c in postgres kafka vonage-stub mail-server "${ALL_SERVICES[@]}"; do
     if pid="$(alive_pid "$c")"; then printf '  %-22s running (pid %s)\n' "$c" "$pid"; any=true
     else printf '  %-22s stopped\n' "$c"; fi
   done

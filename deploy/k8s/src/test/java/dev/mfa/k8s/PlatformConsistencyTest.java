@@ -290,6 +290,7 @@ class PlatformConsistencyTest {
                     "(same)/{cnpg.io/cluster=mfa-pg}:5432"));
             if (svc.equals("notification-service")) {
                 expected.add("ip:0.0.0.0/0:443");
+                expected.add("ip:0.0.0.0/0:587"); // SMTP submission (STARTTLS) for e-mail notices
             }
             if (svc.equals("enrollment-service")) {
                 // reauth's password check (MFA_REAUTH_VERIFY_URL); the overlay points it at the identity provider

@@ -57,6 +57,9 @@ public class EnrollmentService {
     private static final String DESTINATION_PREFIX = "sms-destination:";
 
     private final Outbox outbox;
+    /** Field-injected to keep the constructor as it is (other changes edit it). */
+    @jakarta.inject.Inject
+    SecurityNotices notices;
     private final Clock clock;
     private final FieldCipher cipher;
     private final CodeHasher hasher;
@@ -375,6 +378,7 @@ public class EnrollmentService {
                         .collect().asList())
                 .flatMap(i -> f.persist())
                 .flatMap(i -> outbox.publish(Topics.FACTORS, enrolled))
+                .flatMap(i -> notices.factorAdded(f, now))
                 .flatMap(i -> RecoveryCode.<RecoveryCode>findById(caller.userId()))
                 .flatMap(rc -> rc != null && RecoveryCode.ACTIVE.equals(rc.status)
                         ? Uni.createFrom().<String>nullItem()

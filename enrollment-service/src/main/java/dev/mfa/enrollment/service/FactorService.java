@@ -36,6 +36,9 @@ public class FactorService {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(FactorService.class);
 
     private final Outbox outbox;
+    /** Field-injected to keep the constructor as it is (other changes edit it). */
+    @jakarta.inject.Inject
+    SecurityNotices notices;
     private final Clock clock;
     private final RecoveryCodes recoveryCodes = new RecoveryCodes();
 
@@ -79,7 +82,8 @@ public class FactorService {
                     throw ProblemException.conflict("last-factor",
                             "MFA is required for you: add another factor before removing this one.");
                 }
-                Uni<Void> removed = remove(factor, REASON_USER);
+                Uni<Void> removed = remove(factor, REASON_USER)
+                        .flatMap(i -> notices.factorRemoved(factor, clock.instant()));
                 return last ? removed.flatMap(i -> revokeRecoveryCode(caller.userId(), REASON_USER)) : removed;
             });
         });

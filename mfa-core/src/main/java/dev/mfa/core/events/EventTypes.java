@@ -22,6 +22,10 @@ public final class EventTypes {
     public static final String SMS_DELIVERED = "mfa.sms.delivered";
     public static final String SMS_FAILED = "mfa.sms.failed";
 
+    public static final String EMAIL_REQUESTED = "mfa.email.requested";
+    public static final String EMAIL_SENT = "mfa.email.sent";
+    public static final String EMAIL_FAILED = "mfa.email.failed";
+
     public static final String VERIFICATION_SUCCEEDED = "mfa.verification.succeeded";
     public static final String VERIFICATION_FAILED = "mfa.verification.failed";
     public static final String USER_LOCKED = "mfa.user.locked";

@@ -276,6 +276,60 @@ public final class Events {
         }
     }
 
+    /**
+     * Send one e-mail notice. {@code to} is a field-cipher ciphertext; {@code template} is one of
+     * {@link EmailTemplates}; {@code params} are the template's non-secret values (dates, method names, masked
+     * phones; never a code, secret or full number).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record EmailRequested(UUID requestId, String userId, String template, String to,
+                                 java.util.Map<String, String> params) implements EventData {
+        @Override
+        @JsonIgnore
+        public String eventType() {
+            return EventTypes.EMAIL_REQUESTED;
+        }
+
+        @Override
+        @JsonIgnore
+        public String partitionKey() {
+            return userId;
+        }
+    }
+
+    /** The mail server accepted the e-mail. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record EmailSent(UUID requestId, String userId, String template, Instant sentAt) implements EventData {
+        @Override
+        @JsonIgnore
+        public String eventType() {
+            return EventTypes.EMAIL_SENT;
+        }
+
+        @Override
+        @JsonIgnore
+        public String partitionKey() {
+            return userId;
+        }
+    }
+
+    /** The e-mail was not sent; {@code reason} is a short machine-readable word. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record EmailFailed(UUID requestId, String userId, String template, String reason, boolean permanent,
+                              Instant failedAt) implements EventData {
+        @Override
+        @JsonIgnore
+        public String eventType() {
+            return EventTypes.EMAIL_FAILED;
+        }
+
+        @Override
+        @JsonIgnore
+        public String partitionKey() {
+            return userId;
+        }
+    }
+
     /** A sign-in second step succeeded (never carries the code). */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record VerificationSucceeded(UUID challengeId, String userId, String orgId, String method, UUID factorId, Instant verifiedAt) implements EventData {

@@ -91,7 +91,8 @@ class EventCodecTest {
                 EventTypes.DEADLINE_APPROACHING, EventTypes.DEADLINE_REACHED, EventTypes.USER_REQUIREMENT_CHANGED,
                 EventTypes.SMS_REQUESTED, EventTypes.SMS_SENT, EventTypes.SMS_DELIVERED, EventTypes.SMS_FAILED,
                 EventTypes.VERIFICATION_SUCCEEDED, EventTypes.VERIFICATION_FAILED, EventTypes.USER_LOCKED,
-                EventTypes.RECOVERY_CODE_USED);
+                EventTypes.RECOVERY_CODE_USED, EventTypes.EMAIL_REQUESTED, EventTypes.EMAIL_SENT,
+                EventTypes.EMAIL_FAILED);
     }
 
     @Test
@@ -118,6 +119,9 @@ class EventCodecTest {
         }
         if (type == boolean.class) {
             return true;
+        }
+        if (type == java.util.Map.class) {
+            return java.util.Map.of("deadline", "2026-12-18", "method", "TOTP");
         }
         if (type == List.class) {
             return List.of("a", "b");

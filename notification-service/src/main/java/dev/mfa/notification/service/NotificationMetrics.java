@@ -68,4 +68,16 @@ public class NotificationMetrics {
         queueDepth.set(depth);
         oldestPendingSeconds.set(oldestSeconds);
     }
+
+    /** E-mail outcome per template: sent, failed, expired, outcome_unknown, rate_limited, invalid_params, ... */
+    public void email(String template, String outcome) {
+        Counter.builder("mfa.notification.emails").description("E-mail requests by template and outcome")
+                .tag("template", template == null ? "unknown" : template).tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
+    public void emailRetry(String reason) {
+        Counter.builder("mfa.notification.email.retries").description("SMTP sends retried after a temporary failure")
+                .tag("reason", reason).register(registry).increment();
+    }
 }
