@@ -107,7 +107,12 @@ public class ApiProxy {
                     headers.set("X-MFA-Assertion", assertion);
                 }
             }
-            return context.sendRequest();
+            // A service that cannot be reached answers as a problem, like every other API error.
+            return context.sendRequest().recover(err -> Future.succeededFuture(context.request().response()
+                    .setStatusCode(502).putHeader("Content-Type", "application/problem+json")
+                    .setBody(Body.body(new JsonObject().put("type", Problems.TYPE_PREFIX + "service-unavailable")
+                            .put("title", "Service unavailable").put("status", 502)
+                            .put("detail", "The service did not answer. Try again in a moment.").toBuffer()))));
         }
 
         @Override

@@ -69,7 +69,8 @@ public class EdgeRoutes {
             h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
             if (dynamic) {
                 h.set("Cache-Control", "no-store");
-            } else if (!h.contains("Cache-Control")) {
+            } else {
+                // Pages and modules are not fingerprinted: revalidate, so that an update is seen at once.
                 h.set("Cache-Control", "no-cache");
             }
         });
