@@ -38,12 +38,14 @@ function render() {
       f.phoneMasked ? `${f.phoneMasked} · ` : '', el('span', { class: 'muted' }, added)), remove);
   }));
   $('#no-factors').hidden = me.factors.length > 0;
-  const rc = me.recoveryCode.status;
+  // The sign-in that used the code says so at once; the status follows through the event bus a moment later.
+  const usedNow = new URLSearchParams(location.search).get('recovery') === 'used';
+  const rc = usedNow ? 'USED' : me.recoveryCode.status;
   $('#rcode-card').hidden = rc === 'NONE';
   $('#rcode-text').textContent = rc === 'USED'
     ? 'Your recovery code was used to sign in and no longer works. Get a new one.'
     : 'You have a recovery code. Getting a new one makes the old one stop working.';
-  $('#recovery-notice').hidden = !(rc === 'USED' && new URLSearchParams(location.search).get('recovery') === 'used');
+  $('#recovery-notice').hidden = !usedNow;
 }
 
 async function reload() {
@@ -86,6 +88,7 @@ $('#recovery-done').addEventListener('click', () => {
 
 $('#new-code').addEventListener('click', () => busy($('#new-code'), $('#rcode-error'), async () => {
   const r = await guarded(() => api('POST', '/api/v1/me/mfa/recovery-code'));
+  history.replaceState(null, '', '/account.html');
   await reload();
   showRecoveryCode(r.recoveryCode);
 }));
