@@ -68,7 +68,8 @@ declare -A SERVICE_DB=([enrollment-service]=mfa_enrollment [verification-service
 # (application.properties) already point at this stack; these make the wiring explicit and survive a profile change.
 common_env() {   # $1 = service
   if [[ "$1" == mfa-web ]]; then   # the web edge (CONTRACT §7): no database, no Kafka; only on this machine
-    printf '%s\n' "QUARKUS_PROFILE=$QUARKUS_PROFILE_LOCAL" "QUARKUS_HTTP_PORT=${SERVICE_PORT[mfa-web]}" QUARKUS_HTTP_HOST=127.0.0.1
+    printf '%s\n' "QUARKUS_PROFILE=$QUARKUS_PROFILE_LOCAL" "QUARKUS_HTTP_PORT=${SERVICE_PORT[mfa-web]}" \
+      QUARKUS_HTTP_HOST=127.0.0.1
     return
   fi
   local svc="$1" db="${SERVICE_DB[$1]}"

@@ -25,7 +25,7 @@ import java.util.Set;
 @ApplicationScoped
 public class EdgeRoutes {
 
-    /** The header every unsafe call must carry: a cross-site form cannot set it, nor can another origin without CORS. */
+    /** Every unsafe call must carry it: a cross-site form cannot set it, nor can another origin without CORS. */
     static final String CSRF_HEADER = "X-Requested-With";
     static final String CSRF_VALUE = "mfa-web";
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -92,7 +92,8 @@ public class EdgeRoutes {
             return true;
         }
         String host = req.getHeader("Host");
-        return host != null && (origin.equalsIgnoreCase("http://" + host) || origin.equalsIgnoreCase("https://" + host));
+        return host != null
+                && (origin.equalsIgnoreCase("http://" + host) || origin.equalsIgnoreCase("https://" + host));
     }
 
     private void login(RoutingContext rc) {

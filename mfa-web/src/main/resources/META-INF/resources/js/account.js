@@ -5,7 +5,8 @@ let me;
 let sess;
 let enrollment;
 
-const fmtDate = (iso) => new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
+const fmtDate = (iso) => new Date(iso)
+  .toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
 
 function statusText(m) {
   switch (m.requirement) {

@@ -51,7 +51,8 @@ export function el(tag, attrs = {}, ...children) {
 
 /** Shows an API problem's title and detail in `box` (an element with role=alert). */
 export function showError(box, err) {
-  const p = err instanceof ApiError ? err.problem : { title: 'Something went wrong', detail: String(err.message || err) };
+  const p = err instanceof ApiError ? err.problem
+    : { title: 'Something went wrong', detail: String(err.message || err) };
   box.replaceChildren(el('strong', {}, p.title || 'Error'), p.detail ? el('span', {}, p.detail) : null);
   if (p.attemptsRemaining !== undefined) box.append(el('span', {}, ` Attempts left: ${p.attemptsRemaining}.`));
   if (p.retryAfterSeconds !== undefined) box.append(el('span', {}, ` Try again in ${p.retryAfterSeconds} s.`));
@@ -158,7 +159,8 @@ function modal(title, intro, body, submitLabel, onSubmit) {
 }
 
 function askPassword() {
-  const input = el('input', { type: 'password', id: 'reauth-password', autocomplete: 'current-password', required: true });
+  const input = el('input',
+    { type: 'password', id: 'reauth-password', autocomplete: 'current-password', required: true });
   return modal('Confirm it is you', 'Enter your password again to change your sign-in methods.',
     [el('label', { for: 'reauth-password' }, 'Password'), input], 'Confirm', async () => {
       await api('POST', '/api/v1/me/reauth', { password: input.value });

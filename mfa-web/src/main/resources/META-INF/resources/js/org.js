@@ -30,14 +30,16 @@ function confirmReset(userId, button) {
   const yes = el('button', { type: 'button', class: 'danger', id: 'confirm-reset' }, 'Reset');
   const no = el('button', { type: 'button', class: 'secondary', id: 'cancel-reset' }, 'Cancel');
   const err = el('div', { class: 'error', role: 'alert', hidden: true });
-  const dlg = el('dialog', { 'aria-labelledby': 'reset-title' }, el('h2', { id: 'reset-title' }, `Reset MFA of ${userId}?`),
+  const dlg = el('dialog', { 'aria-labelledby': 'reset-title' },
+    el('h2', { id: 'reset-title' }, `Reset MFA of ${userId}?`),
     el('p', {}, 'Their sign-in methods and recovery code are removed; they must set up MFA again.'), err, yes, no);
   document.body.append(dlg);
   const close = () => { dlg.close(); dlg.remove(); button.focus(); };
   no.addEventListener('click', close);
   dlg.addEventListener('close', () => dlg.remove());
   yes.addEventListener('click', () => busy(yes, err, async () => {
-    await guarded(() => api('POST', `/api/v1/orgs/${encodeURIComponent(org)}/users/${encodeURIComponent(userId)}/mfa-reset`));
+    const path = `/api/v1/orgs/${encodeURIComponent(org)}/users/${encodeURIComponent(userId)}/mfa-reset`;
+    await guarded(() => api('POST', path));
     close();
     await loadReport();
   }));

@@ -27,7 +27,8 @@ function choose(m) {
   const others = challenge.methods.filter((x) => x !== m && NAMES[x]);
   $('#other-methods').hidden = others.length === 0;
   $('#methods').replaceChildren(...others.map((x) => el('li', {}, el('button', {
-    type: 'button', class: 'secondary', 'data-method': x, onclick: () => { toggle(false); choose(x); $('#code').focus(); },
+    type: 'button', class: 'secondary', 'data-method': x,
+    onclick: () => { toggle(false); choose(x); $('#code').focus(); },
   }, NAMES[x]))));
 }
 

@@ -44,7 +44,8 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                     .put("boss", DevIdentityProvider.hash("boss-pw".toCharArray(), new byte[16], 1000)).encode());
             return Map.of("mfa.web.enrollment-url", "http://localhost:" + enrollment,
                     "mfa.web.verification-url", "http://localhost:" + verification,
-                    "mfa.web.dev-login.directory", Path.of("src/test/resources/test-seed.json").toAbsolutePath().toString(),
+                    "mfa.web.dev-login.directory",
+                    Path.of("src/test/resources/test-seed.json").toAbsolutePath().toString(),
                     "mfa.web.dev-login.password-file", hashes.toString(),
                     "mfa.web.dev-login.signing-key", Path.of("../deploy/local/dev-jwt-private.pem").toAbsolutePath()
                             .toString());

@@ -85,7 +85,8 @@ public final class Browser implements AutoCloseable {
 
     /** Waits until one of the two is visible; answers which. */
     public By awaitEither(By first, By second) {
-        new WebDriverWait(driver, WAIT).until(ExpectedConditions.or(ExpectedConditions.visibilityOfElementLocated(first),
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.or(
+                ExpectedConditions.visibilityOfElementLocated(first),
                 ExpectedConditions.visibilityOfElementLocated(second)));
         return driver.findElements(first).stream().anyMatch(WebElement::isDisplayed) ? first : second;
     }

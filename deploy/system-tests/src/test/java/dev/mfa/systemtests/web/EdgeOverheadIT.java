@@ -41,7 +41,8 @@ class EdgeOverheadIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).isEqualTo(200);
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-        HttpResponse<String> challenge = http.send(HttpRequest.newBuilder(URI.create(Browser.BASE + "/api/v1/challenges"))
+        HttpResponse<String> challenge = http.send(HttpRequest.newBuilder(
+                        URI.create(Browser.BASE + "/api/v1/challenges"))
                 .header("Cookie", cookie).header("X-Requested-With", "mfa-web")
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(challenge.body()).contains("\"mfaRequired\":false");
