@@ -66,14 +66,19 @@ STUB_API_SECRET=local-secret
 JWT_ISSUER="https://mfa.local/dev"
 
 # service name → HTTP port and database (CONTRACT §1)
-ALL_SERVICES=(enrollment-service verification-service notification-service deadline-scheduler)
-declare -A SERVICE_PORT=([enrollment-service]=8081 [verification-service]=8082 [notification-service]=8083 [deadline-scheduler]=8084)
+ALL_SERVICES=(enrollment-service verification-service notification-service deadline-scheduler mfa-web)
+declare -A SERVICE_PORT=([enrollment-service]=8081 [verification-service]=8082 [notification-service]=8083 [deadline-scheduler]=8084 [mfa-web]=8080)
 declare -A SERVICE_DB=([enrollment-service]=mfa_enrollment [verification-service]=mfa_verification [notification-service]=mfa_notification [deadline-scheduler]=mfa_scheduler)
 
 # ================================= variables passed to the services (extend here) =================================
 # One NAME=value per line. common_env goes to every service, then the service's own block. The services' defaults
 # (application.properties) already point at this stack; these make the wiring explicit and survive a profile change.
 common_env() {   # $1 = service
+  if [[ "$1" == mfa-web ]]; then   # the web edge (CONTRACT §7): no database, no Kafka; only on this machine
+    printf '%s\n' "QUARKUS_PROFILE=$QUARKUS_PROFILE_LOCAL" "QUARKUS_HTTP_PORT=${SERVICE_PORT[mfa-web]}" \
+      QUARKUS_HTTP_HOST=127.0.0.1
+    return
+  fi
   local svc="$1" db="${SERVICE_DB[$1]}"
   cat <<EOF
 QUARKUS_PROFILE=$QUARKUS_PROFILE_LOCAL
@@ -115,6 +120,14 @@ QUARKUS_MAILER_START_TLS=DISABLED
 EOF
       ;;
     deadline-scheduler) : ;;
+    mfa-web) cat <<EOF
+MFA_WEB_ENROLLMENT_URL=http://localhost:${SERVICE_PORT[enrollment-service]}
+MFA_WEB_VERIFICATION_URL=http://localhost:${SERVICE_PORT[verification-service]}
+MFA_WEB_DEV_LOGIN_DIRECTORY=$HERE/seed.json
+MFA_WEB_DEV_LOGIN_PASSWORD_FILE=$RUN/password-hashes.json
+MFA_WEB_DEV_LOGIN_SIGNING_KEY=$HERE/dev-jwt-private.pem
+EOF
+      ;;
   esac
 }
 # ===================================================================================================================
@@ -440,6 +453,7 @@ print_table() {
   say "  Get a token:  TOKEN=\$(deploy/local/token.sh --sub alice --org acme)"
   say "                (org admin: deploy/local/token.sh --sub acme-admin --org acme --groups user,org-admin)"
   say "  First call:   curl -H \"Authorization: Bearer \$TOKEN\" http://localhost:8081/api/v1/me/mfa"
+  say "  Web app:      open http://localhost:${SERVICE_PORT[mfa-web]}  (sign in as a seed user)"
   say "  SMS sent:     curl $STUB_URL/_stub/messages"
   say "  E-mail sent:  curl http://127.0.0.1:$MAIL_HTTP_PORT/_stub/mails"
   say "  Stop:         deploy/local/run.sh --stop"
