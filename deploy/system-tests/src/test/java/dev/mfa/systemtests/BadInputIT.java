@@ -291,8 +291,8 @@ class BadInputIT {
         List<String> badIds = List.of("not-a-uuid", "..%2F..%2Fetc%2Fpasswd", "00000000-0000-0000-0000-000000000000",
                 UUID.randomUUID().toString(), "%27%20or%201%3D1--", "a".repeat(3000), UUID.randomUUID() + "x");
         for (String id : badIds) {
-            check(victim.get(ENROLLMENT_API + "/me/mfa/enrollments/" + id + "/qr.png").header(TestUser.REAUTH, victimReauth)
-                    .send(), 404, 400, 414, 431);
+            check(victim.get(ENROLLMENT_API + "/me/mfa/enrollments/" + id + "/qr.png")
+                    .header(TestUser.REAUTH, victimReauth).send(), 404, 400, 414, 431);
             check(victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + id + "/resend").send(), 404, 400, 414, 431);
             check(victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + id + "/confirm").json(Map.of("code", "123456"))
                     .send(), 404, 400, 414, 431);
