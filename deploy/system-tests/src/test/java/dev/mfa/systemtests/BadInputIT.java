@@ -5,6 +5,7 @@ import dev.mfa.localstack.testing.TestTokens;
 import dev.mfa.systemtests.support.EventLog;
 import dev.mfa.systemtests.support.Http;
 import dev.mfa.systemtests.support.Idle;
+import dev.mfa.systemtests.support.OrgAdmin;
 import dev.mfa.systemtests.support.Phones;
 import dev.mfa.systemtests.support.Platform;
 import dev.mfa.systemtests.support.Secrets;
@@ -98,6 +99,7 @@ class BadInputIT {
             Awaitility.await("lastUsedAt of " + u.userId()).atMost(TestUser.PROPAGATION)
                     .until(() -> !u.mfa().path("factors").get(0).path("lastUsedAt").isNull());
         }
+        OrgAdmin.of(org); // the admin's own factor, for the resets' step-up (before the snapshot)
         EventLog.topic(dev.mfa.core.events.Topics.SMS_STATUS).await(e -> other.userId().equals(e.dataText("userId")),
                 1, TestUser.PROPAGATION);
         Idle.await();
@@ -281,10 +283,13 @@ class BadInputIT {
     }
 
     private void identifiers() {
+        // The admin's step-up, so that the reset calls reach the id checks (none of them changes anything).
+        String adminAssertion = OrgAdmin.assertion(org);
         List<String> badIds = List.of("not-a-uuid", "..%2F..%2Fetc%2Fpasswd", "00000000-0000-0000-0000-000000000000",
                 UUID.randomUUID().toString(), "%27%20or%201%3D1--", "a".repeat(3000), UUID.randomUUID() + "x");
         for (String id : badIds) {
-            check(victim.get(ENROLLMENT_API + "/me/mfa/enrollments/" + id + "/qr.png").send(), 404, 400, 414, 431);
+            check(victim.get(ENROLLMENT_API + "/me/mfa/enrollments/" + id + "/qr.png")
+                    .header(TestUser.REAUTH, victimReauth).send(), 404, 400, 414, 431);
             check(victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + id + "/resend").send(), 404, 400, 414, 431);
             check(victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + id + "/confirm").json(Map.of("code", "123456"))
                     .send(), 404, 400, 414, 431);
@@ -295,7 +300,8 @@ class BadInputIT {
             check(victim.post(VERIFICATION_API + "/challenges/" + id + "/verify")
                     .json(Map.of("method", "TOTP", "code", "123456")).send(), 404, 400, 414, 431);
             check(Http.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + id + "/mfa-reset")
-                    .bearer(TestUser.adminToken(org)).send(), 404, 400, 414, 431);
+                    .bearer(TestUser.adminToken(org)).header(TestUser.ASSERTION, adminAssertion).send(),
+                    404, 400, 414, 431);
         }
         String report = ENROLLMENT_API + "/orgs/" + org + "/mfa-report";
         for (String q : List.of("?page=-1", "?size=0", "?size=100000", "?page=abc", "?size=1e3", "?page=99999999999")) {
@@ -307,7 +313,8 @@ class BadInputIT {
 
     private void foreignIds() {
         // The victim on the other user's enrollments, factor and challenge (with a valid-looking code).
-        check(victim.get(ENROLLMENT_API + "/me/mfa/enrollments/" + otherEnrollmentId + "/qr.png").send(), 404);
+        check(victim.get(ENROLLMENT_API + "/me/mfa/enrollments/" + otherEnrollmentId + "/qr.png")
+                .header(TestUser.REAUTH, victimReauth).send(), 404);
         check(victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + otherSmsEnrollmentId + "/resend").send(), 404);
         check(victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + otherSmsEnrollmentId + "/confirm")
                 .json(Map.of("code", "123456")).send(), 404);
@@ -325,7 +332,7 @@ class BadInputIT {
         check(Http.post(ENROLLMENT_API + "/orgs/" + otherOrg + "/users/" + other.userId() + "/mfa-reset")
                 .bearer(admin).send(), 404);
         check(Http.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + other.userId() + "/mfa-reset")
-                .bearer(admin).send(), 404);
+                .bearer(admin).header(TestUser.ASSERTION, OrgAdmin.assertion(org)).send(), 404);
         // A plain user on admin endpoints of their own org: forbidden, without details.
         check(victim.get(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").send(), 403);
         check(Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").bearer(victim.token())

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfa.localstack.testing.QrScanner;
 import dev.mfa.systemtests.support.Http;
 import dev.mfa.core.otp.OtpAuthUri;
+import dev.mfa.systemtests.support.OrgAdmin;
 import dev.mfa.systemtests.support.Platform;
 import dev.mfa.systemtests.support.SystemTest;
 import dev.mfa.systemtests.support.TestUser;
@@ -94,6 +95,7 @@ class SoakIT {
         List<Actor> actors = Users.create(org, "soak", userCount, null).stream().map(Actor::new).toList();
         // Warm-up: half the users enroll first (JIT, pools, caches), then memory is measured; the others enroll
         // during the soak.
+        OrgAdmin.of(org); // the admin's own factor, for the resets' step-up
         for (Actor a : actors.subList(0, actors.size() / 2)) {
             a.device = a.user.enrollTotp(null);
             a.state = State.ENROLLED;
@@ -185,10 +187,12 @@ class SoakIT {
                     timed("verify", () -> u.verifyReply(c.json().path("challengeId").asText(), "TOTP",
                             a.device.nextCode()), 200);
                     count("sign-in");
-                } else if (dice < 4) {
-                    // The help desk resets the user, who will enroll again.
+                } else if (dice < 4 && OrgAdmin.of(u.orgId()).hasFreshCode()) {
+                    // The help desk resets the user, who will enroll again; the admin steps up for each reset.
+                    String stepUp = OrgAdmin.assertion(u.orgId());
                     timed("admin-reset", () -> Http.post(Platform.ENROLLMENT_API + "/orgs/" + u.orgId() + "/users/"
-                            + u.userId() + "/mfa-reset").bearer(TestUser.adminToken(u.orgId())).send(), 204);
+                            + u.userId() + "/mfa-reset").bearer(TestUser.adminToken(u.orgId()))
+                            .header(TestUser.ASSERTION, stepUp).send(), 204);
                     a.state = State.RESET;
                     count("reset");
                 } else if (dice % 2 == 0) {

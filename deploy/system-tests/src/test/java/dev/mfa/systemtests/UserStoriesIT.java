@@ -7,6 +7,7 @@ import dev.mfa.core.otp.OtpAuthUri;
 import dev.mfa.localstack.testing.QrScanner;
 import dev.mfa.systemtests.support.EventLog;
 import dev.mfa.systemtests.support.Http;
+import dev.mfa.systemtests.support.OrgAdmin;
 import dev.mfa.systemtests.support.Phones;
 import dev.mfa.systemtests.support.Platform;
 import dev.mfa.systemtests.support.Stub;
@@ -92,7 +93,7 @@ class UserStoriesIT {
         String enrollmentId = started.path("enrollmentId").asText();
 
         // Scan the QR code: the PNG endpoint and the data URI both hold the otpauth URI with the secret.
-        Http.Reply png = alice.qrPng(enrollmentId);
+        Http.Reply png = alice.qrPng(enrollmentId, reauth);
         expect(png, 200);
         assertThat(png.contentType()).startsWith("image/png");
         String fromPng = QrScanner.decode(png.body());
@@ -106,7 +107,7 @@ class UserStoriesIT {
         TotpDevice app = new TotpDevice(scanned);
         // Someone else cannot see alice's QR code.
         TestUser bob = Users.seed("bob", "acme", "bob-pw", null);
-        assertThat(bob.qrPng(enrollmentId).status()).isEqualTo(404);
+        assertThat(bob.qrPng(enrollmentId, bob.reauth()).status()).isEqualTo(404);
 
         // Confirm with the code the app shows: the factor, and the recovery code, shown once.
         JsonNode confirmed = alice.confirm(enrollmentId, app.currentCode());
@@ -407,8 +408,16 @@ class UserStoriesIT {
                 .isEqualTo(403);
         assertThat(Http.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + user.userId() + "/mfa-reset")
                 .bearer(TestUser.adminToken("acme")).send().status()).isEqualTo(404);
-        Http.Reply reset = Http.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + user.userId() + "/mfa-reset")
-                .bearer(TestUser.adminToken(org)).send();
+        // A reset needs the admin's own second step (X-MFA-Assertion): without it, 401 step-up-required.
+        String resetUrl = ENROLLMENT_API + "/orgs/" + org + "/users/" + user.userId() + "/mfa-reset";
+        String adminAssertion = OrgAdmin.assertion(org);
+        Http.Reply noStepUp = Http.post(resetUrl).bearer(TestUser.adminToken(org)).send();
+        expect(noStepUp, 401);
+        assertThat(noStepUp.isProblem()).isTrue();
+        assertThat(noStepUp.problemType()).isEqualTo("step-up-required");
+        assertThat(user.mfa().path("factors").size()).isOne();
+        Http.Reply reset = Http.post(resetUrl).bearer(TestUser.adminToken(org))
+                .header(TestUser.ASSERTION, adminAssertion).send();
         expect(reset, 204);
         JsonNode after = user.mfa();
         assertThat(after.path("factors").size()).isZero();

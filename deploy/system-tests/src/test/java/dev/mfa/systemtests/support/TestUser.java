@@ -124,8 +124,9 @@ public final class TestUser {
                 .send();
     }
 
-    public Http.Reply qrPng(String enrollmentId) {
-        return get(ENROLLMENT_API + "/me/mfa/enrollments/" + enrollmentId + "/qr.png").send();
+    /** The QR PNG of a pending enrollment: it shows the secret, so it needs a reauth token like the start. */
+    public Http.Reply qrPng(String enrollmentId, String reauth) {
+        return get(ENROLLMENT_API + "/me/mfa/enrollments/" + enrollmentId + "/qr.png").header(REAUTH, reauth).send();
     }
 
     public Http.Reply newRecoveryCodeReply(String reauth, String assertion) {

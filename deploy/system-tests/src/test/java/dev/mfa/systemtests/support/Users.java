@@ -94,6 +94,22 @@ public final class Users {
         return users;
     }
 
+    /**
+     * The org's admin ({@code "admin-" + orgId}, the user {@link TestUser#adminToken} names), with a password in the
+     * password file so that they can re-authenticate and enroll a factor of their own. Not on the org's roster: the
+     * org's reports and requirement events stay those of the test users.
+     */
+    static TestUser admin(String orgId) {
+        String userId = "admin-" + orgId;
+        String password = "pw-" + UUID.randomUUID();
+        Secrets.secret(password);
+        TestUser admin = new TestUser(userId, orgId, userId + "@" + orgId + ".test", password, null,
+                List.of("user", "org-admin"));
+        HASHES.put(userId, PasswordHashes.hash(password.toCharArray()));
+        writeHashes(Platform.get().passwordFile());
+        return admin;
+    }
+
     /** run.sh rewrites the password file with the seed users on every start: add the test users again. */
     static synchronized void afterStackStart(Platform platform) {
         if (!HASHES.isEmpty()) {
