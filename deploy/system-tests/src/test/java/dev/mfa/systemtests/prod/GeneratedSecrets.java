@@ -30,6 +30,7 @@ final class GeneratedSecrets {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
+    private final String storePassword = token(12);
     private final Map<SecretKey, String> values = new ConcurrentHashMap<>();
     private final KeyPair identityProvider;
     private final KeyPair assertion;
@@ -89,6 +90,9 @@ final class GeneratedSecrets {
                 yield pem("PRIVATE KEY", assertion.getPrivate().getEncoded());
             }
             case "ca.crt" -> caCertificate(secret);
+            // Secret mfa-smtp: the boot test sends no e-mail, so a reserved name that never resolves (RFC 2606)
+            case "host" -> "smtp.invalid";
+            case "port" -> "587";
             default -> throw unknown(ref);
         };
     }
@@ -129,6 +133,30 @@ final class GeneratedSecrets {
             throw new IllegalStateException("keytool printed no certificate: " + out);
         }
         return out.substring(begin, end) + "-----END CERTIFICATE-----\n";
+    }
+
+    /**
+     * A key store (PKCS12) for a TLS server on 127.0.0.1 and a trust store holding only its certificate, made by
+     * keytool: the identity provider's password check must be https in prod. Returns {key store, trust store}; both
+     * use {@link #storePassword()}.
+     */
+    Path[] tlsServerStores(String name) {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Path keyStore = dir.resolve(name + "-tls.p12");
+        Path trustStore = dir.resolve(name + "-trust.p12");
+        Path cert = dir.resolve(name + "-tls.crt");
+        run(List.of(keytool.toString(), "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=localhost", "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", storePassword));
+        run(List.of(keytool.toString(), "-exportcert", "-rfc", "-alias", name, "-storetype", "PKCS12",
+                "-keystore", keyStore.toString(), "-storepass", storePassword, "-file", cert.toString()));
+        run(List.of(keytool.toString(), "-importcert", "-noprompt", "-alias", name, "-file", cert.toString(),
+                "-storetype", "PKCS12", "-keystore", trustStore.toString(), "-storepass", storePassword));
+        return new Path[] {keyStore, trustStore};
+    }
+
+    String storePassword() {
+        return storePassword;
     }
 
     private static String run(List<String> cmd) {

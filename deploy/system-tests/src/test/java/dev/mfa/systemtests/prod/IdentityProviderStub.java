@@ -3,9 +3,17 @@ package dev.mfa.systemtests.prod;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -25,19 +33,29 @@ final class IdentityProviderStub implements AutoCloseable {
 
     static final String PATH = "/api/v1/password-check";
 
-    private final HttpServer server;
+    private final HttpsServer server;
     private final Map<String, byte[]> passwords = new ConcurrentHashMap<>();
     private final List<String> checked = new CopyOnWriteArrayList<>();
     private final ObjectMapper json = new ObjectMapper();
 
-    IdentityProviderStub() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+    /** Serves https with the key in {@code keyStore} (PKCS12): prod refuses a plain-http password check. */
+    IdentityProviderStub(Path keyStore, String password) throws IOException, GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            ks.load(in, password.toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password.toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls));
         server.createContext("/", this::handle);
         server.start();
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + PATH;
+        return "https://127.0.0.1:" + server.getAddress().getPort() + PATH;
     }
 
     void user(String userId, String password) {

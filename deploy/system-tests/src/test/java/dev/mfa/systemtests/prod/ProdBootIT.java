@@ -74,7 +74,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       KafkaUser Secret) and PEM truststore stay set, and are unused by a PLAINTEXT client;</li>
  *   <li>{@code MFA_VONAGE_BASE_URI}: this test's Vonage stub, which accepts only the generated {@code mfa-vonage}
  *       key and secret;</li>
- *   <li>{@code MFA_REAUTH_VERIFY_URL}: this test's identity-provider password check (plain HTTP on loopback);</li>
+ *   <li>{@code MFA_REAUTH_VERIFY_URL}: this test's identity-provider password check (https on loopback, its
+ *   certificate trusted through the JVM's trust store option, as an operator would for a private CA);</li>
  *   <li>a tuning the manifest leaves at its default: {@code MFA_SCHEDULER_INTERVAL=1s}, so that a deadline fires
  *       within a second or two rather than ten.</li>
  * </ul>
@@ -105,6 +106,7 @@ class ProdBootIT {
     private IdentityProviderStub identityProvider;
     private VonageStub vonage;
     private String issuer;
+    private String audience;
     private Instant classStart;
 
     @BeforeAll
@@ -118,7 +120,8 @@ class ProdBootIT {
         deleteTree(work);
         Files.createDirectories(work);
         secrets = new GeneratedSecrets(work);
-        identityProvider = new IdentityProviderStub();
+        Path[] idpStores = secrets.tlsServerStores("identity-provider");
+        identityProvider = new IdentityProviderStub(idpStores[0], secrets.storePassword());
 
         Map<String, PodEnvironment> pods = new LinkedHashMap<>();
         for (String svc : Platform.SERVICES) {
@@ -153,7 +156,11 @@ class ProdBootIT {
                     tunings, dir));
         }
         issuer = services.get(Platform.ENROLLMENT).env.get("MFA_JWT_ISSUER");
+        audience = services.get(Platform.ENROLLMENT).env.get("MFA_JWT_AUDIENCES");
         Instant t0 = Instant.now();
+        services.get(Platform.ENROLLMENT).jvmOptions(List.of("-Djavax.net.ssl.trustStore=" + idpStores[1],
+                "-Djavax.net.ssl.trustStoreType=PKCS12",
+                "-Djavax.net.ssl.trustStorePassword=" + secrets.storePassword()));
         services.values().forEach(s -> s.start(root));
         services.values().forEach(ProdService::awaitReady);
         System.out.println(Instant.now() + " prod boot: four services ready " + Duration.between(t0, Instant.now())
@@ -362,11 +369,12 @@ class ProdBootIT {
         return Http.post(url).bearer(token);
     }
 
-    /** An RS256 access token of the overlay's issuer, signed with the generated identity-provider key. */
+    /** An RS256 access token of the overlay's issuer and audience, signed with the generated identity-provider key. */
     private String token(String userId, String org, List<String> groups) {
         long now = Instant.now().getEpochSecond();
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
+        claims.put("aud", audience);
         claims.put("sub", userId);
         claims.put("upn", userId);
         claims.put("org", org);

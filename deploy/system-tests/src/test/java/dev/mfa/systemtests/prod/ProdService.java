@@ -38,6 +38,7 @@ final class ProdService implements AutoCloseable {
     final Map<String, String> missing;
     private final Path log;
     private Process process;
+    private List<String> jvmOptions = List.of();
 
     private ProdService(String name, int port, Map<String, String> env, Map<String, String> missing, Path log) {
         this.name = name;
@@ -88,6 +89,11 @@ final class ProdService implements AutoCloseable {
         return new ProdService(name, port, env, missing, work.resolve(name + ".log"));
     }
 
+    /** JVM options beyond run.sh's (e.g. a trust store for a test server's certificate); not environment. */
+    void jvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+    }
+
     void start(Path root) {
         Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -96,7 +102,9 @@ final class ProdService implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // run.sh's service JVM settings; not part of the environment under test
                 "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=96m",
-                "-Dmfa.prod-boot=" + name, "-jar", jar.toString()));
+                "-Dmfa.prod-boot=" + name));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(log.getParent().toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().clear();
