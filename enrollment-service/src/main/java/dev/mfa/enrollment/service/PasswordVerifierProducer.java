@@ -1,6 +1,7 @@
 package dev.mfa.enrollment.service;
 
 import dev.mfa.enrollment.config.ReauthConfig;
+import io.quarkus.runtime.Startup;
 import io.smallrye.config.SmallRyeConfig;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -13,8 +14,10 @@ import java.time.Duration;
 /** Chooses the password verifier from {@code mfa.reauth.verifier}. */
 public class PasswordVerifierProducer {
 
+    /** Made at startup, not at the first reauth: a misconfigured verifier stops the service, not a reauth (500). */
     @Produces
     @Singleton
+    @Startup
     PasswordVerifier passwordVerifier(ReauthConfig config) {
         return switch (config.verifier()) {
             case "file" -> new FilePasswordVerifier(Path.of(config.passwordFile().orElseThrow(
