@@ -50,7 +50,17 @@ public final class Platform implements AutoCloseable {
      * Environment of every run.sh call; the services inherit it. Names are the env form of the services'
      * {@code @ConfigMapping} properties. Only timings and thresholds change, never behaviour.
      */
+    private static final Path PG_WORKING_DIR = tempDirectory("mfa-system-tests-pg");
+
     public static final Map<String, String> ENV = env();
+
+    private static Path tempDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private static Map<String, String> env() {
         Map<String, String> env = new LinkedHashMap<>();
@@ -77,6 +87,9 @@ public final class Platform implements AutoCloseable {
                 + "-XX:ReservedCodeCacheSize=96m -Xss512k "
                 + "-Dmp.messaging.connector.smallrye-kafka.session.timeout.ms=6000 "
                 + "-Dmp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000");
+        // PostgreSQL's binaries are unpacked anew into a directory of this run (as on a machine where nothing was
+        // unpacked before), not reused from ~/.embedpostgresql or java.io.tmpdir; it is deleted when the platform stops.
+        env.put("MFA_LOCAL_PG_WORKING_DIR", PG_WORKING_DIR.toString());
         // The services run from copies of their quarkus-app: a rebuild during the tests cannot change their jars.
         env.put("MFA_LOCAL_SNAPSHOT_APPS", "true");
         // The stack's JVMs (PostgreSQL, Kafka, stub, seed loader) use this module's test classpath, which holds
@@ -217,8 +230,53 @@ public final class Platform implements AutoCloseable {
         logRss();
         try {
             runSh(STOP_TIMEOUT, "--stop");
+            deleteTree(PG_WORKING_DIR);
         } catch (RuntimeException e) {
             System.err.println("system tests: run.sh --stop failed: " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("system tests: could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** What a script printed (stdout and stderr, interleaved) and how it exited. */
+    public record ScriptRun(int exitCode, String output) {
+    }
+
+    /**
+     * Runs a script of the repository (e.g. {@code deploy/local/walkthrough.sh}) as a user would, with the platform's
+     * environment plus {@code env}; its output goes to the console and to {@code <script name>.log} beside run.sh's.
+     */
+    public ScriptRun runScript(String script, Map<String, String> env, Duration timeout) {
+        Path file = root.resolve(script);
+        Path out = log.resolveSibling(file.getFileName() + ".log");
+        ProcessBuilder pb = new ProcessBuilder("bash", file.toString()).directory(root.toFile())
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().putAll(ENV);
+        pb.environment().putAll(env);
+        log("$ " + script);
+        try {
+            Process p = pb.start();
+            boolean finished = p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
+            if (!finished) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+            String output = Files.readString(out, StandardCharsets.UTF_8);
+            System.out.print(output);
+            return finished ? new ScriptRun(p.exitValue(), output)
+                    : new ScriptRun(-1, output + "\n(" + script + " did not finish within " + timeout.toSeconds() + " s)");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + script, e);
         }
     }
 
