@@ -1,6 +1,6 @@
 package dev.mfa.enrollment.service;
 
-import dev.mfa.localstack.PasswordHashes;
+import dev.mfa.core.password.PasswordHashes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

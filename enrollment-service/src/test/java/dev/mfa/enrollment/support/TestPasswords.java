@@ -2,7 +2,7 @@ package dev.mfa.enrollment.support;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mfa.enrollment.service.FilePasswordVerifier;
+import dev.mfa.core.password.PasswordHashes;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
@@ -71,7 +71,7 @@ public class TestPasswords implements QuarkusTestResourceLifecycleManager {
                         }));
                 byte[] salt = new byte[16];
                 RANDOM.nextBytes(salt);
-                all.put(userId, FilePasswordVerifier.hash(password.toCharArray(), salt, iterations));
+                all.put(userId, PasswordHashes.hash(password.toCharArray(), salt, iterations));
                 Path tmp = file.resolveSibling("password-hashes.json.tmp");
                 Files.write(tmp, JSON.writeValueAsBytes(all));
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -1,5 +1,6 @@
 package dev.mfa.localstack;
 
+import dev.mfa.core.password.PasswordHashes;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

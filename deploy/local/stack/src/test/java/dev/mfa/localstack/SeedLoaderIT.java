@@ -1,5 +1,6 @@
 package dev.mfa.localstack;
 
+import dev.mfa.core.password.PasswordHashes;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.Events.UserUpserted;

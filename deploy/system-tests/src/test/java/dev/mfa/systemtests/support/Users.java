@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
-import dev.mfa.localstack.PasswordHashes;
+import dev.mfa.core.password.PasswordHashes;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
