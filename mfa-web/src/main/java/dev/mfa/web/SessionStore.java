@@ -39,7 +39,7 @@ public class SessionStore {
         return create(response, userId, orgId, groups, pay, accessToken, null);
     }
 
-    /** A new session; with {@code tokenExpiresAt}, it ends when the access token does (the services would refuse it). */
+    /** A new session; with {@code tokenExpiresAt}, it ends with the access token (which the services refuse then). */
     public Session create(HttpServerResponse response, String userId, String orgId, List<String> groups, String pay,
                           String accessToken, Instant tokenExpiresAt) {
         byte[] raw = new byte[32];

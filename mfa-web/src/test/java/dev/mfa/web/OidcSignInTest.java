@@ -146,7 +146,8 @@ class OidcSignInTest {
         HttpResponse<String> signedIn = signInAtTheProvider();
         assertThat(location(signedIn)).isEqualTo("/verify.html");
         String setCookie = sessionCookie(signedIn);
-        assertThat(setCookie).isNotNull().containsIgnoringCase("HttpOnly").contains("Secure").contains("SameSite=Strict");
+        assertThat(setCookie).isNotNull().containsIgnoringCase("HttpOnly").contains("Secure")
+                .contains("SameSite=Strict");
         // One session, the edge's: quarkus-oidc's own cookie is expired at once.
         assertThat(signedIn.headers().allValues("Set-Cookie"))
                 .anyMatch(c -> c.startsWith("q_session=") && c.contains("Max-Age=0"));

@@ -302,7 +302,8 @@ class PlatformConsistencyTest {
             }
             if (svc.equals(Repo.EDGE)) {
                 // the two services it proxies to, and the OpenID Connect provider (sign-in)
-                expected.add("(same)/{app.kubernetes.io/name=enrollment-service}:" + Repo.httpPort("enrollment-service"));
+                expected.add("(same)/{app.kubernetes.io/name=enrollment-service}:"
+                        + Repo.httpPort("enrollment-service"));
                 expected.add("(same)/{app.kubernetes.io/name=verification-service}:"
                         + Repo.httpPort("verification-service"));
                 expected.add("identity/{app.kubernetes.io/name=identity-provider}:443");

@@ -30,7 +30,7 @@ final class Repo {
             "notification", "notification-service",
             "scheduler", "deadline-scheduler");
 
-    /** The web edge (CONTRACT §7): a Deployment like the services, but no database, Kafka or design-table variables. */
+    /** The web edge (CONTRACT §7): deployed like the services, without database, Kafka or design-table variables. */
     static final String EDGE = "mfa-web";
 
     /** Every Deployment deploy/k8s renders: the four services and the edge. */
