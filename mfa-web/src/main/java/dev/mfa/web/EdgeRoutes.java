@@ -1,5 +1,6 @@
 package dev.mfa.web;
 
+import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -36,17 +37,25 @@ public class EdgeRoutes {
     private final SessionStore sessions;
     private final DevIdentityProvider devIdp;
     private final ApiProxy proxy;
+    private final OidcSignIn oidc;
 
-    public EdgeRoutes(SessionStore sessions, DevIdentityProvider devIdp, ApiProxy proxy) {
+    public EdgeRoutes(SessionStore sessions, DevIdentityProvider devIdp, ApiProxy proxy, OidcSignIn oidc) {
         this.sessions = sessions;
         this.devIdp = devIdp;
         this.proxy = proxy;
+        this.oidc = oidc;
     }
 
     void routes(@Observes Router router, Vertx vertx) {
         proxy.init(vertx);
         router.route().order(-1000).handler(this::guard);
-        router.get("/login").order(-900).handler(rc -> rc.reroute("/login.html"));
+        if (oidc.enabled()) {
+            // After Quarkus's authentication and authorization handlers (their HTTP permission guards GET /login),
+            // so that the code flow has run and the identity is on the context.
+            router.get("/login").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(oidc::handle);
+        } else {
+            router.get("/login").order(-900).handler(rc -> rc.reroute("/login.html"));
+        }
         router.post("/login").order(-900).handler(BodyHandler.create().setBodyLimit(4096)).handler(this::login);
         router.post("/logout").order(-900).handler(this::logout);
         router.get("/session").order(-900).handler(this::session);
@@ -141,6 +150,7 @@ public class EdgeRoutes {
 
     private void logout(RoutingContext rc) {
         sessions.invalidate(rc.request(), rc.response());
+        oidc.dropOidcSession(rc);
         rc.response().setStatusCode(204).end();
     }
 

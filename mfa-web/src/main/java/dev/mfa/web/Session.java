@@ -19,6 +19,8 @@ public final class Session {
     private final String pay;
     private final String accessToken;
     private final Instant createdAt;
+    /** When the access token expires (null: unknown), so that the session never outlives it. */
+    private final Instant tokenExpiresAt;
     private volatile Instant lastSeen;
     private volatile Stage stage = Stage.MFA_PENDING;
     private volatile String assertion;
@@ -27,7 +29,7 @@ public final class Session {
     private volatile Instant reauthExpiresAt;
 
     Session(String id, String userId, String orgId, List<String> groups, String pay, String accessToken,
-            Instant now) {
+            Instant tokenExpiresAt, Instant now) {
         this.id = id;
         this.userId = userId;
         this.orgId = orgId;
@@ -35,6 +37,7 @@ public final class Session {
         this.pay = pay;
         this.accessToken = accessToken;
         this.createdAt = now;
+        this.tokenExpiresAt = tokenExpiresAt;
         this.lastSeen = now;
     }
 
@@ -64,6 +67,10 @@ public final class Session {
 
     Instant createdAt() {
         return createdAt;
+    }
+
+    Instant tokenExpiresAt() {
+        return tokenExpiresAt;
     }
 
     Instant lastSeen() {

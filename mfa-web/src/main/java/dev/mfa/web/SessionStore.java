@@ -36,10 +36,16 @@ public class SessionStore {
 
     public Session create(HttpServerResponse response, String userId, String orgId, List<String> groups, String pay,
                           String accessToken) {
+        return create(response, userId, orgId, groups, pay, accessToken, null);
+    }
+
+    /** A new session; with {@code tokenExpiresAt}, it ends with the access token (which the services refuse then). */
+    public Session create(HttpServerResponse response, String userId, String orgId, List<String> groups, String pay,
+                          String accessToken, Instant tokenExpiresAt) {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        Session s = new Session(id, userId, orgId, groups, pay, accessToken, clock.instant());
+        Session s = new Session(id, userId, orgId, groups, pay, accessToken, tokenExpiresAt, clock.instant());
         if (sessions.size() >= config.maxSessions()) {
             sessions.values().stream().min(Comparator.comparing(Session::lastSeen))
                     .ifPresent(oldest -> sessions.remove(oldest.id()));
@@ -82,7 +88,8 @@ public class SessionStore {
     }
 
     private boolean expired(Session s, Instant now) {
-        return now.isAfter(s.lastSeen().plus(config.idleTimeout())) || now.isAfter(s.createdAt().plus(config.maxAge()));
+        return now.isAfter(s.lastSeen().plus(config.idleTimeout())) || now.isAfter(s.createdAt().plus(config.maxAge()))
+                || (s.tokenExpiresAt() != null && !now.isBefore(s.tokenExpiresAt()));
     }
 
     @Scheduled(every = "60s")

@@ -24,6 +24,21 @@ public interface WebConfig {
 
     DevLogin devLogin();
 
+    Oidc oidc();
+
+    /**
+     * Production sign-in: the OpenID Connect authorization-code flow of {@code quarkus-oidc} on {@code GET /login}
+     * ({@code quarkus.oidc.tenant-enabled} follows this switch; on in the prod profile).
+     */
+    interface Oidc {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Where the browser goes once the edge holds the session: the second step of sign-in. */
+        @WithDefault("/verify.html")
+        String landingPage();
+    }
+
     interface Session {
         @WithDefault("mfa_session")
         String cookieName();

@@ -134,6 +134,15 @@ class EdgeTest {
     }
 
     @Test
+    void withoutOidcGetLoginIsTheSignInPage() {
+        // OIDC is off outside prod: its HTTP permission on GET /login must not apply (OidcSignInTest covers prod).
+        Response r = given().redirects().follow(false).get("/login");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.contentType()).startsWith("text/html");
+        assertThat(r.asString()).contains("id=\"login-form\"");
+    }
+
+    @Test
     void devSignInOnlyInLocalDevAndTestProfiles() {
         assertThat(DevIdentityProvider.profileAllowed(java.util.List.of("test"))).isTrue();
         assertThat(DevIdentityProvider.profileAllowed(java.util.List.of("local"))).isTrue();

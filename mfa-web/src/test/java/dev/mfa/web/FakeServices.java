@@ -42,8 +42,11 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
             Files.writeString(hashes, new JsonObject()
                     .put("alice", DevIdentityProvider.hash("alice-pw".toCharArray(), new byte[16], 1000))
                     .put("boss", DevIdentityProvider.hash("boss-pw".toCharArray(), new byte[16], 1000)).encode());
+            // The prod profile (OidcSignInTest) reads the URLs from the variables the k8s overlay sets.
             return Map.of("mfa.web.enrollment-url", "http://localhost:" + enrollment,
                     "mfa.web.verification-url", "http://localhost:" + verification,
+                    "MFA_ENROLLMENT_URL", "http://localhost:" + enrollment,
+                    "MFA_VERIFICATION_URL", "http://localhost:" + verification,
                     "mfa.web.dev-login.directory",
                     Path.of("src/test/resources/test-seed.json").toAbsolutePath().toString(),
                     "mfa.web.dev-login.password-file", hashes.toString(),

@@ -64,8 +64,8 @@ class DeploymentConsistencyTest {
     void everyServiceHasADeploymentAndServiceOnItsConfiguredPort(String overlay) {
         Repo.Rendered r = Repo.rendered(overlay);
         assertThat(r.all(Deployment.class)).extracting(d -> d.getMetadata().getName())
-                .containsExactlyInAnyOrderElementsOf(Repo.SERVICES.values());
-        for (String svc : Repo.SERVICES.values()) {
+                .containsExactlyInAnyOrderElementsOf(Repo.deployments()).hasSize(5);
+        for (String svc : Repo.deployments()) {
             int port = Repo.httpPort(svc);
             Deployment d = r.one(Deployment.class, svc);
             Container c = container(d);
@@ -89,6 +89,12 @@ class DeploymentConsistencyTest {
             });
 
             Map<String, String> ann = d.getSpec().getTemplate().getMetadata().getAnnotations();
+            if (svc.equals(Repo.EDGE)) {
+                // the edge serves no /q/metrics (no Micrometer in mfa-web): nothing to scrape
+                assertThat(Repo.read(Repo.root().resolve("mfa-web/pom.xml"))).doesNotContain("micrometer");
+                assertThat(ann == null ? Map.<String, String>of() : ann).doesNotContainKey("prometheus.io/scrape");
+                continue;
+            }
             assertThat(ann).containsEntry("prometheus.io/scrape", "true")
                     .containsEntry("prometheus.io/port", String.valueOf(port))
                     .containsEntry("prometheus.io/path", "/q/metrics");
@@ -138,7 +144,7 @@ class DeploymentConsistencyTest {
     @Test
     void prodRunsTwoOrMoreReplicasWithAutoscalingAndDisruptionBudgets() {
         Repo.Rendered prod = Repo.rendered("prod");
-        for (String svc : List.of("enrollment-service", "verification-service", "notification-service")) {
+        for (String svc : List.of("enrollment-service", "verification-service", "notification-service", Repo.EDGE)) {
             assertThat(prod.one(Deployment.class, svc).getSpec().getReplicas()).as(svc).isGreaterThanOrEqualTo(2);
         }
         assertThat(prod.one(Deployment.class, "deadline-scheduler").getSpec().getReplicas()).isGreaterThanOrEqualTo(1);
@@ -228,12 +234,32 @@ class DeploymentConsistencyTest {
                     assertThat(vol.getSecret().getItems()).as("%s %s", svc, k).anyMatch(i -> i.getPath().equals(file));
                 }
             });
+            if (svc.equals(Repo.EDGE)) {
+                edgeEnvironment(env);
+                continue;
+            }
             // the database in the URLs is the service's own (the one of its application.properties)
             Properties props = Repo.properties(svc);
             String db = props.getProperty("quarkus.datasource.jdbc.url").replaceAll(".*/", "").replaceAll("\\?.*", "");
             assertThat(env.get("QUARKUS_DATASOURCE_JDBC_URL")).contains("/" + db + "?");
             assertThat(env.get("QUARKUS_DATASOURCE_REACTIVE_URL")).contains("/" + db + "?");
         }
+    }
+
+    /** The edge: its proxy targets are the Services on their ports, the OIDC client comes from a Secret. */
+    private static void edgeEnvironment(Map<String, String> env) {
+        assertThat(env).containsEntry("MFA_ENROLLMENT_URL", "http://enrollment-service:"
+                + Repo.httpPort("enrollment-service"));
+        assertThat(env).containsEntry("MFA_VERIFICATION_URL", "http://verification-service:"
+                + Repo.httpPort("verification-service"));
+        assertThat(env).containsEntry("MFA_OIDC_CLIENT_ID", "secret:mfa-web-oidc/client-id")
+                .containsEntry("MFA_OIDC_CLIENT_SECRET", "secret:mfa-web-oidc/client-secret");
+        assertThat(env.get("MFA_OIDC_AUTH_SERVER_URL")).startsWith("https://");
+        // TLS ends at the Gateway: the redirect_uri sent to the provider must still say https
+        assertThat(env).containsEntry("QUARKUS_OIDC_AUTHENTICATION_FORCE_REDIRECT_HTTPS_SCHEME", "true");
+        // no database, Kafka or service keys: the edge holds none
+        assertThat(env.keySet()).noneMatch(k -> k.startsWith("KAFKA_") || k.startsWith("QUARKUS_DATASOURCE")
+                || k.startsWith("MFA_DB_") || k.startsWith("MFA_CRYPTO") || k.startsWith("MFA_VONAGE"));
     }
 
     @ParameterizedTest

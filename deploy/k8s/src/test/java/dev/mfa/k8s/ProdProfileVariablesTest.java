@@ -38,6 +38,22 @@ class ProdProfileVariablesTest {
     }
 
     @Test
+    void theProdOverlayGivesTheEdgeEveryVariableItsProdProfileNeeds() {
+        Map<String, String> required = required(Repo.EDGE);
+        // guards the derivation: the OIDC client and the two services the edge proxies to
+        assertThat(required).containsKeys("MFA_OIDC_AUTH_SERVER_URL", "MFA_OIDC_CLIENT_ID", "MFA_OIDC_CLIENT_SECRET",
+                "MFA_ENROLLMENT_URL", "MFA_VERIFICATION_URL");
+        PodEnvironment env = PodEnvironment.of(Repo.k8s(), "prod", Repo.EDGE);
+        required.forEach((variable, property) -> assertThat(env.variables())
+                .as("%s: %s (for %s in its prod profile) must be set by deploy/k8s/overlays/prod", Repo.EDGE, variable,
+                        property)
+                .containsKey(variable));
+        assertThat(env.variables().get("QUARKUS_PROFILE").literal()).isEqualTo("prod");
+        assertThat(env.variables().get("MFA_OIDC_CLIENT_SECRET").fromSecret()).isTrue();
+        assertThat(env.variables().get("MFA_OIDC_CLIENT_ID").fromSecret()).isTrue();
+    }
+
+    @Test
     void theKnownDefectsAreCovered() {
         assertThat(required("notification-service")).containsKey("MFA_CRYPTO_CODE_HASH_KEY");
         assertThat(required("enrollment-service")).containsEntry("MFA_REAUTH_VERIFY_URL", "mfa.reauth.verify-url");

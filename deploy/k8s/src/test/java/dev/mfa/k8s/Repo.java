@@ -30,6 +30,16 @@ final class Repo {
             "notification", "notification-service",
             "scheduler", "deadline-scheduler");
 
+    /** The web edge (CONTRACT §7): deployed like the services, without database, Kafka or design-table variables. */
+    static final String EDGE = "mfa-web";
+
+    /** Every Deployment deploy/k8s renders: the four services and the edge. */
+    static List<String> deployments() {
+        List<String> all = new ArrayList<>(SERVICES.values());
+        all.add(EDGE);
+        return all;
+    }
+
     private static final Map<String, Rendered> RENDERED = new ConcurrentHashMap<>();
 
     private Repo() {
