@@ -122,7 +122,7 @@ class AuthenticatorAppIT {
 
         // The same code cannot confirm again; the enrollment is done.
         Api.problem(Api.user(user, ORG).body(Map.of("code", app.generate(key.secretBytes())))
-                .post("/api/v1/me/mfa/enrollments/" + enrollmentId + "/confirm").then(), 409, "enrollment-confirmed");
+                .post("/api/v1/me/mfa/enrollments/" + enrollmentId + "/confirm").then(), 410, "enrollment-confirmed");
         Api.problem(Api.user(user, ORG).header("X-Reauth-Token", reauth)
                 .get("/api/v1/me/mfa/enrollments/" + enrollmentId + "/qr.png").then(), 410, "enrollment-confirmed");
     }

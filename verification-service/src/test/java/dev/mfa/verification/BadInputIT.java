@@ -85,7 +85,7 @@ class BadInputIT extends VerificationTestBase {
         // Too soon: the refusal is a problem, whatever the body.
         Response again = given().auth().oauth2(token(user)).contentType("application/json").body(body)
                 .post("/api/v1/challenges/{id}/sms", challengeId);
-        again.then().statusCode(429).contentType("application/problem+json").body("type", endsWith("sms-too-soon"));
+        again.then().statusCode(429).contentType("application/problem+json").body("type", endsWith("resend-too-soon"));
         assertThat(again.asString()).doesNotContain("4155550123");
     }
 }

@@ -43,7 +43,7 @@ class SignInAbuseLimitsIT extends VerificationTestBase {
         sendSms(user, third).then().statusCode(202); // the 10th code this hour
         clock.advance(Duration.ofSeconds(60));
         sendSms(user, third).then().statusCode(429).contentType("application/problem+json")
-                .body("type", endsWith("sms-hourly-limit"));
+                .body("type", endsWith("too-many-sms"));
         clock.advance(Duration.ofHours(1));
         sendSms(user, openChallenge(user)).then().statusCode(202);
     }

@@ -62,7 +62,7 @@ class SmsIT extends VerificationTestBase {
         String first = cipher.decrypt(codec.data(lastSmsRequest(user, 1), Events.SmsRequested.class).code());
         sendSms(user, challengeId).then().statusCode(429).contentType("application/problem+json")
                 .header("Retry-After", "30").body("retryAfterSeconds", equalTo(30))
-                .body("type", endsWith("sms-too-soon"));
+                .body("type", endsWith("resend-too-soon"));
 
         clock.advance(Duration.ofSeconds(30));
         Instant now = clock.instant();
@@ -102,7 +102,7 @@ class SmsIT extends VerificationTestBase {
                 new Events.SmsFailed(java.util.UUID.randomUUID(), user, "invalid_number", true, clock.instant()));
         org.awaitility.Awaitility.await().atMost(PROJECTION_WAIT).until(() ->
                 count("select count(*) from processed_event where event_id = ?::uuid", unrelated.id().toString()) > 0);
-        sendSms(user, challengeId).then().statusCode(429).body("type", endsWith("sms-too-soon"));
+        sendSms(user, challengeId).then().statusCode(429).body("type", endsWith("resend-too-soon"));
 
         publish(Topics.SMS_STATUS, new Events.SmsFailed(requestId, user, "expired", false, clock.instant()));
         org.awaitility.Awaitility.await().atMost(PROJECTION_WAIT).until(() ->
@@ -122,7 +122,7 @@ class SmsIT extends VerificationTestBase {
             sendSms(user, challengeId).then().statusCode(202);
         }
         exec("update challenge set sms_next_send_at = null where challenge_id = ?::uuid", challengeId);
-        sendSms(user, challengeId).then().statusCode(429).body("type", endsWith("sms-limit-reached"));
+        sendSms(user, challengeId).then().statusCode(429).body("type", endsWith("too-many-sends"));
         assertThat(querySends(challengeId)).isEqualTo(5);
     }
 

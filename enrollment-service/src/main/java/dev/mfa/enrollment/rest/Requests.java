@@ -1,6 +1,5 @@
 package dev.mfa.enrollment.rest;
 
-import dev.mfa.core.problem.Problem;
 import dev.mfa.core.problem.ProblemException;
 
 import java.time.Instant;
@@ -42,7 +41,7 @@ final class Requests {
     }
 
     static ProblemException invalid(String field, String detail) {
-        return new ProblemException(Problem.of(400, "invalid-request", "Invalid request", detail).withField(field));
+        return ProblemException.invalidRequest(field, detail);
     }
 
     static <T> T body(T body) {

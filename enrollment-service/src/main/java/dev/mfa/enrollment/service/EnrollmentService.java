@@ -291,7 +291,7 @@ public class EnrollmentService {
         Instant now = clock.instant();
         return find(caller, enrollmentId, LockModeType.PESSIMISTIC_WRITE).flatMap(e -> {
             if (e.status == Enrollment.Status.CONFIRMED) {
-                throw ProblemException.conflict("enrollment-confirmed", "This enrollment is already confirmed.");
+                throw ProblemException.gone("enrollment-confirmed", "This enrollment is already confirmed.");
             }
             requirePending(e);
             return policies.find(caller.orgId()).flatMap(policy -> {

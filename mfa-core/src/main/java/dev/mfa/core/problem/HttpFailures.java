@@ -94,12 +94,12 @@ public class HttpFailures {
         }
         HttpResponseStatus reason = HttpResponseStatus.valueOf(status);
         String title = reason.reasonPhrase();
-        String slug = title.toLowerCase().replaceAll("[^a-z]+", "-").replaceAll("(^-|-$)", "");
+        String slug = ProblemCatalogue.slugForStatus(status, title);
         if (status >= 500) {
             LOG.errorf("request failed in the HTTP layer with %d", status);
         }
         // The failure's message is not echoed: it can quote the request.
-        Problem problem = Problem.of(status, slug.isEmpty() ? "error" : slug, title, status == 400
+        Problem problem = Problem.of(status, slug, title, status == 400
                 ? "The request could not be read (bad encoding or syntax)." : title + ".");
         send(ctx, problem, mapper);
     }

@@ -14,8 +14,14 @@ public class ProblemException extends RuntimeException {
         return problem;
     }
 
+    /** A request that was read but does not say what the call needs (a field missing, empty or out of range). */
     public static ProblemException badRequest(String detail) {
-        return new ProblemException(Problem.of(400, "bad-request", "Bad request", detail));
+        return invalidRequest(null, detail);
+    }
+
+    /** As {@link #badRequest}, naming the field at fault ({@code null} for the body as a whole). */
+    public static ProblemException invalidRequest(String field, String detail) {
+        return new ProblemException(Problem.of(400, "invalid-request", "Invalid request", detail).withField(field));
     }
 
     public static ProblemException unauthorized(String slug, String detail) {

@@ -81,7 +81,7 @@ public class ProblemMappers {
         int status = e.getResponse().getStatus();
         String title = Response.Status.fromStatusCode(status) != null
                 ? Response.Status.fromStatusCode(status).getReasonPhrase() : "Error";
-        String slug = title.toLowerCase().replaceAll("[^a-z]+", "-");
+        String slug = ProblemCatalogue.slugForStatus(status, title);
         Problem problem = Problem.of(status, slug, title, status == 404 ? "No such resource." : title + ".");
         if (status >= 500) {
             LOG.errorf("request failed with %d (%s)", status, e.getClass().getName());

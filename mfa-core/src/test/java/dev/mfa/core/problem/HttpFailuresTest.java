@@ -98,7 +98,7 @@ class HttpFailuresTest {
     @Test
     void aStatusOnlyFailureIsAProblem() throws Exception {
         JsonNode body = problem(send(at("/bad").GET()), 400);
-        assertThat(body.path("type").asText()).endsWith("/bad-request");
+        assertThat(body.path("type").asText()).endsWith("/malformed-request");
         assertThat(problem(send(at("/gone").GET()), 410).path("type").asText()).endsWith("/gone");
     }
 

@@ -79,7 +79,7 @@ public class ChallengeResource {
         Method method = Method.parse(body.method()).orElseThrow(() -> ProblemException.unprocessable("unknown-method",
                 "method must be one of TOTP, SMS, RECOVERY_CODE.", "method"));
         if (body.code() == null || body.code().isBlank() || body.code().length() > MAX_CODE_LENGTH) {
-            throw ProblemException.unprocessable("code-missing", "A code is required.", "code");
+            throw ProblemException.invalidRequest("code", "A code is required.");
         }
         return verification.verify(caller, challengeId, method, body.code().trim()).map(outcome -> {
             if (outcome instanceof VerificationService.Verified v) {

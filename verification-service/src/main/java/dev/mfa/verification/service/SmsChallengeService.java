@@ -78,12 +78,12 @@ public class SmsChallengeService {
                         "SMS is not available for this challenge.", null);
             }
             if (challenge.smsSends >= config.sms().maxSends()) {
-                throw ProblemException.tooManyRequests("sms-limit-reached",
+                throw ProblemException.tooManyRequests("too-many-sends",
                         "No more codes can be sent for this challenge; start a new sign-in.",
                         ThrottlePolicy.secondsUntil(challenge.expiresAt, now));
             }
             if (challenge.smsNextSendAt != null && now.isBefore(challenge.smsNextSendAt)) {
-                throw ProblemException.tooManyRequests("sms-too-soon", "Wait before asking for another code.",
+                throw ProblemException.tooManyRequests("resend-too-soon", "Wait before asking for another code.",
                         ThrottlePolicy.secondsUntil(challenge.smsNextSendAt, now));
             }
             if (state != null && state.lockedAt != null) {
@@ -109,7 +109,7 @@ public class SmsChallengeService {
                 userId, since).map(recent -> {
                     int sends = recent.stream().mapToInt(c -> c.smsSends).sum();
                     if (sends >= config.sms().maxSendsPerHour()) {
-                        throw ProblemException.tooManyRequests("sms-hourly-limit",
+                        throw ProblemException.tooManyRequests("too-many-sms",
                                 "Too many codes were sent this hour; use another method or try again later.",
                                 ThrottlePolicy.secondsUntil(recent.get(0).createdAt.plus(ChallengeService.HOUR), now));
                     }
