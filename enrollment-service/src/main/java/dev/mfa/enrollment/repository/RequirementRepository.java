@@ -19,10 +19,11 @@ import java.util.List;
 @ApplicationScoped
 public class RequirementRepository {
 
-    /** Keep in step with {@code OrgPolicy.requirementFor}. */
+    /** Keep in step with {@code OrgPolicy.requirementFor}; exempt users stay OPTIONAL (the sweep ends that). */
     static final String TARGET = "case when u.pay is not null then 'REQUIRED' "
             + "when not coalesce(p.enabled, false) then 'NOT_REQUIRED' "
-            + "when p.enforced then 'REQUIRED' else 'OPTIONAL' end";
+            + "when p.enforced and not exists (select 1 from mfa_exemption x where x.user_id = u.user_id"
+            + " and x.org_id = u.org_id) then 'REQUIRED' else 'OPTIONAL' end";
 
     /**
      * {@code %1$s}: the upper bound of the key range, or nothing for the last range. The previous requirement is

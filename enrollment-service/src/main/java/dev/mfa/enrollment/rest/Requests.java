@@ -41,6 +41,12 @@ final class Requests {
     record PolicyRequest(Boolean enabled, Instant enforcementDeadline, List<String> allowedMethods) {
     }
 
+    record AvailabilityRequest(Boolean available) {
+    }
+
+    record ExemptionRequest(Instant until, String reason) {
+    }
+
     static ProblemException invalid(String field, String detail) {
         return new ProblemException(Problem.of(400, "invalid-request", "Invalid request", detail).withField(field));
     }
