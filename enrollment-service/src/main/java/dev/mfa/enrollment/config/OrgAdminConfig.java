@@ -24,6 +24,10 @@ public interface OrgAdminConfig {
     @WithDefault("200")
     int sweepBatchSize();
 
+    /** How often the sweep ends expired exemptions (a scheduler period such as {@code 30s}). */
+    @WithDefault("30s")
+    String sweepEvery();
+
     /** User ids in the preview's {@code withoutFactorSample}. */
     @WithDefault("20")
     int previewSampleSize();

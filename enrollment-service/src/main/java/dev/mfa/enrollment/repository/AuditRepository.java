@@ -41,8 +41,9 @@ public class AuditRepository {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("audit detail is not JSON", e);
         }
+        // The parameter is typed text: a String bound where PostgreSQL infers jsonb would be stored as a JSON string.
         return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into audit_event (org_id, at, type, "
-                        + "actor_id, user_id, detail) values (:org, :at, :type, :actor, :user, cast(:detail as jsonb))")
+                        + "actor_id, user_id, detail) values (:org, :at, :type, :actor, :user, cast(cast(:detail as text) as jsonb))")
                 .setParameter("org", orgId)
                 .setParameter("at", at)
                 .setParameter("type", type)

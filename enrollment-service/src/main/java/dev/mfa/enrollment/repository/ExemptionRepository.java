@@ -15,6 +15,11 @@ public class ExemptionRepository {
     public record Exemption(String userId, String orgId, Instant until, String reason, String grantedBy) {
     }
 
+    /** Public for the test that runs it from two connections at once. */
+    public static final String CLAIM_EXPIRED = "delete from mfa_exemption where user_id in ("
+            + "select user_id from mfa_exemption where until <= :now order by until limit :limit "
+            + "for update skip locked) returning user_id, org_id, until, reason, granted_by";
+
     /** Inside a transaction: the user's exemption in the org, row-locked so a sweep or a second grant waits. */
     public Uni<Optional<Exemption>> lock(String userId, String orgId) {
         return Panache.getSession().flatMap(s -> s.createNativeQuery("select user_id, org_id, until, reason, "
@@ -66,10 +71,7 @@ public class ExemptionRepository {
      * each exemption ends exactly once.
      */
     public Uni<List<Exemption>> claimExpired(Instant now, int limit) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("delete from mfa_exemption where user_id in ("
-                        + "select user_id from mfa_exemption where until <= :now order by until limit :limit "
-                        + "for update skip locked) returning user_id, org_id, until, reason, granted_by",
-                        Object[].class)
+        return Panache.getSession().flatMap(s -> s.createNativeQuery(CLAIM_EXPIRED, Object[].class)
                 .setParameter("now", now)
                 .setParameter("limit", limit)
                 .getResultList())

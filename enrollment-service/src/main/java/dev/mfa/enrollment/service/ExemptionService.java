@@ -153,7 +153,7 @@ public class ExemptionService {
                 .invoke(() -> LOG.infof("org %s: exemption of user %s ended", e.orgId(), e.userId()));
     }
 
-    @Scheduled(every = "${mfa.org-admin.sweep-every:30s}", delayed = "10s",
+    @Scheduled(every = "${mfa.org-admin.sweep-every}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
