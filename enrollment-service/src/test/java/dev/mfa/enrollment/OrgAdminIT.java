@@ -196,6 +196,30 @@ class OrgAdminIT {
     }
 
     @Test
+    void theExemptUserIsEmailedOnceAFewDaysBeforeTheExemptionEnds() {
+        String org = "exmail-" + UUID.randomUUID();
+        String kim = "kim-" + org;
+        String far = "far-" + org;
+        Orgs.join(kim, org, null);
+        Orgs.join(far, org, null);
+        Instant until = TestClock.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
+        exemption(org, kim, until, "Back on Monday").statusCode(200);
+        exemption(org, far, TestClock.now().plus(Duration.ofDays(30)), "Sabbatical").statusCode(200);
+
+        List<CloudEvent> mails = Bus.await(Topics.EMAIL_REQUESTS, kim, "mfa.email.requested", 1);
+        Events.EmailRequested mail = Bus.data(mails.get(0), Events.EmailRequested.class);
+        assertThat(mail.template()).isEqualTo("exemption-ending");
+        assertThat(mail.params()).containsKey("until");
+        assertThat(mail.to()).startsWith("v1:").doesNotContain("@");
+        // Later sweeps ask for nothing more; the exemption ending in 30 days gets nothing yet.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Db.count("select count(*) from mfa_exemption "
+                + "where user_id = ? and ending_notice_at is not null", kim) == 1);
+        Db.awaitOutboxDrained();
+        assertThat(Bus.events(Topics.EMAIL_REQUESTS, kim)).hasSize(1);
+        assertThat(Bus.events(Topics.EMAIL_REQUESTS, far)).isEmpty();
+    }
+
+    @Test
     void badExemptionsAre422AndChangeNothing() {
         String org = "exbad-" + UUID.randomUUID();
         String user = "u-" + org;

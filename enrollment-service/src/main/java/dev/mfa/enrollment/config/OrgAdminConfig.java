@@ -24,6 +24,10 @@ public interface OrgAdminConfig {
     @WithDefault("200")
     int sweepBatchSize();
 
+    /** The exempt user is e-mailed this long before the exemption ends (once per exemption). */
+    @WithDefault("P3D")
+    Duration exemptionEndingNotice();
+
     /** How often the sweep ends expired exemptions (a scheduler period such as {@code 30s}). */
     @WithDefault("30s")
     String sweepEvery();

@@ -46,7 +46,8 @@ public class ExemptionRepository {
         return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into mfa_exemption (user_id, org_id, "
                         + "until, reason, granted_by, granted_at) values (:user, :org, :until, :reason, :by, :now) "
                         + "on conflict (user_id) do update set org_id = excluded.org_id, until = excluded.until, "
-                        + "reason = excluded.reason, granted_by = excluded.granted_by, granted_at = excluded.granted_at")
+                        + "reason = excluded.reason, granted_by = excluded.granted_by, granted_at = excluded.granted_at, "
+                        + "ending_notice_at = null")
                 .setParameter("user", e.userId())
                 .setParameter("org", e.orgId())
                 .setParameter("until", e.until())
@@ -73,6 +74,22 @@ public class ExemptionRepository {
     public Uni<List<Exemption>> claimExpired(Instant now, int limit) {
         return Panache.getSession().flatMap(s -> s.createNativeQuery(CLAIM_EXPIRED, Object[].class)
                 .setParameter("now", now)
+                .setParameter("limit", limit)
+                .getResultList())
+                .map(rows -> rows.stream().map(ExemptionRepository::exemption).toList());
+    }
+
+    /**
+     * Inside a transaction: marks up to {@code limit} exemptions that end within {@code (now, before]} and whose
+     * "ending" notice was not asked for yet, and returns them (SKIP LOCKED, as {@link #claimExpired}).
+     */
+    public Uni<List<Exemption>> claimEnding(Instant now, Instant before, int limit) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery("update mfa_exemption set ending_notice_at = :now "
+                        + "where user_id in (select user_id from mfa_exemption where ending_notice_at is null "
+                        + "and until > :now and until <= :before order by until limit :limit for update skip locked) "
+                        + "returning user_id, org_id, until, reason, granted_by", Object[].class)
+                .setParameter("now", now)
+                .setParameter("before", before)
                 .setParameter("limit", limit)
                 .getResultList())
                 .map(rows -> rows.stream().map(ExemptionRepository::exemption).toList());

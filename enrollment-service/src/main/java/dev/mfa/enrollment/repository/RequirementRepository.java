@@ -49,6 +49,17 @@ public class RequirementRepository {
             + " returning event_count"
             + ") select cast(coalesce(sum(event_count), 0) as integer) from batch";
 
+    /**
+     * Inside a switch transaction, before its statement: share-locks the org's policy row, so that an exemption being
+     * granted (which holds it exclusively) commits before the statement takes its snapshot and is seen by it.
+     */
+    public Uni<Void> holdPolicy(String orgId) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery(
+                        "select 1 from org_policy where org_id = :org for share", Integer.class)
+                .setParameter("org", orgId)
+                .getResultList()).replaceWithVoid();
+    }
+
     /** The last user id of the next range of {@code size} users after {@code after}; null when fewer remain. */
     public Uni<String> rangeEnd(String orgId, String after, int size) {
         return Panache.getSession().flatMap(s -> s.createNativeQuery(

@@ -48,6 +48,9 @@ public class ExemptionService {
     private final Outbox outbox;
     private final Clock clock;
     private final OrgAdminConfig config;
+    /** The "exemption ending" e-mail; field-injected to keep the constructor as it is. */
+    @jakarta.inject.Inject
+    SecurityNotices notices;
 
     public ExemptionService(ExemptionRepository exemptions, AuditRepository audit, PolicyService policies,
                             Outbox outbox, Clock clock, OrgAdminConfig config) {
@@ -95,8 +98,8 @@ public class ExemptionService {
     @WithTransaction
     public Uni<ExemptionView> grant(String orgId, String userId, ExemptionInput input, String adminId) {
         Instant now = clock.instant();
-        return policies.sharePolicy(orgId).flatMap(policy -> exemptions.lock(userId, orgId)
-                .flatMap(existing -> member(orgId, userId))
+        return exemptions.lock(userId, orgId).flatMap(existing -> policies.lockPolicy(orgId))
+                .flatMap(policy -> member(orgId, userId)
                 .flatMap(user -> {
                     if (user.isPayUser()) {
                         throw ProblemException.unprocessable("pay-user-not-exemptible",
@@ -119,8 +122,8 @@ public class ExemptionService {
     @WithTransaction
     public Uni<Void> revoke(String orgId, String userId, String adminId) {
         Instant now = clock.instant();
-        return policies.sharePolicy(orgId).flatMap(policy -> exemptions.lock(userId, orgId)
-                .flatMap(existing -> member(orgId, userId).flatMap(user -> existing.isEmpty()
+        return exemptions.lock(userId, orgId).flatMap(existing -> policies.lockPolicy(orgId)
+                .flatMap(policy -> member(orgId, userId).flatMap(user -> existing.isEmpty()
                         ? Uni.createFrom().voidItem()
                         : exemptions.delete(userId, orgId)
                                 .flatMap(i -> switchTo(user, OrgPolicy.requirementFor(policy, user.isPayUser()),
@@ -157,9 +160,26 @@ public class ExemptionService {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
-        return expireDue()
+        return expireDue().flatMap(i -> noticeEnding())
                 .onFailure().invoke(e -> LOG.warnf("exemption sweep failed, will retry: %s", e.getClass().getSimpleName()))
                 .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /**
+     * Asks for the "exemption ending" e-mail of every exemption that ends within
+     * {@code mfa.org-admin.exemption-ending-notice}, once each (claimed and marked in the same transaction as the
+     * outbox row; the request id is derived from the user and the end, so a retry cannot send it twice).
+     */
+    public Uni<Integer> noticeEnding() {
+        Instant now = clock.instant();
+        return Panache.withTransaction(() -> exemptions.claimEnding(now, now.plus(config.exemptionEndingNotice()),
+                        config.sweepBatchSize())
+                        .flatMap(claimed -> Multi.createFrom().iterable(claimed)
+                                .onItem().transformToUniAndConcatenate(e -> notices.exemptionEnding(e.userId(),
+                                        e.until()))
+                                .collect().asList().replaceWith(claimed.size())))
+                .flatMap(count -> count < config.sweepBatchSize() ? Uni.createFrom().item(count)
+                        : noticeEnding().map(more -> count + more));
     }
 
     /** Inside a transaction: the roster row of a member of the org, row-locked; else 404. */

@@ -173,6 +173,11 @@ class OrgAdminRulesTest {
             }
 
             @Override
+            public Duration exemptionEndingNotice() {
+                return Duration.ofDays(3);
+            }
+
+            @Override
             public String sweepEvery() {
                 return "30s";
             }
