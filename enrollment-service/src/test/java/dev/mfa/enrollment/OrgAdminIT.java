@@ -326,6 +326,15 @@ class OrgAdminIT {
         Api.problem(Admins.as("a", "other-" + org).get("/api/v1/orgs/" + org + "/mfa-audit").then(), 404,
                 "not-found");
 
+        // A user removing their own factor is recorded with the user as actor (no number in the detail).
+        UUID annFactor = Factors.insert(ann, org);
+        Api.user(ann, org).header("X-Reauth-Token", Api.reauth(ann, org)).header("X-MFA-Assertion",
+                Api.assertion(ann, org)).delete("/api/v1/me/mfa/factors/" + annFactor).then().statusCode(204);
+        String removed = "items.find { it.type == 'factor-removed' }";
+        auditOf(org, "?userId=" + ann).statusCode(200).body("total", equalTo(3))
+                .body(removed + ".actorId", equalTo(ann)).body(removed + ".detail.method", equalTo("SMS"))
+                .body(removed + ".detail.reason", equalTo("user"));
+
         // Append-only: the database refuses to change or delete a row.
         assertThatThrownBy(() -> Db.update("update audit_event set type = 'x' where org_id = ?", org))
                 .hasMessageContaining("append-only");
