@@ -31,6 +31,7 @@ public enum ProblemCatalogue {
     FORBIDDEN(403, "forbidden"),
     ORG_ADMIN_REQUIRED(403, "org-admin-required"),
     SIGN_IN_REFUSED(403, "sign-in-refused"),
+    PLATFORM_OPERATOR_REQUIRED(403, "platform-operator-required"),
     NOT_FOUND(404, "not-found"),
     HTTP_METHOD_NOT_ALLOWED(405, "http-method-not-allowed"),
     NOT_ACCEPTABLE(406, "not-acceptable"),
@@ -42,6 +43,7 @@ public enum ProblemCatalogue {
     LAST_FACTOR(409, "last-factor"),
     NO_FACTOR(409, "no-factor"),
     NOT_SMS(409, "not-sms"),
+    MFA_NOT_AVAILABLE(409, "mfa-not-available"),
     // 410: the resource is over for good
     CHALLENGE_EXPIRED(410, "challenge-expired"),
     ENROLLMENT_CANCELLED(410, "enrollment-cancelled"),
@@ -61,6 +63,10 @@ public enum ProblemCatalogue {
     INVALID_PHONE_NUMBER(422, "invalid-phone-number"),
     PHONE_NUMBER_COUNTRY_MISMATCH(422, "phone-number-country-mismatch"),
     PHONE_NUMBER_TYPE_NOT_ALLOWED(422, "phone-number-type-not-allowed"),
+    INVALID_EXEMPTION(422, "invalid-exemption"),
+    EXEMPTION_IN_PAST(422, "exemption-in-past"),
+    EXEMPTION_TOO_LONG(422, "exemption-too-long"),
+    PAY_USER_NOT_EXEMPTIBLE(422, "pay-user-not-exemptible"),
     // 429: slow down (with Retry-After)
     REAUTH_THROTTLED(429, "reauth-throttled"),
     VERIFICATION_THROTTLED(429, "verification-throttled"),
