@@ -26,6 +26,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,16 +53,19 @@ public class OutboxRelay {
     private final OutboxConfig config;
     private final Clock clock;
     private final Counter published;
+    private final OutboxBacklog backlog;
     private final AtomicBoolean running = new AtomicBoolean();
     private long timerId;
 
-    public OutboxRelay(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = OutboxConfig.MAX_BATCH_SIZE)
+    public OutboxRelay(@Channel(CHANNEL)
+                       @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = OutboxConfig.MAX_BATCH_SIZE)
                        MutinyEmitter<String> emitter, OutboxConfig config, Clock clock, MeterRegistry registry) {
         this.emitter = emitter;
         this.config = config;
         this.clock = clock;
         this.published = Counter.builder("mfa.outbox.published").description("Outbox events acknowledged by Kafka")
                 .register(registry);
+        this.backlog = new OutboxBacklog(clock, registry);
     }
 
     /**
@@ -158,6 +163,48 @@ public class OutboxRelay {
     private Uni<Void> send(String topic, String key, String payload) {
         var metadata = OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(key).build();
         return emitter.sendMessage(Message.of(payload).addMetadata(metadata));
+    }
+
+    /** Unsent rows: their count, their events and the oldest's creation time (null when none). */
+    static final String BACKLOG = "select count(*), coalesce(sum(event_count), 0), min(created_at) from outbox_event "
+            + "where sent_at is null";
+
+    /**
+     * Measures the backlog for {@link OutboxBacklog}'s gauges. Apart from the relay's 100 ms poll: a count every few
+     * seconds is plenty for an alert and costs nothing on the hot path.
+     */
+    @Scheduled(every = "${mfa.outbox.backlog-interval:5s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> measureBacklog() {
+        return measuredBacklog()
+                .onFailure().invoke(e -> LOG.debugf("outbox backlog not measured: %s", e.getClass().getSimpleName()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Measures the backlog now, updates the gauges and returns the measurement. */
+    public Uni<OutboxBacklog.Snapshot> measuredBacklog() {
+        return Panache.withSession(() -> Panache.getSession().flatMap(session -> session
+                        .createNativeQuery(BACKLOG, Object[].class)
+                        .getSingleResult()))
+                .map(row -> backlog.measured(((Number) row[0]).longValue(), ((Number) row[1]).longValue(),
+                        toInstant(row[2])));
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value == null || value instanceof Instant) {
+            return (Instant) value;
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        if (value instanceof java.time.LocalDateTime l) {
+            return l.toInstant(java.time.ZoneOffset.UTC);
+        }
+        return Instant.parse(value.toString());
     }
 
     @Scheduled(every = "1h", delayed = "1m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)

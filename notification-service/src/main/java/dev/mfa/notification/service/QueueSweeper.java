@@ -53,10 +53,13 @@ public class QueueSweeper {
         this.metrics = metrics;
         this.config = config;
         this.clock = clock;
-        this.sms = new Swept<>("sms", "provider", smsRequests.queue(), SmsRequest::findById,
+        this.sms = new Swept<>("sms", "provider", smsRequests.queue(),
+                // Lambdas, not method references: Panache rewrites only direct calls of the entity's statics.
+                id -> SmsRequest.<SmsRequest>findById(id),
                 row -> row.state != SmsState.SENT,
                 (row, reason) -> smsDispatch.fail(row, reason, false, clock.instant()));
-        this.email = new Swept<>("email", "SMTP", emailRequests.queue(), EmailRequest::findById,
+        this.email = new Swept<>("email", "SMTP", emailRequests.queue(),
+                id -> EmailRequest.<EmailRequest>findById(id),
                 row -> row.state != EmailState.SENT && row.state != EmailState.FAILED,
                 (row, reason) -> emailDispatch.fail(row, reason, false, clock.instant()));
     }
