@@ -1,5 +1,6 @@
 package dev.mfa.core.outbox;
 
+import dev.mfa.core.time.SqlInstants;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -26,8 +27,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,23 +187,7 @@ public class OutboxRelay {
                         .createNativeQuery(BACKLOG, Object[].class)
                         .getSingleResult()))
                 .map(row -> backlog.measured(((Number) row[0]).longValue(), ((Number) row[1]).longValue(),
-                        toInstant(row[2])));
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value == null || value instanceof Instant) {
-            return (Instant) value;
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof java.time.LocalDateTime l) {
-            return l.toInstant(java.time.ZoneOffset.UTC);
-        }
-        return Instant.parse(value.toString());
+                        SqlInstants.of(row[2])));
     }
 
     @Scheduled(every = "1h", delayed = "1m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)

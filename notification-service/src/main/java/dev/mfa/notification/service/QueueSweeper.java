@@ -1,5 +1,6 @@
 package dev.mfa.notification.service;
 
+import dev.mfa.core.time.SqlInstants;
 import dev.mfa.notification.config.NotificationConfig;
 import dev.mfa.notification.domain.EmailRequest;
 import dev.mfa.notification.domain.EmailState;
@@ -103,7 +104,7 @@ public class QueueSweeper {
                 .invoke(stats -> {
                     long depth = ((Number) stats[0]).longValue();
                     long oldest = stats[1] == null ? 0 : Math.max(0,
-                            Duration.between(toInstant(stats[1]), clock.instant()).toSeconds());
+                            Duration.between(SqlInstants.of(stats[1]), clock.instant()).toSeconds());
                     metrics.queue(depth, oldest);
                 })
                 .replaceWithVoid();
@@ -116,21 +117,5 @@ public class QueueSweeper {
                 .onFailure().recoverWithNull()
                 .flatMap(ignored -> Panache.withTransaction(() -> email.table().purgeFinished(before)))
                 .onFailure().recoverWithNull().replaceWithVoid();
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof java.time.OffsetDateTime o) {
-            return o.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof java.time.LocalDateTime l) {
-            return l.toInstant(java.time.ZoneOffset.UTC);
-        }
-        return Instant.parse(value.toString());
     }
 }
