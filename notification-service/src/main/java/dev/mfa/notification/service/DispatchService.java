@@ -84,7 +84,8 @@ public class DispatchService {
         if (row.state != SmsState.SENDING) {
             // Only when the sweeper already gave up on this call (a stall longer than the lease): keep the id so
             // that receipts still map, emit nothing twice.
-            LOG.warnf("sms request %s accepted by the provider after its lease expired (state %s)", row.requestId, row.state);
+            LOG.warnf("sms request %s accepted by the provider after its lease expired (state %s)", row.requestId,
+                    row.state);
             return Uni.createFrom().voidItem();
         }
         row.state = SmsState.SENT;
@@ -134,7 +135,8 @@ public class DispatchService {
         row.recipient = null;
         row.code = null;
         metrics.message(row.country, "expired".equals(reason) || "outcome_unknown".equals(reason) ? reason : "failed");
-        return outbox.publish(Topics.SMS_STATUS, new Events.SmsFailed(row.requestId, row.userId, reason, permanent, now))
+        return outbox.publish(Topics.SMS_STATUS,
+                        new Events.SmsFailed(row.requestId, row.userId, reason, permanent, now))
                 .replaceWithVoid();
     }
 
@@ -150,7 +152,8 @@ public class DispatchService {
                 row.updatedAt = now;
                 metrics.message(row.country, "delivered");
                 yield outbox.publish(Topics.SMS_STATUS,
-                        new Events.SmsDelivered(row.requestId, row.userId, row.providerMessageId, now)).replaceWithVoid();
+                        new Events.SmsDelivered(row.requestId, row.userId, row.providerMessageId, now))
+                        .replaceWithVoid();
             }
             case "expired", "failed", "rejected" -> {
                 boolean permanent = "rejected".equals(row.receiptStatus)
