@@ -3,6 +3,7 @@ package dev.mfa.scheduler;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
+import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.scheduler.service.DeadlineClaimer;
 import dev.mfa.scheduler.service.TriggerPlan;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,8 +31,8 @@ class CatchUpIT {
 
     private static final List<Integer> REMINDERS = List.of(14, 7, 1);
 
-    @Inject
-    MutableClock clock;
+    /** The application's clock (see {@link TestClockProducer}). */
+    final TestClock clock = TestClock.get();
     @Inject
     DeadlineClaimer claimer;
 

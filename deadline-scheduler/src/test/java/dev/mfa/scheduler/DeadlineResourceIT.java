@@ -1,8 +1,8 @@
 package dev.mfa.scheduler;
 
+import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.localstack.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +23,8 @@ class DeadlineResourceIT {
 
     private static final String PROBLEM = "application/problem+json";
 
-    @Inject
-    MutableClock clock;
+    /** The application's clock (see {@link TestClockProducer}). */
+    final TestClock clock = TestClock.get();
 
     private Fixtures fx;
 

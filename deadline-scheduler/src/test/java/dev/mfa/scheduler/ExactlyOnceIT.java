@@ -1,9 +1,10 @@
 package dev.mfa.scheduler;
 
 import dev.mfa.core.events.CloudEvent;
-import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.EventCodec;
+import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.outbox.Outbox;
+import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.scheduler.config.SchedulerConfig;
 import dev.mfa.scheduler.repository.DeadlineTriggerRepository;
 import dev.mfa.scheduler.service.DeadlineClaimer;
@@ -45,8 +46,8 @@ class ExactlyOnceIT {
     private static final int ORGS = 300;
     private static final Logger LOG = Logger.getLogger(ExactlyOnceIT.class);
 
-    @Inject
-    MutableClock clock;
+    /** The application's clock (see {@link TestClockProducer}). */
+    final TestClock clock = TestClock.get();
     @Inject
     DeadlineTriggerRepository triggers;
     @Inject

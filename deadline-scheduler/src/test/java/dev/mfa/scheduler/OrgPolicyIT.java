@@ -4,6 +4,7 @@ import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
+import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.scheduler.domain.TriggerKind;
 import dev.mfa.scheduler.service.DeadlineClaimer;
 import dev.mfa.scheduler.service.TriggerPlan;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Policies arrive over the real broker; deadline events are counted on the real {@code mfa.deadlines} topic. The
- * application's clock is a {@link MutableClock}; each test moves it forward and then runs the claim itself (the
+ * application's clock is a {@link TestClock}; each test moves it forward and then runs the claim itself (the
  * scheduled job runs too, every second, which changes nothing: it claims the same rows or none).
  */
 @QuarkusTest
@@ -33,8 +34,8 @@ class OrgPolicyIT {
 
     private static final Duration SECOND = Duration.ofSeconds(1);
 
-    @Inject
-    MutableClock clock;
+    /** The application's clock (see {@link TestClockProducer}). */
+    final TestClock clock = TestClock.get();
     @Inject
     DeadlineClaimer claimer;
 

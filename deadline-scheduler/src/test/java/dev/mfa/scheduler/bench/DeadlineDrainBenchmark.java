@@ -1,7 +1,7 @@
 package dev.mfa.scheduler.bench;
 
+import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.scheduler.Fixtures;
-import dev.mfa.scheduler.MutableClock;
 import dev.mfa.scheduler.service.DeadlineClaimer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -45,8 +45,7 @@ class DeadlineDrainBenchmark {
         }
     }
 
-    @Inject
-    MutableClock clock;
+    final TestClock clock = TestClock.get();
     @Inject
     DeadlineClaimer claimer;
 

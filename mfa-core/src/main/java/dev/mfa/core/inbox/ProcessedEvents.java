@@ -63,7 +63,7 @@ public class ProcessedEvents {
     }
 
     private Uni<Boolean> attempt(String consumer, UUID eventId, Supplier<Uni<?>> work) {
-        return Panache.withTransaction(() -> markProcessed(consumer, eventId)
+        return inTransaction(() -> markProcessed(consumer, eventId)
                 .flatMap(first -> {
                     if (!first) {
                         registry.counter("mfa.events.duplicates", "consumer", consumer).increment();
@@ -72,6 +72,11 @@ public class ProcessedEvents {
                     }
                     return work.get().replaceWith(true);
                 }));
+    }
+
+    /** One transaction around the id and its effect; a seam so that consumers are unit-tested without a database. */
+    protected <T> Uni<T> inTransaction(Supplier<Uni<T>> work) {
+        return Panache.withTransaction(work);
     }
 
     /** Inside the caller's transaction: true when this is the first time, false for a duplicate. */

@@ -1,5 +1,6 @@
 package dev.mfa.core.outbox;
 
+import dev.mfa.core.time.SqlInstants;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -51,16 +52,19 @@ public class OutboxRelay {
     private final OutboxConfig config;
     private final Clock clock;
     private final Counter published;
+    private final OutboxBacklog backlog;
     private final AtomicBoolean running = new AtomicBoolean();
     private long timerId;
 
-    public OutboxRelay(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = OutboxConfig.MAX_BATCH_SIZE)
+    public OutboxRelay(@Channel(CHANNEL)
+                       @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = OutboxConfig.MAX_BATCH_SIZE)
                        MutinyEmitter<String> emitter, OutboxConfig config, Clock clock, MeterRegistry registry) {
         this.emitter = emitter;
         this.config = config;
         this.clock = clock;
         this.published = Counter.builder("mfa.outbox.published").description("Outbox events acknowledged by Kafka")
                 .register(registry);
+        this.backlog = new OutboxBacklog(clock, registry);
     }
 
     /**
@@ -158,6 +162,32 @@ public class OutboxRelay {
     private Uni<Void> send(String topic, String key, String payload) {
         var metadata = OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(key).build();
         return emitter.sendMessage(Message.of(payload).addMetadata(metadata));
+    }
+
+    /** Unsent rows: their count, their events and the oldest's creation time (null when none). */
+    static final String BACKLOG = "select count(*), coalesce(sum(event_count), 0), min(created_at) from outbox_event "
+            + "where sent_at is null";
+
+    /**
+     * Measures the backlog for {@link OutboxBacklog}'s gauges. Apart from the relay's 100 ms poll: a count every few
+     * seconds is plenty for an alert and costs nothing on the hot path.
+     */
+    @Scheduled(every = "${mfa.outbox.backlog-interval:5s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> measureBacklog() {
+        return measuredBacklog()
+                .onFailure().invoke(e -> LOG.debugf("outbox backlog not measured: %s", e.getClass().getSimpleName()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Measures the backlog now, updates the gauges and returns the measurement. */
+    public Uni<OutboxBacklog.Snapshot> measuredBacklog() {
+        return Panache.withSession(() -> Panache.getSession().flatMap(session -> session
+                        .createNativeQuery(BACKLOG, Object[].class)
+                        .getSingleResult()))
+                .map(row -> backlog.measured(((Number) row[0]).longValue(), ((Number) row[1]).longValue(),
+                        SqlInstants.of(row[2])));
     }
 
     @Scheduled(every = "1h", delayed = "1m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)

@@ -1,9 +1,9 @@
 package dev.mfa.notification.messaging;
 
-import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
+import dev.mfa.core.inbox.EventConsumer;
 import dev.mfa.core.inbox.ProcessedEvents;
 import dev.mfa.notification.service.EmailDispatcher;
 import dev.mfa.notification.service.EmailIntake;
@@ -19,27 +19,20 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class EmailRequestsConsumer {
 
-    private final EventCodec codec;
-    private final ProcessedEvents processed;
-    private final EmailIntake intake;
+    private final EventConsumer events;
     private final EmailDispatcher dispatcher;
 
     public EmailRequestsConsumer(EventCodec codec, ProcessedEvents processed, EmailIntake intake,
                                  EmailDispatcher dispatcher) {
-        this.codec = codec;
-        this.processed = processed;
-        this.intake = intake;
+        this.events = EventConsumer.named(Channels.CONSUMER)
+                .on(EventTypes.EMAIL_REQUESTED, Events.EmailRequested.class, intake::accept)
+                .build(codec, processed);
         this.dispatcher = dispatcher;
     }
 
     @Incoming(Channels.EMAIL_REQUESTS)
     public Uni<Void> consume(String payload) {
-        CloudEvent event = codec.decode(payload);
-        return processed.once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
-                    case EventTypes.EMAIL_REQUESTED ->
-                            intake.accept(event, codec.data(event, Events.EmailRequested.class));
-                    default -> Uni.createFrom().voidItem();
-                })
+        return events.consume(payload)
                 .invoke(ran -> {
                     if (ran) {
                         dispatcher.wake();

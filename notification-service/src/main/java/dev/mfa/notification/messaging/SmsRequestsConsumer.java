@@ -1,9 +1,9 @@
 package dev.mfa.notification.messaging;
 
-import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
+import dev.mfa.core.inbox.EventConsumer;
 import dev.mfa.core.inbox.ProcessedEvents;
 import dev.mfa.notification.service.SmsDispatcher;
 import dev.mfa.notification.service.SmsIntake;
@@ -19,25 +19,20 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class SmsRequestsConsumer {
 
-    private final EventCodec codec;
-    private final ProcessedEvents processed;
-    private final SmsIntake intake;
+    private final EventConsumer events;
     private final SmsDispatcher dispatcher;
 
-    public SmsRequestsConsumer(EventCodec codec, ProcessedEvents processed, SmsIntake intake, SmsDispatcher dispatcher) {
-        this.codec = codec;
-        this.processed = processed;
-        this.intake = intake;
+    public SmsRequestsConsumer(EventCodec codec, ProcessedEvents processed, SmsIntake intake,
+                               SmsDispatcher dispatcher) {
+        this.events = EventConsumer.named(Channels.CONSUMER)
+                .on(EventTypes.SMS_REQUESTED, Events.SmsRequested.class, intake::accept)
+                .build(codec, processed);
         this.dispatcher = dispatcher;
     }
 
     @Incoming(Channels.SMS_REQUESTS)
     public Uni<Void> consume(String payload) {
-        CloudEvent event = codec.decode(payload);
-        return processed.once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
-                    case EventTypes.SMS_REQUESTED -> intake.accept(event, codec.data(event, Events.SmsRequested.class));
-                    default -> Uni.createFrom().voidItem();
-                })
+        return events.consume(payload)
                 .invoke(ran -> {
                     if (ran) {
                         dispatcher.wake();

@@ -2,20 +2,31 @@ package dev.mfa.notification.repository;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
-/** Native queries on {@code email_request} that Panache cannot express (locks, counts, skip-locked batches). */
+/** Native queries on {@code email_request} that Panache cannot express (locks, counts, the queue statements). */
 @ApplicationScoped
 public class EmailRequestRepository {
 
     private final SmsRequestRepository locks;
+    private final QueueTable<EmailClaim> queue;
 
-    public EmailRequestRepository(SmsRequestRepository locks) {
+    public EmailRequestRepository(SmsRequestRepository locks, Pool pool) {
         this.locks = locks;
+        this.queue = new QueueTable<>(pool, "email_request",
+                "request_id, user_id, template, recipient, params, expires_at, attempts", List.of("SENT", "FAILED"),
+                r -> new EmailClaim(r.getUUID("request_id"), r.getString("user_id"), r.getString("template"),
+                        r.getString("recipient"), r.getString("params"), QueueTable.instant(r, "expires_at"),
+                        r.getInteger("attempts")));
+    }
+
+    /** The queue statements (claim, sweep, depth, purge) on {@code email_request}. */
+    public QueueTable<EmailClaim> queue() {
+        return queue;
     }
 
     /** Transaction-scoped advisory lock on a string key (released at commit/rollback). */
@@ -30,32 +41,5 @@ public class EmailRequestRepository {
                 .setParameter("k", recipientHash)
                 .setParameter("since", since)
                 .getSingleResult());
-    }
-
-    /** Locks up to {@code limit} PENDING requests past their max age. */
-    public Uni<List<UUID>> lockExpiredPending(Instant now, int limit) {
-        return ids("select request_id from email_request where state = 'PENDING' and expires_at <= :now "
-                + "limit :limit for update skip locked", now, limit);
-    }
-
-    /** Locks up to {@code limit} SENDING requests whose lease ran out (the sender died mid-call). */
-    public Uni<List<UUID>> lockLostInFlight(Instant now, int limit) {
-        return ids("select request_id from email_request where state = 'SENDING' and lease_until < :now "
-                + "limit :limit for update skip locked", now, limit);
-    }
-
-    private Uni<List<UUID>> ids(String sql, Instant now, int limit) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(sql, UUID.class)
-                .setParameter("now", now)
-                .setParameter("limit", limit)
-                .getResultList());
-    }
-
-    /** Deletes finished requests last changed before {@code before}. */
-    public Uni<Integer> purgeFinished(Instant before) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "delete from email_request where updated_at < :before and state in ('SENT', 'FAILED')")
-                .setParameter("before", before)
-                .executeUpdate());
     }
 }

@@ -1,21 +1,40 @@
 package dev.mfa.notification.repository;
 
+import dev.mfa.notification.domain.SmsPurpose;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
-/** Native queries on {@code sms_request} that Panache cannot express (locks, skip-locked claims, counts). */
+/** Native queries on {@code sms_request} that Panache cannot express (locks, counts, the queue statements). */
 @ApplicationScoped
 public class SmsRequestRepository {
+
+    private final QueueTable<SmsClaim> queue;
+
+    public SmsRequestRepository(Pool pool) {
+        this.queue = new QueueTable<>(pool, "sms_request",
+                "request_id, user_id, purpose, country, recipient, code, expires_at, requested_at, attempts",
+                List.of("SENT", "DELIVERED", "FAILED"),
+                r -> new SmsClaim(r.getUUID("request_id"), r.getString("user_id"),
+                        SmsPurpose.valueOf(r.getString("purpose")), r.getString("country"),
+                        r.getString("recipient"), r.getString("code"), QueueTable.instant(r, "expires_at"),
+                        QueueTable.instant(r, "requested_at"), r.getInteger("attempts")));
+    }
+
+    /** The queue statements (claim, sweep, depth, purge) on {@code sms_request}. */
+    public QueueTable<SmsClaim> queue() {
+        return queue;
+    }
 
     /** Transaction-scoped advisory lock on a string key (released at commit/rollback). */
     public Uni<Void> lock(String key) {
         return Panache.getSession().flatMap(s -> s
-                .createNativeQuery("select 1 from (select pg_advisory_xact_lock(hashtextextended(:key, 0))) l", Integer.class)
+                .createNativeQuery("select 1 from (select pg_advisory_xact_lock(hashtextextended(:key, 0))) l",
+                        Integer.class)
                 .setParameter("key", key)
                 .getSingleResult()).replaceWithVoid();
     }
@@ -50,39 +69,5 @@ public class SmsRequestRepository {
             }
             return query.getSingleResult();
         });
-    }
-
-    /** Locks up to {@code limit} PENDING requests whose code expired. */
-    public Uni<List<UUID>> lockExpiredPending(Instant now, int limit) {
-        return ids("select request_id from sms_request where state = 'PENDING' and expires_at <= :now "
-                + "limit :limit for update skip locked", now, limit);
-    }
-
-    /** Locks up to {@code limit} SENDING requests whose lease ran out (the sender died mid-call). */
-    public Uni<List<UUID>> lockLostInFlight(Instant now, int limit) {
-        return ids("select request_id from sms_request where state = 'SENDING' and lease_until < :now "
-                + "limit :limit for update skip locked", now, limit);
-    }
-
-    private Uni<List<UUID>> ids(String sql, Instant now, int limit) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(sql, UUID.class)
-                .setParameter("now", now)
-                .setParameter("limit", limit)
-                .getResultList());
-    }
-
-    /** [count, oldest requested_at or null] of the PENDING queue. */
-    public Uni<Object[]> pendingStats() {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "select count(*), min(requested_at) from sms_request where state = 'PENDING'", Object[].class)
-                .getSingleResult());
-    }
-
-    /** Deletes finished requests last changed before {@code before}. */
-    public Uni<Integer> purgeFinished(Instant before) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "delete from sms_request where updated_at < :before and state in ('SENT', 'DELIVERED', 'FAILED')")
-                .setParameter("before", before)
-                .executeUpdate());
     }
 }

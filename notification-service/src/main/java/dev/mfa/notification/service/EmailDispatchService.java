@@ -7,11 +7,10 @@ import dev.mfa.notification.config.EmailConfig;
 import dev.mfa.notification.domain.EmailRequest;
 import dev.mfa.notification.domain.EmailState;
 import dev.mfa.notification.provider.ProviderResult;
+import dev.mfa.notification.repository.EmailClaim;
+import dev.mfa.notification.repository.EmailRequestRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
@@ -19,10 +18,7 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The state transitions of a queued e-mail, each in its own transaction with its outbox event: claim
@@ -34,55 +30,29 @@ public class EmailDispatchService {
 
     private static final Logger LOG = Logger.getLogger(EmailDispatchService.class);
 
-    /** A claimed request: everything the sender needs, without holding a database session. */
-    public record Claimed(UUID requestId, String userId, String template, String recipient, String params,
-                          Instant expiresAt, int attempts) {
-        @Override
-        public String toString() {
-            return "Claimed[" + requestId + ", " + template + ", attempt " + attempts + "]";
-        }
-    }
-
-    private static final String CLAIM_SQL = "update email_request set state = 'SENDING', attempts = attempts + 1, "
-            + "lease_until = $2, updated_at = $1 where request_id = (select request_id from email_request "
-            + "where state = 'PENDING' and next_attempt_at <= $1 and expires_at > $1 order by next_attempt_at limit 1 "
-            + "for update skip locked) "
-            + "returning request_id, user_id, template, recipient, params, expires_at, attempts";
-
-    private final Pool pool;
+    private final EmailRequestRepository repository;
     private final Outbox outbox;
     private final NotificationMetrics metrics;
     private final EmailConfig config;
     private final Clock clock;
 
-    public EmailDispatchService(Pool pool, Outbox outbox, NotificationMetrics metrics, EmailConfig config,
-                                Clock clock) {
-        this.pool = pool;
+    public EmailDispatchService(EmailRequestRepository repository, Outbox outbox, NotificationMetrics metrics,
+                                EmailConfig config, Clock clock) {
+        this.repository = repository;
         this.outbox = outbox;
         this.metrics = metrics;
         this.config = config;
         this.clock = clock;
     }
 
-    /** Claims the next due request (one autocommit statement; replicas never share a row), or null. */
-    public Uni<Claimed> claimNext() {
+    /** Claims the next due request (committed SENDING with a lease; replicas never share a row), or null. */
+    public Uni<EmailClaim> claimNext() {
         Instant now = clock.instant();
-        return pool.preparedQuery(CLAIM_SQL)
-                .execute(Tuple.of(utc(now), utc(now.plus(config.lease()))))
-                .map(rows -> {
-                    var it = rows.iterator();
-                    if (!it.hasNext()) {
-                        return null;
-                    }
-                    Row r = it.next();
-                    return new Claimed(r.getUUID("request_id"), r.getString("user_id"), r.getString("template"),
-                            r.getString("recipient"), r.getString("params"),
-                            r.getOffsetDateTime("expires_at").toInstant(), r.getInteger("attempts"));
-                });
+        return repository.queue().claimNext(now, now.plus(config.lease()));
     }
 
     /** Records the SMTP server's answer to the send made for {@code claimed}. */
-    public Uni<Void> record(Claimed claimed, ProviderResult result) {
+    public Uni<Void> record(EmailClaim claimed, ProviderResult result) {
         return Panache.withTransaction(() -> locked(claimed.requestId()).flatMap(row -> {
             if (row == null || row.state != EmailState.SENDING) {
                 if (row != null && result.kind() == ProviderResult.Kind.ACCEPTED) {
@@ -134,20 +104,12 @@ public class EmailDispatchService {
         return Uni.createFrom().voidItem();
     }
 
-    /** Exponential backoff with equal jitter: half the capped delay fixed, half random. */
     Duration backoff(int attempts) {
-        return backoff(config.backoffBase(), config.backoffMax(), attempts);
-    }
-
-    static Duration backoff(Duration base, Duration max, int attempts) {
-        long b = Math.max(1, base.toMillis());
-        long cap = Math.min(max.toMillis(), b << Math.min(20, Math.max(0, attempts - 1)));
-        long half = Math.max(1, cap / 2);
-        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
+        return RetryBackoff.after(attempts, config.backoffBase(), config.backoffMax());
     }
 
     /** The request is past its max age before its turn came: FAILED without an SMTP call. */
-    public Uni<Void> expireClaimed(Claimed claimed) {
+    public Uni<Void> expireClaimed(EmailClaim claimed) {
         return Panache.withTransaction(() -> locked(claimed.requestId()).flatMap(row ->
                 row == null || row.state != EmailState.SENDING ? Uni.createFrom().voidItem()
                         : fail(row, "expired", false, clock.instant())));
@@ -170,9 +132,5 @@ public class EmailDispatchService {
 
     static Uni<EmailRequest> locked(UUID requestId) {
         return EmailRequest.<EmailRequest>findById(requestId, LockModeType.PESSIMISTIC_WRITE);
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

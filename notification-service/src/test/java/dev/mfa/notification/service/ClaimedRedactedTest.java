@@ -1,6 +1,7 @@
 package dev.mfa.notification.service;
 
 import dev.mfa.notification.domain.SmsPurpose;
+import dev.mfa.notification.repository.SmsClaim;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -13,7 +14,7 @@ class ClaimedRedactedTest {
 
     @Test
     void claimedRequestRedactsRecipientAndCodeInToString() {
-        var claimed = new DispatchService.Claimed(UUID.randomUUID(), "alice", SmsPurpose.SIGN_IN, "US",
+        var claimed = new SmsClaim(UUID.randomUUID(), "alice", SmsPurpose.SIGN_IN, "US",
                 "v1:local-dev:cmVjaXBpZW50", "v1:local-dev:Y29kZQ==", Instant.now(), Instant.now(), 1);
         assertThat(claimed.toString()).contains("alice").doesNotContain("cmVjaXBpZW50").doesNotContain("Y29kZQ==");
     }

@@ -88,10 +88,10 @@ class EmailRulesTest {
         Duration base = Duration.ofSeconds(2);
         Duration max = Duration.ofMinutes(5);
         for (int i = 0; i < 50; i++) {
-            assertThat(EmailDispatchService.backoff(base, max, 1)).isBetween(Duration.ofSeconds(1), base);
-            assertThat(EmailDispatchService.backoff(base, max, 3))
+            assertThat(RetryBackoff.after(1, base, max)).isBetween(Duration.ofSeconds(1), base);
+            assertThat(RetryBackoff.after(3, base, max))
                     .isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
-            assertThat(EmailDispatchService.backoff(base, max, 40)).isBetween(Duration.ofSeconds(150), max);
+            assertThat(RetryBackoff.after(40, base, max)).isBetween(Duration.ofSeconds(150), max);
         }
     }
 

@@ -1,16 +1,12 @@
 package dev.mfa.localstack.testing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.mfa.core.security.PemKeys;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
-import java.security.spec.InvalidKeySpecException;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -120,23 +116,7 @@ public final class TestTokens {
 
     /** Reads a PKCS#8 PEM private key (RSA or EC) from the classpath. */
     public static PrivateKey privateKey(String classpathPem) {
-        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(classpathPem)) {
-            if (in == null) {
-                throw new IllegalStateException(classpathPem + " not on the classpath");
-            }
-            String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII)
-                    .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem));
-            try {
-                return KeyFactory.getInstance("RSA").generatePrivate(spec);
-            } catch (InvalidKeySpecException notRsa) {
-                return KeyFactory.getInstance("EC").generatePrivate(spec);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read " + classpathPem, e);
-        }
+        return PemKeys.readPrivateKey(PemKeys.CLASSPATH_PREFIX + classpathPem);
     }
 
     private static String b64(byte[] bytes) {

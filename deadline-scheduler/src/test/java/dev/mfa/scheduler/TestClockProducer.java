@@ -1,0 +1,22 @@
+package dev.mfa.scheduler;
+
+import dev.mfa.localstack.testing.TestClock;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+
+/** Replaces mfa-core's default clock with the shared {@link TestClock}, which tests move forward. */
+@Singleton
+public class TestClockProducer {
+
+    @Produces
+    @Alternative
+    @Priority(1)
+    @Singleton
+    Clock clock() {
+        return TestClock.INSTANCE;
+    }
+}
