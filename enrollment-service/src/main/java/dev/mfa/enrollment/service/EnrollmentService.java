@@ -29,6 +29,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
 
@@ -74,6 +75,9 @@ public class EnrollmentService {
     private final AssertionVerifier assertions;
     private final UserLocks locks;
     private final SmsSendRepository sends;
+    /** Field-injected to keep the constructor as it is (other changes in flight touch it). */
+    @Inject
+    SingleUseAssertions singleUse;
 
     public EnrollmentService(Outbox outbox, Clock clock, FieldCipher cipher, CodeHasher hasher, NumericCodes codes,
                              SecretGenerator secrets, TotpConfig totpConfig, SmsConfig smsConfig, FactorService factors,
@@ -302,10 +306,14 @@ public class EnrollmentService {
                 return e.steppedUp ? Uni.createFrom().item(0L)
                         : Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE);
             }).flatMap(factorCount -> {
-                if (factorCount > 0) {
-                    assertions.verify(caller, assertion);
+                if (factorCount == 0) {
+                    return checkCode(caller, e, code, now);
                 }
-                return checkCode(caller, e, code, now);
+                // The assertion is spent only if the factor is added (issue 15 #13), but a spent one counts no code.
+                AssertionVerifier.Verified stepUp = assertions.verify(caller, assertion);
+                return singleUse.requireUnused(caller, stepUp).flatMap(i -> checkCode(caller, e, code, now))
+                        .call(outcome -> outcome instanceof Confirmed ? singleUse.spend(caller, stepUp)
+                                : Uni.createFrom().voidItem());
             });
         });
     }
