@@ -1,5 +1,6 @@
 package dev.mfa.enrollment;
 
+import dev.mfa.enrollment.service.AssertionUseHousekeeping;
 import dev.mfa.enrollment.support.Admins;
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Db;
@@ -7,6 +8,8 @@ import dev.mfa.enrollment.support.Factors;
 import dev.mfa.enrollment.support.TestClock;
 import dev.mfa.localstack.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,6 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 class SingleUseAssertionIT {
+
+    @Inject
+    AssertionUseHousekeeping housekeeping;
 
     private static final String ORG = "totp-org"; // AuthenticatorAppIT's helpers enroll there
     private static final String RECOVERY_CODE = "/api/v1/me/mfa/recovery-code";
@@ -103,6 +109,21 @@ class SingleUseAssertionIT {
         Api.problem(Api.user(user, ORG).header("X-Reauth-Token", reauth).header("X-MFA-Assertion",
                         assertion(user).claim("iat", now).claim("exp", now + 86_400).sign())
                 .post(RECOVERY_CODE).then(), 401, "mfa-assertion-invalid");
+    }
+
+    @Test
+    void expiredUsesAreForgottenByHousekeeping() throws Throwable {
+        String expired = "jti-expired-" + UUID.randomUUID();
+        String live = "jti-live-" + UUID.randomUUID();
+        Instant now = TestClock.now();
+        Db.update("insert into assertion_use (jti, user_id, used_at, expires_at) values (?, 'u', ?, ?)", expired,
+                java.sql.Timestamp.from(now.minusSeconds(700)), java.sql.Timestamp.from(now.minusSeconds(60)));
+        Db.update("insert into assertion_use (jti, user_id, used_at, expires_at) values (?, 'u', ?, ?)", live,
+                java.sql.Timestamp.from(now.minusSeconds(60)), java.sql.Timestamp.from(now.plusSeconds(540)));
+        int purged = VertxContextSupport.subscribeAndAwait(() -> housekeeping.purgeExpired());
+        assertThat(purged).isGreaterThanOrEqualTo(1);
+        assertThat(Db.count("select count(*) from assertion_use where jti = ?", expired)).isZero();
+        assertThat(Db.count("select count(*) from assertion_use where jti = ?", live)).isEqualTo(1L);
     }
 
     private static TestTokens.Builder assertion(String user) {
