@@ -113,7 +113,9 @@ class NoSecretsInLogsIT {
                 .then().statusCode(201).extract();
         secrets.add("4155552671");
         secrets.add("415) 555-2671");
-        responses.add(Api.user(user, ORG).header("X-Reauth-Token", reauth).header("X-MFA-Assertion", assertion)
+        // An assertion authorises one change (issue 15 #13): each change below has its own.
+        responses.add(Api.user(user, ORG).header("X-Reauth-Token", reauth)
+                .header("X-MFA-Assertion", Api.assertion(user, ORG))
                 .body(Map.of("countryCode", "US", "phoneNumber", "+1 800 555 0199")).post("/api/v1/me/mfa/sms")
                 .then().statusCode(422).extract().asString());
         secrets.add("8005550199");
@@ -127,8 +129,8 @@ class NoSecretsInLogsIT {
                 .then().statusCode(422).extract().asString());
         Api.user(user, ORG).body(Map.of("code", code))
                 .post("/api/v1/me/mfa/enrollments/" + sms.path("enrollmentId") + "/confirm").then().statusCode(200);
-        String regenerated = Api.user(user, ORG).header("X-Reauth-Token", reauth).header("X-MFA-Assertion", assertion)
-                .post("/api/v1/me/mfa/recovery-code").then().statusCode(201).extract().path("recoveryCode");
+        String regenerated = Api.user(user, ORG).header("X-Reauth-Token", reauth)
+                .header("X-MFA-Assertion", Api.assertion(user, ORG)).post("/api/v1/me/mfa/recovery-code").then().statusCode(201).extract().path("recoveryCode");
         secrets.add(regenerated);
         Bus.await(Topics.FACTORS, user, EventTypes.RECOVERY_CODE_ISSUED, 2);
 

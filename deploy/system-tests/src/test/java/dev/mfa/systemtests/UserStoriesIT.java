@@ -234,7 +234,7 @@ class UserStoriesIT {
 
     @Test
     @Order(4)
-    @DisplayName("4. Sign-in with the recovery code, save a new one, the old one is dead, new device with the step-up assertion")
+    @DisplayName("4. Sign-in with the recovery code, the old one is dead, new device with the step-up assertion, a new second step for a new code")
     void recoveryCode() {
         String org = Users.newOrg("recovery");
         TestUser user = Users.create(org, "rc-user");
@@ -263,26 +263,24 @@ class UserStoriesIT {
         assertThat(reuse.status()).isIn(401, 422);
         assertThat(reuse.isProblem()).isTrue();
 
-        // Saving a new code needs the password again and the step-up assertion.
+        // A new device: adding a factor while one exists needs the password again and the step-up assertion (the
+        // recovery code's sign-in gave one); the confirmation shows a new recovery code, the old one being USED.
         String reauth = user.reauth();
-        Http.Reply noAssertion = user.newRecoveryCodeReply(reauth, null);
-        expect(noAssertion, 401);
-        assertThat(noAssertion.problemType()).isEqualTo("mfa-assertion-required");
-        Http.Reply fresh = user.newRecoveryCodeReply(reauth, assertion);
-        expect(fresh, 201);
-        String newCode = fresh.json().path("recoveryCode").asText();
-        dev.mfa.systemtests.support.Secrets.recoveryCode(newCode);
-        assertThat(newCode).isNotEqualTo(oldCode);
-        assertThat(user.mfa().path("recoveryCode").path("status").asText()).isEqualTo("ACTIVE");
-
-        // A new device: adding a factor while one exists needs the assertion too.
         expect(user.startTotpReply(reauth, null), 401);
         TestUser.TotpStart newPhone = user.startTotp(reauth, assertion);
         JsonNode confirmed = user.confirm(newPhone.enrollmentId(), newPhone.device().currentCode());
-        assertThat(confirmed.has("recoveryCode")).as("no new recovery code while one is ACTIVE").isFalse();
+        assertThat(confirmed.hasNonNull("recoveryCode")).as("a new recovery code: the old one was USED").isTrue();
         List<JsonNode> factors = List.copyOf(toList(user.mfa().path("factors")));
         assertThat(factors).hasSize(1); // the new phone replaced the lost one
         assertThat(factors.get(0).path("factorId").asText()).isEqualTo(confirmed.path("factor").path("factorId").asText());
+
+        // An assertion authorises one change (CONTRACT §4): saving another new code needs a new second step.
+        Http.Reply noAssertion = user.newRecoveryCodeReply(reauth, null);
+        expect(noAssertion, 401);
+        assertThat(noAssertion.problemType()).isEqualTo("mfa-assertion-required");
+        Http.Reply reused = user.newRecoveryCodeReply(reauth, assertion);
+        expect(reused, 401);
+        assertThat(reused.problemType()).isEqualTo("mfa-assertion-invalid");
 
         // Sign in with the new phone; the lost phone's codes stop working once verification-service heard of it.
         EventLog.topic(Topics.FACTORS).await(e -> EventTypes.FACTOR_REMOVED.equals(e.type())
@@ -295,6 +293,13 @@ class UserStoriesIT {
         });
         String newAssertion = user.signInTotp(newPhone.device());
         assertThat(Jwt.claims(newAssertion).path("sub").asText()).isEqualTo(user.userId());
+        Http.Reply fresh = user.newRecoveryCodeReply(reauth, newAssertion);
+        expect(fresh, 201);
+        String newCode = fresh.json().path("recoveryCode").asText();
+        dev.mfa.systemtests.support.Secrets.recoveryCode(newCode);
+        assertThat(newCode).isNotEqualTo(oldCode);
+        assertThat(user.mfa().path("recoveryCode").path("status").asText()).isEqualTo("ACTIVE");
+
         // The new recovery code works (and only once).
         JsonNode c = user.awaitChallenge("RECOVERY_CODE");
         Http.Reply withNew = user.verifyReply(c.path("challengeId").asText(), "RECOVERY_CODE", newCode);

@@ -5,6 +5,7 @@ import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.inbox.ProcessedEvents;
+import dev.mfa.enrollment.repository.OrgAdminRepository;
 import dev.mfa.enrollment.service.RosterService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,9 +15,16 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class IdentityUsersConsumer {
 
+    private static final String ORG_ADMIN = "org-admin";
+
     private final EventCodec codec;
     private final ProcessedEvents processed;
     private final RosterService roster;
+    /** Field-injected to keep the constructor as it is (other changes in flight touch it). */
+    @jakarta.inject.Inject
+    OrgAdminRepository admins;
+    @jakarta.inject.Inject
+    java.time.Clock clock;
 
     public IdentityUsersConsumer(EventCodec codec, ProcessedEvents processed, RosterService roster) {
         this.codec = codec;
@@ -28,10 +36,20 @@ public class IdentityUsersConsumer {
     public Uni<Void> consume(String payload) {
         CloudEvent event = codec.decode(payload);
         return processed.once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
-            case EventTypes.USER_UPSERTED -> roster.upsert(valid(codec.data(event, Events.UserUpserted.class)));
-            case EventTypes.USER_REMOVED -> roster.remove(valid(codec.data(event, Events.UserRemoved.class)));
+            case EventTypes.USER_UPSERTED -> upsert(valid(codec.data(event, Events.UserUpserted.class)));
+            case EventTypes.USER_REMOVED -> remove(valid(codec.data(event, Events.UserRemoved.class)));
             default -> Uni.createFrom().voidItem();
         }).replaceWithVoid();
+    }
+
+    /** The roster row, and whether the user is an org admin (told of locks in the org, issue 15 #12). */
+    private Uni<Void> upsert(Events.UserUpserted user) {
+        boolean admin = user.groups() != null && user.groups().contains(ORG_ADMIN);
+        return roster.upsert(user).flatMap(i -> admins.set(user.userId(), user.orgId(), admin, clock.instant()));
+    }
+
+    private Uni<Void> remove(Events.UserRemoved user) {
+        return roster.remove(user).flatMap(i -> admins.remove(user.userId()));
     }
 
     private static Events.UserUpserted valid(Events.UserUpserted u) {

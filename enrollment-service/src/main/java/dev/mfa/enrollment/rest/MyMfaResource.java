@@ -72,9 +72,9 @@ public class MyMfaResource {
     public Uni<Response> startAuthenticatorApp(@HeaderParam(REAUTH_HEADER) String reauthToken,
                                                @HeaderParam(ASSERTION_HEADER) String assertion) {
         Caller caller = Caller.from(jwt);
-        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion))
-                .call(i -> requireMethod(caller, Method.TOTP))
-                .flatMap(steppedUp -> enrollments.startTotp(caller, steppedUp))
+        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion,
+                        steppedUp -> requireMethod(caller, Method.TOTP)
+                                .flatMap(i -> enrollments.startTotp(caller, steppedUp))))
                 .map(started -> Response.status(Response.Status.CREATED).entity(started).build());
     }
 
@@ -97,10 +97,9 @@ public class MyMfaResource {
                                   @HeaderParam(ASSERTION_HEADER) String assertion, Requests.SmsRequest request) {
         Caller caller = Caller.from(jwt);
         Requests.SmsRequest body = Requests.body(request);
-        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion))
-                .call(i -> requireMethod(caller, Method.SMS))
-                .flatMap(steppedUp -> enrollments.startSms(caller,
-                        phones.validate(caller, body.countryCode(), body.phoneNumber()), steppedUp))
+        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion,
+                        steppedUp -> requireMethod(caller, Method.SMS).flatMap(i -> enrollments.startSms(caller,
+                                phones.validate(caller, body.countryCode(), body.phoneNumber()), steppedUp))))
                 .map(started -> Response.status(Response.Status.CREATED).entity(started).build());
     }
 
@@ -158,9 +157,9 @@ public class MyMfaResource {
                                       @HeaderParam(ASSERTION_HEADER) String assertion) {
         Caller caller = Caller.from(jwt);
         var id = Requests.id(factorId, "factor");
-        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion))
-                .flatMap(i -> policies.find(caller.orgId()))
-                .flatMap(policy -> factors.delete(caller, id, policy))
+        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion,
+                        steppedUp -> policies.find(caller.orgId())
+                                .flatMap(policy -> factors.delete(caller, id, policy))))
                 .map(i -> Response.noContent().build());
     }
 
@@ -176,8 +175,8 @@ public class MyMfaResource {
     public Uni<Response> regenerateRecoveryCode(@HeaderParam(REAUTH_HEADER) String reauthToken,
                                                 @HeaderParam(ASSERTION_HEADER) String assertion) {
         Caller caller = Caller.from(jwt);
-        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion))
-                .flatMap(i -> factors.regenerateRecoveryCode(caller))
+        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion,
+                        steppedUp -> factors.regenerateRecoveryCode(caller)))
                 .map(code -> Response.status(Response.Status.CREATED).entity(new RecoveryCodeResponse(code)).build());
     }
 

@@ -95,7 +95,7 @@ public class OrgAdminResource {
         if (userId == null || userId.isBlank() || userId.length() > MAX_ID_LENGTH) {
             throw dev.mfa.core.problem.ProblemException.notFound("No such user in this organization.");
         }
-        return stepUp.authorizeAdmin(caller, assertion).flatMap(i -> admin.reset(orgId, userId, caller.userId()))
+        return stepUp.authorizeAdmin(caller, assertion, () -> admin.reset(orgId, userId, caller.userId()))
                 .map(i -> Response.noContent().build());
     }
 

@@ -23,7 +23,10 @@ import java.util.Set;
 /**
  * Checks verification-service's MFA assertion ({@code X-MFA-Assertion}): ES256 with its own key (never the
  * identity provider's, so an access token cannot pass), issuer and audience from {@code mfa.assertion.*},
- * {@code sub}/{@code org} equal to the caller's, issued at most {@code mfa.assertion.max-age} ago.
+ * {@code sub}/{@code org} equal to the caller's, issued at most {@code mfa.assertion.max-age} ago. The purpose check
+ * (issue 15 #13): only what verification-service issues after a second step counts, a token with a {@code jti} (the
+ * key of the single-use rule, {@link SingleUseAssertions}), a non-empty {@code amr} and a lifetime no longer than
+ * {@code max-age}; anything else signed with that key is not a step-up.
  */
 @ApplicationScoped
 public class AssertionVerifier {
@@ -33,6 +36,12 @@ public class AssertionVerifier {
     /** Tolerated clock difference with verification-service for {@code iat}. */
     static final long CLOCK_SKEW_SECONDS = 30;
     private static final String CLASSPATH = "classpath:";
+    /** The longest {@code jti} remembered (verification-service's are UUIDs). */
+    static final int MAX_JTI_LENGTH = 128;
+
+    /** A verified assertion: its {@code jti} and expiry, for the single-use rule. */
+    public record Verified(String jti, Instant expiresAt) {
+    }
 
     private final JWTParser parser;
     private final Clock clock;
@@ -48,12 +57,12 @@ public class AssertionVerifier {
         info.setIssuedBy(config.issuer());
         info.setExpectedAudience(Set.of(config.audience()));
         info.setSignatureAlgorithm(Set.of(SignatureAlgorithm.ES256));
-        info.setRequiredClaims(Set.of("sub", "org", "iat", "exp"));
+        info.setRequiredClaims(Set.of("sub", "org", "iat", "exp", "jti", "amr"));
         this.context = info;
     }
 
-    /** Fails with 401 {@code mfa-assertion-required} / {@code mfa-assertion-invalid}. */
-    public void verify(Caller caller, String assertion) {
+    /** Fails with 401 {@code mfa-assertion-required}, {@code mfa-assertion-invalid} or {@code mfa-assertion-expired}. */
+    public Verified verify(Caller caller, String assertion) {
         if (assertion == null || assertion.isBlank()) {
             throw ProblemException.unauthorized("mfa-assertion-required",
                     "This change needs a recent second-factor verification (X-MFA-Assertion).");
@@ -86,6 +95,21 @@ public class AssertionVerifier {
             throw ProblemException.unauthorized("mfa-assertion-expired",
                     "The second-factor verification is too old. Verify again.");
         }
+        return new Verified(stepUpId(jwt), Instant.ofEpochSecond(jwt.getExpirationTime()));
+    }
+
+    /** The purpose check: the {@code jti} of a second step's assertion, or 401 for any other token of that key. */
+    private String stepUpId(JsonWebToken jwt) {
+        String jti = jwt.getTokenID();
+        Object amr = jwt.getClaim("amr");
+        boolean hasAmr = amr instanceof java.util.Collection<?> c ? !c.isEmpty()
+                : amr instanceof jakarta.json.JsonArray a && !a.isEmpty();
+        long lifetime = jwt.getExpirationTime() - jwt.getIssuedAtTime();
+        if (jti == null || jti.isBlank() || jti.length() > MAX_JTI_LENGTH || !hasAmr
+                || lifetime > config.maxAge().toSeconds() + CLOCK_SKEW_SECONDS) {
+            throw invalid();
+        }
+        return jti;
     }
 
     private static ProblemException invalid() {

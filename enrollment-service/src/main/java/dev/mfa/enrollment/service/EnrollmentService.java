@@ -29,6 +29,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
 
@@ -77,6 +78,9 @@ public class EnrollmentService {
     /** The org audit trail (issue 18); field-injected to keep the constructor as it is. */
     @jakarta.inject.Inject
     dev.mfa.enrollment.repository.AuditRepository audit;
+    /** Single use of step-up assertions (issue 15 #13); field-injected as well. */
+    @Inject
+    SingleUseAssertions singleUse;
 
     public EnrollmentService(Outbox outbox, Clock clock, FieldCipher cipher, CodeHasher hasher, NumericCodes codes,
                              SecretGenerator secrets, TotpConfig totpConfig, SmsConfig smsConfig, FactorService factors,
@@ -305,10 +309,14 @@ public class EnrollmentService {
                 return e.steppedUp ? Uni.createFrom().item(0L)
                         : Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE);
             }).flatMap(factorCount -> {
-                if (factorCount > 0) {
-                    assertions.verify(caller, assertion);
+                if (factorCount == 0) {
+                    return checkCode(caller, e, code, now);
                 }
-                return checkCode(caller, e, code, now);
+                // The assertion is spent only if the factor is added (issue 15 #13), but a spent one counts no code.
+                AssertionVerifier.Verified stepUp = assertions.verify(caller, assertion);
+                return singleUse.requireUnused(caller, stepUp).flatMap(i -> checkCode(caller, e, code, now))
+                        .call(outcome -> outcome instanceof Confirmed ? singleUse.spend(caller, stepUp)
+                                : Uni.createFrom().voidItem());
             });
         });
     }

@@ -51,7 +51,8 @@ public class SecurityNotices {
                         .withZone(java.time.ZoneOffset.UTC).format(until)));
     }
 
-    private Uni<Void> notice(String userId, String template, String occasion, Map<String, String> params) {
+    /** Inside a transaction: {@code template} to roster user {@code userId}, once per {@code occasion}. */
+    Uni<Void> notice(String userId, String template, String occasion, Map<String, String> params) {
         return OrgUser.<OrgUser>findById(userId).flatMap(user -> {
             if (user == null || user.email == null || user.email.isBlank()) {
                 return Uni.createFrom().voidItem();

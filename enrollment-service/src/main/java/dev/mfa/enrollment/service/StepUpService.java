@@ -3,23 +3,30 @@ package dev.mfa.enrollment.service;
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.core.security.Caller;
 import dev.mfa.enrollment.domain.Factor;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.function.Function;
+import java.util.function.Supplier;
+
 /**
  * Guards MFA changes: a fresh reauth token always; a recent MFA assertion as well when the user already has a
- * factor (so that a stolen session cannot add its own device, remove one, or take a new recovery code).
+ * factor (so that a stolen session cannot add its own device, remove one, or take a new recovery code). An assertion
+ * authorises one change only ({@link SingleUseAssertions}): it is spent in the change's own transaction.
  */
 @ApplicationScoped
 public class StepUpService {
 
     private final ReauthService reauth;
     private final AssertionVerifier assertions;
+    private final SingleUseAssertions singleUse;
 
-    public StepUpService(ReauthService reauth, AssertionVerifier assertions) {
+    public StepUpService(ReauthService reauth, AssertionVerifier assertions, SingleUseAssertions singleUse) {
         this.reauth = reauth;
         this.assertions = assertions;
+        this.singleUse = singleUse;
     }
 
     /** A fresh reauth token alone: for reading a pending secret (the QR code), which changes nothing. */
@@ -31,34 +38,46 @@ public class StepUpService {
     /**
      * An org admin's step-up (CONTRACT §3: a policy change that lowers protection, an MFA reset): the admin's own
      * recent assertion, 401 {@code step-up-required} otherwise; an admin without a factor cannot have one and is
-     * told to enroll first (409 {@code enrollment-required}).
+     * told to enroll first (409 {@code enrollment-required}). Call it inside the change's transaction: the assertion is
+     * spent there, and an assertion spent before answers {@code step-up-required} too.
      */
     @WithSession
     public Uni<Void> authorizeAdmin(Caller admin, String assertion) {
-        return Factor.count("userId = ?1 and status = ?2", admin.userId(), Factor.ACTIVE).invoke(count -> {
+        return Factor.count("userId = ?1 and status = ?2", admin.userId(), Factor.ACTIVE).map(count -> {
             if (count == 0) {
                 throw ProblemException.conflict("enrollment-required",
                         "Set up a second factor for your own account first: this change needs it.");
             }
             try {
-                assertions.verify(admin, assertion);
+                return assertions.verify(admin, assertion);
             } catch (ProblemException e) {
-                throw ProblemException.unauthorized("step-up-required",
-                        "This change needs a recent second-factor verification of your own (X-MFA-Assertion).");
+                throw stepUpRequired();
             }
-        }).replaceWithVoid();
+        }).flatMap(verified -> singleUse.spend(admin, verified)
+                .onFailure(ProblemException.class).transform(e -> stepUpRequired()));
     }
 
-    /** True when an assertion was needed and verified (the user has a factor). */
-    @WithSession
-    public Uni<Boolean> authorize(Caller caller, String reauthToken, String assertion) {
-        return reauth.requireToken(caller.userId(), reauthToken)
+    /** {@link #authorizeAdmin(Caller, String)}, then {@code change}, in one transaction. */
+    public <T> Uni<T> authorizeAdmin(Caller admin, String assertion, Supplier<Uni<T>> change) {
+        return Panache.withTransaction(() -> authorizeAdmin(admin, assertion).flatMap(i -> change.get()));
+    }
+
+    private static ProblemException stepUpRequired() {
+        return ProblemException.unauthorized("step-up-required",
+                "This change needs a recent second-factor verification of your own (X-MFA-Assertion).");
+    }
+
+    /**
+     * Checks the reauth token and, when the user has a factor, the assertion, then runs {@code change} (told whether
+     * an assertion was needed) in the same transaction, which spends the assertion: a change that fails leaves it
+     * unspent, a second change with it is refused.
+     */
+    public <T> Uni<T> authorize(Caller caller, String reauthToken, String assertion,
+                                Function<Boolean, Uni<T>> change) {
+        return Panache.withTransaction(() -> reauth.requireToken(caller.userId(), reauthToken)
                 .flatMap(ok -> Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE))
-                .map(count -> {
-                    if (count > 0) {
-                        assertions.verify(caller, assertion);
-                    }
-                    return count > 0;
-                });
+                .flatMap(count -> count == 0 ? change.apply(false)
+                        : singleUse.spend(caller, assertions.verify(caller, assertion))
+                                .flatMap(i -> change.apply(true))));
     }
 }

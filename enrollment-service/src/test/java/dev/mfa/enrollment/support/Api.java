@@ -26,9 +26,12 @@ public final class Api {
         return as(TestTokens.user(userId, orgId));
     }
 
+    /** A fresh assertion as verification-service issues it (new jti, 10 minutes); it authorises one change. */
     public static String assertion(String userId, String orgId) {
+        long now = java.time.Instant.now().getEpochSecond();
         return TestTokens.builder(userId, orgId).claim("iss", TestTokens.ASSERTION_ISSUER).claim("aud", "mfa")
-                .claim("amr", List.of("otp")).signedWith(TestTokens.ASSERTION_PRIVATE_KEY).sign();
+                .claim("amr", List.of("otp")).claim("iat", now).claim("exp", now + 600)
+                .signedWith(TestTokens.ASSERTION_PRIVATE_KEY).sign();
     }
 
     /** Registers a password for the user and returns a fresh reauth token. */

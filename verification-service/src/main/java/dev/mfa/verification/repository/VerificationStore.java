@@ -114,15 +114,20 @@ public class VerificationStore {
     private static final String ACCEPT_SMS = "with accepted as (select 1 as ok where $13::uuid is not null and exists "
             + "(select 1 from challenge sc join factor sf on sf.factor_id = sc.sms_factor_id "
             + "where sc.challenge_id = $2)) ";
-    private static final String APPLY = ", ok as (select exists (select 1 from accepted) as v), "
+    /** A success clears failures and wait; with a recovery code it also lifts a lock (issue 15 #12). */
+    private static String apply(boolean successUnlocks) {
+        return ", ok as (select exists (select 1 from accepted) as v), "
             + "completed as (update challenge set completed_at = $3, sms_code_hash = null "
             + "  where challenge_id = $2 and completed_at is null and (select v from ok) returning 1), "
             + "state as (update user_state set "
             + "  consecutive_failures = case when ok.v then 0 else $4::int end, "
             + "  blocked_until = case when ok.v then null else $5::timestamptz end, "
-            + "  locked_at = case when not ok.v and $6::boolean then $3 else locked_at end, "
+            + (successUnlocks
+                    ? "  locked_at = case when ok.v then null when $6::boolean then $3 else locked_at end, "
+                    : "  locked_at = case when not ok.v and $6::boolean then $3 else locked_at end, ")
             + "  updated_at = $3 "
-            + "  from ok where user_id = $1 and (not ok.v or consecutive_failures <> 0 or blocked_until is not null) "
+            + "  from ok where user_id = $1 and (not ok.v or consecutive_failures <> 0 or blocked_until is not null"
+            + (successUnlocks ? " or locked_at is not null" : "") + ") "
             + "  returning 1), "
             + "events as (" + Outbox.INSERT_ROWS
             + "  select e.id, e.topic, e.record_key, e.event_type, e.payload, $3 "
@@ -130,9 +135,11 @@ public class VerificationStore {
             + "    with ordinality as e(id, topic, record_key, event_type, payload, on_success, n) "
             + "  where e.on_success = (select v from ok) order by e.n returning 1) "
             + "select v from ok";
-    private static final String WRITE_TOTP = ACCEPT_TOTP + APPLY;
-    private static final String WRITE_RECOVERY_CODE = ACCEPT_RECOVERY_CODE + APPLY;
-    private static final String WRITE_SMS = ACCEPT_SMS + APPLY;
+    }
+
+    private static final String WRITE_TOTP = ACCEPT_TOTP + apply(false);
+    private static final String WRITE_RECOVERY_CODE = ACCEPT_RECOVERY_CODE + apply(true);
+    private static final String WRITE_SMS = ACCEPT_SMS + apply(false);
 
     private final Pool pool;
 

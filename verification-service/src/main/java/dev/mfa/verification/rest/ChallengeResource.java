@@ -103,7 +103,8 @@ public class ChallengeResource {
             }
             metrics.record(method, Outcome.LOCKED, start);
             throw new ProblemException(Problem.of(429, "user-locked", "Too many requests",
-                    "Too many failed attempts: ask your administrator to reset your verification methods."));
+                    "Too many failed attempts: sign in with your recovery code, or ask your administrator to reset "
+                            + "your verification methods."));
         });
     }
 

@@ -89,7 +89,9 @@ public class VerificationService {
         return store.attempt(caller.userId(), caller.orgId(), challengeId, method, now, open -> {
             Attempt a = open.attempt();
             checkUsable(a, method, now);
-            if (a.lockedAt() != null) {
+            // A locked user may still verify with the recovery code, which lifts the lock (issue 15 #12): the code
+            // has 120 bits, and its attempts stay throttled and counted, so the lock does not open a guessing path.
+            if (a.lockedAt() != null && method != Method.RECOVERY_CODE) {
                 return open.rollback().replaceWith((Outcome) new Locked());
             }
             if (a.blockedUntil() != null && now.isBefore(a.blockedUntil())) {
@@ -174,7 +176,8 @@ public class VerificationService {
         }
         int failures = a.consecutiveFailures() + 1;
         Instant blockedUntil = throttle.blockedUntil(failures, now);
-        boolean lockNow = throttle.locks(failures);
+        // Already locked (a recovery-code attempt): no second lock, no second lock event.
+        boolean lockNow = throttle.locks(failures) && a.lockedAt() == null;
         List<OutboxRow> events = new ArrayList<>(4);
         if (proof != null) {
             UUID factorId = method == Method.RECOVERY_CODE || method == Method.SMS ? null : proof;

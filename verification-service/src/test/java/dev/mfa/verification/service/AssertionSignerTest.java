@@ -1,0 +1,66 @@
+package dev.mfa.verification.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mfa.verification.config.AssertionConfig;
+import dev.mfa.verification.domain.Method;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 15 #13, verification's side: every assertion carries its own {@code jti} (enrollment-service remembers it
+ * so that one assertion authorises one change), the assertion audience and a 10-minute life.
+ */
+class AssertionSignerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final AssertionConfig CONFIG = new AssertionConfig() {
+        @Override
+        public String issuer() {
+            return "https://mfa.local/verification";
+        }
+
+        @Override
+        public String audience() {
+            return "mfa";
+        }
+
+        @Override
+        public Duration lifetime() {
+            return Duration.ofMinutes(10);
+        }
+
+        @Override
+        public String privateKeyLocation() {
+            return "dev-assertion-private.pem";
+        }
+    };
+
+    @Test
+    void everyAssertionCarriesItsOwnJti() throws Exception {
+        AssertionSigner signer = new AssertionSigner(CONFIG);
+        Instant now = Instant.parse("2026-12-04T10:00:00Z");
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            JsonNode claims = claims(signer.sign("alice", "acme", Method.TOTP, now));
+            assertThat(claims.path("jti").asText()).isNotBlank();
+            ids.add(claims.path("jti").asText());
+            assertThat(claims.path("aud").toString()).contains("mfa").doesNotContain("mfa-api");
+            assertThat(claims.path("exp").asLong() - claims.path("iat").asLong()).isEqualTo(600);
+            assertThat(claims.path("amr").get(0).asText()).isEqualTo("otp");
+        }
+        assertThat(ids).hasSize(20);
+    }
+
+    private static JsonNode claims(String jwt) throws Exception {
+        return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+    }
+}
