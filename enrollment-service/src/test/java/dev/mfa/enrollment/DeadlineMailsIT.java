@@ -26,6 +26,7 @@ import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Who is told what at the deadline, through the real broker: the reminder goes to the users without a factor only,
@@ -136,6 +137,30 @@ class DeadlineMailsIT {
                 .hasSize(unenrolled.size());
         // Nobody was reminded: the deadline events alone decide who is told what.
         assertThat(Bus.events(Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.DEADLINE_APPROACHING, null))).isEmpty();
+    }
+
+    @Test
+    void aFanOutCutShortIsFinishedByTheJobWithoutEmailingTheClaimedUsersAgain() {
+        String org = "cut-" + UUID.randomUUID();
+        List<String> unenrolled = seed(org);
+        Instant deadline = TestClock.now().plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.MILLIS);
+        Orgs.putPolicy(org, true, deadline, null).statusCode(200);
+        // As a crash leaves it: the campaign opened long enough ago, its first ten users claimed (and e-mailed).
+        var campaign = Campaigns.of(org, EmailTemplates.DEADLINE_APPROACHING, deadline, 7);
+        Db.update("insert into email_campaign (campaign_id, org_id, template, deadline, days_left, created_at) "
+                        + "values (?, ?, ?, ?, 7, ?)", campaign.campaignId(), org, campaign.template(),
+                java.sql.Timestamp.from(deadline), java.sql.Timestamp.from(TestClock.now().minus(Duration.ofMinutes(10))));
+        List<String> claimed = unenrolled.subList(0, 10);
+        claimed.forEach(u -> Db.update("insert into email_notice (campaign_id, user_id) values (?, ?)",
+                campaign.campaignId(), u));
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> Db.count(
+                "select count(*) from email_campaign where campaign_id = ? and done_at is not null",
+                campaign.campaignId()) == 1);
+        Db.awaitOutboxDrained();
+        List<CloudEvent> sent = Bus.events(Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.DEADLINE_APPROACHING, "7"));
+        assertThat(sent).extracting(CloudEvent::subject)
+                .containsExactlyInAnyOrderElementsOf(unenrolled.subList(10, unenrolled.size()));
     }
 
     @Test
