@@ -15,6 +15,8 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -131,6 +133,30 @@ public class CampaignMailer {
         if (recipients.isEmpty()) {
             return Uni.createFrom().item(0);
         }
+        return offEventLoop(() -> events(campaign, recipients, encryptNanos))
+                .flatMap(events -> outbox.publishAll(Topics.EMAIL_REQUESTS, events));
+    }
+
+    /**
+     * Encrypting and encoding a range (5000 users: tens of ms, seconds on a loaded machine) runs on a worker thread,
+     * so the event loop keeps relaying; the result comes back on the transaction's context (its session is bound to
+     * that event-loop thread). Without a Vert.x context (unit tests) it runs in place.
+     */
+    private static <T> Uni<T> offEventLoop(java.util.concurrent.Callable<T> work) {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            return Uni.createFrom().item(() -> {
+                try {
+                    return work.call();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        return Uni.createFrom().completionStage(() -> context.executeBlocking(work, false).toCompletionStage());
+    }
+
+    private List<CloudEvent> events(Campaign campaign, List<Recipient> recipients, AtomicLong encryptNanos) {
         Instant now = clock.instant();
         Map<String, String> params = campaign.params();
         List<CloudEvent> events = new ArrayList<>(recipients.size());
@@ -141,7 +167,7 @@ public class CampaignMailer {
             events.add(codec.wrap(outbox.source(), new Events.EmailRequested(campaign.requestId(r.userId()),
                     r.userId(), campaign.template(), to, params), now));
         }
-        return outbox.publishAll(Topics.EMAIL_REQUESTS, events);
+        return events;
     }
 
     /** Finishes fan-outs a crash cut short (a campaign opened, not all its users claimed). */
