@@ -149,7 +149,8 @@ class DeadlineMailsIT {
         var campaign = Campaigns.of(org, EmailTemplates.DEADLINE_APPROACHING, deadline, 7);
         Db.update("insert into email_campaign (campaign_id, org_id, template, deadline, days_left, created_at) "
                         + "values (?, ?, ?, ?, 7, ?)", campaign.campaignId(), org, campaign.template(),
-                java.sql.Timestamp.from(deadline), java.sql.Timestamp.from(TestClock.now().minus(Duration.ofMinutes(10))));
+                java.sql.Timestamp.from(deadline),
+                java.sql.Timestamp.from(TestClock.now().minus(Duration.ofMinutes(10))));
         List<String> claimed = unenrolled.subList(0, 10);
         claimed.forEach(u -> Db.update("insert into email_notice (campaign_id, user_id) values (?, ?)",
                 campaign.campaignId(), u));

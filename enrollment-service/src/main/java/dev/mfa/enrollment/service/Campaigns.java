@@ -45,7 +45,8 @@ public final class Campaigns {
 
     public static Campaign of(String orgId, String template, Instant deadline, int daysLeft) {
         Instant at = deadline.truncatedTo(ChronoUnit.MILLIS);
-        return new Campaign(name("email-campaign|" + key(orgId, template, at, daysLeft)), orgId, template, at, daysLeft);
+        UUID id = name("email-campaign|" + key(orgId, template, at, daysLeft));
+        return new Campaign(id, orgId, template, at, daysLeft);
     }
 
     /**

@@ -69,7 +69,8 @@ class ReminderFanOutBenchmark {
         int enrolled = users / 10;
         long seedStart = System.nanoTime();
         Db.update("insert into org_user (user_id, org_id, email, pay, requirement, created_at, updated_at) "
-                + "select ? || '-' || lpad(g::text, 7, '0'), ?, 'u' || g || '@bench.test', null, 'OPTIONAL', now(), now() "
+                + "select ? || '-' || lpad(g::text, 7, '0'), ?, 'u' || g || '@bench.test', null, 'OPTIONAL', "
+                + "now(), now() "
                 + "from generate_series(1, ?) g", org, org, users + enrolled);
         // Every eleventh user has a factor: N without one remain.
         Db.update("insert into factor (factor_id, user_id, org_id, method, label, status, created_at) "
