@@ -22,15 +22,17 @@ public class AdminService {
 
     private final ReportRepository reports;
     private final FactorService factors;
+    private final AdminResetNotice notice;
     // The org audit trail (issue 18); field-injected to keep the constructor as it is.
     @jakarta.inject.Inject
     dev.mfa.enrollment.repository.AuditRepository audit;
     @jakarta.inject.Inject
     java.time.Clock clock;
 
-    public AdminService(ReportRepository reports, FactorService factors) {
+    public AdminService(ReportRepository reports, FactorService factors, AdminResetNotice notice) {
         this.reports = reports;
         this.factors = factors;
+        this.notice = notice;
     }
 
     public record ReportUser(String userId, boolean enrolled, List<String> methods, String requirement) {
@@ -70,10 +72,14 @@ public class AdminService {
                                     + "where userId = ?2 and orgId = ?3 and status = ?4", Enrollment.Status.CANCELLED,
                             userId, orgId, Enrollment.Status.PENDING);
                 }))
+                // The factors the reset is about to remove (locked as removeAll locks them): the e-mail's occasion.
+                .flatMap(cancelled -> factors.lockActive(userId))
                 // Only what the user holds in the admin's org: another org's admin has no say over the rest.
-                .flatMap(cancelled -> factors.removeAll(userId, orgId, FactorService.REASON_ADMIN_RESET))
-                .call(removed -> audit.append(orgId, clock.instant(), AuditTypes.MFA_RESET, adminId, userId,
-                        Map.of("factorsRemoved", removed)))
+                .flatMap(active -> factors.removeAll(userId, orgId, FactorService.REASON_ADMIN_RESET)
+                        .call(removed -> audit.append(orgId, clock.instant(), AuditTypes.MFA_RESET, adminId, userId,
+                                Map.of("factorsRemoved", removed)))
+                        .call(removed -> removed ? notice.reset(orgId, userId, active.stream()
+                                .filter(f -> orgId.equals(f.orgId)).toList()) : Uni.createFrom().voidItem()))
                 .invoke(removed -> LOG.infof("org %s: MFA reset for user %s", orgId, userId))
                 .replaceWithVoid();
     }

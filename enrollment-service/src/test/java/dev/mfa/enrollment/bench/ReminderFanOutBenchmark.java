@@ -1,0 +1,177 @@
+package dev.mfa.enrollment.bench;
+
+import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.events.Events;
+import dev.mfa.core.events.Topics;
+import dev.mfa.enrollment.support.Bus;
+import dev.mfa.enrollment.support.Db;
+import dev.mfa.localstack.testing.KafkaTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Benchmark of the deadline reminder fan-out (NOT part of {@code mvn verify}; the name matches neither *Test nor
+ * *IT): seeds an org of N OPTIONAL users without a factor (plus N/10 enrolled ones, who must get nothing) directly in
+ * the database, publishes {@code mfa.deadline.approaching}, and measures until the N-th {@code mfa.email.requested}
+ * of that org has been read back from the broker. Also times encrypting N addresses alone in this JVM (the one
+ * per-user step done in Java), and checks that exactly N users were claimed and no enrolled user was e-mailed.
+ *
+ * <pre>
+ * cd /work/main && mvn -B -o -pl enrollment-service verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dit.test=ReminderFanOutBenchmark -Dmfa.policy.switch-batch-size=5000 -Dbench.sizes=10000,100000,100000
+ * </pre>
+ * ({@code -Dmfa.policy.switch-batch-size=5000} restores the production batch size over the test profile's 50.)
+ * Results are appended to {@code target/bench/reminder-fan-out.md}.
+ */
+@QuarkusTest
+class ReminderFanOutBenchmark {
+
+    @Test
+    void reminderFanOut() throws Exception {
+        String sizes = System.getProperty("bench.sizes", "10000,100000");
+        List<String> rows = new ArrayList<>();
+        for (String size : sizes.split(",")) {
+            rows.add(run(Integer.parseInt(size.trim())));
+        }
+        Path out = Path.of("target/bench/reminder-fan-out.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, String.join("\n", rows) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        rows.forEach(System.out::println);
+    }
+
+    private String run(int users) throws Exception {
+        String org = "remb-" + users + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant deadline = Instant.now().plus(Duration.ofDays(14)).truncatedTo(ChronoUnit.MILLIS);
+        int enrolled = users / 10;
+        long seedStart = System.nanoTime();
+        Db.update("insert into org_user (user_id, org_id, email, pay, requirement, created_at, updated_at) "
+                + "select ? || '-' || lpad(g::text, 7, '0'), ?, 'u' || g || '@bench.test', null, 'OPTIONAL', "
+                + "now(), now() "
+                + "from generate_series(1, ?) g", org, org, users + enrolled);
+        // Every eleventh user has a factor: N without one remain.
+        Db.update("insert into factor (factor_id, user_id, org_id, method, label, status, created_at) "
+                + "select gen_random_uuid(), ? || '-' || lpad(g::text, 7, '0'), ?, 'SMS', 'Phone', 'ACTIVE', now() "
+                + "from generate_series(11, ?, 11) g", org, org, 11 * enrolled);
+        Db.update("insert into org_policy (org_id, enabled, enforcement_deadline, enforced, allowed_methods, version, "
+                + "synced_version, updated_at) values (?, true, ?, false, 'TOTP,SMS', 1, 1, now())", org,
+                java.sql.Timestamp.from(deadline));
+        Db.update("analyze org_user");
+        Db.update("analyze factor");
+        long seedMs = (System.nanoTime() - seedStart) / 1_000_000;
+        long withoutFactor = Db.count("select count(*) from org_user u where org_id = ? and not exists "
+                + "(select 1 from factor f where f.user_id = u.user_id and f.status = 'ACTIVE')", org);
+
+        String needle = "\"subject\":\"" + org + "-"; // the codec writes compact JSON; user ids start with the org
+        var event = Bus.CODEC.wrap("/bench", new Events.DeadlineApproaching(org, deadline, 14), Instant.now());
+        try (KafkaConsumer<String, String> consumer = consumer(); KafkaProducer<String, String> producer = producer()) {
+            producer.partitionsFor(Topics.DEADLINES); // metadata fetched before the clock starts
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.EMAIL_REQUESTS).stream()
+                    .map(p -> new TopicPartition(Topics.EMAIL_REQUESTS, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve the end offsets before the event goes out
+
+            long start = System.nanoTime();
+            producer.send(new ProducerRecord<>(Topics.DEADLINES, org, Bus.CODEC.encode(event)));
+            producer.flush();
+            long firstAt = 0;
+            long lastAt = 0;
+            int seen = 0;
+            Set<String> subjects = new HashSet<>();
+            long giveUp = start + Duration.ofMinutes(30).toNanos();
+            while (seen < users && System.nanoTime() < giveUp) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (r.value().contains(needle)) {
+                        seen++;
+                        subjects.add(r.key());
+                        lastAt = System.nanoTime();
+                        if (firstAt == 0) {
+                            firstAt = lastAt;
+                        }
+                    }
+                }
+            }
+            long claimed = Db.count("select count(*) from email_notice n join org_user u on u.user_id = n.user_id "
+                    + "where u.org_id = ?", org);
+            long enrolledMailed = Db.count("select count(*) from email_notice n join factor f on f.user_id = n.user_id "
+                    + "where f.org_id = ?", org);
+            double totalS = (lastAt - start) / 1e9;
+            String row = String.format("| %,d | %,d | %.2f s | %.2f s | %,.0f events/s | encrypt alone %,d ms "
+                            + "| seed %,d ms |", users, seen, (firstAt - start) / 1e9, totalS, seen / totalS,
+                    encryptAlone(users), seedMs);
+            if (seen < users || subjects.size() != users || claimed != users || withoutFactor != users
+                    || enrolledMailed != 0) {
+                row += " INCOMPLETE (claimed " + claimed + ", distinct " + subjects.size() + ", enrolled mailed "
+                        + enrolledMailed + ")";
+            }
+            cleanUp(org);
+            return row;
+        }
+    }
+
+    /** Encrypting {@code n} addresses one after the other, as the fan-out does, with the test profile's key. */
+    private static long encryptAlone(int n) {
+        FieldCipher cipher = FieldCipher.fromSpec("local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=",
+                "local-dev");
+        long sink = 0;
+        long t = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            sink += cipher.encrypt("u" + i + "@bench.test").length();
+        }
+        long ms = (System.nanoTime() - t) / 1_000_000;
+        return sink > 0 ? ms : -1;
+    }
+
+    private static void cleanUp(String org) {
+        Db.update("delete from email_notice where user_id like ?", org + "-%");
+        Db.update("delete from factor where org_id = ?", org);
+        Db.update("delete from org_user where org_id = ?", org);
+        Db.update("delete from outbox_event where sent_at is not null");
+        Db.update("vacuum analyze outbox_event");
+        Db.update("vacuum analyze org_user");
+    }
+
+    private static KafkaProducer<String, String> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    private static KafkaConsumer<String, String> consumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024));
+        return new KafkaConsumer<>(p);
+    }
+}
