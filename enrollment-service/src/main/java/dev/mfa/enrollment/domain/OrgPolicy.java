@@ -77,12 +77,17 @@ public class OrgPolicy extends PanacheEntityBase {
 
     /** The requirement of a user of this org (CONTRACT §3); a null policy means MFA off. */
     public static Requirement requirementFor(OrgPolicy policy, boolean payUser) {
+        return requirementFor(policy, payUser, false);
+    }
+
+    /** As above; an exempt user (never a Pay user) stays OPTIONAL past the deadline while the exemption lasts. */
+    public static Requirement requirementFor(OrgPolicy policy, boolean payUser, boolean exempt) {
         if (payUser) {
             return Requirement.REQUIRED;
         }
         if (policy == null || !policy.enabled) {
             return Requirement.NOT_REQUIRED;
         }
-        return policy.enforced ? Requirement.REQUIRED : Requirement.OPTIONAL;
+        return policy.enforced && !exempt ? Requirement.REQUIRED : Requirement.OPTIONAL;
     }
 }

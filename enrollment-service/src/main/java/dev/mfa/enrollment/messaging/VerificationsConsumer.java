@@ -17,6 +17,9 @@ public class VerificationsConsumer {
     private final EventCodec codec;
     private final ProcessedEvents processed;
     private final FactorService factors;
+    /** Locks and recovery-code uses in the org audit trail (issue 18). */
+    @jakarta.inject.Inject
+    dev.mfa.enrollment.service.AuditService auditTrail;
 
     public VerificationsConsumer(EventCodec codec, ProcessedEvents processed, FactorService factors) {
         this.codec = codec;
@@ -27,10 +30,11 @@ public class VerificationsConsumer {
     @Incoming(Channels.VERIFICATIONS)
     public Uni<Void> consume(String payload) {
         CloudEvent event = codec.decode(payload);
-        return processed.once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
+        return processed.once(Channels.CONSUMER, event.id(), () -> auditTrail.verification(event)
+                .chain(() -> switch (event.type()) {
             case EventTypes.RECOVERY_CODE_USED -> factors.recoveryCodeUsed(codec.data(event, Events.RecoveryCodeUsed.class));
             case EventTypes.VERIFICATION_SUCCEEDED -> factors.factorUsed(codec.data(event, Events.VerificationSucceeded.class));
             default -> Uni.createFrom().voidItem();
-        }).replaceWithVoid();
+        })).replaceWithVoid();
     }
 }

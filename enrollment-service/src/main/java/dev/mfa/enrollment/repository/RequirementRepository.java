@@ -19,10 +19,11 @@ import java.util.List;
 @ApplicationScoped
 public class RequirementRepository {
 
-    /** Keep in step with {@code OrgPolicy.requirementFor}. */
+    /** Keep in step with {@code OrgPolicy.requirementFor}; exempt users stay OPTIONAL (the sweep ends that). */
     static final String TARGET = "case when u.pay is not null then 'REQUIRED' "
             + "when not coalesce(p.enabled, false) then 'NOT_REQUIRED' "
-            + "when p.enforced then 'REQUIRED' else 'OPTIONAL' end";
+            + "when p.enforced and not exists (select 1 from mfa_exemption x where x.user_id = u.user_id"
+            + " and x.org_id = u.org_id) then 'REQUIRED' else 'OPTIONAL' end";
 
     /**
      * {@code %1$s}: the upper bound of the key range, or nothing for the last range. The previous requirement is
@@ -47,6 +48,17 @@ public class RequirementRepository {
             + " ',' order by e.user_id) || ']', :now, true, count(*) from changed e having count(*) > 0"
             + " returning event_count"
             + ") select cast(coalesce(sum(event_count), 0) as integer) from batch";
+
+    /**
+     * Inside a switch transaction, before its statement: share-locks the org's policy row, so that an exemption being
+     * granted (which holds it exclusively) commits before the statement takes its snapshot and is seen by it.
+     */
+    public Uni<Void> holdPolicy(String orgId) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery(
+                        "select 1 from org_policy where org_id = :org for share", Integer.class)
+                .setParameter("org", orgId)
+                .getResultList()).replaceWithVoid();
+    }
 
     /** The last user id of the next range of {@code size} users after {@code after}; null when fewer remain. */
     public Uni<String> rangeEnd(String orgId, String after, int size) {

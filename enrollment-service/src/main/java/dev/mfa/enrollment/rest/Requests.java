@@ -40,6 +40,12 @@ final class Requests {
     record PolicyRequest(Boolean enabled, Instant enforcementDeadline, List<String> allowedMethods) {
     }
 
+    record AvailabilityRequest(Boolean available) {
+    }
+
+    record ExemptionRequest(Instant until, String reason) {
+    }
+
     static ProblemException invalid(String field, String detail) {
         return ProblemException.invalidRequest(field, detail);
     }

@@ -22,6 +22,11 @@ public class AdminService {
 
     private final ReportRepository reports;
     private final FactorService factors;
+    // The org audit trail (issue 18); field-injected to keep the constructor as it is.
+    @jakarta.inject.Inject
+    dev.mfa.enrollment.repository.AuditRepository audit;
+    @jakarta.inject.Inject
+    java.time.Clock clock;
 
     public AdminService(ReportRepository reports, FactorService factors) {
         this.reports = reports;
@@ -48,8 +53,13 @@ public class AdminService {
      * that a reset racing a confirmation or another reset waits instead of deadlocking, and the one that comes second
      * finds nothing left to remove.
      */
-    @WithTransaction
     public Uni<Void> reset(String orgId, String userId) {
+        return reset(orgId, userId, null);
+    }
+
+    /** As above, recorded in the org's audit trail with the admin as actor. */
+    @WithTransaction
+    public Uni<Void> reset(String orgId, String userId, String adminId) {
         return OrgUser.<OrgUser>findById(userId).flatMap(user -> Factor.count("userId = ?1 and orgId = ?2", userId, orgId)
                 .flatMap(count -> {
                     boolean member = user != null ? user.orgId.equals(orgId) : count > 0;
@@ -62,6 +72,8 @@ public class AdminService {
                 }))
                 // Only what the user holds in the admin's org: another org's admin has no say over the rest.
                 .flatMap(cancelled -> factors.removeAll(userId, orgId, FactorService.REASON_ADMIN_RESET))
+                .call(removed -> audit.append(orgId, clock.instant(), AuditTypes.MFA_RESET, adminId, userId,
+                        Map.of("factorsRemoved", removed)))
                 .invoke(removed -> LOG.infof("org %s: MFA reset for user %s", orgId, userId))
                 .replaceWithVoid();
     }

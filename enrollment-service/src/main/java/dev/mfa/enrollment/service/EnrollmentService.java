@@ -74,6 +74,9 @@ public class EnrollmentService {
     private final AssertionVerifier assertions;
     private final UserLocks locks;
     private final SmsSendRepository sends;
+    /** The org audit trail (issue 18); field-injected to keep the constructor as it is. */
+    @jakarta.inject.Inject
+    dev.mfa.enrollment.repository.AuditRepository audit;
 
     public EnrollmentService(Outbox outbox, Clock clock, FieldCipher cipher, CodeHasher hasher, NumericCodes codes,
                              SecretGenerator secrets, TotpConfig totpConfig, SmsConfig smsConfig, FactorService factors,
@@ -379,6 +382,8 @@ public class EnrollmentService {
                 .flatMap(i -> f.persist())
                 .flatMap(i -> outbox.publish(Topics.FACTORS, enrolled))
                 .flatMap(i -> notices.factorAdded(f, now))
+                .flatMap(i -> audit.append(f.orgId, now, AuditTypes.FACTOR_ENROLLED, f.userId, f.userId,
+                        java.util.Map.of("method", f.method.name(), "label", f.label)))
                 .flatMap(i -> RecoveryCode.<RecoveryCode>findById(caller.userId()))
                 .flatMap(rc -> rc != null && RecoveryCode.ACTIVE.equals(rc.status)
                         ? Uni.createFrom().<String>nullItem()

@@ -40,6 +40,9 @@ public class FactorService {
     @jakarta.inject.Inject
     SecurityNotices notices;
     private final Clock clock;
+    /** The org audit trail (issue 18); field-injected to keep the constructor as it is. */
+    @jakarta.inject.Inject
+    dev.mfa.enrollment.repository.AuditRepository audit;
     private final RecoveryCodes recoveryCodes = new RecoveryCodes();
 
     public FactorService(Outbox outbox, Clock clock) {
@@ -99,7 +102,21 @@ public class FactorService {
         return Factor.delete("factorId = ?1", factor.factorId)
                 .call(deleted -> detach(factor))
                 .flatMap(i -> outbox.publish(Topics.FACTORS, new Events.FactorRemoved(factor.factorId,
-                        factor.userId, factor.orgId, reason, clock.instant()))).replaceWithVoid();
+                        factor.userId, factor.orgId, reason, clock.instant())))
+                .flatMap(i -> audited(factor, reason)).replaceWithVoid();
+    }
+
+    /**
+     * Inside a transaction: the audit row of a removal. An admin reset has its own row (with the admin as actor); the
+     * user removes their own factors (or replaces one); anything else (the user left the org) is the system's.
+     */
+    private Uni<Void> audited(Factor factor, String reason) {
+        if (REASON_ADMIN_RESET.equals(reason)) {
+            return Uni.createFrom().voidItem();
+        }
+        String actor = REASON_USER.equals(reason) || REASON_REPLACED.equals(reason) ? factor.userId : null;
+        return audit.append(factor.orgId, clock.instant(), AuditTypes.FACTOR_REMOVED, actor, factor.userId,
+                java.util.Map.of("method", factor.method.name(), "reason", reason));
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.mfa.enrollment.domain.Method;
 import dev.mfa.enrollment.domain.OrgPolicy;
 import dev.mfa.enrollment.domain.OrgUser;
 import dev.mfa.enrollment.domain.Requirement;
+import dev.mfa.enrollment.repository.ExemptionRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,9 @@ public class MyMfaService {
     private final FactorService factors;
     private final PhoneNumbers phones;
     private final Clock clock;
+    /** {@code exemptUntil} (issue 18); field-injected to keep the constructor as it is. */
+    @jakarta.inject.Inject
+    ExemptionRepository exemptions;
 
     public MyMfaService(PolicyService policies, FactorService factors, PhoneNumbers phones, Clock clock) {
         this.policies = policies;
@@ -35,21 +39,23 @@ public class MyMfaService {
 
     public record Status(String userId, String orgId, Requirement requirement, Instant enforcementDeadline,
                          Long daysUntilEnforcement, List<FactorService.FactorView> factors,
-                         Map<String, String> recoveryCode, List<PhoneNumbers.SmsCountry> smsCountries) {
+                         Map<String, String> recoveryCode, List<PhoneNumbers.SmsCountry> smsCountries,
+                         Instant exemptUntil) {
     }
 
     @WithSession
     public Uni<Status> status(Caller caller) {
         return policies.find(caller.orgId()).flatMap(policy -> OrgUser.<OrgUser>findById(caller.userId())
                 .flatMap(user -> factors.list(caller).flatMap(list -> factors.recoveryCodeStatus(caller.userId())
-                        .map(rc -> {
+                        .flatMap(rc -> exemptions.find(caller.userId(), caller.orgId()).map(exemption -> {
                             // The roster is the source of truth; a caller it does not know yet gets the policy's answer.
                             Requirement requirement = user != null && user.orgId.equals(caller.orgId())
                                     ? user.requirement : OrgPolicy.requirementFor(policy, caller.isPayUser());
                             Instant deadline = policy.enabled ? policy.enforcementDeadline : null;
                             return new Status(caller.userId(), caller.orgId(), requirement, deadline,
-                                    daysUntil(deadline), list, Map.of("status", rc), smsCountries(caller, policy));
-                        }))));
+                                    daysUntil(deadline), list, Map.of("status", rc), smsCountries(caller, policy),
+                                    exemption.map(ExemptionRepository.Exemption::until).orElse(null));
+                        })))));
     }
 
     @WithSession

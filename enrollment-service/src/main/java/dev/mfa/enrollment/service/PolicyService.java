@@ -9,6 +9,10 @@ import dev.mfa.enrollment.config.PolicyConfig;
 import dev.mfa.enrollment.domain.Method;
 import dev.mfa.enrollment.domain.OrgPolicy;
 import dev.mfa.enrollment.domain.PolicyState;
+import dev.mfa.enrollment.repository.AuditRepository;
+import dev.mfa.enrollment.repository.AvailabilityRepository;
+import dev.mfa.enrollment.repository.ImpactRepository;
+import dev.mfa.enrollment.config.OrgAdminConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -35,6 +39,15 @@ public class PolicyService {
     private final PolicyConfig config;
     private final RequirementService requirements;
     private final StepUpService stepUp;
+    // Field-injected to keep the constructor as it is (other changes edit it).
+    @jakarta.inject.Inject
+    AvailabilityRepository availability;
+    @jakarta.inject.Inject
+    OrgAdminConfig orgAdmin;
+    @jakarta.inject.Inject
+    AuditRepository audit;
+    @jakarta.inject.Inject
+    ImpactRepository impact;
 
     public PolicyService(Outbox outbox, Clock clock, PolicyConfig config, RequirementService requirements,
                          StepUpService stepUp) {
@@ -124,9 +137,10 @@ public class PolicyService {
 
     @WithTransaction
     Uni<Change> apply(String orgId, PolicyInput input, Caller admin, String assertion) {
-        return lockPolicy(orgId).call(p -> lowersProtection(p, input)
+        return lockPolicy(orgId).call(p -> requireAvailable(p, input))
+                .call(p -> lowersProtection(p, input)
                         ? stepUp.authorizeAdmin(admin, assertion) : Uni.createFrom().voidItem())
-                .flatMap(p -> change(p, input));
+                .flatMap(p -> change(p, input, admin.userId()));
     }
 
     /** CONTRACT §3: disabling, a later deadline (or no longer enforced), a method added. */
@@ -147,7 +161,46 @@ public class PolicyService {
                 && input.enforcementDeadline().isAfter(current.enforcementDeadline);
     }
 
-    private Uni<Change> change(OrgPolicy p, PolicyInput input) {
+    /**
+     * Turning MFA on (from off) needs the vendor's availability: 409 {@code mfa-not-available}. A policy that is on
+     * already may still be changed or turned off after a withdrawal (turning it off behind the admin's back would
+     * lower protection); Pay users need MFA whatever this says.
+     */
+    Uni<Void> requireAvailable(OrgPolicy current, PolicyInput input) {
+        if (!input.enabled() || current.enabled) {
+            return Uni.createFrom().voidItem();
+        }
+        return isAvailable(current.orgId).invoke(available -> {
+            if (!available) {
+                throw ProblemException.conflict("mfa-not-available", "MFA is not available to this organization "
+                        + "yet; ask your vendor contact to enable it.");
+            }
+        }).replaceWithVoid();
+    }
+
+    /** Inside a session: the platform operators' decision, or the configured default for an org never decided on. */
+    public Uni<Boolean> isAvailable(String orgId) {
+        return availability.find(orgId).map(found -> found.orElse(orgAdmin.defaultAvailable()));
+    }
+
+    /** {@code POST .../mfa-policy/preview}: what {@link #update} would do to the org's users; changes nothing. */
+    public record Preview(PolicyState state, long requiredNow, long requiredAtDeadline, long withoutFactor,
+                          long payees, long exempt, List<String> withoutFactorSample) {
+    }
+
+    @WithSession
+    public Uni<Preview> preview(String orgId, PolicyInput input) {
+        PolicyState state = !input.enabled() ? PolicyState.DISABLED
+                : input.enforceNow() ? PolicyState.ENFORCED : PolicyState.EARLY_ENROLLMENT;
+        return find(orgId).call(p -> requireAvailable(p, input))
+                .flatMap(p -> impact.impact(orgId, input.enabled(), input.enforceNow(), input.enforcementDeadline()))
+                .flatMap(i -> impact.withoutFactorSample(orgId, input.enabled(), input.enforceNow(),
+                                input.enforcementDeadline(), orgAdmin.previewSampleSize())
+                        .map(sample -> new Preview(state, i.requiredNow(), i.requiredAtDeadline(), i.withoutFactor(),
+                                i.payees(), i.exempt(), sample)));
+    }
+
+    private Uni<Change> change(OrgPolicy p, PolicyInput input, String actorId) {
         String orgId = p.orgId;
         Instant now = clock.instant();
         boolean wasEnabled = p.enabled;
@@ -183,7 +236,8 @@ public class PolicyService {
         }
         LOG.infof("org %s policy v%d: %s (deadline %s -> %s)", orgId, p.version, p.state(), oldDeadline,
                 p.enforcementDeadline);
-        return publish(p).replaceWith(new Change(PolicyView.of(p), reason));
+        return publish(p).call(i -> audit.append(orgId, now, AuditTypes.POLICY_CHANGED, actorId, null, detail(p)))
+                .replaceWith(new Change(PolicyView.of(p), reason));
     }
 
     /** The deadline event: enforce when it matches the current policy; true when the switch should run. */
@@ -202,7 +256,8 @@ public class PolicyService {
             p.enforced = true;
             p.version += 1;
             p.updatedAt = clock.instant();
-            return publish(p).replaceWith(true);
+            return publish(p).call(i -> audit.append(p.orgId, p.updatedAt, AuditTypes.POLICY_CHANGED, null, null,
+                    detail(p))).replaceWith(true);
         });
     }
 
@@ -225,6 +280,15 @@ public class PolicyService {
                 .setParameter("methods", d.allowedMethods)
                 .setParameter("now", d.updatedAt)
                 .executeUpdate());
+    }
+
+    private static java.util.Map<String, Object> detail(OrgPolicy p) {
+        java.util.Map<String, Object> detail = new java.util.LinkedHashMap<>();
+        detail.put("state", p.state().name());
+        detail.put("enforcementDeadline", p.enforcementDeadline == null ? null : p.enforcementDeadline.toString());
+        detail.put("allowedMethods", p.methods().stream().map(Method::name).toList());
+        detail.put("version", p.version);
+        return detail;
     }
 
     private Uni<?> publish(OrgPolicy p) {

@@ -59,7 +59,8 @@ public class RequirementService {
     }
 
     private Uni<Void> batchesFrom(String orgId, String after, String reason, AtomicInteger changed) {
-        return Panache.withTransaction(() -> repository.rangeEnd(orgId, after, config.switchBatchSize())
+        return Panache.withTransaction(() -> repository.holdPolicy(orgId)
+                        .flatMap(held -> repository.rangeEnd(orgId, after, config.switchBatchSize()))
                         .flatMap(end -> repository.switchRange(orgId, after, end, reason, outbox.source(),
                                 clock.instant()).map(count -> {
                                     changed.addAndGet(count);

@@ -7,6 +7,7 @@ import dev.mfa.enrollment.domain.Enrollment;
 import dev.mfa.enrollment.domain.OrgPolicy;
 import dev.mfa.enrollment.domain.OrgUser;
 import dev.mfa.enrollment.domain.Requirement;
+import dev.mfa.enrollment.repository.ExemptionRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,6 +26,9 @@ public class RosterService {
     private final Clock clock;
     private final PolicyService policies;
     private final FactorService factors;
+    /** Field-injected to keep the constructor as it is (other changes edit it). */
+    @jakarta.inject.Inject
+    ExemptionRepository exemptions;
 
     public RosterService(Outbox outbox, Clock clock, PolicyService policies, FactorService factors) {
         this.outbox = outbox;
@@ -36,7 +40,7 @@ public class RosterService {
     /** Runs inside the consumer's transaction. */
     public Uni<Void> upsert(Events.UserUpserted user) {
         return policies.sharePolicy(user.orgId()).flatMap(policy -> OrgUser.<OrgUser>findById(user.userId())
-                .flatMap(existing -> {
+                .flatMap(existing -> exemptions.find(user.userId(), user.orgId()).flatMap(exemption -> {
                     OrgUser row = existing != null ? existing : newUser(user.userId());
                     Requirement previous = existing != null ? existing.requirement : Requirement.NOT_REQUIRED;
                     boolean wasPay = existing != null && existing.isPayUser();
@@ -44,7 +48,7 @@ public class RosterService {
                     row.email = user.email();
                     row.pay = blankToNull(user.pay());
                     row.updatedAt = clock.instant();
-                    row.requirement = OrgPolicy.requirementFor(policy, row.isPayUser());
+                    row.requirement = OrgPolicy.requirementFor(policy, row.isPayUser(), exemption.isPresent());
                     Uni<Void> persist = row.persist().replaceWithVoid();
                     if (row.requirement == previous) {
                         return persist;
@@ -54,7 +58,7 @@ public class RosterService {
                     return persist.flatMap(ignored -> outbox.publish(Topics.USER_REQUIREMENTS,
                             new Events.UserRequirementChanged(row.userId, row.orgId, row.requirement.name(),
                                     previous.name(), reason))).replaceWithVoid();
-                }));
+                })));
     }
 
     /** The user left: roster row, factors, recovery code and pending enrollments go; others are told. */

@@ -44,6 +44,13 @@ public class SecurityNotices {
                 params(factor, at));
     }
 
+    /** Inside a transaction: "your exemption ends on ..." to the exempt user, once per exemption end. */
+    public Uni<Void> exemptionEnding(String userId, Instant until) {
+        return notice(userId, EmailTemplates.EXEMPTION_ENDING, "exemption-ending:" + userId + ":" + until,
+                Map.of("until", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                        .withZone(java.time.ZoneOffset.UTC).format(until)));
+    }
+
     private Uni<Void> notice(String userId, String template, String occasion, Map<String, String> params) {
         return OrgUser.<OrgUser>findById(userId).flatMap(user -> {
             if (user == null || user.email == null || user.email.isBlank()) {
