@@ -251,6 +251,9 @@ class OrgAdminIT {
 
         assertThat(Db.count("select count(*) from mfa_exemption where org_id = ?", org)).isEqualTo(1);
         assertThat(Db.count("select count(*) from audit_event where org_id = ?", org)).isEqualTo(1);
+        // A user who leaves the org takes the exemption along.
+        Orgs.awaitProcessed(Bus.publish(Topics.IDENTITY_USERS, new Events.UserRemoved(user, org)));
+        assertThat(Db.count("select count(*) from mfa_exemption where org_id = ?", org)).isZero();
     }
 
     @Test

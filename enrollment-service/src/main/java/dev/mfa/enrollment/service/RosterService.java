@@ -74,6 +74,8 @@ public class RosterService {
                         .replaceWithVoid());
             }
             return requirement
+                    // An exemption leaves with the user (a later return starts without one).
+                    .flatMap(i -> exemptions.delete(user.userId(), user.orgId()))
                     .flatMap(i -> factors.removeAll(user.userId(), REASON_REMOVED))
                     // Cancelled ceremonies keep no secret, number or code hash (as everywhere else).
                     .flatMap(i -> Enrollment.update("status = ?1, secret = null, phone = null, codeHash = null "
