@@ -300,6 +300,8 @@ class WebStoriesIT {
         assertThat(first.get(2).getText()).isEqualTo("globex-admin");
         assertThat(first.get(3).getText()).isEqualTo("erin");
         assertThat(first.get(4).getText()).contains("Travelling without her phone");
+        browser.script("document.getElementById('exempt-title').scrollIntoView()");
+        browser.screenshot(screenshots().resolve("org-exemptions-audit.png"));
         browser.driver().findElement(By.id("audit-user")).sendKeys("erin", Keys.ENTER);
         // Waits for the filtered list: every row's user is erin (the unfiltered one has the admin's policy change).
         new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
