@@ -126,6 +126,23 @@ class EdgeTest {
         given().cookie("mfa_session", cookie).get("/api/v1/devices");
         assertThat(lastSeen().getString("service")).isEqualTo("verification");
 
+        // The org-admin calls of issue 18 go to enrollment-service like the others, with the session's tokens.
+        unsafe(cookie).body("{\"enabled\":true}").post("/api/v1/orgs/acme/mfa-policy/preview");
+        assertThat(lastSeen().getString("service")).isEqualTo("enrollment");
+        assertThat(lastSeen().getString("method")).isEqualTo("POST");
+        unsafe(cookie).body("{\"until\":\"2030-01-01T00:00:00Z\",\"reason\":\"r\"}")
+                .put("/api/v1/orgs/acme/users/bob/mfa-exemption");
+        assertThat(lastSeen().getString("uri")).isEqualTo("/api/v1/orgs/acme/users/bob/mfa-exemption");
+        assertThat(lastSeen().getString("method")).isEqualTo("PUT");
+        unsafe(cookie).delete("/api/v1/orgs/acme/users/bob/mfa-exemption");
+        assertThat(lastSeen().getString("method")).isEqualTo("DELETE");
+        assertThat(lastSeen().getString("x-mfa-assertion")).isEqualTo(FakeServices.ASSERTION);
+        given().cookie("mfa_session", cookie).get("/api/v1/orgs/acme/mfa-audit?userId=bob&page=1&size=20");
+        assertThat(lastSeen().getString("service")).isEqualTo("enrollment");
+        assertThat(lastSeen().getString("uri")).isEqualTo("/api/v1/orgs/acme/mfa-audit?userId=bob&page=1&size=20");
+        assertThat(given().cookie("mfa_session", cookie).contentType("application/json").body("{}")
+                .delete("/api/v1/orgs/acme/users/bob/mfa-exemption").statusCode()).isEqualTo(403);
+
         assertThat(given().cookie("mfa_session", cookie).urlEncodingEnabled(false)
                 .get("/api/v1/challenges/%2e%2e/me/mfa").statusCode()).isEqualTo(404);
 

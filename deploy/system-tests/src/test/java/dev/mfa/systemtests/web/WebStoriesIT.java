@@ -21,8 +21,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -84,18 +86,7 @@ class WebStoriesIT {
         if (!enabled.isSelected()) {
             enabled.click();
         }
-        LocalDate deadline = LocalDate.now(ZoneOffset.UTC).plusDays(30);
-        browser.script("arguments[0].focus()", browser.driver().findElement(By.id("deadline")));
-        // Chromium's date field in en-US takes the digits month, day, year.
-        browser.active().sendKeys(String.format("%02d%02d%04d", deadline.getMonthValue(), deadline.getDayOfMonth(),
-                deadline.getYear()));
-        WebElement date = browser.driver().findElement(By.id("deadline"));
-        if (!deadline.toString().equals(date.getDomProperty("value"))) {
-            // Another locale's field order: pick the date as a date picker would set it.
-            browser.script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))", date,
-                    deadline.toString());
-        }
-        assertThat(date.getDomProperty("value")).isEqualTo(deadline.toString());
+        typeDate("deadline", LocalDate.now(ZoneOffset.UTC).plusDays(30));
         for (String id : List.of("m-totp", "m-sms")) {
             WebElement box = browser.driver().findElement(By.id(id));
             if (!box.isSelected()) {
@@ -264,7 +255,84 @@ class WebStoriesIT {
         signOut();
     }
 
+    @Test
+    @Order(8)
+    @DisplayName("admin previews, exempts a user, sees the audit")
+    void adminPreviewsExemptsAndSeesTheAudit() {
+        signIn("globex-admin", "globex-admin-pw");
+        browser.awaitUrl("/account.html");
+        browser.await(By.linkText("MFA for your organization")).click();
+        browser.awaitUrl("/org.html");
+        browser.awaitText(By.id("policy-state"), "Early enrollment");
+
+        // Preview the policy as it stands: dave, erin and frank have a factor; the admin and peter do not.
+        browser.await(By.id("preview-policy")).click();
+        browser.await(By.id("preview"));
+        assertThat(browser.driver().findElement(By.id("pv-payees")).getText()).isEqualTo("2");
+        assertThat(browser.driver().findElement(By.id("pv-exempt")).getText()).isEqualTo("0");
+        assertThat(browser.driver().findElement(By.id("pv-without")).getText()).isEqualTo("2");
+        assertThat(browser.driver().findElement(By.id("pv-sample")).getText()).contains("globex-admin", "peter")
+                .doesNotContain("erin");
+        // Any edit makes the preview stale, so it goes away.
+        browser.driver().findElement(By.id("m-sms")).click();
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10))
+                .until(d -> !d.findElement(By.id("preview")).isDisplayed());
+        browser.driver().findElement(By.id("m-sms")).click();
+
+        // Exempt erin from her row; 100 days is refused by the API and its problem is shown.
+        browser.await(By.cssSelector("#report-rows button[data-exempt=erin]")).click();
+        assertThat(browser.active().getDomAttribute("id")).isEqualTo("ex-until");
+        assertThat(browser.driver().findElement(By.id("ex-user")).getDomProperty("value")).isEqualTo("erin");
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        typeDate("ex-until", today.plusDays(100));
+        browser.driver().findElement(By.id("ex-reason")).sendKeys("Travelling without her phone");
+        browser.driver().findElement(By.id("grant-exemption")).click();
+        WebElement error = browser.awaitText(By.id("exempt-error"), "90 days");
+        assertThat(error.findElement(By.tagName("strong")).getText()).isNotBlank();
+        typeDate("ex-until", today.plusDays(20));
+        browser.driver().findElement(By.id("grant-exemption")).click();
+        browser.awaitText(By.id("exempt-done"), "erin is exempt until " + today.plusDays(20));
+        assertThat(browser.driver().findElement(By.id("exempt-error")).isDisplayed()).isFalse();
+
+        // The audit, newest first, shows the grant with its actor; filtered to erin it shows only her entries.
+        browser.awaitText(By.cssSelector("#audit-rows tr:first-child"), "exemption-granted");
+        List<WebElement> first = browser.driver().findElements(By.cssSelector("#audit-rows tr:first-child td"));
+        assertThat(first.get(2).getText()).isEqualTo("globex-admin");
+        assertThat(first.get(3).getText()).isEqualTo("erin");
+        assertThat(first.get(4).getText()).contains("Travelling without her phone");
+        browser.script("document.getElementById('exempt-title').scrollIntoView()");
+        browser.screenshot(screenshots().resolve("org-exemptions-audit.png"));
+        browser.driver().findElement(By.id("audit-user")).sendKeys("erin", Keys.ENTER);
+        // Waits for the filtered list: every row's user is erin (the unfiltered one has the admin's policy change).
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElements(By.cssSelector("#audit-rows td:nth-child(4)")).stream()
+                        .allMatch(td -> td.getText().equals("erin")));
+        assertThat(browser.driver().findElements(By.cssSelector("#audit-rows tr"))).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(browser.driver().findElement(By.id("audit-rows")).getText()).contains("factor-enrolled")
+                .contains("exemption-granted");
+
+        // Removing the exemption is recorded too, on top.
+        browser.driver().findElement(By.id("remove-exemption")).click();
+        browser.awaitText(By.id("exempt-done"), "erin has no exemption now");
+        browser.awaitText(By.cssSelector("#audit-rows tr:first-child"), "exemption-revoked");
+        signOut();
+    }
+
     // ------------------------------------------------------------------------------------------ steps
+
+    /** Types a date into a date field as a keyboard user would; another locale's field order gets it set directly. */
+    private static void typeDate(String id, LocalDate day) {
+        WebElement date = browser.driver().findElement(By.id(id));
+        browser.script("arguments[0].focus()", date);
+        // Chromium's date field in en-US takes the digits month, day, year.
+        browser.active().sendKeys(String.format("%02d%02d%04d", day.getMonthValue(), day.getDayOfMonth(),
+                day.getYear()));
+        if (!day.toString().equals(date.getDomProperty("value"))) {
+            browser.script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))", date,
+                    day.toString());
+        }
+        assertThat(date.getDomProperty("value")).isEqualTo(day.toString());
+    }
 
     private static void signIn(String user, String password) {
         browser.open("/login");
