@@ -1,6 +1,6 @@
 package dev.mfa.notification.service;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.notification.config.NotificationConfig;
 import dev.mfa.notification.config.VonageConfig;
 import dev.mfa.notification.domain.SmsRequest;
@@ -52,7 +52,7 @@ public class SmsDispatcher {
     private final DispatchService dispatch;
     private final VonageSender sender;
     private final SmsTemplates templates;
-    private final FieldCipher cipher;
+    private final FieldKeys keys;
     private final NotificationMetrics metrics;
     private final NotificationConfig.Dispatch config;
     private final Clock clock;
@@ -70,13 +70,13 @@ public class SmsDispatcher {
     private Thread pacer;
     private ExecutorService senders;
 
-    public SmsDispatcher(DispatchService dispatch, VonageSender sender, SmsTemplates templates, FieldCipher cipher,
+    public SmsDispatcher(DispatchService dispatch, VonageSender sender, SmsTemplates templates, FieldKeys keys,
                          NotificationMetrics metrics, NotificationConfig config, VonageConfig vonage, Clock clock,
                          @ConfigProperty(name = "mfa.notification.dispatch.enabled", defaultValue = "true") boolean enabled) {
         this.dispatch = dispatch;
         this.sender = sender;
         this.templates = templates;
-        this.cipher = cipher;
+        this.keys = keys;
         this.metrics = metrics;
         this.config = config.dispatch();
         this.clock = clock;
@@ -206,8 +206,8 @@ public class SmsDispatcher {
             String to;
             String text;
             try {
-                to = cipher.decrypt(claimed.recipient(), SmsRequest.recipientContext(claimed.requestId()));
-                String code = cipher.decrypt(claimed.code(), SmsRequest.codeContext(claimed.requestId()));
+                to = SmsRequest.openRecipient(keys, claimed.userId(), claimed.requestId(), claimed.recipient());
+                String code = SmsRequest.openCode(keys, claimed.userId(), claimed.requestId(), claimed.code());
                 text = templates.render(claimed.purpose(), code, Duration.between(now, claimed.expiresAt()));
             } catch (RuntimeException e) {
                 // Nothing was sent: a row that cannot be rendered (e.g. keys rotated away) will never be.
