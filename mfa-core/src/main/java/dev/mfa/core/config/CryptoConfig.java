@@ -1,6 +1,7 @@
 package dev.mfa.core.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 import java.util.Optional;
 
@@ -36,4 +37,8 @@ public interface CryptoConfig {
 
     /** Base64 HMAC key (at least 32 bytes) for recovery-code hashes: enrollment and verification. */
     Optional<String> recoveryCodeKey();
+
+    /** Rows per transaction of the startup re-sealing of legacy ciphertexts. */
+    @WithDefault("500")
+    int resealBatchSize();
 }

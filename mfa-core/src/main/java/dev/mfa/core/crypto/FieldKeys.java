@@ -83,6 +83,11 @@ public final class FieldKeys {
         return legacy != null;
     }
 
+    /** The ids of the legacy (decrypt-only) keys; empty when none are configured. */
+    public Set<String> legacyKeyIds() {
+        return legacy == null ? Set.of() : legacy.keyIds();
+    }
+
     /** Seals a field for an event, bound to {@code <field>|<userId>}. */
     public String seal(SealedField field, String userId, String plaintext) {
         return cipherFor(field).encrypt(plaintext, eventContext(field, userId));

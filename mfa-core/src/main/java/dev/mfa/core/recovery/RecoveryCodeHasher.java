@@ -33,7 +33,8 @@ public final class RecoveryCodeHasher {
     public RecoveryCodeHasher(byte[] key) {
         Objects.requireNonNull(key, "key");
         if (key.length < MIN_KEY_BYTES) {
-            throw new IllegalArgumentException("Recovery-code hashing key must be at least " + MIN_KEY_BYTES + " bytes");
+            throw new IllegalArgumentException("Recovery-code hashing key must be at least " + MIN_KEY_BYTES
+                    + " bytes");
         }
         this.key = new SecretKeySpec(key, HMAC);
     }

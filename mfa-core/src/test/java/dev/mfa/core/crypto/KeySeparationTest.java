@@ -45,7 +45,8 @@ class KeySeparationTest {
         // nor by passing it off as a field notification may read
         assertThatThrownBy(() -> notification.open(SealedField.PHONE, "alice", sealed))
                 .isInstanceOf(FieldCipherException.class)
-                .extracting(e -> ((FieldCipherException) e).reason()).isEqualTo(FieldCipherException.Reason.UNKNOWN_KEY);
+                .extracting(e -> ((FieldCipherException) e).reason())
+                .isEqualTo(FieldCipherException.Reason.UNKNOWN_KEY);
         // and it can still read what it must
         assertThat(notification.open(SealedField.PHONE, "alice",
                 enrollment.seal(SealedField.PHONE, "alice", "+14155550101"))).isEqualTo("+14155550101");
