@@ -1,6 +1,7 @@
 package dev.mfa.enrollment;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
@@ -44,7 +45,10 @@ class AuthenticatorAppIT {
     private static final String START = "/api/v1/me/mfa/authenticator-app";
 
     @Inject
-    FieldCipher cipher;
+    FieldKeys keys;
+
+    @Inject
+    dev.mfa.core.recovery.RecoveryCodeHasher recoveryHasher;
 
     @AfterEach
     void resetClock() {
@@ -104,16 +108,17 @@ class AuthenticatorAppIT {
                 .body("requirement", equalTo("NOT_REQUIRED"))
                 .body("factors", hasSize(1)).body("recoveryCode.status", equalTo("ACTIVE"));
 
-        // Events: the secret only encrypted (no context), the step consumed, the recovery code's hash.
+        // Events: the secret only encrypted (totp key, bound to field and user), the step consumed, the code's hash.
         CloudEvent enrolled = Bus.await(Topics.FACTORS, user, EventTypes.FACTOR_ENROLLED, 1).get(0);
         var data = Bus.data(enrolled, Events.FactorEnrolled.class);
         assertThat(enrolled.toString() + Bus.CODEC.encode(enrolled)).doesNotContain(secret);
-        assertThat(cipher.decrypt(data.totpSecret())).isEqualTo(secret);
+        assertThat(keys.open(SealedField.TOTP_SECRET, user, data.totpSecret())).isEqualTo(secret);
         assertThat(data.lastUsedStep()).isBetween(step - 1, step + 1);
         assertThat(data.factorId().toString()).isEqualTo(factorId);
         var issued = Bus.data(Bus.await(Topics.FACTORS, user, EventTypes.RECOVERY_CODE_ISSUED, 1).get(0),
                 Events.RecoveryCodeIssued.class);
-        assertThat(issued.codeHash()).isEqualTo(RecoveryCodes.hash(recoveryCode));
+        assertThat(issued.codeHash()).startsWith("h256:");
+        assertThat(recoveryHasher.matches(recoveryCode, issued.codeHash())).isTrue();
 
         // At rest: ciphertext bound to the factor; the enrollment no longer holds the secret.
         String stored = (String) Db.single("select secret from factor where factor_id = ?::uuid", factorId);

@@ -1,6 +1,6 @@
 package dev.mfa.enrollment;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.EventTypes;
@@ -36,8 +36,8 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 class DeadlineMailsIT {
 
-    private static final FieldCipher CIPHER = FieldCipher.fromSpec(
-            "local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=", "local-dev");
+    @jakarta.inject.Inject
+    dev.mfa.core.crypto.FieldKeys keys;
     private static final int USERS = 120;
 
     private static String user(String org, int i) {
@@ -80,7 +80,7 @@ class DeadlineMailsIT {
         assertThat(data).allSatisfy(d -> {
             assertThat(d.requestId()).isEqualTo(campaign.requestId(d.userId()));
             assertThat(d.to()).startsWith("v1:").doesNotContain("@");
-            assertThat(CIPHER.decrypt(d.to())).isEqualTo(d.userId() + "@" + org + ".test");
+            assertThat(keys.open(SealedField.EMAIL, d.userId(), d.to())).isEqualTo(d.userId() + "@" + org + ".test");
             assertThat(d.params()).containsEntry("daysLeft", "14")
                     .containsEntry("deadline", deadline.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString());
         });
@@ -176,7 +176,7 @@ class DeadlineMailsIT {
         List<CloudEvent> notices = Bus.await(Topics.EMAIL_REQUESTS, e -> user.equals(e.subject())
                 && EmailTemplates.ADMIN_RESET.equals(e.data().path("template").asText()), 1);
         Events.EmailRequested data = Bus.data(notices.get(0), Events.EmailRequested.class);
-        assertThat(CIPHER.decrypt(data.to())).isEqualTo(user + "@" + org + ".test");
+        assertThat(keys.open(SealedField.EMAIL, data.userId(), data.to())).isEqualTo(user + "@" + org + ".test");
         assertThat(data.params()).isEmpty();
         assertThat(data.requestId()).isEqualTo(UUID.nameUUIDFromBytes(("admin-reset|" + org + "|" + user + "|"
                 + factorId).getBytes(StandardCharsets.UTF_8)));

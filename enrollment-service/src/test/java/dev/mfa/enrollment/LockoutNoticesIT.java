@@ -1,6 +1,6 @@
 package dev.mfa.enrollment;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.EventTypes;
@@ -26,9 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 class LockoutNoticesIT {
 
-    /** The dev field key of application.properties (profiles dev, test, local). */
-    private static final FieldCipher CIPHER = FieldCipher.fromSpec(
-            "local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=", "local-dev");
+    @jakarta.inject.Inject
+    dev.mfa.core.crypto.FieldKeys keys;
 
     @Test
     void aLockIsMailedOnceToTheUserAndToEachAdminOfTheOrg() {
@@ -48,12 +47,12 @@ class LockoutNoticesIT {
         List<Events.EmailRequested> toUser = mails(user);
         assertThat(toUser).extracting(Events.EmailRequested::template).containsExactly(EmailTemplates.ACCOUNT_LOCKED);
         assertThat(toUser.get(0).to()).startsWith("v1:").doesNotContain(user);
-        assertThat(CIPHER.decrypt(toUser.get(0).to())).isEqualTo(user + "@example.test");
+        assertThat(keys.open(SealedField.EMAIL, toUser.get(0).userId(), toUser.get(0).to())).isEqualTo(user + "@example.test");
         List<Events.EmailRequested> toAdmin = mails(admin);
         assertThat(toAdmin).extracting(Events.EmailRequested::template)
                 .containsExactly(EmailTemplates.ADMIN_USER_LOCKED);
         assertThat(toAdmin.get(0).params()).containsEntry("lockedUserId", user);
-        assertThat(CIPHER.decrypt(toAdmin.get(0).to())).isEqualTo(admin + "@example.test");
+        assertThat(keys.open(SealedField.EMAIL, toAdmin.get(0).userId(), toAdmin.get(0).to())).isEqualTo(admin + "@example.test");
         assertThat(mails(colleague)).isEmpty();
     }
 

@@ -1,6 +1,7 @@
 package dev.mfa.enrollment;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.EventTypes;
@@ -22,9 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SecurityNoticesIT {
 
     private static final String ORG = "totp-org"; // AuthenticatorAppIT's helpers enroll there
-    /** The dev field key of application.properties (profiles dev, test, local). */
-    private static final FieldCipher CIPHER = FieldCipher.fromSpec(
-            "local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=", "local-dev");
+    @jakarta.inject.Inject
+    FieldKeys keys;
 
     @Test
     void addingAndRemovingAFactorAskForOneEncryptedNoticeEach() {
@@ -37,7 +37,7 @@ class SecurityNoticesIT {
         assertThat(data.template()).isEqualTo(EmailTemplates.FACTOR_ADDED);
         assertThat(data.userId()).isEqualTo(user);
         assertThat(data.to()).startsWith("v1:").doesNotContain(user);
-        assertThat(CIPHER.decrypt(data.to())).isEqualTo(user + "@" + ORG + ".test");
+        assertThat(keys.open(SealedField.EMAIL, user, data.to())).isEqualTo(user + "@" + ORG + ".test");
         assertThat(data.params()).containsEntry("method", "TOTP").containsKey("at");
         assertThat(Instant.parse(data.params().get("at"))).isNotNull();
         assertThat(data.requestId()).isEqualTo(UUID.nameUUIDFromBytes(("factor-added:" + factorId).getBytes(

@@ -1,7 +1,8 @@
 package dev.mfa.enrollment;
 
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
@@ -38,7 +39,7 @@ class SmsIT {
     private static final String US_NUMBER = "(201) 555-0123";
 
     @Inject
-    FieldCipher cipher;
+    FieldKeys keys;
 
     @AfterEach
     void resetClock() {
@@ -63,8 +64,8 @@ class SmsIT {
         var sms = Bus.data(event, Events.SmsRequested.class);
         assertThat(sms.purpose()).isEqualTo("ENROLLMENT");
         assertThat(sms.country()).isEqualTo("US");
-        assertThat(cipher.decrypt(sms.to())).isEqualTo("+12015550123");
-        String code = cipher.decrypt(sms.code());
+        assertThat(keys.open(SealedField.PHONE, sms.userId(), sms.to())).isEqualTo("+12015550123");
+        String code = keys.open(SealedField.SMS_CODE, sms.userId(), sms.code());
         assertThat(code).matches("\\d{6}");
         assertThat(raw).doesNotContain("\"" + code + "\"");
         // At rest: the code only hashed, the phone only encrypted.
@@ -80,7 +81,7 @@ class SmsIT {
         var enrolled = Bus.data(Bus.await(Topics.FACTORS, user, EventTypes.FACTOR_ENROLLED, 1).get(0),
                 Events.FactorEnrolled.class);
         assertThat(enrolled.method()).isEqualTo("SMS");
-        assertThat(cipher.decrypt(enrolled.phone())).isEqualTo("+12015550123");
+        assertThat(keys.open(SealedField.PHONE, enrolled.userId(), enrolled.phone())).isEqualTo("+12015550123");
         assertThat(enrolled.phoneMasked()).isEqualTo(confirmed.path("factor.phoneMasked"));
         assertThat(enrolled.country()).isEqualTo("US");
         assertThat(enrolled.totpSecret()).isNull();
@@ -249,7 +250,7 @@ class SmsIT {
     /** The code of the n-th SMS sent to the user (waits until it is on the broker). */
     String lastCode(String user, int n) {
         List<CloudEvent> sent = Bus.await(Topics.SMS_REQUESTS, user, EventTypes.SMS_REQUESTED, n);
-        return cipher.decrypt(Bus.data(sent.get(n - 1), Events.SmsRequested.class).code());
+        return keys.open(SealedField.SMS_CODE, user, Bus.data(sent.get(n - 1), Events.SmsRequested.class).code());
     }
 
     private void refuse(String user, String reauth, Map<String, String> body, String slug, String field) {

@@ -45,7 +45,7 @@ public final class EmailFixtures {
     public static CloudEvent event(UUID requestId, String userId, String template, String to,
                                    Map<String, String> params) {
         return SmsFixtures.CODEC.wrap("/test", new Events.EmailRequested(requestId, userId, template,
-                SmsFixtures.CIPHER.encrypt(to), params), Instant.now());
+                SmsFixtures.KEYS.seal(dev.mfa.core.crypto.SealedField.EMAIL, userId, to), params), Instant.now());
     }
 
     public static void publish(KafkaCompanion kafka, CloudEvent... events) {

@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-import static dev.mfa.notification.SmsFixtures.CIPHER;
+import static dev.mfa.notification.SmsFixtures.KEYS;
 import static dev.mfa.notification.SmsFixtures.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -69,8 +69,8 @@ class RestartResumeIT {
             ps.setObject(2, UUID.randomUUID());
             ps.setString(3, "user-restart");
             ps.setString(4, "h1:test-" + id);
-            ps.setString(5, CIPHER.encrypt(to, "sms-recipient:" + id));
-            ps.setString(6, CIPHER.encrypt("135790", "sms-code:" + id));
+            ps.setString(5, dev.mfa.notification.domain.SmsRequest.sealRecipient(KEYS, "user-restart", id, to));
+            ps.setString(6, dev.mfa.notification.domain.SmsRequest.sealCode(KEYS, "user-restart", id, "135790"));
             ps.setTimestamp(7, Timestamp.from(expiresAt));
             ps.setTimestamp(8, Timestamp.from(now));
             ps.setTimestamp(9, Timestamp.from(now));

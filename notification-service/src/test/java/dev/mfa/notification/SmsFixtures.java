@@ -1,7 +1,9 @@
 package dev.mfa.notification;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.KeyPurpose;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.Events;
@@ -26,9 +28,14 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Builds and publishes SMS requests as producers do, and reads the service's state for assertions. */
 public final class SmsFixtures {
 
-    /** The dev field key of application.properties (profiles dev, test, local). */
-    public static final FieldCipher CIPHER = FieldCipher.fromSpec(
-            "local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=", "local-dev");
+    /**
+     * The producers' dev keys (enrollment-service's application.properties, profiles dev, test, local): the totp set
+     * too, which notification-service does not hold.
+     */
+    public static final FieldKeys KEYS = FieldKeys.fromSpecs(Map.of(
+            KeyPurpose.TOTP, Optional.of("totp-dev:ehqOIjDOQIy3BaiBKggbObRzXMnjyVrzkdTE8ve9yj0="),
+            KeyPurpose.SMS, Optional.of("sms-dev:C/DdcWqYL66bwxMs2YrzZwBP4alHc7o3hvcPFnIm7hA="),
+            KeyPurpose.EMAIL, Optional.of("email-dev:C0zyum+OqxAI4Ttbfh1yKEcSf3E8zQPMWdEF60h93Ds=")), Optional.empty());
     public static final EventCodec CODEC = new EventCodec();
 
     private SmsFixtures() {
@@ -46,7 +53,8 @@ public final class SmsFixtures {
     public static CloudEvent event(UUID requestId, String userId, String purpose, String country, String to,
                                    String code, Instant expiresAt) {
         return CODEC.wrap("/test", new Events.SmsRequested(requestId, userId, purpose, country,
-                CIPHER.encrypt(to), CIPHER.encrypt(code), expiresAt), Instant.now());
+                KEYS.seal(SealedField.PHONE, userId, to), KEYS.seal(SealedField.SMS_CODE, userId, code), expiresAt),
+                Instant.now());
     }
 
     public static void publish(KafkaCompanion kafka, CloudEvent... events) {

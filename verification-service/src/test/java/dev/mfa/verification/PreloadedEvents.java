@@ -7,6 +7,7 @@ import dev.mfa.core.events.EventData;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.otp.Base32;
+import dev.mfa.core.recovery.RecoveryCodeHasher;
 import dev.mfa.core.recovery.RecoveryCodes;
 import dev.mfa.localstack.testing.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -31,7 +32,11 @@ public class PreloadedEvents implements QuarkusTestResourceLifecycleManager {
 
     static final String RUN_PROPERTY = "mfa.test.preloaded.run";
     static final int USERS = 50;
-    /** The dev field key of application.properties (profiles dev, test, local). */
+    /**
+     * The legacy (pre-split) dev field key of application.properties (profiles dev, test, local): these events are
+     * as old producers wrote them, without context, so their projection also proves legacy events still open.
+     */
+    static final String DEV_RECOVERY_CODE_KEY = "WmfZRus53wqi/fcezJ5LPNM9hwQxWkZmxGUvGeKIUz0=";
     static final String DEV_FIELD_KEYS = "local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=";
 
     @Override
@@ -60,7 +65,7 @@ public class PreloadedEvents implements QuarkusTestResourceLifecycleManager {
                     "new", cipher.encrypt(Base32.encode(secret(run, 1001))), null, null, null, null, Instant.now()));
             // A duplicate delivery (same event id) has no second effect.
             CloudEvent issued = codec.wrap("/test", new Events.RecoveryCodeIssued(UUID.randomUUID(), ordered, "acme",
-                    RecoveryCodes.hash(recoveryCode(run)), Instant.now()), Instant.now());
+                    RecoveryCodeHasher.fromBase64(DEV_RECOVERY_CODE_KEY).hash(recoveryCode(run)), Instant.now()), Instant.now());
             producer.send(new ProducerRecord<>(Topics.FACTORS, ordered, codec.encode(issued)));
             producer.send(new ProducerRecord<>(Topics.FACTORS, ordered, codec.encode(issued)));
             System.setProperty(RUN_PROPERTY + ".duplicate", issued.id().toString());

@@ -90,7 +90,8 @@ class ProjectionIT extends VerificationTestBase {
             UUID factorId = UUID.randomUUID();
             byte[] secret = new byte[20];
             Events.FactorEnrolled enrolled = new Events.FactorEnrolled(factorId, user, ORG, "TOTP", "app",
-                    cipher.encrypt(dev.mfa.core.otp.Base32.encode(secret)), null, null, null, null, Instant.now());
+                    keys.seal(dev.mfa.core.crypto.SealedField.TOTP_SECRET, user,
+                            dev.mfa.core.otp.Base32.encode(secret)), null, null, null, null, Instant.now());
             long start = System.nanoTime();
             publish(Topics.FACTORS, enrolled);
             await().atMost(PROJECTION_WAIT).pollInterval(Duration.ofMillis(5)).pollDelay(Duration.ZERO)

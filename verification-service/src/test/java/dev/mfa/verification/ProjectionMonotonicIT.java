@@ -28,7 +28,7 @@ class ProjectionMonotonicIT extends VerificationTestBase {
         String code = new dev.mfa.core.recovery.RecoveryCodes().generate();
         UUID id = UUID.randomUUID();
         Events.RecoveryCodeIssued issued = new Events.RecoveryCodeIssued(id, user, ORG,
-                dev.mfa.core.recovery.RecoveryCodes.hash(code), issuedAt);
+                recoveryHasher.hash(code), issuedAt);
         publish(Topics.FACTORS, issued);
         await().atMost(PROJECTION_WAIT).until(() -> count(
                 "select count(*) from recovery_code where recovery_code_id = ?", id) == 1);

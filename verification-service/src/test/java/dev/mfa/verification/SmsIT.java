@@ -38,8 +38,8 @@ class SmsIT extends VerificationTestBase {
         var request = codec.data(event, Events.SmsRequested.class);
         assertThat(request.purpose()).isEqualTo("SIGN_IN");
         assertThat(request.country()).isEqualTo("US");
-        assertThat(cipher.decrypt(request.to())).isEqualTo(PHONE);
-        String code = cipher.decrypt(request.code());
+        assertThat(keys.open(dev.mfa.core.crypto.SealedField.PHONE, request.userId(), request.to())).isEqualTo(PHONE);
+        String code = smsCode(request);
         assertThat(code).matches("\\d{6}");
         assertThat(raw).doesNotContain(code);
         assertThat(request.expiresAt()).isEqualTo(now.plus(Duration.ofMinutes(10)));
@@ -59,7 +59,7 @@ class SmsIT extends VerificationTestBase {
         String challengeId = openChallenge(user);
 
         sendSms(user, challengeId).then().statusCode(202);
-        String first = cipher.decrypt(codec.data(lastSmsRequest(user, 1), Events.SmsRequested.class).code());
+        String first = smsCode(codec.data(lastSmsRequest(user, 1), Events.SmsRequested.class));
         sendSms(user, challengeId).then().statusCode(429).contentType("application/problem+json")
                 .header("Retry-After", "30").body("retryAfterSeconds", equalTo(30))
                 .body("type", endsWith("resend-too-soon"));
@@ -68,7 +68,7 @@ class SmsIT extends VerificationTestBase {
         Instant now = clock.instant();
         sendSms(user, challengeId).then().statusCode(202)
                 .body("resendAvailableAt", equalTo(now.plusSeconds(60).toString()));
-        String second = cipher.decrypt(codec.data(lastSmsRequest(user, 2), Events.SmsRequested.class).code());
+        String second = smsCode(codec.data(lastSmsRequest(user, 2), Events.SmsRequested.class));
         clock.advance(Duration.ofSeconds(59));
         sendSms(user, challengeId).then().statusCode(429).header("Retry-After", "1");
         clock.advance(Duration.ofSeconds(1));
@@ -78,7 +78,7 @@ class SmsIT extends VerificationTestBase {
         // The challenge lives 5 minutes: the 5th send needs a challenge that is still open, so check the limit in SQL.
         assertThat(querySends(challengeId)).isEqualTo(4);
 
-        String latest = cipher.decrypt(codec.data(lastSmsRequest(user, 4), Events.SmsRequested.class).code());
+        String latest = smsCode(codec.data(lastSmsRequest(user, 4), Events.SmsRequested.class));
         if (!first.equals(latest)) {
             verify(user, challengeId, "SMS", first).then().statusCode(401);
         }
@@ -134,7 +134,7 @@ class SmsIT extends VerificationTestBase {
         String challengeId = openChallenge(user);
         verify(user, challengeId, "SMS", "123456").then().statusCode(401); // nothing sent yet
         sendSms(user, challengeId).then().statusCode(202);
-        String code = cipher.decrypt(codec.data(lastSmsRequest(user, 1), Events.SmsRequested.class).code());
+        String code = smsCode(codec.data(lastSmsRequest(user, 1), Events.SmsRequested.class));
         String wrong = code.equals("000000") ? "000001" : "000000";
         verify(user, challengeId, "SMS", wrong).then().statusCode(401).body("attemptsRemaining", equalTo(3));
         clock.advance(Duration.ofMinutes(5));

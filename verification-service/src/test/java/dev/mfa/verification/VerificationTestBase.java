@@ -1,6 +1,7 @@
 package dev.mfa.verification;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventData;
@@ -8,6 +9,7 @@ import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.otp.Base32;
 import dev.mfa.core.otp.Totp;
+import dev.mfa.core.recovery.RecoveryCodeHasher;
 import dev.mfa.core.recovery.RecoveryCodes;
 import dev.mfa.localstack.testing.KafkaTestResource;
 import dev.mfa.localstack.testing.PostgresTestResource;
@@ -57,7 +59,15 @@ public abstract class VerificationTestBase {
     protected KafkaCompanion kafka;
 
     @Inject
-    protected FieldCipher cipher;
+    protected FieldKeys keys;
+
+    @Inject
+    protected RecoveryCodeHasher recoveryHasher;
+
+    /** The code of an {@code mfa.sms.requested}, as notification-service opens it. */
+    protected String smsCode(Events.SmsRequested request) {
+        return keys.open(SealedField.SMS_CODE, request.userId(), request.code());
+    }
 
     @BeforeEach
     void connectKafka() {
@@ -94,7 +104,7 @@ public abstract class VerificationTestBase {
         String base32 = Base32.encode(secret);
         UUID factorId = UUID.randomUUID();
         publish(Topics.FACTORS, new Events.FactorEnrolled(factorId, userId, ORG, "TOTP", "Phone app",
-                cipher.encrypt(base32), null, null, null, lastUsedStep, Instant.now()));
+                keys.seal(SealedField.TOTP_SECRET, userId, base32), null, null, null, lastUsedStep, Instant.now()));
         awaitFactor(factorId);
         return new TotpFactor(factorId, secret);
     }
@@ -102,7 +112,8 @@ public abstract class VerificationTestBase {
     protected UUID enrollSms(String userId, String phone) {
         UUID factorId = UUID.randomUUID();
         publish(Topics.FACTORS, new Events.FactorEnrolled(factorId, userId, ORG, "SMS", "Mobile", null,
-                cipher.encrypt(phone), "+1 ••• ••• ••" + phone.substring(phone.length() - 2), "US", null,
+                keys.seal(SealedField.PHONE, userId, phone), "+1 ••• ••• ••" + phone.substring(phone.length() - 2),
+                "US", null,
                 Instant.now()));
         awaitFactor(factorId);
         return factorId;
@@ -112,7 +123,8 @@ public abstract class VerificationTestBase {
     protected RecoveryCode issueRecoveryCode(String userId) {
         String code = new RecoveryCodes().generate();
         UUID id = UUID.randomUUID();
-        publish(Topics.FACTORS, new Events.RecoveryCodeIssued(id, userId, ORG, RecoveryCodes.hash(code), Instant.now()));
+        publish(Topics.FACTORS, new Events.RecoveryCodeIssued(id, userId, ORG, recoveryHasher.hash(code),
+                Instant.now()));
         await().atMost(PROJECTION_WAIT).until(() -> count("select count(*) from recovery_code where recovery_code_id = ?", id) == 1);
         return new RecoveryCode(id, code);
     }

@@ -204,9 +204,11 @@ class DeploymentConsistencyTest {
     void everyServiceGetsEveryVariableOfTheDesignTableAndTheProdProfile(String overlay) {
         Repo.Rendered r = Repo.rendered(overlay);
         Map<String, Set<String>> design = Repo.designEnv();
-        assertThat(design).containsKeys("KAFKA_BOOTSTRAP_SERVERS", "MFA_CRYPTO_FIELD_KEYS", "MFA_VONAGE_API_KEY");
-        Set<String> secretOnly = Set.of("MFA_DB_USERNAME", "MFA_DB_PASSWORD", "MFA_CRYPTO_FIELD_KEYS", "MFA_CRYPTO_ACTIVE_KEY_ID",
-                "MFA_CRYPTO_CODE_HASH_KEY", "MFA_VONAGE_API_KEY", "MFA_VONAGE_API_SECRET", "MFA_VONAGE_SIGNATURE_SECRET");
+        assertThat(design).containsKeys("KAFKA_BOOTSTRAP_SERVERS", "MFA_CRYPTO_TOTP_KEYS", "MFA_VONAGE_API_KEY");
+        Set<String> secretOnly = Set.of("MFA_DB_USERNAME", "MFA_DB_PASSWORD", "MFA_CRYPTO_TOTP_KEYS",
+                "MFA_CRYPTO_SMS_KEYS", "MFA_CRYPTO_EMAIL_KEYS", "MFA_CRYPTO_LEGACY_FIELD_KEYS",
+                "MFA_CRYPTO_RECOVERY_CODE_KEY", "MFA_CRYPTO_CODE_HASH_KEY", "MFA_VONAGE_API_KEY",
+                "MFA_VONAGE_API_SECRET", "MFA_VONAGE_SIGNATURE_SECRET");
         for (Deployment d : r.all(Deployment.class)) {
             String svc = d.getMetadata().getName();
             Map<String, String> env = environment(r, d);

@@ -60,6 +60,35 @@ class ProdProfileVariablesTest {
         assertThat(required("verification-service")).containsKey("MFA_ASSERTION_PRIVATE_KEY_LOCATION");
     }
 
+    /**
+     * Issue 15 finding 14: each Deployment gets only the key sets it reads; the internet-facing notification-service
+     * never the TOTP, recovery-code or legacy shared key (failed before the fix: every service got
+     * MFA_CRYPTO_FIELD_KEYS).
+     */
+    @Test
+    void keySeparationEachDeploymentGetsOnlyTheKeySetsItReads() {
+        Map<String, java.util.Set<String>> expected = Map.of(
+                "enrollment-service", java.util.Set.of("MFA_CRYPTO_TOTP_KEYS", "MFA_CRYPTO_SMS_KEYS",
+                        "MFA_CRYPTO_EMAIL_KEYS", "MFA_CRYPTO_RECOVERY_CODE_KEY", "MFA_CRYPTO_CODE_HASH_KEY",
+                        "MFA_CRYPTO_LEGACY_FIELD_KEYS"),
+                "verification-service", java.util.Set.of("MFA_CRYPTO_TOTP_KEYS", "MFA_CRYPTO_SMS_KEYS",
+                        "MFA_CRYPTO_RECOVERY_CODE_KEY", "MFA_CRYPTO_CODE_HASH_KEY", "MFA_CRYPTO_LEGACY_FIELD_KEYS"),
+                "notification-service", java.util.Set.of("MFA_CRYPTO_SMS_KEYS", "MFA_CRYPTO_EMAIL_KEYS",
+                        "MFA_CRYPTO_CODE_HASH_KEY"),
+                "deadline-scheduler", java.util.Set.of());
+        expected.forEach((service, keys) -> {
+            java.util.Set<String> crypto = new java.util.TreeSet<>();
+            PodEnvironment.of(Repo.k8s(), "prod", service).variables().keySet().stream()
+                    .filter(v -> v.startsWith("MFA_CRYPTO_")).forEach(crypto::add);
+            assertThat(crypto).as(service).containsExactlyInAnyOrderElementsOf(keys);
+            // and what the prod profile asks for is within it (the legacy key is optional: no %prod line)
+            assertThat(required(service).keySet().stream().filter(v -> v.startsWith("MFA_CRYPTO_")))
+                    .as(service).allMatch(keys::contains);
+        });
+        assertThat(required("notification-service")).doesNotContainKeys("MFA_CRYPTO_TOTP_KEYS",
+                "MFA_CRYPTO_RECOVERY_CODE_KEY", "MFA_CRYPTO_FIELD_KEYS");
+    }
+
     private static Map<String, String> required(String service) {
         return ProdProfile.requiredVariables(
                 Repo.root().resolve(service).resolve("src/main/resources/application.properties"));

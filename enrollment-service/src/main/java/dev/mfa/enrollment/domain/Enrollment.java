@@ -12,8 +12,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * An enrollment ceremony. {@code secret} (TOTP) and {@code phone} (SMS) are FieldCipher ciphertexts bound to the
- * enrollment id; {@code codeHash} is the CodeHasher hash of the SMS code.
+ * An enrollment ceremony. {@code secret} (TOTP) and {@code phone} (SMS) are FieldKeys ciphertexts bound to
+ * field, user and enrollment id ({@link #context}: the binding of rows written before the key split);
+ * {@code codeHash} is the CodeHasher hash of the SMS code.
  */
 @Entity
 @Table(name = "enrollment")
@@ -74,6 +75,7 @@ public class Enrollment extends PanacheEntityBase {
     @Column(name = "expires_at", nullable = false)
     public Instant expiresAt;
 
+    /** The associated data of rows written under the legacy shared key. */
     public static String context(UUID enrollmentId) {
         return "enrollment:" + enrollmentId;
     }

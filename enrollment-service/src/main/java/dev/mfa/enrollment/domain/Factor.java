@@ -11,7 +11,10 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An active second factor. {@code secret} and {@code phone} are FieldCipher ciphertexts (context: the factor id). */
+/**
+ * An active second factor. {@code secret} and {@code phone} are FieldKeys ciphertexts bound to field, user and
+ * factor.
+ */
 @Entity
 @Table(name = "factor")
 public class Factor extends PanacheEntityBase {
@@ -56,6 +59,7 @@ public class Factor extends PanacheEntityBase {
     @Column(name = "last_used_at")
     public Instant lastUsedAt;
 
+    /** The associated data of rows written under the legacy shared key. */
     public static String context(UUID factorId) {
         return "factor:" + factorId;
     }

@@ -9,7 +9,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A user's recovery code, kept only as {@code RecoveryCodes.hash}. */
+/** A user's recovery code, kept only as its keyed hash ({@code RecoveryCodeHasher}; older rows {@code s256:}). */
 @Entity
 @Table(name = "recovery_code")
 public class RecoveryCode extends PanacheEntityBase {

@@ -1,6 +1,7 @@
 package dev.mfa.enrollment.service;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
@@ -25,11 +26,11 @@ import java.util.stream.Collectors;
 public class AdminResetNotice {
 
     private final Outbox outbox;
-    private final FieldCipher cipher;
+    private final FieldKeys keys;
 
-    public AdminResetNotice(Outbox outbox, FieldCipher cipher) {
+    public AdminResetNotice(Outbox outbox, FieldKeys keys) {
         this.outbox = outbox;
-        this.cipher = cipher;
+        this.keys = keys;
     }
 
     /** Inside the reset's transaction; {@code removed} are the factors it removed (nothing is sent when empty). */
@@ -42,7 +43,7 @@ public class AdminResetNotice {
                 return Uni.createFrom().voidItem();
             }
             return outbox.publish(Topics.EMAIL_REQUESTS, new Events.EmailRequested(requestId(orgId, userId, removed),
-                    userId, EmailTemplates.ADMIN_RESET, cipher.encrypt(user.email), Map.of())).replaceWithVoid();
+                    userId, EmailTemplates.ADMIN_RESET, keys.seal(SealedField.EMAIL, userId, user.email), Map.of())).replaceWithVoid();
         });
     }
 

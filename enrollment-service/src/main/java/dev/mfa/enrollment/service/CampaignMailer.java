@@ -1,6 +1,7 @@
 package dev.mfa.enrollment.service;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.Events;
@@ -34,7 +35,7 @@ import java.util.function.Supplier;
  * The deadline e-mails of an org (CONTRACT §5 {@code mfa.email.requested}, rendered by notification-service): a
  * campaign is opened in the deadline event's transaction, then fanned out one key range per transaction, each a
  * set-based claim of the range's users without an active factor plus their requests written to the outbox as
- * batched rows. The address is encrypted here (the one per-user step outside SQL: {@link FieldCipher} has no SQL
+ * batched rows. The address is encrypted here (the one per-user step outside SQL: {@link FieldKeys} has no SQL
  * twin). A claimed user is never claimed again, so a fan-out run twice (crash, redelivery, a second replica) asks
  * for nothing new; one cut short is finished by {@link #resume()}.
  */
@@ -58,23 +59,23 @@ public class CampaignMailer {
     private final CampaignRepository repository;
     private final Outbox outbox;
     private final EventCodec codec;
-    private final FieldCipher cipher;
+    private final FieldKeys keys;
     private final PolicyConfig config;
     private final Clock clock;
     private final Transactions transactions;
 
     @Inject
-    public CampaignMailer(CampaignRepository repository, Outbox outbox, EventCodec codec, FieldCipher cipher,
+    public CampaignMailer(CampaignRepository repository, Outbox outbox, EventCodec codec, FieldKeys keys,
                           PolicyConfig config, Clock clock) {
-        this(repository, outbox, codec, cipher, config, clock, Panache::withTransaction);
+        this(repository, outbox, codec, keys, config, clock, Panache::withTransaction);
     }
 
-    CampaignMailer(CampaignRepository repository, Outbox outbox, EventCodec codec, FieldCipher cipher,
+    CampaignMailer(CampaignRepository repository, Outbox outbox, EventCodec codec, FieldKeys keys,
                    PolicyConfig config, Clock clock, Transactions transactions) {
         this.repository = repository;
         this.outbox = outbox;
         this.codec = codec;
-        this.cipher = cipher;
+        this.keys = keys;
         this.config = config;
         this.clock = clock;
         this.transactions = transactions;
@@ -162,7 +163,7 @@ public class CampaignMailer {
         List<CloudEvent> events = new ArrayList<>(recipients.size());
         for (Recipient r : recipients) {
             long t = System.nanoTime();
-            String to = cipher.encrypt(r.email());
+            String to = keys.seal(SealedField.EMAIL, r.userId(), r.email());
             encryptNanos.addAndGet(System.nanoTime() - t);
             events.add(codec.wrap(outbox.source(), new Events.EmailRequested(campaign.requestId(r.userId()),
                     r.userId(), campaign.template(), to, params), now));

@@ -1,6 +1,7 @@
 package dev.mfa.enrollment.service;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.otp.Base32;
@@ -62,7 +63,7 @@ public class EnrollmentService {
     @jakarta.inject.Inject
     SecurityNotices notices;
     private final Clock clock;
-    private final FieldCipher cipher;
+    private final FieldKeys keys;
     private final CodeHasher hasher;
     private final NumericCodes codes;
     private final SecretGenerator secrets;
@@ -82,7 +83,7 @@ public class EnrollmentService {
     @Inject
     SingleUseAssertions singleUse;
 
-    public EnrollmentService(Outbox outbox, Clock clock, FieldCipher cipher, CodeHasher hasher, NumericCodes codes,
+    public EnrollmentService(Outbox outbox, Clock clock, FieldKeys keys, CodeHasher hasher, NumericCodes codes,
                              SecretGenerator secrets, TotpConfig totpConfig, SmsConfig smsConfig, FactorService factors,
                              QrCodes qr, MeterRegistry registry, PolicyService policies,
                              AssertionVerifier assertions, UserLocks locks, SmsSendRepository sends) {
@@ -92,7 +93,7 @@ public class EnrollmentService {
         this.assertions = assertions;
         this.outbox = outbox;
         this.clock = clock;
-        this.cipher = cipher;
+        this.keys = keys;
         this.hasher = hasher;
         this.codes = codes;
         this.secrets = secrets;
@@ -138,7 +139,7 @@ public class EnrollmentService {
                     byte[] key = secrets.newSecret();
                     String base32 = Base32.encode(key);
                     Enrollment e = newEnrollment(caller, Method.TOTP, now, steppedUp);
-                    e.secret = cipher.encrypt(base32, Enrollment.context(e.enrollmentId));
+                    e.secret = sealAtRest(e, SealedField.TOTP_SECRET, base32);
                     e.expiresAt = now.plus(totpConfig.enrollmentTtl());
                     String uri = otpauthUri(user, caller, base32);
                     started(Method.TOTP);
@@ -156,10 +157,21 @@ public class EnrollmentService {
                 throw ProblemException.notFound("No such authenticator-app enrollment.");
             }
             requirePending(e);
-            String base32 = cipher.decrypt(e.secret, Enrollment.context(e.enrollmentId));
+            String base32 = openAtRest(e, SealedField.TOTP_SECRET, e.secret);
             return OrgUser.<OrgUser>findById(caller.userId())
                     .map(user -> qr.png(otpauthUri(user, caller, base32)));
         });
+    }
+
+    /** Pending enrollments' fields at rest are bound to field, user and enrollment (issue 15 #14). */
+    private String sealAtRest(Enrollment e, SealedField field, String plaintext) {
+        return keys.sealAtRest(field, e.userId, e.enrollmentId.toString(), plaintext);
+    }
+
+    /** Rows written before the key split still open with the old shared key and their old context. */
+    private String openAtRest(Enrollment e, SealedField field, String ciphertext) {
+        return keys.openAtRest(field, e.userId, e.enrollmentId.toString(), ciphertext,
+                Enrollment.context(e.enrollmentId));
     }
 
     private String otpauthUri(OrgUser user, Caller caller, String base32) {
@@ -191,7 +203,7 @@ public class EnrollmentService {
                 })
                 .flatMap(i -> {
                     Enrollment e = newEnrollment(caller, Method.SMS, now, steppedUp);
-                    e.phone = cipher.encrypt(phone.e164(), Enrollment.context(e.enrollmentId));
+                    e.phone = sealAtRest(e, SealedField.PHONE, phone.e164());
                     e.phoneMasked = phone.masked();
                     e.country = phone.country();
                     started(Method.SMS);
@@ -223,7 +235,7 @@ public class EnrollmentService {
                                 "Wait before asking for another code.",
                                 Duration.between(now, e.resendAvailableAt).toSeconds() + 1);
                     }
-                    String e164 = cipher.decrypt(e.phone, Enrollment.context(e.enrollmentId));
+                    String e164 = openAtRest(e, SealedField.PHONE, e.phone);
                     return sends.since(caller.userId(), now.minus(SMS_CAP_WINDOW))
                             .invoke(recent -> checkSmsCaps(recent, destinationHash(e164), now))
                             .flatMap(recent -> sendCode(e, e164, now)).replaceWith(() -> e.resendAvailableAt);
@@ -266,8 +278,9 @@ public class EnrollmentService {
         LOG.debugf("SMS code %d of enrollment %s requested for %s", e.sends, e.enrollmentId, e.phoneMasked);
         e.smsRequestId = UUID.randomUUID();
         return sends.record(e.userId, destinationHash(e164), now).flatMap(i -> outbox.publish(Topics.SMS_REQUESTS,
-                new Events.SmsRequested(e.smsRequestId, e.userId, PURPOSE_ENROLLMENT, e.country, cipher.encrypt(e164),
-                        cipher.encrypt(code), e.expiresAt)));
+                new Events.SmsRequested(e.smsRequestId, e.userId, PURPOSE_ENROLLMENT, e.country,
+                        keys.seal(SealedField.PHONE, e.userId, e164), keys.seal(SealedField.SMS_CODE, e.userId, code),
+                        e.expiresAt)));
     }
 
     /**
@@ -325,7 +338,7 @@ public class EnrollmentService {
         OptionalLong step = OptionalLong.empty();
         boolean ok;
         if (e.method == Method.TOTP) {
-            String base32 = cipher.decrypt(e.secret, Enrollment.context(e.enrollmentId));
+            String base32 = openAtRest(e, SealedField.TOTP_SECRET, e.secret);
             step = new Totp(clock, TOTP).verify(Base32.decode(base32), code, Totp.NO_STEP_USED);
             ok = step.isPresent();
         } else {
@@ -359,18 +372,18 @@ public class EnrollmentService {
         String eventSecret = null;
         String eventPhone = null;
         if (e.method == Method.TOTP) {
-            String base32 = cipher.decrypt(e.secret, Enrollment.context(e.enrollmentId));
-            f.secret = cipher.encrypt(base32, Factor.context(f.factorId));
+            String base32 = openAtRest(e, SealedField.TOTP_SECRET, e.secret);
+            f.secret = keys.sealAtRest(SealedField.TOTP_SECRET, f.userId, f.factorId.toString(), base32);
             f.lastUsedStep = step.getAsLong();
             f.label = TOTP_LABEL;
-            eventSecret = cipher.encrypt(base32);
+            eventSecret = keys.seal(SealedField.TOTP_SECRET, f.userId, base32);
         } else {
-            String e164 = cipher.decrypt(e.phone, Enrollment.context(e.enrollmentId));
-            f.phone = cipher.encrypt(e164, Factor.context(f.factorId));
+            String e164 = openAtRest(e, SealedField.PHONE, e.phone);
+            f.phone = keys.sealAtRest(SealedField.PHONE, f.userId, f.factorId.toString(), e164);
             f.phoneMasked = e.phoneMasked;
             f.country = e.country;
             f.label = "Phone ending in " + e164.substring(e164.length() - 2);
-            eventPhone = cipher.encrypt(e164);
+            eventPhone = keys.seal(SealedField.PHONE, f.userId, e164);
         }
         e.status = Enrollment.Status.CONFIRMED;
         e.secret = null;

@@ -44,6 +44,9 @@ public class FactorService {
     @jakarta.inject.Inject
     dev.mfa.enrollment.repository.AuditRepository audit;
     private final RecoveryCodes recoveryCodes = new RecoveryCodes();
+    /** Keyed recovery-code hashes (issue 15 #14); field-injected like {@link #notices}, for easy merges. */
+    @jakarta.inject.Inject
+    dev.mfa.core.recovery.RecoveryCodeHasher recoveryHasher;
 
     public FactorService(Outbox outbox, Clock clock) {
         this.outbox = outbox;
@@ -186,7 +189,7 @@ public class FactorService {
                     row.userId = userId;
                     row.orgId = orgId;
                     row.recoveryCodeId = UUID.randomUUID();
-                    row.codeHash = RecoveryCodes.hash(code);
+                    row.codeHash = recoveryHasher.hash(code);
                     row.status = RecoveryCode.ACTIVE;
                     row.issuedAt = now;
                     return row.persist().flatMap(p -> outbox.publish(Topics.FACTORS, new Events.RecoveryCodeIssued(

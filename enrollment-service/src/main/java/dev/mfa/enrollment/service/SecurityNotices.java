@@ -1,6 +1,7 @@
 package dev.mfa.enrollment.service;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
@@ -26,11 +27,11 @@ import java.util.UUID;
 public class SecurityNotices {
 
     private final Outbox outbox;
-    private final FieldCipher cipher;
+    private final FieldKeys keys;
 
-    public SecurityNotices(Outbox outbox, FieldCipher cipher) {
+    public SecurityNotices(Outbox outbox, FieldKeys keys) {
         this.outbox = outbox;
-        this.cipher = cipher;
+        this.keys = keys;
     }
 
     /** Inside a transaction: "a sign-in method was added" for a factor just confirmed. */
@@ -59,7 +60,7 @@ public class SecurityNotices {
             }
             UUID requestId = UUID.nameUUIDFromBytes(occasion.getBytes(StandardCharsets.UTF_8));
             return outbox.publish(Topics.EMAIL_REQUESTS, new Events.EmailRequested(requestId, userId, template,
-                    cipher.encrypt(user.email), params)).replaceWithVoid();
+                    keys.seal(SealedField.EMAIL, userId, user.email), params)).replaceWithVoid();
         });
     }
 

@@ -1,6 +1,9 @@
 package dev.mfa.enrollment.service;
 
 import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.KeyPurpose;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.EventCodec;
@@ -23,6 +26,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -36,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CampaignMailerTest {
 
-    private static final FieldCipher CIPHER = FieldCipher.fromSpec(FieldCipher.generateKeySpec("k1"), "k1");
+    private static final FieldKeys KEYS = new FieldKeys(Map.of(KeyPurpose.EMAIL,
+            FieldCipher.fromSpec(FieldCipher.generateKeySpec("email-1"), "email-1")), null);
     private static final Instant NOW = Instant.parse("2026-12-04T10:00:00Z");
     private static final Instant DEADLINE = Instant.parse("2026-12-18T10:00:00Z");
     private static final EventCodec CODEC = new EventCodec();
@@ -60,7 +65,7 @@ class CampaignMailerTest {
                 return work.get();
             }
         };
-        mailer = new CampaignMailer(repository, outbox, CODEC, CIPHER, config(3), Clock.fixed(NOW, ZoneOffset.UTC), tx);
+        mailer = new CampaignMailer(repository, outbox, CODEC, KEYS, config(3), Clock.fixed(NOW, ZoneOffset.UTC), tx);
     }
 
     private Campaign reminder() {
@@ -81,7 +86,7 @@ class CampaignMailerTest {
             assertThat(r.requestId()).isEqualTo(campaign.requestId(r.userId()));
             assertThat(r.params()).containsEntry("deadline", "2026-12-18").containsEntry("daysLeft", "14");
             assertThat(r.to()).startsWith("v1:k1:").doesNotContain("@");
-            assertThat(CIPHER.decrypt(r.to())).isEqualTo(r.userId() + "@example.test");
+            assertThat(KEYS.open(SealedField.EMAIL, r.userId(), r.to())).isEqualTo(r.userId() + "@example.test");
         }
         // 10 users in ranges of 3: four range transactions (one per publishAll that had someone), then markDone.
         assertThat(repository.claimCalls).isEqualTo(4);

@@ -1,13 +1,18 @@
 package dev.mfa.core.config;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.KeyPurpose;
 import dev.mfa.core.otp.CodeHasher;
 import dev.mfa.core.otp.NumericCodes;
 import dev.mfa.core.otp.SecretGenerator;
+import dev.mfa.core.recovery.RecoveryCodeHasher;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import java.security.SecureRandom;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
 
 /** CDI producers for the shared crypto primitives, built from {@link CryptoConfig}. */
 @Singleton
@@ -22,12 +27,17 @@ public class CryptoProducers {
 
     @Produces
     @Singleton
-    FieldCipher fieldCipher() {
-        String keys = config.fieldKeys().orElseThrow(() -> new IllegalStateException(
-                "mfa.crypto.field-keys (MFA_CRYPTO_FIELD_KEYS) is not configured"));
-        String active = config.activeKeyId().orElseThrow(() -> new IllegalStateException(
-                "mfa.crypto.active-key-id (MFA_CRYPTO_ACTIVE_KEY_ID) is not configured"));
-        return FieldCipher.fromSpec(keys, active);
+    FieldKeys fieldKeys() {
+        Map<KeyPurpose, Optional<String>> specs = new EnumMap<>(KeyPurpose.class);
+        specs.put(KeyPurpose.TOTP, config.totpKeys());
+        specs.put(KeyPurpose.SMS, config.smsKeys());
+        specs.put(KeyPurpose.EMAIL, config.emailKeys());
+        FieldKeys keys = FieldKeys.fromSpecs(specs, config.legacyFieldKeys());
+        if (keys.purposes().isEmpty()) {
+            throw new IllegalStateException("No field key set is configured (mfa.crypto.totp-keys, mfa.crypto.sms-keys,"
+                    + " mfa.crypto.email-keys; env MFA_CRYPTO_TOTP_KEYS, MFA_CRYPTO_SMS_KEYS, MFA_CRYPTO_EMAIL_KEYS)");
+        }
+        return keys;
     }
 
     @Produces
@@ -35,6 +45,13 @@ public class CryptoProducers {
     CodeHasher codeHasher() {
         return CodeHasher.fromBase64(config.codeHashKey().orElseThrow(() -> new IllegalStateException(
                 "mfa.crypto.code-hash-key (MFA_CRYPTO_CODE_HASH_KEY) is not configured")));
+    }
+
+    @Produces
+    @Singleton
+    RecoveryCodeHasher recoveryCodeHasher() {
+        return RecoveryCodeHasher.fromBase64(config.recoveryCodeKey().orElseThrow(() -> new IllegalStateException(
+                "mfa.crypto.recovery-code-key (MFA_CRYPTO_RECOVERY_CODE_KEY) is not configured")));
     }
 
     @Produces

@@ -1,10 +1,6 @@
 package dev.mfa.core.recovery;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,7 +11,8 @@ import java.util.Optional;
  * <p>Input is normalised before use: upper-cased, spaces/dashes/underscores removed, and the
  * Crockford confusables mapped ({@code O→0}, {@code I,L→1}). {@link #normalize} reports invalid
  * input as {@link Optional#empty()} (a typo is expected user input, not a programming error);
- * {@link #hash} throws {@link IllegalArgumentException} because it should only see valid codes.
+ * {@link #format} throws {@link IllegalArgumentException} because it should only see valid codes. Hashes for
+ * storage are {@link RecoveryCodeHasher}'s (keyed).
  * Thread-safe.
  */
 public final class RecoveryCodes {
@@ -24,13 +21,11 @@ public final class RecoveryCodes {
     public static final int CODE_LENGTH = 24;
     public static final int GROUP_SIZE = 4;
     public static final char GROUP_SEPARATOR = '-';
-    public static final String HASH_PREFIX = "s256:";
 
     /** Crockford Base32: digits and letters without I, L, O, U. */
     static final String ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
     private static final int RANDOM_BYTES = ENTROPY_BITS / 8;
-    private static final int SHA256_BYTES = 32;
 
     private final SecureRandom random;
 
@@ -87,44 +82,6 @@ public final class RecoveryCodes {
             sb.append(normalized, i, i + GROUP_SIZE);
         }
         return sb.toString();
-    }
-
-    /**
-     * The storable hash {@code "s256:" + base64(SHA-256(normalised code))}.
-     *
-     * @throws IllegalArgumentException when {@code code} is not a valid recovery code
-     */
-    public static String hash(String code) {
-        String normalized = normalize(code)
-                .orElseThrow(() -> new IllegalArgumentException("Not a valid recovery code"));
-        return HASH_PREFIX + Base64.getEncoder().encodeToString(sha256(normalized));
-    }
-
-    /** Whether {@code input} is the code behind {@code storedHash}; false for malformed input or hash. */
-    public static boolean matches(String input, String storedHash) {
-        if (storedHash == null || !storedHash.startsWith(HASH_PREFIX)) {
-            return false;
-        }
-        Optional<String> normalized = normalize(input);
-        if (normalized.isEmpty()) {
-            return false;
-        }
-        byte[] stored;
-        try {
-            stored = Base64.getDecoder().decode(storedHash.substring(HASH_PREFIX.length()));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        return stored.length == SHA256_BYTES && MessageDigest.isEqual(sha256(normalized.get()), stored);
-    }
-
-    // 120 random bits cannot be brute-forced, so a fast unsalted hash is enough (no bcrypt/Argon2 needed).
-    private static byte[] sha256(String normalized) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(normalized.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
     }
 
     private static String encode(byte[] bytes) {

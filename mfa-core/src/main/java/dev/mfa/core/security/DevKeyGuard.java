@@ -24,8 +24,8 @@ import java.util.Set;
 
 /**
  * Refuses to start a packaged service (launch mode normal) with any committed local dev value — the dev JWT and
- * assertion keys (deploy/local/*.pem), the dev field and code-hash keys, the Vonage stub's credentials and the dev
- * token issuer — unless the profile is the local stack's {@code local}. A copied local configuration, or a profile
+ * assertion keys (deploy/local/*.pem), the dev field keys of every key set, the dev code-hash and recovery-code
+ * keys, the Vonage stub's credentials and the dev token issuer — unless the profile is the local stack's {@code local}. A copied local configuration, or a profile
  * name other than {@code prod}, can then never let world-readable keys protect real users.
  */
 @Singleton
@@ -46,7 +46,16 @@ public class DevKeyGuard {
     /** SHA-256 of committed dev secrets (application.properties of the dev, test and local profiles). */
     static final Set<String> DEV_SECRET_FINGERPRINTS = Set.of(
             "8f690304c7f19bb9ccf12777d9f468208150bc71ea5bde61d23078b7490217b2", // field key local-dev
-            "3e7a9773088cdbb2fa80566b9ebc86ba1f264f5b5abb97570edcf53bd567d71d"); // code-hash key
+            "3e7a9773088cdbb2fa80566b9ebc86ba1f264f5b5abb97570edcf53bd567d71d", // code-hash key
+            "6f61973387c70c38258b8e7cd28508e9faba462f0867f839cd8c8bb58f841d95", // totp key totp-dev
+            "272ff5e39bd739c1cfd087af0f63747599e8e705927b9daae4fb9b94066c5a70", // sms key sms-dev
+            "65cdb159fc2600e8316739f986fd33202f14c05d858e3ae1b2091f9f6d6fe4aa", // email key email-dev
+            "be517fc7d8a8d405898541b91920192ed80162536b003c5e14c36e42e64311f7"); // recovery-code key
+
+    /** Key sets ({@code id:base64,...}) and single keys (base64) checked against the dev secrets. */
+    static final List<String> KEY_SETS = List.of("mfa.crypto.totp-keys", "mfa.crypto.sms-keys",
+            "mfa.crypto.email-keys", "mfa.crypto.legacy-field-keys", "mfa.crypto.field-keys");
+    static final List<String> SINGLE_KEYS = List.of("mfa.crypto.code-hash-key", "mfa.crypto.recovery-code-key");
 
     /** Plain dev values: the Vonage stub's credentials and the dev identity provider's issuer. */
     static final Map<String, String> DEV_VALUES = Map.of("mfa.vonage.api-key", "local-key",
@@ -78,15 +87,18 @@ public class DevKeyGuard {
                 throw new IllegalStateException(key + " is a committed LOCAL DEV key; the prod profile refuses it");
             }
         }
-        // field keys are "id:base64,..."; any one dev key among them would decrypt what it encrypted
-        for (String entry : config.getOptionalValue("mfa.crypto.field-keys", String.class).orElse("").split(",")) {
-            if (isDevSecret(entry.substring(entry.indexOf(':') + 1))) {
-                throw new IllegalStateException("mfa.crypto.field-keys holds a committed LOCAL DEV key; refused");
+        // key sets are "id:base64,..."; any one dev key among them would decrypt what it encrypted
+        for (String set : KEY_SETS) {
+            for (String entry : config.getOptionalValue(set, String.class).orElse("").split(",")) {
+                if (isDevSecret(entry.substring(entry.indexOf(':') + 1))) {
+                    throw new IllegalStateException(set + " holds a committed LOCAL DEV key; refused");
+                }
             }
         }
-        if (config.getOptionalValue("mfa.crypto.code-hash-key", String.class).map(DevKeyGuard::isDevSecret)
-                .orElse(false)) {
-            throw new IllegalStateException("mfa.crypto.code-hash-key is a committed LOCAL DEV key; refused");
+        for (String key : SINGLE_KEYS) {
+            if (config.getOptionalValue(key, String.class).map(DevKeyGuard::isDevSecret).orElse(false)) {
+                throw new IllegalStateException(key + " is a committed LOCAL DEV key; refused");
+            }
         }
         DEV_VALUES.forEach((key, devValue) -> {
             if (config.getOptionalValue(key, String.class).map(v -> v.strip().equals(devValue)).orElse(false)) {

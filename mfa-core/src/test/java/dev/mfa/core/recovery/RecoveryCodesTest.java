@@ -17,6 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RecoveryCodesTest {
 
+    /** The hash tests below cover the legacy s256 rows the keyed hasher still accepts (see KeySeparationTest). */
+    private static final RecoveryCodeHasher LEGACY_ROWS = new RecoveryCodeHasher(new byte[32]);
     private static final String DISPLAY_FORMAT = "[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){5}";
     private static final String CODE = "7KQ4-M2XD-0PRT-9VWA-BC3E-FGH5";
     private static final String CANONICAL = "7KQ4M2XD0PRT9VWABC3EFGH5";
@@ -114,7 +116,7 @@ class RecoveryCodesTest {
     })
     void normalizeRejectsMalformedInput(String input) {
         assertThat(RecoveryCodes.normalize(input)).isEmpty();
-        assertThat(RecoveryCodes.matches(input, RecoveryCodes.hash(CODE))).isFalse();
+        assertThat(LEGACY_ROWS.matches(input, RecoveryCodeHasher.legacyHash(CODE))).isFalse();
     }
 
     @Test
@@ -130,47 +132,47 @@ class RecoveryCodesTest {
     }
 
     @Test
-    void hashIsSha256OfNormalisedCode() throws Exception {
+    void legacyHashIsSha256OfNormalisedCode() throws Exception {
         String expected = "s256:" + Base64.getEncoder().encodeToString(
                 MessageDigest.getInstance("SHA-256").digest(CANONICAL.getBytes(StandardCharsets.UTF_8)));
-        assertThat(RecoveryCodes.hash(CODE)).isEqualTo(expected);
-        assertThat(RecoveryCodes.hash("7kq4 m2xd oprt 9vwa bc3e fgh5")).isEqualTo(expected);
-        assertThat(RecoveryCodes.hash(CODE)).doesNotContain(CANONICAL);
+        assertThat(RecoveryCodeHasher.legacyHash(CODE)).isEqualTo(expected);
+        assertThat(RecoveryCodeHasher.legacyHash("7kq4 m2xd oprt 9vwa bc3e fgh5")).isEqualTo(expected);
+        assertThat(RecoveryCodeHasher.legacyHash(CODE)).doesNotContain(CANONICAL);
     }
 
     @Test
     void hashRejectsMalformedCode() {
-        assertThatThrownBy(() -> RecoveryCodes.hash("not a code"))
+        assertThatThrownBy(() -> RecoveryCodeHasher.legacyHash("not a code"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Not a valid recovery code");
-        assertThatThrownBy(() -> RecoveryCodes.hash(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RecoveryCodeHasher.legacyHash(null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void matchesNormalisedInputOnly() {
         RecoveryCodes codes = new RecoveryCodes();
         String code = codes.generate();
-        String stored = RecoveryCodes.hash(code);
+        String stored = RecoveryCodeHasher.legacyHash(code);
 
-        assertThat(RecoveryCodes.matches(code, stored)).isTrue();
-        assertThat(RecoveryCodes.matches(code.toLowerCase(), stored)).isTrue();
-        assertThat(RecoveryCodes.matches(code.replace("-", " "), stored)).isTrue();
-        assertThat(RecoveryCodes.matches(code.replace("-", ""), stored)).isTrue();
-        assertThat(RecoveryCodes.matches(code.replace('0', 'O').replace('1', 'l'), stored)).isTrue();
-        assertThat(RecoveryCodes.matches(codes.generate(), stored)).isFalse();
-        assertThat(RecoveryCodes.matches(flipLastCharacter(code), stored)).isFalse();
+        assertThat(LEGACY_ROWS.matches(code, stored)).isTrue();
+        assertThat(LEGACY_ROWS.matches(code.toLowerCase(), stored)).isTrue();
+        assertThat(LEGACY_ROWS.matches(code.replace("-", " "), stored)).isTrue();
+        assertThat(LEGACY_ROWS.matches(code.replace("-", ""), stored)).isTrue();
+        assertThat(LEGACY_ROWS.matches(code.replace('0', 'O').replace('1', 'l'), stored)).isTrue();
+        assertThat(LEGACY_ROWS.matches(codes.generate(), stored)).isFalse();
+        assertThat(LEGACY_ROWS.matches(flipLastCharacter(code), stored)).isFalse();
     }
 
     @Test
     void malformedStoredHashesDoNotMatch() {
-        String stored = RecoveryCodes.hash(CODE);
-        assertThat(RecoveryCodes.matches(CODE, null)).isFalse();
-        assertThat(RecoveryCodes.matches(CODE, "")).isFalse();
-        assertThat(RecoveryCodes.matches(CODE, stored.substring(5))).isFalse();
-        assertThat(RecoveryCodes.matches(CODE, "h1:" + stored.substring(5))).isFalse();
-        assertThat(RecoveryCodes.matches(CODE, "s256:%%%")).isFalse();
-        assertThat(RecoveryCodes.matches(CODE, "s256:" + Base64.getEncoder().encodeToString(new byte[31]))).isFalse();
-        assertThat(RecoveryCodes.matches(CODE, CANONICAL)).isFalse();
+        String stored = RecoveryCodeHasher.legacyHash(CODE);
+        assertThat(LEGACY_ROWS.matches(CODE, null)).isFalse();
+        assertThat(LEGACY_ROWS.matches(CODE, "")).isFalse();
+        assertThat(LEGACY_ROWS.matches(CODE, stored.substring(5))).isFalse();
+        assertThat(LEGACY_ROWS.matches(CODE, "h1:" + stored.substring(5))).isFalse();
+        assertThat(LEGACY_ROWS.matches(CODE, "s256:%%%")).isFalse();
+        assertThat(LEGACY_ROWS.matches(CODE, "s256:" + Base64.getEncoder().encodeToString(new byte[31]))).isFalse();
+        assertThat(LEGACY_ROWS.matches(CODE, CANONICAL)).isFalse();
     }
 
     private static String flipLastCharacter(String code) {

@@ -84,6 +84,27 @@ class DevKeyGuardTest {
         DevKeyGuard.check(prodValues);
     }
 
+    /** Issue 15 finding 14: the dev keys of every key set and the recovery-code key are refused too. */
+    @Test
+    void devKeysOfEveryKeySetAndTheRecoveryCodeKeyAreRefused() {
+        java.util.Map<String, String> devValues = java.util.Map.of(
+                "mfa.crypto.totp-keys", "totp-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=,"
+                        + "totp-dev:ehqOIjDOQIy3BaiBKggbObRzXMnjyVrzkdTE8ve9yj0=",
+                "mfa.crypto.sms-keys", "sms-dev:C/DdcWqYL66bwxMs2YrzZwBP4alHc7o3hvcPFnIm7hA=",
+                "mfa.crypto.email-keys", "email-dev:C0zyum+OqxAI4Ttbfh1yKEcSf3E8zQPMWdEF60h93Ds=",
+                "mfa.crypto.legacy-field-keys", "local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=",
+                "mfa.crypto.recovery-code-key", "WmfZRus53wqi/fcezJ5LPNM9hwQxWkZmxGUvGeKIUz0=");
+        devValues.forEach((key, value) -> {
+            var config = new io.smallrye.config.SmallRyeConfigBuilder().withDefaultValue(key, value).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DevKeyGuard.check(config)).as(key)
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining(key)
+                    .hasMessageNotContaining(value);
+        });
+        DevKeyGuard.check(new io.smallrye.config.SmallRyeConfigBuilder().withDefaultValues(java.util.Map.of(
+                "mfa.crypto.totp-keys", "totp-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=",
+                "mfa.crypto.recovery-code-key", "cHJvZC1jb2RlLWhhc2gta2V5LTAxMjM0NTY3ODkwMTI=")).build());
+    }
+
     /**
      * Issue 15 finding 15: the guard runs whenever the launch mode is normal (a packaged jar), whatever the profile
      * is called, unless it is the local stack's {@code local}; tests and dev mode keep their dev keys.

@@ -1,5 +1,7 @@
 package dev.mfa.notification.domain;
 
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.SealedField;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -79,9 +81,13 @@ public class EmailRequest extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
-    /** Associated data of the recipient ciphertext: a ciphertext copied to another row does not decrypt. */
-    public static String recipientContext(UUID requestId) {
-        return "email-recipient:" + requestId;
+    /** The recipient is an email-key ciphertext bound to field, user and this row. */
+    public static String sealRecipient(FieldKeys keys, String userId, UUID requestId, String address) {
+        return keys.sealAtRest(SealedField.EMAIL, userId, requestId.toString(), address);
+    }
+
+    public static String openRecipient(FieldKeys keys, String userId, UUID requestId, String ciphertext) {
+        return keys.openAtRest(SealedField.EMAIL, userId, requestId.toString(), ciphertext, null);
     }
 
     @Override

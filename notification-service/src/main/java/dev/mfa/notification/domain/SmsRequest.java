@@ -1,5 +1,7 @@
 package dev.mfa.notification.domain;
 
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.SealedField;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -97,12 +99,20 @@ public class SmsRequest extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
-    /** Cipher context of {@link #recipient}: a ciphertext copied to another row does not decrypt. */
-    public static String recipientContext(UUID requestId) {
-        return "sms-recipient:" + requestId;
+    /** {@link #recipient} and {@link #code} are sms-key ciphertexts bound to field, user and this row. */
+    public static String sealRecipient(FieldKeys keys, String userId, UUID requestId, String e164) {
+        return keys.sealAtRest(SealedField.PHONE, userId, requestId.toString(), e164);
     }
 
-    public static String codeContext(UUID requestId) {
-        return "sms-code:" + requestId;
+    public static String openRecipient(FieldKeys keys, String userId, UUID requestId, String ciphertext) {
+        return keys.openAtRest(SealedField.PHONE, userId, requestId.toString(), ciphertext, null);
+    }
+
+    public static String sealCode(FieldKeys keys, String userId, UUID requestId, String code) {
+        return keys.sealAtRest(SealedField.SMS_CODE, userId, requestId.toString(), code);
+    }
+
+    public static String openCode(FieldKeys keys, String userId, UUID requestId, String ciphertext) {
+        return keys.openAtRest(SealedField.SMS_CODE, userId, requestId.toString(), ciphertext, null);
     }
 }

@@ -1,7 +1,7 @@
 package dev.mfa.notification.service;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.notification.config.EmailConfig;
 import dev.mfa.notification.domain.EmailRequest;
 import dev.mfa.notification.domain.EmailTemplate;
@@ -38,17 +38,17 @@ public class EmailDispatcher implements DispatchQueue.Channel<EmailClaim> {
     private final EmailDispatchService dispatch;
     private final SmtpSender sender;
     private final EmailRenderer renderer;
-    private final FieldCipher cipher;
+    private final FieldKeys keys;
     private final EmailConfig config;
     private final Clock clock;
     private final DispatchQueue<EmailClaim> queue;
 
     public EmailDispatcher(EmailDispatchService dispatch, SmtpSender sender, EmailRenderer renderer,
-                           FieldCipher cipher, EmailConfig config, Clock clock) {
+                           FieldKeys keys, EmailConfig config, Clock clock) {
         this.dispatch = dispatch;
         this.sender = sender;
         this.renderer = renderer;
-        this.cipher = cipher;
+        this.keys = keys;
         this.config = config;
         this.clock = clock;
         TokenBucket bucket = new TokenBucket(config.throughput() / Math.max(1, config.replicas()), 1);
@@ -86,7 +86,7 @@ public class EmailDispatcher implements DispatchQueue.Channel<EmailClaim> {
             String to;
             EmailRenderer.Rendered rendered;
             try {
-                to = cipher.decrypt(claimed.recipient(), EmailRequest.recipientContext(claimed.requestId()));
+                to = EmailRequest.openRecipient(keys, claimed.userId(), claimed.requestId(), claimed.recipient());
                 EmailTemplate template = EmailRules.template(claimed.template());
                 rendered = renderer.render(template, EmailIntake.JSON.readValue(claimed.params(), PARAMS));
             } catch (Exception e) {

@@ -2,8 +2,9 @@ package dev.mfa.notification.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.crypto.FieldCipherException;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
@@ -39,7 +40,7 @@ public class EmailIntake {
     private static final String RECIPIENT_HASH_PREFIX = "email-recipient:";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private final FieldCipher cipher;
+    private final FieldKeys keys;
     private final CodeHasher hasher;
     private final Outbox outbox;
     private final EmailRequestRepository repository;
@@ -47,9 +48,9 @@ public class EmailIntake {
     private final NotificationMetrics metrics;
     private final Clock clock;
 
-    public EmailIntake(FieldCipher cipher, CodeHasher hasher, Outbox outbox, EmailRequestRepository repository,
+    public EmailIntake(FieldKeys keys, CodeHasher hasher, Outbox outbox, EmailRequestRepository repository,
                        EmailConfig config, NotificationMetrics metrics, Clock clock) {
-        this.cipher = cipher;
+        this.keys = keys;
         this.hasher = hasher;
         this.outbox = outbox;
         this.repository = repository;
@@ -66,7 +67,7 @@ public class EmailIntake {
         if (data.userId().length() > 128) {
             throw new IllegalArgumentException("userId too long");
         }
-        String to = decrypt(data.to());
+        String to = decrypt(data.userId(), data.to());
         Instant now = clock.instant();
         return repository.lock("email-request:" + data.requestId())
                 .flatMap(ignored -> EmailRequest.<EmailRequest>findById(data.requestId()))
@@ -100,7 +101,7 @@ public class EmailIntake {
                                             data.requestId(), data.userId());
                                     return refuse(row, "rate_limited", false, now);
                                 }
-                                row.recipient = cipher.encrypt(address, EmailRequest.recipientContext(row.requestId));
+                                row.recipient = EmailRequest.sealRecipient(keys, row.userId, row.requestId, address);
                                 row.params = json(params);
                                 row.state = EmailState.PENDING;
                                 row.counted = true;
@@ -146,9 +147,9 @@ public class EmailIntake {
         }
     }
 
-    private String decrypt(String ciphertext) {
+    private String decrypt(String userId, String ciphertext) {
         try {
-            return cipher.decrypt(ciphertext).strip();
+            return keys.open(SealedField.EMAIL, userId, ciphertext).strip();
         } catch (FieldCipherException e) {
             throw new IllegalArgumentException("to cannot be decrypted (" + e.getClass().getSimpleName() + ")");
         }

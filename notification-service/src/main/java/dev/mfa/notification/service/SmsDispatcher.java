@@ -1,6 +1,6 @@
 package dev.mfa.notification.service;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.notification.config.NotificationConfig;
 import dev.mfa.notification.config.VonageConfig;
 import dev.mfa.notification.domain.SmsRequest;
@@ -41,7 +41,7 @@ public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
     private final DispatchService dispatch;
     private final VonageSender sender;
     private final SmsTemplates templates;
-    private final FieldCipher cipher;
+    private final FieldKeys keys;
     private final NotificationMetrics metrics;
     private final Clock clock;
     private final TokenBucket bucket;
@@ -51,14 +51,14 @@ public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
     private final Semaphore coldClient = new Semaphore(1);
     private volatile boolean clientWarm;
 
-    public SmsDispatcher(DispatchService dispatch, VonageSender sender, SmsTemplates templates, FieldCipher cipher,
+    public SmsDispatcher(DispatchService dispatch, VonageSender sender, SmsTemplates templates, FieldKeys keys,
                          NotificationMetrics metrics, NotificationConfig config, VonageConfig vonage, Clock clock,
                          @ConfigProperty(name = "mfa.notification.dispatch.enabled", defaultValue = "true")
                          boolean enabled) {
         this.dispatch = dispatch;
         this.sender = sender;
         this.templates = templates;
-        this.cipher = cipher;
+        this.keys = keys;
         this.metrics = metrics;
         this.clock = clock;
         this.enabled = enabled;
@@ -104,8 +104,8 @@ public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
             String to;
             String text;
             try {
-                to = cipher.decrypt(claimed.recipient(), SmsRequest.recipientContext(claimed.requestId()));
-                String code = cipher.decrypt(claimed.code(), SmsRequest.codeContext(claimed.requestId()));
+                to = SmsRequest.openRecipient(keys, claimed.userId(), claimed.requestId(), claimed.recipient());
+                String code = SmsRequest.openCode(keys, claimed.userId(), claimed.requestId(), claimed.code());
                 text = templates.render(claimed.purpose(), code, Duration.between(now, claimed.expiresAt()));
             } catch (RuntimeException e) {
                 // Nothing was sent: a row that cannot be rendered (e.g. keys rotated away) will never be.

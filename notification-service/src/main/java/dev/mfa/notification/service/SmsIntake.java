@@ -1,7 +1,8 @@
 package dev.mfa.notification.service;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.crypto.FieldCipherException;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
@@ -37,7 +38,7 @@ public class SmsIntake {
     /** Domain separation: the same HMAC key also hashes codes elsewhere. */
     private static final String DESTINATION_HASH_PREFIX = "sms-destination:";
 
-    private final FieldCipher cipher;
+    private final FieldKeys keys;
     private final CodeHasher hasher;
     private final Outbox outbox;
     private final SmsRequestRepository repository;
@@ -47,9 +48,9 @@ public class SmsIntake {
     private final Set<String> allowedCountries;
     private final Map<String, Integer> countryCaps;
 
-    public SmsIntake(FieldCipher cipher, CodeHasher hasher, Outbox outbox, SmsRequestRepository repository,
+    public SmsIntake(FieldKeys keys, CodeHasher hasher, Outbox outbox, SmsRequestRepository repository,
                      NotificationConfig config, NotificationMetrics metrics, Clock clock) {
-        this.cipher = cipher;
+        this.keys = keys;
         this.hasher = hasher;
         this.outbox = outbox;
         this.repository = repository;
@@ -70,8 +71,8 @@ public class SmsIntake {
     public Uni<Void> accept(CloudEvent event, Events.SmsRequested data) {
         validate(data);
         SmsPurpose purpose = purpose(data.purpose());
-        String to = decrypt(data.to(), "to");
-        String code = decrypt(data.code(), "code");
+        String to = decrypt(SealedField.PHONE, data.userId(), data.to(), "to");
+        String code = decrypt(SealedField.SMS_CODE, data.userId(), data.code(), "code");
         if (code.isEmpty() || code.length() > SmsTemplates.MAX_CODE_DIGITS || !code.chars().allMatch(Character::isDigit)) {
             throw new InvalidSmsRequestException("code is not a numeric code");
         }
@@ -101,8 +102,8 @@ public class SmsIntake {
                                     data.requestId(), data.userId(), refusal, country);
                             return refuse(row, "rate_limited", false, country, now);
                         }
-                        row.recipient = cipher.encrypt(to, SmsRequest.recipientContext(row.requestId));
-                        row.code = cipher.encrypt(code, SmsRequest.codeContext(row.requestId));
+                        row.recipient = SmsRequest.sealRecipient(keys, row.userId, row.requestId, to);
+                        row.code = SmsRequest.sealCode(keys, row.userId, row.requestId, code);
                         row.state = SmsState.PENDING;
                         row.counted = true;
                         return row.persist().replaceWithVoid();
@@ -183,9 +184,10 @@ public class SmsIntake {
         }
     }
 
-    private String decrypt(String ciphertext, String field) {
+    /** An sms-key ciphertext bound to field and user; a TOTP ciphertext or another user's never opens here. */
+    private String decrypt(SealedField sealed, String userId, String ciphertext, String field) {
         try {
-            return cipher.decrypt(ciphertext).strip();
+            return keys.open(sealed, userId, ciphertext).strip();
         } catch (FieldCipherException e) {
             // The reason only: the message never holds key material or plaintext, but keep it short anyway.
             throw new InvalidSmsRequestException(field + " cannot be decrypted (" + e.getClass().getSimpleName() + ")");

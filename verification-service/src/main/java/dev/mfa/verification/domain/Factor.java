@@ -1,5 +1,7 @@
 package dev.mfa.verification.domain;
 
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.otp.TotpParameters;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -33,11 +35,11 @@ public class Factor extends PanacheEntityBase {
 
     public String label;
 
-    /** Base32 TOTP secret, {@code FieldCipher} ciphertext bound to {@link #secretContext}. */
+    /** Base32 TOTP secret, totp-key ciphertext bound to field, user and factor ({@link #sealSecret}). */
     @Column(name = "secret_enc")
     public String secretEnc;
 
-    /** E.164 phone number, ciphertext bound to {@link #phoneContext}. */
+    /** E.164 phone number, sms-key ciphertext bound to field, user and factor ({@link #sealPhone}). */
     @Column(name = "phone_enc")
     public String phoneEnc;
 
@@ -62,10 +64,30 @@ public class Factor extends PanacheEntityBase {
     @Column(name = "totp_period", nullable = false)
     public int totpPeriod = TotpParameters.DEFAULT_PERIOD_SECONDS;
 
+    public static String sealSecret(FieldKeys keys, String userId, UUID factorId, String base32) {
+        return keys.sealAtRest(SealedField.TOTP_SECRET, userId, factorId.toString(), base32);
+    }
+
+    /** Rows written before the key split open with the legacy key and their old context. */
+    public static String openSecret(FieldKeys keys, String userId, UUID factorId, String secretEnc) {
+        return keys.openAtRest(SealedField.TOTP_SECRET, userId, factorId.toString(), secretEnc,
+                secretContext(factorId));
+    }
+
+    public static String sealPhone(FieldKeys keys, String userId, UUID factorId, String e164) {
+        return keys.sealAtRest(SealedField.PHONE, userId, factorId.toString(), e164);
+    }
+
+    public static String openPhone(FieldKeys keys, String userId, UUID factorId, String phoneEnc) {
+        return keys.openAtRest(SealedField.PHONE, userId, factorId.toString(), phoneEnc, phoneContext(factorId));
+    }
+
+    /** The associated data of rows written under the legacy shared key. */
     public static String secretContext(UUID factorId) {
         return "totp:" + factorId;
     }
 
+    /** The associated data of rows written under the legacy shared key. */
     public static String phoneContext(UUID factorId) {
         return "phone:" + factorId;
     }

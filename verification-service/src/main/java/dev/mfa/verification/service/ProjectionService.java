@@ -1,6 +1,7 @@
 package dev.mfa.verification.service;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.otp.TotpParameters;
 import dev.mfa.verification.domain.Factor;
@@ -29,15 +30,15 @@ public class ProjectionService {
     private final FactorRepository factors;
     private final RecoveryCodeRepository recoveryCodes;
     private final UserStateRepository users;
-    private final FieldCipher cipher;
+    private final FieldKeys keys;
     private final Clock clock;
 
     public ProjectionService(FactorRepository factors, RecoveryCodeRepository recoveryCodes, UserStateRepository users,
-                             FieldCipher cipher, Clock clock) {
+                             FieldKeys keys, Clock clock) {
         this.factors = factors;
         this.recoveryCodes = recoveryCodes;
         this.users = users;
-        this.cipher = cipher;
+        this.keys = keys;
         this.clock = clock;
     }
 
@@ -55,13 +56,14 @@ public class ProjectionService {
         if (f.factorId == null || f.userId == null || f.orgId == null) {
             throw new IllegalArgumentException("factor event lacks factorId, userId or orgId");
         }
-        // The event's ciphertexts have no context; at rest they are bound to this factor's row.
+        // The event's ciphertexts are bound to field and user; at rest also to this factor's row.
         switch (String.valueOf(f.method)) {
             case Factor.TOTP -> {
                 if (e.totpSecret() == null) {
                     throw new IllegalArgumentException("TOTP factor event without secret");
                 }
-                f.secretEnc = cipher.encrypt(cipher.decrypt(e.totpSecret()), Factor.secretContext(f.factorId));
+                f.secretEnc = Factor.sealSecret(keys, f.userId, f.factorId,
+                        keys.open(SealedField.TOTP_SECRET, f.userId, e.totpSecret()));
                 TotpParameters p = e.totpParameters(); // bad values: IllegalArgumentException, dead-lettered
                 f.totpAlgorithm = p.algorithm().otpauthName();
                 f.totpDigits = p.digits();
@@ -71,7 +73,8 @@ public class ProjectionService {
                 if (e.phone() == null) {
                     throw new IllegalArgumentException("SMS factor event without phone");
                 }
-                f.phoneEnc = cipher.encrypt(cipher.decrypt(e.phone()), Factor.phoneContext(f.factorId));
+                f.phoneEnc = Factor.sealPhone(keys, f.userId, f.factorId,
+                        keys.open(SealedField.PHONE, f.userId, e.phone()));
             }
             default -> {
                 LOG.warnf("factor %s has unknown method; ignored", f.factorId);

@@ -1,6 +1,7 @@
 package dev.mfa.verification.service;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.otp.CodeHasher;
@@ -34,20 +35,20 @@ public class SmsChallengeService {
     private final FactorRepository factors;
     private final UserStateRepository users;
     private final Outbox outbox;
-    private final FieldCipher cipher;
+    private final FieldKeys keys;
     private final CodeHasher hasher;
     private final NumericCodes codes;
     private final VerificationConfig config;
     private final VerificationMetrics metrics;
     private final Clock clock;
 
-    public SmsChallengeService(FactorRepository factors, UserStateRepository users, Outbox outbox, FieldCipher cipher,
+    public SmsChallengeService(FactorRepository factors, UserStateRepository users, Outbox outbox, FieldKeys keys,
                                CodeHasher hasher, NumericCodes codes, VerificationConfig config,
                                VerificationMetrics metrics, Clock clock) {
         this.factors = factors;
         this.users = users;
         this.outbox = outbox;
-        this.cipher = cipher;
+        this.keys = keys;
         this.hasher = hasher;
         this.codes = codes;
         this.config = config;
@@ -125,11 +126,13 @@ public class SmsChallengeService {
         challenge.smsSends++;
         Duration cooldown = config.sms().cooldown().multipliedBy(1L << Math.min(challenge.smsSends - 1, 20));
         challenge.smsNextSendAt = now.plus(cooldown);
-        // Events carry context-free ciphertexts so that notification-service can read them (docs/design.md).
-        String to = cipher.encrypt(cipher.decrypt(factor.phoneEnc, Factor.phoneContext(factor.factorId)));
+        // Events carry sms-key ciphertexts bound to field and user, which notification-service reads (docs/design.md).
+        String to = keys.seal(SealedField.PHONE, challenge.userId,
+                Factor.openPhone(keys, factor.userId, factor.factorId, factor.phoneEnc));
         challenge.smsRequestId = UUID.randomUUID();
         Events.SmsRequested request = new Events.SmsRequested(challenge.smsRequestId, challenge.userId, PURPOSE_SIGN_IN,
-                factor.country, to, cipher.encrypt(code), challenge.smsCodeExpiresAt);
+                factor.country, to, keys.seal(SealedField.SMS_CODE, challenge.userId, code),
+                challenge.smsCodeExpiresAt);
         Instant next = challenge.smsNextSendAt;
         return outbox.publish(Topics.SMS_REQUESTS, request).invoke(ignored -> metrics.smsRequested()).replaceWith(next);
     }

@@ -1,6 +1,7 @@
 package dev.mfa.verification.service;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
+import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.EventData;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
@@ -10,7 +11,7 @@ import dev.mfa.core.otp.Totp;
 import dev.mfa.core.otp.TotpParameters;
 import dev.mfa.core.outbox.Outbox;
 import dev.mfa.core.problem.ProblemException;
-import dev.mfa.core.recovery.RecoveryCodes;
+import dev.mfa.core.recovery.RecoveryCodeHasher;
 import dev.mfa.core.security.Caller;
 import dev.mfa.verification.domain.Challenge;
 import dev.mfa.verification.domain.Factor;
@@ -64,20 +65,23 @@ public class VerificationService {
     private final ThrottlePolicy throttle;
     private final AssertionSigner signer;
     private final Outbox outbox;
-    private final FieldCipher cipher;
+    private final FieldKeys keys;
     private final CodeHasher hasher;
     private final Totp totp;
     private final VerificationMetrics metrics;
     private final Clock clock;
+    /** Keyed recovery-code hashes (issue 15 #14); field-injected to keep the constructor as it is. */
+    @jakarta.inject.Inject
+    RecoveryCodeHasher recoveryHasher;
 
     public VerificationService(VerificationStore store, ThrottlePolicy throttle, AssertionSigner signer,
-                               Outbox outbox, FieldCipher cipher, CodeHasher hasher, Totp totp,
+                               Outbox outbox, FieldKeys keys, CodeHasher hasher, Totp totp,
                                VerificationMetrics metrics, Clock clock) {
         this.store = store;
         this.throttle = throttle;
         this.signer = signer;
         this.outbox = outbox;
-        this.cipher = cipher;
+        this.keys = keys;
         this.hasher = hasher;
         this.totp = totp;
         this.metrics = metrics;
@@ -151,7 +155,7 @@ public class VerificationService {
         switch (method) {
             case TOTP -> {
                 for (VerificationStore.TotpSecret f : a.totpFactors()) {
-                    byte[] key = Base32.decode(cipher.decrypt(f.secretEnc(), Factor.secretContext(f.factorId())));
+                    byte[] key = Base32.decode(Factor.openSecret(keys, userId, f.factorId(), f.secretEnc()));
                     OptionalLong matched = matchTotp(totp, f, key, code);
                     Arrays.fill(key, (byte) 0);
                     if (matched.isPresent()) {
@@ -169,7 +173,7 @@ public class VerificationService {
             }
             case RECOVERY_CODE -> {
                 StoredRecoveryCode rc = a.recoveryCode();
-                if (rc != null && rc.usedAt() == null && RecoveryCodes.matches(code, rc.codeHash())) {
+                if (rc != null && rc.usedAt() == null && recoveryHasher.matches(code, rc.codeHash())) {
                     proof = rc.recoveryCodeId();
                 }
             }

@@ -1,6 +1,6 @@
 package dev.mfa.verification.bench;
 
-import dev.mfa.core.crypto.FieldCipher;
+import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.otp.Base32;
 import dev.mfa.core.otp.Totp;
 import dev.mfa.localstack.testing.PostgresTestResource;
@@ -66,7 +66,7 @@ class VerificationBenchmark {
     private static final int BENCH_ROWS = 10_000;
 
     @Inject
-    FieldCipher cipher;
+    FieldKeys keys;
 
     @Inject
     Clock clock;
@@ -302,7 +302,7 @@ class VerificationBenchmark {
                     UUID factorId = UUID.randomUUID();
                     factor.setObject(1, factorId);
                     factor.setString(2, id);
-                    factor.setString(3, cipher.encrypt(Base32.encode(secret), Factor.secretContext(factorId)));
+                    factor.setString(3, Factor.sealSecret(keys, id, factorId, Base32.encode(secret)));
                     factor.setTimestamp(4, nowTs);
                     factor.addBatch();
                     state.setString(1, id);

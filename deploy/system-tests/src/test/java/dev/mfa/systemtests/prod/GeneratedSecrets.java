@@ -75,9 +75,11 @@ final class GeneratedSecrets {
             // Strimzi KafkaUser Secret: the SCRAM login line (unused against the local PLAINTEXT broker)
             case "sasl.jaas.config" -> "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
                     + secret + "\" password=\"" + token(24) + "\";";
+            // the legacy shared key of before the key split (decrypt only), then one key set per purpose
             case "field-keys" -> fieldKeyId + ":" + Base64.getEncoder().encodeToString(bytes(32));
-            case "active-key-id" -> fieldKeyId;
-            case "code-hash-key" -> Base64.getEncoder().encodeToString(bytes(32));
+            case "totp-keys", "sms-keys", "email-keys" -> ref.key().substring(0, ref.key().indexOf('-')) + "-"
+                    + HexFormat.of().formatHex(bytes(4)) + ":" + Base64.getEncoder().encodeToString(bytes(32));
+            case "code-hash-key", "recovery-code-key" -> Base64.getEncoder().encodeToString(bytes(32));
             case "public.pem" -> switch (secret) {
                 case "mfa-jwt-issuer" -> pem("PUBLIC KEY", identityProvider.getPublic().getEncoded());
                 case "mfa-assertion-verify" -> pem("PUBLIC KEY", assertion.getPublic().getEncoded());
