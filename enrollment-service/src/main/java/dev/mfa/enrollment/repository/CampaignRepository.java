@@ -70,13 +70,19 @@ public class CampaignRepository {
      * required", a requirement that is now {@code REQUIRED} (a user the switch left optional is not told so).
      */
     public Uni<List<Recipient>> claim(Campaign campaign, String after, String upTo) {
-        String sql = String.format(CLAIM, upTo == null ? "" : "and u.user_id <= :upTo",
-                EmailTemplates.MFA_REQUIRED.equals(campaign.template()) ? "and u.requirement = 'REQUIRED'" : "");
+        boolean required = EmailTemplates.MFA_REQUIRED.equals(campaign.template());
+        // A reminder says MFA will be required at the deadline: not to a user exempt until after it (issue 18).
+        String sql = String.format(CLAIM, upTo == null ? "" : "and u.user_id <= :upTo", required
+                ? "and u.requirement = 'REQUIRED'"
+                : "and not exists (select 1 from mfa_exemption x where x.user_id = u.user_id and x.until > :deadline)");
         return Panache.getSession().flatMap(s -> {
             var query = s.createNativeQuery(sql, Object[].class)
                     .setParameter("campaign", campaign.campaignId())
                     .setParameter("org", campaign.orgId())
                     .setParameter("after", after);
+            if (!required) {
+                query.setParameter("deadline", campaign.deadline());
+            }
             if (upTo != null) {
                 query.setParameter("upTo", upTo);
             }
