@@ -1,5 +1,9 @@
 package dev.mfa.scheduler;
 
+import static dev.mfa.scheduler.Fixtures.newOrg;
+import static dev.mfa.scheduler.Fixtures.onVertx;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
@@ -8,18 +12,13 @@ import dev.mfa.scheduler.service.DeadlineClaimer;
 import dev.mfa.scheduler.service.TriggerPlan;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static dev.mfa.scheduler.Fixtures.newOrg;
-import static dev.mfa.scheduler.Fixtures.onVertx;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A restart after downtime: the state a previous process left (deadlines and reminders planned, nothing fired) is
@@ -33,6 +32,7 @@ class CatchUpIT {
 
     /** The application's clock (see {@link TestClockProducer}). */
     final TestClock clock = TestClock.get();
+
     @Inject
     DeadlineClaimer claimer;
 
@@ -68,8 +68,9 @@ class CatchUpIT {
         assertThat(events.get(0).id()).isEqualTo(Fixtures.reachedId(org, deadline));
         assertThat(fx.codec.data(events.get(0), Events.DeadlineReached.class).enforcementDeadline())
                 .isEqualTo(TriggerPlan.normalize(deadline));
-        assertThat(Fixtures.triggers(org)).containsExactly("APPROACHING:14:SKIPPED", "APPROACHING:7:SKIPPED",
-                "APPROACHING:1:SKIPPED", "REACHED:0:FIRED");
+        assertThat(Fixtures.triggers(org))
+                .containsExactly(
+                        "APPROACHING:14:SKIPPED", "APPROACHING:7:SKIPPED", "APPROACHING:1:SKIPPED", "REACHED:0:FIRED");
     }
 
     @Test
@@ -88,8 +89,9 @@ class CatchUpIT {
         assertThat(events).hasSize(1);
         assertThat(fx.codec.data(events.get(0), Events.DeadlineApproaching.class))
                 .isEqualTo(new Events.DeadlineApproaching(org, TriggerPlan.normalize(deadline), 7));
-        assertThat(Fixtures.triggers(org)).containsExactly("APPROACHING:14:SKIPPED", "APPROACHING:7:FIRED",
-                "APPROACHING:1:PENDING", "REACHED:0:PENDING");
+        assertThat(Fixtures.triggers(org))
+                .containsExactly(
+                        "APPROACHING:14:SKIPPED", "APPROACHING:7:FIRED", "APPROACHING:1:PENDING", "REACHED:0:PENDING");
 
         // Back to normal: the next reminder and the deadline fire on time, once each.
         clock.advanceTo(deadline.minus(Duration.ofDays(1)).plusSeconds(1));
@@ -97,9 +99,12 @@ class CatchUpIT {
         clock.advanceTo(deadline.plusSeconds(1));
         onVertx(claimer::drain);
         onVertx(claimer::drain);
-        assertThat(fx.deadlineEventsOf(org)).extracting(CloudEvent::type).containsExactly(
-                EventTypes.DEADLINE_APPROACHING, EventTypes.DEADLINE_APPROACHING, EventTypes.DEADLINE_REACHED);
-        assertThat(Fixtures.triggers(org)).containsExactly("APPROACHING:14:SKIPPED", "APPROACHING:7:FIRED",
-                "APPROACHING:1:FIRED", "REACHED:0:FIRED");
+        assertThat(fx.deadlineEventsOf(org))
+                .extracting(CloudEvent::type)
+                .containsExactly(
+                        EventTypes.DEADLINE_APPROACHING, EventTypes.DEADLINE_APPROACHING, EventTypes.DEADLINE_REACHED);
+        assertThat(Fixtures.triggers(org))
+                .containsExactly(
+                        "APPROACHING:14:SKIPPED", "APPROACHING:7:FIRED", "APPROACHING:1:FIRED", "REACHED:0:FIRED");
     }
 }

@@ -1,5 +1,8 @@
 package dev.mfa.scheduler;
 
+import static dev.mfa.scheduler.Fixtures.onVertx;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
@@ -11,11 +14,6 @@ import dev.mfa.scheduler.service.DeadlineClaimer;
 import dev.mfa.scheduler.service.SchedulerMetrics;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,9 +28,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import static dev.mfa.scheduler.Fixtures.onVertx;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Several scheduler instances on one database: the test builds claimers as other replicas would have them (own batch
@@ -48,14 +47,19 @@ class ExactlyOnceIT {
 
     /** The application's clock (see {@link TestClockProducer}). */
     final TestClock clock = TestClock.get();
+
     @Inject
     DeadlineTriggerRepository triggers;
+
     @Inject
     Outbox outbox;
+
     @Inject
     EventCodec codec;
+
     @Inject
     SchedulerConfig config;
+
     @Inject
     SchedulerMetrics metrics;
 
@@ -101,7 +105,12 @@ class ExactlyOnceIT {
             c.setAutoCommit(false);
             for (int i = 0; i < ORGS; i++) {
                 // Deadlines a few microseconds apart, with a 1-day reminder due in the same catch-up for some.
-                Fixtures.insertState(c, prefix + i, 1, deadline.plusNanos(i * 1000L), now.minus(Duration.ofDays(2)),
+                Fixtures.insertState(
+                        c,
+                        prefix + i,
+                        1,
+                        deadline.plusNanos(i * 1000L),
+                        now.minus(Duration.ofDays(2)),
                         i % 10 == 0 ? List.of(1) : List.of());
             }
             c.commit();
@@ -109,7 +118,8 @@ class ExactlyOnceIT {
 
         Clock replicaClock = Clock.offset(clock, Duration.ofHours(1).plusSeconds(2));
         List<DeadlineClaimer> replicas = List.of(7, 13, 50, 7, 13, 29).stream()
-                .map(batch -> replica(batch, replicaClock)).toList();
+                .map(batch -> replica(batch, replicaClock))
+                .toList();
         ExecutorService pool = Executors.newFixedThreadPool(replicas.size());
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> runs = new ArrayList<>();
@@ -135,7 +145,8 @@ class ExactlyOnceIT {
         List<CloudEvent> events = fx.deadlineEvents().stream()
                 .filter(e -> e.subject() != null && e.subject().startsWith(prefix))
                 .toList();
-        Map<String, Long> perOrg = events.stream().filter(e -> e.type().equals(EventTypes.DEADLINE_REACHED))
+        Map<String, Long> perOrg = events.stream()
+                .filter(e -> e.type().equals(EventTypes.DEADLINE_REACHED))
                 .collect(Collectors.groupingBy(CloudEvent::subject, Collectors.counting()));
         assertThat(perOrg).hasSize(ORGS);
         assertThat(perOrg.values()).containsOnly(1L);
@@ -143,12 +154,17 @@ class ExactlyOnceIT {
         assertThat(events).extracting(CloudEvent::type).containsOnly(EventTypes.DEADLINE_REACHED);
         assertThat(events.stream().map(CloudEvent::id).distinct().count()).isEqualTo(ORGS);
         assertThat(events.stream().collect(Collectors.toMap(CloudEvent::subject, Function.identity())))
-                .allSatisfy((org, e) -> assertThat(e.id()).isEqualTo(Fixtures.reachedId(org,
-                        deadline.plusNanos(Long.parseLong(org.substring(prefix.length())) * 1000L))));
-        assertThat(Fixtures.count("select count(*) from deadline_trigger where org_id like ? and outcome = 'FIRED'",
-                prefix + "%")).isEqualTo(ORGS);
-        assertThat(Fixtures.count("select count(*) from deadline_trigger where org_id like ? and outcome = 'SKIPPED'",
-                prefix + "%")).isEqualTo(ORGS / 10);
+                .allSatisfy((org, e) -> assertThat(e.id())
+                        .isEqualTo(Fixtures.reachedId(
+                                org, deadline.plusNanos(Long.parseLong(org.substring(prefix.length())) * 1000L))));
+        assertThat(Fixtures.count(
+                        "select count(*) from deadline_trigger where org_id like ? and outcome = 'FIRED'",
+                        prefix + "%"))
+                .isEqualTo(ORGS);
+        assertThat(Fixtures.count(
+                        "select count(*) from deadline_trigger where org_id like ? and outcome = 'SKIPPED'",
+                        prefix + "%"))
+                .isEqualTo(ORGS / 10);
         assertThat(Fixtures.outboxEventsWithSubject(prefix)).isEqualTo(ORGS);
     }
 }

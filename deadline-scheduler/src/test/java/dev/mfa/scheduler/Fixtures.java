@@ -1,5 +1,7 @@
 package dev.mfa.scheduler;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.Events;
@@ -11,8 +13,6 @@ import dev.mfa.scheduler.service.TriggerPlan;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,8 +25,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
-
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Test helpers: policy events in, deadline events out (counted on the real topic), direct database access. */
 public final class Fixtures implements AutoCloseable {
@@ -49,10 +48,14 @@ public final class Fixtures implements AutoCloseable {
     // ---------------------------------------------------------------- policies in
 
     public CloudEvent policy(String orgId, boolean enabled, Instant deadline, long version, Instant updatedAt) {
-        String state = !enabled ? "DISABLED" : deadline != null && !deadline.isAfter(updatedAt) ? "ENFORCED"
-                : "EARLY_ENROLLMENT";
-        return codec.wrap("/enrollment-service", new Events.OrgPolicyChanged(orgId, enabled, deadline, state,
-                List.of("TOTP", "SMS"), version, updatedAt), Instant.now());
+        String state = !enabled
+                ? "DISABLED"
+                : deadline != null && !deadline.isAfter(updatedAt) ? "ENFORCED" : "EARLY_ENROLLMENT";
+        return codec.wrap(
+                "/enrollment-service",
+                new Events.OrgPolicyChanged(
+                        orgId, enabled, deadline, state, List.of("TOTP", "SMS"), version, updatedAt),
+                Instant.now());
     }
 
     /** Publishes the event on {@code mfa.org-policies} and waits until the scheduler has processed it. */
@@ -63,7 +66,9 @@ public final class Fixtures implements AutoCloseable {
     }
 
     public void send(String key, String value) {
-        kafka.produceStrings().fromRecords(new ProducerRecord<>(Topics.ORG_POLICIES, key, value)).awaitCompletion(WAIT);
+        kafka.produceStrings()
+                .fromRecords(new ProducerRecord<>(Topics.ORG_POLICIES, key, value))
+                .awaitCompletion(WAIT);
     }
 
     // ---------------------------------------------------------------- deadline events out
@@ -75,7 +80,8 @@ public final class Fixtures implements AutoCloseable {
     public List<CloudEvent> deadlineEvents() {
         await().atMost(WAIT).until(() -> count("select count(*) from outbox_event where sent_at is null") == 0);
         String sentinel = SENTINEL_PREFIX + UUID.randomUUID();
-        kafka.produceStrings().fromRecords(new ProducerRecord<>(Topics.DEADLINES, sentinel, "{}"))
+        kafka.produceStrings()
+                .fromRecords(new ProducerRecord<>(Topics.DEADLINES, sentinel, "{}"))
                 .awaitCompletion(WAIT);
         var records = kafka.consumeStrings()
                 .fromTopics(Set.of(Topics.DEADLINES), m -> m.select().first(r -> !sentinel.equals(r.key())))
@@ -105,8 +111,11 @@ public final class Fixtures implements AutoCloseable {
      */
     public static long outboxEventsWithSubject(String subjectPrefix) throws SQLException {
         String needle = "\"subject\":\"" + subjectPrefix;
-        return count("select coalesce(sum((length(payload) - length(replace(payload, ?, ''))) / length(?)), 0) "
-                + "from outbox_event", needle, needle);
+        return count(
+                "select coalesce(sum((length(payload) - length(replace(payload, ?, ''))) / length(?)), 0) "
+                        + "from outbox_event",
+                needle,
+                needle);
     }
 
     public static UUID reachedId(String orgId, Instant deadline) {
@@ -127,7 +136,7 @@ public final class Fixtures implements AutoCloseable {
 
     public static boolean processed(UUID eventId) throws SQLException {
         try (Connection c = connect();
-             PreparedStatement ps = c.prepareStatement("select count(*) from processed_event where event_id = ?")) {
+                PreparedStatement ps = c.prepareStatement("select count(*) from processed_event where event_id = ?")) {
             ps.setObject(1, eventId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -137,7 +146,8 @@ public final class Fixtures implements AutoCloseable {
     }
 
     public static long count(String sql, Object... params) throws SQLException {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i] instanceof Instant at ? Timestamp.from(at) : params[i]);
             }
@@ -150,9 +160,10 @@ public final class Fixtures implements AutoCloseable {
 
     /** {@code kind:daysLeft:outcome} of the org's triggers in due order (outcome {@code PENDING} when not fired). */
     public static List<String> triggers(String orgId) throws SQLException {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
-                "select kind, days_left, coalesce(outcome, 'PENDING') from deadline_trigger where org_id = ? "
-                        + "order by fire_at, id")) {
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "select kind, days_left, coalesce(outcome, 'PENDING') from deadline_trigger where org_id = ? "
+                                + "order by fire_at, id")) {
             ps.setString(1, orgId);
             List<String> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -166,7 +177,7 @@ public final class Fixtures implements AutoCloseable {
 
     public static long storedVersion(String orgId) throws SQLException {
         try (Connection c = connect();
-             PreparedStatement ps = c.prepareStatement("select policy_version from org_deadline where org_id = ?")) {
+                PreparedStatement ps = c.prepareStatement("select policy_version from org_deadline where org_id = ?")) {
             ps.setString(1, orgId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : Long.MIN_VALUE;
@@ -178,13 +189,14 @@ public final class Fixtures implements AutoCloseable {
      * Writes an org's state as a previous scheduler process would have left it (the consumer's plan), in one
      * transaction so that a running job never sees half of it.
      */
-    public static void insertState(Connection c, String orgId, long version, Instant deadline, Instant setAt,
-                                   List<Integer> reminderDays) throws SQLException {
+    public static void insertState(
+            Connection c, String orgId, long version, Instant deadline, Instant setAt, List<Integer> reminderDays)
+            throws SQLException {
         Instant at = TriggerPlan.normalize(deadline);
         try (PreparedStatement org = c.prepareStatement("insert into org_deadline (org_id, policy_version, enabled, "
-                + "enforcement_deadline, policy_updated_at, received_at) values (?, ?, true, ?, ?, ?)");
-             PreparedStatement trigger = c.prepareStatement("insert into deadline_trigger (event_id, org_id, "
-                     + "enforcement_deadline, kind, days_left, fire_at, created_at) values (?, ?, ?, ?, ?, ?, ?)")) {
+                        + "enforcement_deadline, policy_updated_at, received_at) values (?, ?, true, ?, ?, ?)");
+                PreparedStatement trigger = c.prepareStatement("insert into deadline_trigger (event_id, org_id, "
+                        + "enforcement_deadline, kind, days_left, fire_at, created_at) values (?, ?, ?, ?, ?, ?, ?)")) {
             org.setString(1, orgId);
             org.setLong(2, version);
             org.setTimestamp(3, Timestamp.from(at));

@@ -1,5 +1,10 @@
 package dev.mfa.scheduler;
 
+import static dev.mfa.scheduler.Fixtures.newOrg;
+import static dev.mfa.scheduler.Fixtures.onVertx;
+import static dev.mfa.scheduler.Fixtures.reachedId;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
@@ -10,19 +15,13 @@ import dev.mfa.scheduler.service.DeadlineClaimer;
 import dev.mfa.scheduler.service.TriggerPlan;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-
-import static dev.mfa.scheduler.Fixtures.newOrg;
-import static dev.mfa.scheduler.Fixtures.onVertx;
-import static dev.mfa.scheduler.Fixtures.reachedId;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Policies arrive over the real broker; deadline events are counted on the real {@code mfa.deadlines} topic. The
@@ -36,6 +35,7 @@ class OrgPolicyIT {
 
     /** The application's clock (see {@link TestClockProducer}). */
     final TestClock clock = TestClock.get();
+
     @Inject
     DeadlineClaimer claimer;
 
@@ -116,8 +116,12 @@ class OrgPolicyIT {
         Instant moved = now.plus(Duration.ofDays(3));
         fx.sendAndAwait(fx.policy(org, true, first, 1, now));
         // 14, 7 and 1 days before the first deadline, then the deadline itself.
-        assertThat(Fixtures.triggers(org)).containsExactly("APPROACHING:14:PENDING", "APPROACHING:7:PENDING",
-                "APPROACHING:1:PENDING", "REACHED:0:PENDING");
+        assertThat(Fixtures.triggers(org))
+                .containsExactly(
+                        "APPROACHING:14:PENDING",
+                        "APPROACHING:7:PENDING",
+                        "APPROACHING:1:PENDING",
+                        "REACHED:0:PENDING");
         fx.sendAndAwait(fx.policy(org, true, moved, 2, now.plusSeconds(5)));
         // Three days ahead: only the one-day reminder still makes sense.
         assertThat(Fixtures.triggers(org)).containsExactly("APPROACHING:1:PENDING", "REACHED:0:PENDING");
@@ -134,10 +138,14 @@ class OrgPolicyIT {
         runClaim();
 
         List<CloudEvent> events = fx.deadlineEventsOf(org);
-        assertThat(events).extracting(CloudEvent::type)
+        assertThat(events)
+                .extracting(CloudEvent::type)
                 .containsExactly(EventTypes.DEADLINE_APPROACHING, EventTypes.DEADLINE_REACHED);
         assertThat(events).allSatisfy(e -> assertThat(deadlineOf(e, fx)).isEqualTo(TriggerPlan.normalize(moved)));
-        assertThat(fx.codec.data(events.get(0), Events.DeadlineApproaching.class).daysLeft()).isEqualTo(1);
+        assertThat(fx.codec
+                        .data(events.get(0), Events.DeadlineApproaching.class)
+                        .daysLeft())
+                .isEqualTo(1);
     }
 
     @Test
@@ -168,19 +176,22 @@ class OrgPolicyIT {
         runClaim();
 
         events = fx.deadlineEventsOf(org);
-        assertThat(events).extracting(e -> e.type() + "@" + deadlineOf(e, fx) + "/" + daysLeft(e)).containsExactly(
-                EventTypes.DEADLINE_APPROACHING + "@" + TriggerPlan.normalize(first) + "/14",
-                EventTypes.DEADLINE_APPROACHING + "@" + TriggerPlan.normalize(moved) + "/14",
-                EventTypes.DEADLINE_APPROACHING + "@" + TriggerPlan.normalize(moved) + "/7",
-                EventTypes.DEADLINE_APPROACHING + "@" + TriggerPlan.normalize(moved) + "/1",
-                EventTypes.DEADLINE_REACHED + "@" + TriggerPlan.normalize(moved) + "/0");
+        assertThat(events)
+                .extracting(e -> e.type() + "@" + deadlineOf(e, fx) + "/" + daysLeft(e))
+                .containsExactly(
+                        EventTypes.DEADLINE_APPROACHING + "@" + TriggerPlan.normalize(first) + "/14",
+                        EventTypes.DEADLINE_APPROACHING + "@" + TriggerPlan.normalize(moved) + "/14",
+                        EventTypes.DEADLINE_APPROACHING + "@" + TriggerPlan.normalize(moved) + "/7",
+                        EventTypes.DEADLINE_APPROACHING + "@" + TriggerPlan.normalize(moved) + "/1",
+                        EventTypes.DEADLINE_REACHED + "@" + TriggerPlan.normalize(moved) + "/0");
         assertThat(events.stream().map(CloudEvent::id).distinct()).hasSize(5);
         assertThat(events.get(1).id()).isEqualTo(TriggerPlan.eventId(org, moved, TriggerKind.APPROACHING, 14));
     }
 
     private int daysLeft(CloudEvent e) {
         return e.type().equals(EventTypes.DEADLINE_APPROACHING)
-                ? fx.codec.data(e, Events.DeadlineApproaching.class).daysLeft() : 0;
+                ? fx.codec.data(e, Events.DeadlineApproaching.class).daysLeft()
+                : 0;
     }
 
     @Test
@@ -214,7 +225,8 @@ class OrgPolicyIT {
         fx.sendAndAwait(fx.policy(org, true, older, 2, now.plusSeconds(2)));
         fx.sendAndAwait(fx.policy(org, false, null, 1, now.plusSeconds(1)));
         assertThat(Fixtures.storedVersion(org)).isEqualTo(3);
-        assertThat(Fixtures.count("select count(*) from processed_event where event_id = ?", v3.id())).isEqualTo(1);
+        assertThat(Fixtures.count("select count(*) from processed_event where event_id = ?", v3.id()))
+                .isEqualTo(1);
 
         clock.advanceTo(older.plus(SECOND));
         runClaim();
@@ -235,8 +247,10 @@ class OrgPolicyIT {
     void aRecordThatIsNotAPolicyEventGoesToTheDeadLetterTopic() {
         String org = newOrg("garbage");
         fx.send(org, "not a cloud event");
-        var dlq = fx.kafka.consumeStrings().fromTopics(Set.of(Topics.dlq(Topics.ORG_POLICIES)),
-                        m -> m.select().first(r -> !org.equals(r.key())))
+        var dlq = fx.kafka
+                .consumeStrings()
+                .fromTopics(
+                        Set.of(Topics.dlq(Topics.ORG_POLICIES)), m -> m.select().first(r -> !org.equals(r.key())))
                 .awaitCompletion(Fixtures.WAIT);
         assertThat(dlq).isNotNull();
         // The consumer went on: a good record after it is processed.

@@ -1,21 +1,20 @@
 package dev.mfa.scheduler;
 
+import static dev.mfa.scheduler.Fixtures.newOrg;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
 import dev.mfa.core.outbox.OutboxBacklog;
 import dev.mfa.core.outbox.OutboxRelay;
 import dev.mfa.localstack.testing.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
-
-import static dev.mfa.scheduler.Fixtures.newOrg;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
+import org.junit.jupiter.api.Test;
 
 /** The outbox relay's backlog (mfa-core) is measured against the real table and served as metrics. */
 @QuarkusTest
@@ -48,7 +47,10 @@ class OutboxBacklogIT {
         assertThat(empty.events()).isZero();
         assertThat(empty.oldest()).isNull();
 
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("# TYPE mfa_outbox_backlog_rows gauge"))
                 .body(containsString("# TYPE mfa_outbox_backlog_events gauge"))
                 .body(containsString("# TYPE mfa_outbox_backlog_age_seconds gauge"));

@@ -5,7 +5,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 
 /** Replaces mfa-core's default clock with the shared {@link TestClock}, which tests move forward. */

@@ -9,12 +9,12 @@ import io.quarkus.test.common.ResourceArg;
  * Starts the real PostgreSQL and Kafka servers once for every {@code @QuarkusTest} of this module (the resources
  * are global, not restricted to this class).
  */
-@QuarkusTestResource(value = PostgresTestResource.class,
+@QuarkusTestResource(
+        value = PostgresTestResource.class,
         initArgs = @ResourceArg(name = PostgresTestResource.DATABASE, value = TestStack.DATABASE))
 @QuarkusTestResource(KafkaTestResource.class)
 public final class TestStack {
     public static final String DATABASE = "mfa_scheduler";
 
-    private TestStack() {
-    }
+    private TestStack() {}
 }

@@ -1,16 +1,15 @@
 package dev.mfa.enrollment;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.enrollment.support.Admins;
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Bus;
 import dev.mfa.enrollment.support.Db;
-import dev.mfa.localstack.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
@@ -21,9 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Admin resets racing what else touches the same user's rows: another reset, the sign-in consumer updating the
@@ -46,8 +44,12 @@ class AdminResetRaceIT {
 
     private CompletableFuture<Integer> reset(String user) {
         var admin = Admins.steppedUp("admin", ORG);
-        return CompletableFuture.supplyAsync(() -> admin
-                .post("/api/v1/orgs/" + ORG + "/users/" + user + "/mfa-reset").then().extract().statusCode(), pool);
+        return CompletableFuture.supplyAsync(
+                () -> admin.post("/api/v1/orgs/" + ORG + "/users/" + user + "/mfa-reset")
+                        .then()
+                        .extract()
+                        .statusCode(),
+                pool);
     }
 
     private static String enrolledUser() {
@@ -63,9 +65,11 @@ class AdminResetRaceIT {
 
     /** No session of the service stays inside a transaction once every call answered. */
     private static void noTransactionLeftOpen() {
-        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(Db.count(
-                "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() "
-                        + "and state like 'idle in transaction%'")).isZero());
+        await().atMost(10, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(Db.count(
+                                "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() "
+                                        + "and state like 'idle in transaction%'"))
+                        .isZero());
     }
 
     @Test
@@ -76,19 +80,24 @@ class AdminResetRaceIT {
         // What the sign-in consumer does (lastUsedAt), held open while the reset comes in.
         try (Connection c = Db.connect()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("update factor set last_used_at = now() where factor_id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("update factor set last_used_at = now() where factor_id = ?")) {
                 ps.setObject(1, factor);
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
             answer = reset(user);
             // The reset has reached the row and waits for its lock (instead of a sleep "long enough" to get there).
-            await().atMost(ANSWER_SECONDS, TimeUnit.SECONDS).until(() -> Db.count("select count(*) from "
-                    + "pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'") > 0);
+            await().atMost(ANSWER_SECONDS, TimeUnit.SECONDS)
+                    .until(() -> Db.count(
+                                    "select count(*) from "
+                                            + "pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'")
+                            > 0);
             assertThat(answer).isNotDone();
             c.commit();
         }
         assertThat(answer.get(ANSWER_SECONDS, TimeUnit.SECONDS)).isEqualTo(204);
-        assertThat(Db.count("select count(*) from factor where user_id = ?", user)).isZero();
+        assertThat(Db.count("select count(*) from factor where user_id = ?", user))
+                .isZero();
         noTransactionLeftOpen();
     }
 
@@ -102,13 +111,20 @@ class AdminResetRaceIT {
                 answers.add(reset(user));
             }
             for (CompletableFuture<Integer> a : answers) {
-                assertThat(a.get(ANSWER_SECONDS, TimeUnit.SECONDS)).as("reset of " + user).isEqualTo(204);
+                assertThat(a.get(ANSWER_SECONDS, TimeUnit.SECONDS))
+                        .as("reset of " + user)
+                        .isEqualTo(204);
             }
-            assertThat(Db.count("select count(*) from factor where user_id = ?", user)).isZero();
-            assertThat(Db.count("select count(*) from recovery_code where user_id = ?", user)).isZero();
+            assertThat(Db.count("select count(*) from factor where user_id = ?", user))
+                    .isZero();
+            assertThat(Db.count("select count(*) from recovery_code where user_id = ?", user))
+                    .isZero();
             // Removed once: one factor.removed event in the outbox for this factor.
-            assertThat(Db.count("select count(*) from outbox_event where event_type = 'mfa.factor.removed' "
-                    + "and payload like ?", "%" + factor + "%")).isEqualTo(1);
+            assertThat(Db.count(
+                            "select count(*) from outbox_event where event_type = 'mfa.factor.removed' "
+                                    + "and payload like ?",
+                            "%" + factor + "%"))
+                    .isEqualTo(1);
         }
         noTransactionLeftOpen();
     }
@@ -119,32 +135,43 @@ class AdminResetRaceIT {
             String user = enrolledUser();
             UUID factor = factorOf(user);
             for (int i = 0; i < 5; i++) {
-                Bus.publish(Topics.VERIFICATIONS, new Events.VerificationSucceeded(UUID.randomUUID(), user, ORG, "TOTP",
-                        factor, Instant.now()));
+                Bus.publish(
+                        Topics.VERIFICATIONS,
+                        new Events.VerificationSucceeded(UUID.randomUUID(), user, ORG, "TOTP", factor, Instant.now()));
             }
             CompletableFuture<Integer> answer = reset(user);
             assertThat(answer.get(ANSWER_SECONDS, TimeUnit.SECONDS)).isEqualTo(204);
         }
         noTransactionLeftOpen();
     }
+
     @Test
     void resetsRacingAConfirmationOfANewDeviceBothAnswer() throws Exception {
         for (int round = 0; round < 4; round++) {
             String user = enrolledUser();
             // A new device: step-up with an MFA assertion from a sign-in.
-            var started = Api.user(user, ORG).header("X-Reauth-Token", Api.reauth(user, ORG))
-                    .header("X-MFA-Assertion", Api.assertion(user, ORG)).post("/api/v1/me/mfa/authenticator-app")
-                    .then().statusCode(201).extract();
+            var started = Api.user(user, ORG)
+                    .header("X-Reauth-Token", Api.reauth(user, ORG))
+                    .header("X-MFA-Assertion", Api.assertion(user, ORG))
+                    .post("/api/v1/me/mfa/authenticator-app")
+                    .then()
+                    .statusCode(201)
+                    .extract();
             String code = AuthenticatorAppIT.currentCode(started.path("secret"));
-            CompletableFuture<Integer> confirmed = CompletableFuture.supplyAsync(() -> Api.user(user, ORG)
-                    .body(java.util.Map.of("code", code))
-                    .post("/api/v1/me/mfa/enrollments/" + started.path("enrollmentId") + "/confirm")
-                    .then().extract().statusCode(), pool);
+            CompletableFuture<Integer> confirmed = CompletableFuture.supplyAsync(
+                    () -> Api.user(user, ORG)
+                            .body(java.util.Map.of("code", code))
+                            .post("/api/v1/me/mfa/enrollments/" + started.path("enrollmentId") + "/confirm")
+                            .then()
+                            .extract()
+                            .statusCode(),
+                    pool);
             CompletableFuture<Integer> reset = reset(user);
             assertThat(reset.get(ANSWER_SECONDS, TimeUnit.SECONDS)).isEqualTo(204);
             // The confirmation either came first (its new factor was then reset) or found the enrollment cancelled.
             assertThat(confirmed.get(ANSWER_SECONDS, TimeUnit.SECONDS)).isIn(200, 409, 410);
-            assertThat(Db.count("select count(*) from factor where user_id = ?", user)).isZero();
+            assertThat(Db.count("select count(*) from factor where user_id = ?", user))
+                    .isZero();
         }
         noTransactionLeftOpen();
     }

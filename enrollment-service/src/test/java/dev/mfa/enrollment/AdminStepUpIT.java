@@ -1,5 +1,8 @@
 package dev.mfa.enrollment;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
 import dev.mfa.enrollment.support.Admins;
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Db;
@@ -7,8 +10,6 @@ import dev.mfa.enrollment.support.Factors;
 import dev.mfa.enrollment.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,9 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 15 finding 5 (CONTRACT §3): a policy change that lowers protection and an MFA reset need the admin's own
@@ -35,8 +34,8 @@ class AdminStepUpIT {
         return body;
     }
 
-    private static io.restassured.response.ValidatableResponse put(RequestSpecification as, String org,
-                                                                   Map<String, Object> body) {
+    private static io.restassured.response.ValidatableResponse put(
+            RequestSpecification as, String org, Map<String, Object> body) {
         return as.body(body).put("/api/v1/orgs/" + org + "/mfa-policy").then();
     }
 
@@ -48,21 +47,38 @@ class AdminStepUpIT {
         Instant deadline = TestClock.now().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
         List<String> totp = List.of("TOTP");
         // Raising protection needs no step-up: enabling, an earlier deadline, fewer methods.
-        put(Admins.as(admin, org), org, policy(true, deadline, List.of("TOTP", "SMS"))).statusCode(200);
+        put(Admins.as(admin, org), org, policy(true, deadline, List.of("TOTP", "SMS")))
+                .statusCode(200);
         put(Admins.as(admin, org), org, policy(true, deadline.minus(Duration.ofDays(1)), List.of("TOTP", "SMS")))
                 .statusCode(200);
-        put(Admins.as(admin, org), org, policy(true, deadline.minus(Duration.ofDays(1)), totp)).statusCode(200);
+        put(Admins.as(admin, org), org, policy(true, deadline.minus(Duration.ofDays(1)), totp))
+                .statusCode(200);
         // Lowering it does: a later deadline, a method added, disabling.
         Api.problem(put(Admins.as(admin, org), org, policy(true, deadline, totp)), 401, "step-up-required");
-        Api.problem(put(Admins.as(admin, org), org, policy(true, deadline.minus(Duration.ofDays(1)),
-                List.of("TOTP", "SMS"))), 401, "step-up-required");
+        Api.problem(
+                put(
+                        Admins.as(admin, org),
+                        org,
+                        policy(true, deadline.minus(Duration.ofDays(1)), List.of("TOTP", "SMS"))),
+                401,
+                "step-up-required");
         Api.problem(put(Admins.as(admin, org), org, policy(false, null, totp)), 401, "step-up-required");
-        Api.problem(put(Admins.as(admin, org).header(Admins.ASSERTION_HEADER, "not-an-assertion"), org,
-                policy(false, null, totp)), 401, "step-up-required");
-        put(Admins.as(admin, org), org, policy(true, deadline.minus(Duration.ofDays(1)), totp)).statusCode(200)
+        Api.problem(
+                put(
+                        Admins.as(admin, org).header(Admins.ASSERTION_HEADER, "not-an-assertion"),
+                        org,
+                        policy(false, null, totp)),
+                401,
+                "step-up-required");
+        put(Admins.as(admin, org), org, policy(true, deadline.minus(Duration.ofDays(1)), totp))
+                .statusCode(200)
                 .body("state", equalTo("EARLY_ENROLLMENT"));
-        put(Admins.as(admin, org).header(Admins.ASSERTION_HEADER, Api.assertion(admin, org)), org,
-                policy(false, null, totp)).statusCode(200).body("state", equalTo("DISABLED"));
+        put(
+                        Admins.as(admin, org).header(Admins.ASSERTION_HEADER, Api.assertion(admin, org)),
+                        org,
+                        policy(false, null, totp))
+                .statusCode(200)
+                .body("state", equalTo("DISABLED"));
     }
 
     @Test
@@ -71,13 +87,22 @@ class AdminStepUpIT {
         String admin = "adm-nf-" + UUID.randomUUID();
         Instant deadline = TestClock.now().plus(Duration.ofDays(10));
         put(Admins.as(admin, org), org, policy(true, deadline, List.of("TOTP"))).statusCode(200);
-        Api.problem(put(Admins.as(admin, org).header(Admins.ASSERTION_HEADER, Api.assertion(admin, org)), org,
-                policy(false, null, List.of("TOTP"))), 409, "enrollment-required");
+        Api.problem(
+                put(
+                        Admins.as(admin, org).header(Admins.ASSERTION_HEADER, Api.assertion(admin, org)),
+                        org,
+                        policy(false, null, List.of("TOTP"))),
+                409,
+                "enrollment-required");
         String user = "stepup-user-" + UUID.randomUUID();
         Db.user(user, org, null, "OPTIONAL");
         Factors.insert(user, org);
-        Api.problem(Admins.as(admin, org).post("/api/v1/orgs/" + org + "/users/" + user + "/mfa-reset").then(),
-                409, "enrollment-required");
+        Api.problem(
+                Admins.as(admin, org)
+                        .post("/api/v1/orgs/" + org + "/users/" + user + "/mfa-reset")
+                        .then(),
+                409,
+                "enrollment-required");
         assertThat(Factors.active(user)).isEqualTo(1);
     }
 
@@ -92,10 +117,18 @@ class AdminStepUpIT {
         String reset = "/api/v1/orgs/" + org + "/users/" + user + "/mfa-reset";
         Api.problem(Admins.as(admin, org).post(reset).then(), 401, "step-up-required");
         // The user's own assertion is not the admin's.
-        Api.problem(Admins.as(admin, org).header(Admins.ASSERTION_HEADER, Api.assertion(user, org)).post(reset)
-                .then(), 401, "step-up-required");
+        Api.problem(
+                Admins.as(admin, org)
+                        .header(Admins.ASSERTION_HEADER, Api.assertion(user, org))
+                        .post(reset)
+                        .then(),
+                401,
+                "step-up-required");
         assertThat(Factors.active(user)).isEqualTo(1);
-        Admins.as(admin, org).header(Admins.ASSERTION_HEADER, Api.assertion(admin, org)).post(reset).then()
+        Admins.as(admin, org)
+                .header(Admins.ASSERTION_HEADER, Api.assertion(admin, org))
+                .post(reset)
+                .then()
                 .statusCode(204);
         assertThat(Factors.active(user)).isZero();
     }

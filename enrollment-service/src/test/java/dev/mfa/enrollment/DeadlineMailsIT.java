@@ -1,5 +1,8 @@
 package dev.mfa.enrollment;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EmailTemplates;
@@ -14,8 +17,6 @@ import dev.mfa.enrollment.support.Factors;
 import dev.mfa.enrollment.support.Orgs;
 import dev.mfa.enrollment.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,9 +25,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * Who is told what at the deadline, through the real broker: the reminder goes to the users without a factor only,
@@ -38,6 +37,7 @@ class DeadlineMailsIT {
 
     @jakarta.inject.Inject
     dev.mfa.core.crypto.FieldKeys keys;
+
     private static final int USERS = 120;
 
     private static String user(String org, int i) {
@@ -48,13 +48,19 @@ class DeadlineMailsIT {
     private static List<String> seed(String org) {
         IntStream.range(0, USERS).forEach(i -> Db.user(user(org, i), org, null, "OPTIONAL"));
         IntStream.range(0, USERS).filter(i -> i % 4 == 0).forEach(i -> Factors.insert(user(org, i), org));
-        return IntStream.range(0, USERS).filter(i -> i % 4 != 0).mapToObj(i -> user(org, i)).toList();
+        return IntStream.range(0, USERS)
+                .filter(i -> i % 4 != 0)
+                .mapToObj(i -> user(org, i))
+                .toList();
     }
 
     private static Predicate<CloudEvent> mails(String org, String template, String daysLeft) {
-        return e -> EventTypes.EMAIL_REQUESTED.equals(e.type()) && e.subject().startsWith(org + "-u")
+        return e -> EventTypes.EMAIL_REQUESTED.equals(e.type())
+                && e.subject().startsWith(org + "-u")
                 && template.equals(e.data().path("template").asText())
-                && (daysLeft == null || daysLeft.equals(e.data().path("params").path("daysLeft").asText()));
+                && (daysLeft == null
+                        || daysLeft.equals(
+                                e.data().path("params").path("daysLeft").asText()));
     }
 
     /** Once a later event of the org is processed, every earlier one is, fan-out included (one at a time). */
@@ -72,23 +78,31 @@ class DeadlineMailsIT {
         Orgs.putPolicy(org, true, deadline, null).statusCode(200);
 
         CloudEvent fourteen = Bus.publish(Topics.DEADLINES, new Events.DeadlineApproaching(org, deadline, 14));
-        List<CloudEvent> sent = Bus.await(Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.DEADLINE_APPROACHING, "14"),
-                unenrolled.size());
+        List<CloudEvent> sent = Bus.await(
+                Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.DEADLINE_APPROACHING, "14"), unenrolled.size());
         var campaign = Campaigns.of(org, EmailTemplates.DEADLINE_APPROACHING, deadline, 14);
-        List<Events.EmailRequested> data = sent.stream().map(e -> Bus.data(e, Events.EmailRequested.class)).toList();
+        List<Events.EmailRequested> data =
+                sent.stream().map(e -> Bus.data(e, Events.EmailRequested.class)).toList();
         assertThat(data).extracting(Events.EmailRequested::userId).containsExactlyInAnyOrderElementsOf(unenrolled);
         assertThat(data).allSatisfy(d -> {
             assertThat(d.requestId()).isEqualTo(campaign.requestId(d.userId()));
             assertThat(d.to()).startsWith("v1:").doesNotContain("@");
             assertThat(keys.open(SealedField.EMAIL, d.userId(), d.to())).isEqualTo(d.userId() + "@" + org + ".test");
-            assertThat(d.params()).containsEntry("daysLeft", "14")
-                    .containsEntry("deadline", deadline.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString());
+            assertThat(d.params())
+                    .containsEntry("daysLeft", "14")
+                    .containsEntry(
+                            "deadline",
+                            deadline.atZone(java.time.ZoneOffset.UTC)
+                                    .toLocalDate()
+                                    .toString());
         });
         assertThat(sent).allSatisfy(e -> assertThat(e.source()).isEqualTo("/enrollment-service"));
         // Keyed by the user, like every mfa.email.requested.
         assertThat(Bus.records(Topics.EMAIL_REQUESTS).stream()
-                .filter(r -> r.key() != null && r.key().startsWith(org + "-u"))
-                .allMatch(r -> r.key().equals(Bus.CODEC.decode(r.value()).subject()))).isTrue();
+                        .filter(r -> r.key() != null && r.key().startsWith(org + "-u"))
+                        .allMatch(
+                                r -> r.key().equals(Bus.CODEC.decode(r.value()).subject())))
+                .isTrue();
 
         // The same record again, and the same occasion under another event id (a second scheduler replica).
         Bus.send(Topics.DEADLINES, fourteen);
@@ -98,27 +112,34 @@ class DeadlineMailsIT {
                 .hasSize(unenrolled.size());
         assertThat(Db.count("select count(*) from email_notice where campaign_id = ?", campaign.campaignId()))
                 .isEqualTo(unenrolled.size());
-        assertThat(Db.count("select count(*) from email_campaign where campaign_id = ? and done_at is not null",
-                campaign.campaignId())).isEqualTo(1);
+        assertThat(Db.count(
+                        "select count(*) from email_campaign where campaign_id = ? and done_at is not null",
+                        campaign.campaignId()))
+                .isEqualTo(1);
 
         // Seven days out: one more user enrolled in between and is left alone, and one exempt until after the
         // deadline is not told that MFA will be required then.
         Factors.insert(unenrolled.get(0), org);
-        Db.update("insert into mfa_exemption (user_id, org_id, until, reason, granted_by, granted_at) "
-                + "values (?, ?, ?, 'test', 'admin', now())", unenrolled.get(1), org,
+        Db.update(
+                "insert into mfa_exemption (user_id, org_id, until, reason, granted_by, granted_at) "
+                        + "values (?, ?, ?, 'test', 'admin', now())",
+                unenrolled.get(1),
+                org,
                 java.sql.Timestamp.from(deadline.plus(Duration.ofDays(5))));
         Bus.publish(Topics.DEADLINES, new Events.DeadlineApproaching(org, deadline, 7));
-        List<CloudEvent> seven = Bus.await(Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.DEADLINE_APPROACHING, "7"),
-                unenrolled.size() - 2);
+        List<CloudEvent> seven = Bus.await(
+                Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.DEADLINE_APPROACHING, "7"), unenrolled.size() - 2);
         // A reminder of a deadline the admin has since moved says nothing.
         Bus.publish(Topics.DEADLINES, new Events.DeadlineApproaching(org, deadline.plus(Duration.ofDays(3)), 1));
         awaitQuiet(org, deadline);
         assertThat(Bus.events(Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.DEADLINE_APPROACHING, "7")))
                 .hasSize(unenrolled.size() - 2)
-                .extracting(CloudEvent::subject).doesNotContain(unenrolled.get(0), unenrolled.get(1))
+                .extracting(CloudEvent::subject)
+                .doesNotContain(unenrolled.get(0), unenrolled.get(1))
                 .doesNotHaveDuplicates();
         assertThat(seven).isNotEmpty();
-        assertThat(Bus.events(Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.DEADLINE_APPROACHING, "1"))).isEmpty();
+        assertThat(Bus.events(Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.DEADLINE_APPROACHING, "1")))
+                .isEmpty();
     }
 
     @Test
@@ -129,10 +150,11 @@ class DeadlineMailsIT {
         Orgs.putPolicy(org, true, deadline, null).statusCode(200);
 
         CloudEvent reached = Bus.publish(Topics.DEADLINES, new Events.DeadlineReached(org, deadline));
-        List<CloudEvent> sent = Bus.await(Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.MFA_REQUIRED, null),
-                unenrolled.size());
+        List<CloudEvent> sent =
+                Bus.await(Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.MFA_REQUIRED, null), unenrolled.size());
         assertThat(sent).extracting(CloudEvent::subject).containsExactlyInAnyOrderElementsOf(unenrolled);
-        assertThat(sent).extracting(e -> Bus.data(e, Events.EmailRequested.class).params())
+        assertThat(sent)
+                .extracting(e -> Bus.data(e, Events.EmailRequested.class).params())
                 .allSatisfy(p -> assertThat(p).containsOnlyKeys("deadline"));
         assertThat(unenrolled).allSatisfy(u -> assertThat(Db.requirement(u)).isEqualTo("REQUIRED"));
 
@@ -141,7 +163,8 @@ class DeadlineMailsIT {
         assertThat(Bus.events(Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.MFA_REQUIRED, null)))
                 .hasSize(unenrolled.size());
         // Nobody was reminded: the deadline events alone decide who is told what.
-        assertThat(Bus.events(Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.DEADLINE_APPROACHING, null))).isEmpty();
+        assertThat(Bus.events(Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.DEADLINE_APPROACHING, null)))
+                .isEmpty();
     }
 
     @Test
@@ -152,20 +175,27 @@ class DeadlineMailsIT {
         Orgs.putPolicy(org, true, deadline, null).statusCode(200);
         // As a crash leaves it: the campaign opened long enough ago, its first ten users claimed (and e-mailed).
         var campaign = Campaigns.of(org, EmailTemplates.DEADLINE_APPROACHING, deadline, 7);
-        Db.update("insert into email_campaign (campaign_id, org_id, template, deadline, days_left, created_at) "
-                        + "values (?, ?, ?, ?, 7, ?)", campaign.campaignId(), org, campaign.template(),
+        Db.update(
+                "insert into email_campaign (campaign_id, org_id, template, deadline, days_left, created_at) "
+                        + "values (?, ?, ?, ?, 7, ?)",
+                campaign.campaignId(),
+                org,
+                campaign.template(),
                 java.sql.Timestamp.from(deadline),
                 java.sql.Timestamp.from(TestClock.now().minus(Duration.ofMinutes(10))));
         List<String> claimed = unenrolled.subList(0, 10);
-        claimed.forEach(u -> Db.update("insert into email_notice (campaign_id, user_id) values (?, ?)",
-                campaign.campaignId(), u));
+        claimed.forEach(u ->
+                Db.update("insert into email_notice (campaign_id, user_id) values (?, ?)", campaign.campaignId(), u));
 
-        await().atMost(Duration.ofSeconds(120)).until(() -> Db.count(
-                "select count(*) from email_campaign where campaign_id = ? and done_at is not null",
-                campaign.campaignId()) == 1);
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> Db.count(
+                                "select count(*) from email_campaign where campaign_id = ? and done_at is not null",
+                                campaign.campaignId())
+                        == 1);
         Db.awaitOutboxDrained();
         List<CloudEvent> sent = Bus.events(Topics.EMAIL_REQUESTS, mails(org, EmailTemplates.DEADLINE_APPROACHING, "7"));
-        assertThat(sent).extracting(CloudEvent::subject)
+        assertThat(sent)
+                .extracting(CloudEvent::subject)
                 .containsExactlyInAnyOrderElementsOf(unenrolled.subList(10, unenrolled.size()));
     }
 
@@ -178,18 +208,27 @@ class DeadlineMailsIT {
         String path = "/api/v1/orgs/" + org + "/users/" + user + "/mfa-reset";
 
         Admins.steppedUp("admin", org).post(path).then().statusCode(204);
-        List<CloudEvent> notices = Bus.await(Topics.EMAIL_REQUESTS, e -> user.equals(e.subject())
-                && EmailTemplates.ADMIN_RESET.equals(e.data().path("template").asText()), 1);
+        List<CloudEvent> notices = Bus.await(
+                Topics.EMAIL_REQUESTS,
+                e -> user.equals(e.subject())
+                        && EmailTemplates.ADMIN_RESET.equals(
+                                e.data().path("template").asText()),
+                1);
         Events.EmailRequested data = Bus.data(notices.get(0), Events.EmailRequested.class);
         assertThat(keys.open(SealedField.EMAIL, data.userId(), data.to())).isEqualTo(user + "@" + org + ".test");
         assertThat(data.params()).isEmpty();
-        assertThat(data.requestId()).isEqualTo(UUID.nameUUIDFromBytes(("admin-reset|" + org + "|" + user + "|"
-                + factorId).getBytes(StandardCharsets.UTF_8)));
+        assertThat(data.requestId())
+                .isEqualTo(UUID.nameUUIDFromBytes(
+                        ("admin-reset|" + org + "|" + user + "|" + factorId).getBytes(StandardCharsets.UTF_8)));
 
         // A second reset finds nothing to remove: no second notice (it would be in the same commit as the 204).
         Admins.steppedUp("admin", org).post(path).then().statusCode(204);
         Db.awaitOutboxDrained();
-        assertThat(Bus.events(Topics.EMAIL_REQUESTS, e -> user.equals(e.subject())
-                && EmailTemplates.ADMIN_RESET.equals(e.data().path("template").asText()))).hasSize(1);
+        assertThat(Bus.events(
+                        Topics.EMAIL_REQUESTS,
+                        e -> user.equals(e.subject())
+                                && EmailTemplates.ADMIN_RESET.equals(
+                                        e.data().path("template").asText())))
+                .hasSize(1);
     }
 }

@@ -1,5 +1,9 @@
 package dev.mfa.enrollment;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
@@ -8,17 +12,12 @@ import dev.mfa.enrollment.support.Db;
 import dev.mfa.enrollment.support.Orgs;
 import dev.mfa.enrollment.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
+import org.junit.jupiter.api.Test;
 
 /**
  * The enforcement switch on mfa.deadline.reached, through the real broker: set-based in several batches (the test
@@ -41,16 +40,18 @@ class EnforcementIT {
         // The scheduler's event, at the deadline.
         CloudEvent reached = Bus.publish(Topics.DEADLINES, new Events.DeadlineReached(org, deadline));
 
-        List<CloudEvent> switched = Bus.await(Topics.USER_REQUIREMENTS, Orgs.requirementOf(org, "deadline-reached"),
-                USERS - PAY_USERS);
+        List<CloudEvent> switched =
+                Bus.await(Topics.USER_REQUIREMENTS, Orgs.requirementOf(org, "deadline-reached"), USERS - PAY_USERS);
         assertThat(switched).hasSize(USERS - PAY_USERS);
-        assertThat(switched).extracting(e -> Bus.data(e, Events.UserRequirementChanged.class))
+        assertThat(switched)
+                .extracting(e -> Bus.data(e, Events.UserRequirementChanged.class))
                 .allSatisfy(d -> {
                     assertThat(d.requirement()).isEqualTo("REQUIRED");
                     assertThat(d.previous()).isEqualTo("OPTIONAL");
                     assertThat(d.orgId()).isEqualTo(org);
                 })
-                .extracting(Events.UserRequirementChanged::userId).doesNotHaveDuplicates()
+                .extracting(Events.UserRequirementChanged::userId)
+                .doesNotHaveDuplicates()
                 .noneMatch(u -> u.startsWith("pay"));
         assertThat(switched).allSatisfy(e -> {
             assertThat(e.source()).isEqualTo("/enrollment-service");
@@ -66,8 +67,15 @@ class EnforcementIT {
         assertThat(policy.get(1).version()).isEqualTo(2);
         // The record key of a requirement event is the user id.
         assertThat(Bus.records(Topics.USER_REQUIREMENTS).stream()
-                .filter(r -> Bus.CODEC.decode(r.value()).data().path("orgId").asText().equals(org))
-                .allMatch(r -> r.key().equals(Bus.CODEC.decode(r.value()).subject()))).isTrue();
+                        .filter(r -> Bus.CODEC
+                                .decode(r.value())
+                                .data()
+                                .path("orgId")
+                                .asText()
+                                .equals(org))
+                        .allMatch(
+                                r -> r.key().equals(Bus.CODEC.decode(r.value()).subject())))
+                .isTrue();
 
         // The same record again, then a marker behind it on the same partition: once the marker is processed, so
         // is the duplicate.
@@ -75,9 +83,11 @@ class EnforcementIT {
         CloudEvent marker = Bus.publish(Topics.DEADLINES, new Events.DeadlineApproaching(org, deadline, 0));
         Orgs.awaitProcessed(marker);
         Db.awaitOutboxDrained();
-        assertThat(Bus.events(Topics.USER_REQUIREMENTS, Orgs.requirementOf(org))).hasSize(2 * (USERS - PAY_USERS));
+        assertThat(Bus.events(Topics.USER_REQUIREMENTS, Orgs.requirementOf(org)))
+                .hasSize(2 * (USERS - PAY_USERS));
         assertThat(Orgs.policyEvents(org)).hasSize(2);
-        assertThat(Db.count("select version from org_policy where org_id = ?", org)).isEqualTo(2);
+        assertThat(Db.count("select version from org_policy where org_id = ?", org))
+                .isEqualTo(2);
     }
 
     @Test
@@ -106,8 +116,8 @@ class EnforcementIT {
     void anUnreadableDeadlineRecordGoesToTheDeadLetterTopic() {
         String key = "enf-dlq-" + UUID.randomUUID();
         Bus.sendRaw(Topics.DEADLINES, key, "this is not a cloud event");
-        await().atMost(Duration.ofSeconds(60)).until(() -> Bus.records(Topics.dlq(Topics.DEADLINES)).stream()
-                .anyMatch(r -> key.equals(r.key())));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> Bus.records(Topics.dlq(Topics.DEADLINES)).stream().anyMatch(r -> key.equals(r.key())));
         // The consumer goes on.
         String org = "enf-after-dlq-" + UUID.randomUUID();
         Orgs.awaitProcessed(Bus.publish(Topics.DEADLINES, new Events.DeadlineApproaching(org, Instant.now(), 3)));
@@ -116,7 +126,10 @@ class EnforcementIT {
     private static void seed(String org) {
         for (int i = 0; i < USERS; i++) {
             boolean pay = i < PAY_USERS;
-            Db.user((pay ? "pay-" : "u-") + String.format("%04d-", i) + org, org, pay ? "user" : null,
+            Db.user(
+                    (pay ? "pay-" : "u-") + String.format("%04d-", i) + org,
+                    org,
+                    pay ? "user" : null,
                     pay ? "REQUIRED" : "NOT_REQUIRED");
         }
     }

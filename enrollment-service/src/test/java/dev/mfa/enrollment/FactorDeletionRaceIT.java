@@ -1,12 +1,11 @@
 package dev.mfa.enrollment;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Db;
 import dev.mfa.enrollment.support.Factors;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -14,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Issue 15 finding 9: two parallel deletions of a REQUIRED user's two factors must leave one factor. */
 @QuarkusTest
@@ -45,16 +44,23 @@ class FactorDeletionRaceIT {
             String reauth = Api.reauth(user, ORG);
             for (UUID factor : List.of(first, second)) {
                 String assertion = Api.assertion(user, ORG);
-                calls.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
-                    }
-                    return Api.user(user, ORG).header("X-Reauth-Token", reauth).header("X-MFA-Assertion", assertion)
-                            .delete("/api/v1/me/mfa/factors/" + factor).then().extract().statusCode();
-                }, pool));
+                calls.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                go.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new IllegalStateException(e);
+                            }
+                            return Api.user(user, ORG)
+                                    .header("X-Reauth-Token", reauth)
+                                    .header("X-MFA-Assertion", assertion)
+                                    .delete("/api/v1/me/mfa/factors/" + factor)
+                                    .then()
+                                    .extract()
+                                    .statusCode();
+                        },
+                        pool));
             }
         }
         go.countDown();
@@ -62,7 +68,11 @@ class FactorDeletionRaceIT {
         for (String user : users) {
             assertThat(Factors.active(user)).as("factors left to " + user).isEqualTo(1);
         }
-        assertThat(statuses.stream().filter(s -> s == 204).count()).as(statuses.toString()).isEqualTo(USERS);
-        assertThat(statuses.stream().filter(s -> s == 409).count()).as(statuses.toString()).isEqualTo(USERS);
+        assertThat(statuses.stream().filter(s -> s == 204).count())
+                .as(statuses.toString())
+                .isEqualTo(USERS);
+        assertThat(statuses.stream().filter(s -> s == 409).count())
+                .as(statuses.toString())
+                .isEqualTo(USERS);
     }
 }

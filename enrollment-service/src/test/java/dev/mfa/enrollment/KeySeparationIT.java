@@ -1,5 +1,7 @@
 package dev.mfa.enrollment;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mfa.core.crypto.FieldCipher;
 import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.crypto.SealedField;
@@ -11,12 +13,9 @@ import dev.mfa.enrollment.support.Db;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 15 finding 14, enrollment side of the migration: a pending enrollment written under the single shared key of
@@ -28,8 +27,8 @@ class KeySeparationIT {
 
     private static final String ORG = "totp-org"; // AuthenticatorAppIT's helpers enroll there
     /** The old shared dev key, now {@code mfa.crypto.legacy-field-keys} of the test profile. */
-    private static final FieldCipher LEGACY = FieldCipher.fromSpec(
-            "local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=", "local-dev");
+    private static final FieldCipher LEGACY =
+            FieldCipher.fromSpec("local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=", "local-dev");
 
     @Inject
     LegacyResealJob job;
@@ -47,11 +46,17 @@ class KeySeparationIT {
         assertThat((String) Db.single("select secret from enrollment where enrollment_id = ?::uuid", enrollmentId))
                 .startsWith("v1:totp-dev:");
         // the pending row as it was written before the split
-        Db.update("update enrollment set secret = ? where enrollment_id = ?::uuid",
-                LEGACY.encrypt(secret, Enrollment.context(UUID.fromString(enrollmentId))), enrollmentId);
-        String factorId = Api.user(user, ORG).body(Map.of("code", AuthenticatorAppIT.currentCode(secret)))
+        Db.update(
+                "update enrollment set secret = ? where enrollment_id = ?::uuid",
+                LEGACY.encrypt(secret, Enrollment.context(UUID.fromString(enrollmentId))),
+                enrollmentId);
+        String factorId = Api.user(user, ORG)
+                .body(Map.of("code", AuthenticatorAppIT.currentCode(secret)))
                 .post("/api/v1/me/mfa/enrollments/" + enrollmentId + "/confirm")
-                .then().statusCode(200).extract().path("factor.factorId");
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("factor.factorId");
         assertThat((String) Db.single("select secret from factor where factor_id = ?::uuid", factorId))
                 .startsWith("v1:totp-dev:");
 
@@ -61,7 +66,10 @@ class KeySeparationIT {
         assertThat(VertxContextSupport.subscribeAndAwait(() -> job.runOnce())).isGreaterThanOrEqualTo(1);
         String resealed = (String) Db.single("select secret from factor where factor_id = ?::uuid", factorId);
         assertThat(resealed).startsWith("v1:totp-dev:").isNotEqualTo(old);
-        assertThat(keys.openAtRest(SealedField.TOTP_SECRET, user, factorId, resealed, null)).isEqualTo(secret);
-        assertThat(VertxContextSupport.subscribeAndAwait(() -> job.runOnce())).as("nothing left").isZero();
+        assertThat(keys.openAtRest(SealedField.TOTP_SECRET, user, factorId, resealed, null))
+                .isEqualTo(secret);
+        assertThat(VertxContextSupport.subscribeAndAwait(() -> job.runOnce()))
+                .as("nothing left")
+                .isZero();
     }
 }

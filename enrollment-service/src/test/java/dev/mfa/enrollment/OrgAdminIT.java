@@ -1,5 +1,14 @@
 package dev.mfa.enrollment;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
@@ -14,9 +23,6 @@ import dev.mfa.enrollment.support.TestClock;
 import dev.mfa.localstack.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,15 +35,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.notNullValue;
-import static org.hamcrest.Matchers.nullValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Issue 18's org-admin features: availability, impact preview, exemptions and the audit trail (CONTRACT §3). */
 @QuarkusTest
@@ -64,8 +63,11 @@ class OrgAdminIT {
         Api.problem(availability(TestTokens.orgAdmin("admin", "other-" + org), org, false), 404, "not-found");
         Api.problem(availability(operator(), org, null), 400, "invalid-request").body("field", equalTo("available"));
 
-        availability(operator(), org, false).statusCode(200).body("orgId", equalTo(org))
-                .body("available", equalTo(false)).body("updatedAt", notNullValue());
+        availability(operator(), org, false)
+                .statusCode(200)
+                .body("orgId", equalTo(org))
+                .body("available", equalTo(false))
+                .body("updatedAt", notNullValue());
         Api.problem(Orgs.putPolicy(org, true, deadline, null), 409, "mfa-not-available");
         Api.problem(preview(org, true, deadline), 409, "mfa-not-available");
         Orgs.getPolicy(org).statusCode(200).body("state", equalTo("DISABLED"));
@@ -84,10 +86,13 @@ class OrgAdminIT {
         Orgs.putPolicy(org, false, null, null).statusCode(200).body("state", equalTo("DISABLED"));
         Api.problem(Orgs.putPolicy(org, true, deadline, null), 409, "mfa-not-available");
 
-        auditOf(org, "").statusCode(200)
-                .body("items.findAll { it.type == 'availability-changed' }.actorId",
+        auditOf(org, "")
+                .statusCode(200)
+                .body(
+                        "items.findAll { it.type == 'availability-changed' }.actorId",
                         contains("ops-1", "ops-1", "ops-1"))
-                .body("items.findAll { it.type == 'availability-changed' }.detail.available",
+                .body(
+                        "items.findAll { it.type == 'availability-changed' }.detail.available",
                         contains(false, true, false));
     }
 
@@ -108,7 +113,8 @@ class OrgAdminIT {
         exemptRow("u2-" + org, org, deadline.minus(Duration.ofDays(5)));
         long outbox = Db.count("select count(*) from outbox_event");
 
-        preview(org, true, deadline).statusCode(200)
+        preview(org, true, deadline)
+                .statusCode(200)
                 .body("state", equalTo("EARLY_ENROLLMENT"))
                 .body("requiredNow", equalTo(1))
                 .body("requiredAtDeadline", equalTo(5))
@@ -116,26 +122,44 @@ class OrgAdminIT {
                 .body("payees", equalTo(1))
                 .body("exempt", equalTo(2))
                 .body("withoutFactorSample", contains("u2-" + org, "u3-" + org, "u4-" + org));
-        preview(org, true, TestClock.now()).statusCode(200).body("state", equalTo("ENFORCED"))
+        preview(org, true, TestClock.now())
+                .statusCode(200)
+                .body("state", equalTo("ENFORCED"))
                 .body("requiredNow", equalTo(4));
-        preview(org, false, null).statusCode(200).body("state", equalTo("DISABLED"))
-                .body("requiredNow", equalTo(1)).body("requiredAtDeadline", equalTo(1))
-                .body("withoutFactor", equalTo(0)).body("withoutFactorSample", hasSize(0));
+        preview(org, false, null)
+                .statusCode(200)
+                .body("state", equalTo("DISABLED"))
+                .body("requiredNow", equalTo(1))
+                .body("requiredAtDeadline", equalTo(1))
+                .body("withoutFactor", equalTo(0))
+                .body("withoutFactorSample", hasSize(0));
 
         // Bad input is the PUT's 422; another org 404; a plain user 403.
         Api.problem(preview(org, true, TestClock.now().minus(Duration.ofDays(1))), 422, "deadline-in-past")
                 .body("field", equalTo("enforcementDeadline"));
-        Api.problem(Api.as(TestTokens.orgAdmin("a", "x-" + org)).body(Map.of("enabled", false))
-                .post("/api/v1/orgs/" + org + "/mfa-policy/preview").then(), 404, "not-found");
-        Api.problem(Api.user("u0-" + org, org).body(Map.of("enabled", false))
-                .post("/api/v1/orgs/" + org + "/mfa-policy/preview").then(), 403, "org-admin-required");
+        Api.problem(
+                Api.as(TestTokens.orgAdmin("a", "x-" + org))
+                        .body(Map.of("enabled", false))
+                        .post("/api/v1/orgs/" + org + "/mfa-policy/preview")
+                        .then(),
+                404,
+                "not-found");
+        Api.problem(
+                Api.user("u0-" + org, org)
+                        .body(Map.of("enabled", false))
+                        .post("/api/v1/orgs/" + org + "/mfa-policy/preview")
+                        .then(),
+                403,
+                "org-admin-required");
 
         // Nothing changed, nothing was announced or audited.
-        assertThat(Db.count("select count(*) from org_policy where org_id = ? and version > 0", org)).isZero();
+        assertThat(Db.count("select count(*) from org_policy where org_id = ? and version > 0", org))
+                .isZero();
         assertThat(Db.count("select count(*) from org_user where org_id = ? and requirement = 'OPTIONAL'", org))
                 .isZero();
         assertThat(Db.count("select count(*) from outbox_event")).isEqualTo(outbox);
-        assertThat(Db.count("select count(*) from audit_event where org_id = ?", org)).isZero();
+        assertThat(Db.count("select count(*) from audit_event where org_id = ?", org))
+                .isZero();
     }
 
     // ------------------------------------------------------------------------------------------ exemptions
@@ -151,8 +175,11 @@ class OrgAdminIT {
         Orgs.putPolicy(org, true, deadline, null).statusCode(200);
         Instant until = TestClock.now().plus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
 
-        exemption(org, kim, until, "On leave until the 20th").statusCode(200).body("userId", equalTo(kim))
-                .body("until", equalTo(until.toString())).body("reason", equalTo("On leave until the 20th"))
+        exemption(org, kim, until, "On leave until the 20th")
+                .statusCode(200)
+                .body("userId", equalTo(kim))
+                .body("until", equalTo(until.toString()))
+                .body("reason", equalTo("On leave until the 20th"))
                 .body("grantedBy", equalTo(Admins.adminId(org)));
         assertThat(Db.requirement(kim)).isEqualTo("OPTIONAL"); // early enrollment: granting changes nothing yet
         Api.user(kim, org).get("/api/v1/me/mfa").then().body("exemptUntil", equalTo(until.toString()));
@@ -175,24 +202,32 @@ class OrgAdminIT {
         assertThat(d.userId()).isEqualTo(kim);
         assertThat(d.previous()).isEqualTo("OPTIONAL");
         assertThat(d.requirement()).isEqualTo("REQUIRED");
-        assertThat(Db.count("select count(*) from mfa_exemption where user_id = ?", kim)).isZero();
+        assertThat(Db.count("select count(*) from mfa_exemption where user_id = ?", kim))
+                .isZero();
         // Later sweeps find nothing more to do.
         long sweeps = Db.count("select count(*) from audit_event where org_id = ? and type = 'exemption-expired'", org);
         assertThat(sweeps).isEqualTo(1);
         Api.user(kim, org).get("/api/v1/me/mfa").then().body("exemptUntil", nullValue());
 
         // Granted while enforced: OPTIONAL at once (exemption-granted); revoked: REQUIRED again (exemption-revoked).
-        exemption(org, lee, TestClock.now().plus(Duration.ofDays(3)), "New phone on its way").statusCode(200);
+        exemption(org, lee, TestClock.now().plus(Duration.ofDays(3)), "New phone on its way")
+                .statusCode(200);
         assertThat(Db.requirement(lee)).isEqualTo("OPTIONAL");
         Bus.await(Topics.USER_REQUIREMENTS, Orgs.requirementOf(org, "exemption-granted"), 1);
-        Admins.as(Admins.adminId(org), org).delete("/api/v1/orgs/" + org + "/users/" + lee + "/mfa-exemption")
-                .then().statusCode(204);
+        Admins.as(Admins.adminId(org), org)
+                .delete("/api/v1/orgs/" + org + "/users/" + lee + "/mfa-exemption")
+                .then()
+                .statusCode(204);
         assertThat(Db.requirement(lee)).isEqualTo("REQUIRED");
         Bus.await(Topics.USER_REQUIREMENTS, Orgs.requirementOf(org, "exemption-revoked"), 1);
-        Admins.as(Admins.adminId(org), org).delete("/api/v1/orgs/" + org + "/users/" + lee + "/mfa-exemption")
-                .then().statusCode(204);
-        assertThat(Bus.events(Topics.USER_REQUIREMENTS, Orgs.requirementOf(org, "exemption-expired"))).hasSize(1);
-        assertThat(Bus.events(Topics.USER_REQUIREMENTS, Orgs.requirementOf(org, "exemption-revoked"))).hasSize(1);
+        Admins.as(Admins.adminId(org), org)
+                .delete("/api/v1/orgs/" + org + "/users/" + lee + "/mfa-exemption")
+                .then()
+                .statusCode(204);
+        assertThat(Bus.events(Topics.USER_REQUIREMENTS, Orgs.requirementOf(org, "exemption-expired")))
+                .hasSize(1);
+        assertThat(Bus.events(Topics.USER_REQUIREMENTS, Orgs.requirementOf(org, "exemption-revoked")))
+                .hasSize(1);
     }
 
     @Test
@@ -204,7 +239,8 @@ class OrgAdminIT {
         Orgs.join(far, org, null);
         Instant until = TestClock.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
         exemption(org, kim, until, "Back on Monday").statusCode(200);
-        exemption(org, far, TestClock.now().plus(Duration.ofDays(30)), "Sabbatical").statusCode(200);
+        exemption(org, far, TestClock.now().plus(Duration.ofDays(30)), "Sabbatical")
+                .statusCode(200);
 
         List<CloudEvent> mails = Bus.await(Topics.EMAIL_REQUESTS, kim, "mfa.email.requested", 1);
         Events.EmailRequested mail = Bus.data(mails.get(0), Events.EmailRequested.class);
@@ -212,8 +248,12 @@ class OrgAdminIT {
         assertThat(mail.params()).containsKey("until");
         assertThat(mail.to()).startsWith("v1:").doesNotContain("@");
         // Later sweeps ask for nothing more; the exemption ending in 30 days gets nothing yet.
-        await().atMost(Duration.ofSeconds(30)).until(() -> Db.count("select count(*) from mfa_exemption "
-                + "where user_id = ? and ending_notice_at is not null", kim) == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Db.count(
+                                "select count(*) from mfa_exemption "
+                                        + "where user_id = ? and ending_notice_at is not null",
+                                kim)
+                        == 1);
         Db.awaitOutboxDrained();
         assertThat(Bus.events(Topics.EMAIL_REQUESTS, kim)).hasSize(1);
         assertThat(Bus.events(Topics.EMAIL_REQUESTS, far)).isEmpty();
@@ -227,33 +267,57 @@ class OrgAdminIT {
         Orgs.join("payee-" + org, org, "payee");
         Instant soon = TestClock.now().plus(Duration.ofDays(10));
 
-        Api.problem(exemption(org, user, TestClock.now().minus(Duration.ofMinutes(1)), "late"), 422,
-                "exemption-in-past").body("field", equalTo("until"));
-        Api.problem(exemption(org, user, TestClock.now().plus(Duration.ofDays(91)), "long"), 422,
-                "exemption-too-long").body("field", equalTo("until"));
+        Api.problem(
+                        exemption(org, user, TestClock.now().minus(Duration.ofMinutes(1)), "late"),
+                        422,
+                        "exemption-in-past")
+                .body("field", equalTo("until"));
+        Api.problem(exemption(org, user, TestClock.now().plus(Duration.ofDays(91)), "long"), 422, "exemption-too-long")
+                .body("field", equalTo("until"));
         Api.problem(exemption(org, user, soon, "  "), 422, "invalid-exemption").body("field", equalTo("reason"));
         Api.problem(exemption(org, user, soon, null), 422, "invalid-exemption").body("field", equalTo("reason"));
         Api.problem(exemption(org, user, null, "why"), 422, "invalid-exemption").body("field", equalTo("until"));
         Api.problem(exemption(org, user, soon, "x".repeat(501)), 422, "invalid-exemption");
         Api.problem(exemption(org, "payee-" + org, soon, "please"), 422, "pay-user-not-exemptible");
         Api.problem(exemption(org, "nobody-" + org, soon, "who"), 404, "not-found");
-        Api.problem(Admins.as("admin", "other-" + org).body(Map.of("until", soon.toString(), "reason", "r"))
-                .put("/api/v1/orgs/" + org + "/users/" + user + "/mfa-exemption").then(), 404, "not-found");
-        Api.problem(Api.user(user, org).body(Map.of("until", soon.toString(), "reason", "r"))
-                .put("/api/v1/orgs/" + org + "/users/" + user + "/mfa-exemption").then(), 403, "org-admin-required");
-        Admins.as(Admins.adminId(org), org).body(Map.of("until", "soon", "reason", "r"))
-                .put("/api/v1/orgs/" + org + "/users/" + user + "/mfa-exemption").then().statusCode(400)
+        Api.problem(
+                Admins.as("admin", "other-" + org)
+                        .body(Map.of("until", soon.toString(), "reason", "r"))
+                        .put("/api/v1/orgs/" + org + "/users/" + user + "/mfa-exemption")
+                        .then(),
+                404,
+                "not-found");
+        Api.problem(
+                Api.user(user, org)
+                        .body(Map.of("until", soon.toString(), "reason", "r"))
+                        .put("/api/v1/orgs/" + org + "/users/" + user + "/mfa-exemption")
+                        .then(),
+                403,
+                "org-admin-required");
+        Admins.as(Admins.adminId(org), org)
+                .body(Map.of("until", "soon", "reason", "r"))
+                .put("/api/v1/orgs/" + org + "/users/" + user + "/mfa-exemption")
+                .then()
+                .statusCode(400)
                 .contentType(Api.PROBLEM_JSON);
-        Api.problem(Admins.as(Admins.adminId(org), org)
-                .delete("/api/v1/orgs/" + org + "/users/nobody/mfa-exemption").then(), 404, "not-found");
+        Api.problem(
+                Admins.as(Admins.adminId(org), org)
+                        .delete("/api/v1/orgs/" + org + "/users/nobody/mfa-exemption")
+                        .then(),
+                404,
+                "not-found");
         // Exactly 90 days is allowed.
-        exemption(org, user, TestClock.now().plus(Duration.ofDays(90)).minusSeconds(5), "the longest").statusCode(200);
+        exemption(org, user, TestClock.now().plus(Duration.ofDays(90)).minusSeconds(5), "the longest")
+                .statusCode(200);
 
-        assertThat(Db.count("select count(*) from mfa_exemption where org_id = ?", org)).isEqualTo(1);
-        assertThat(Db.count("select count(*) from audit_event where org_id = ?", org)).isEqualTo(1);
+        assertThat(Db.count("select count(*) from mfa_exemption where org_id = ?", org))
+                .isEqualTo(1);
+        assertThat(Db.count("select count(*) from audit_event where org_id = ?", org))
+                .isEqualTo(1);
         // A user who leaves the org takes the exemption along.
         Orgs.awaitProcessed(Bus.publish(Topics.IDENTITY_USERS, new Events.UserRemoved(user, org)));
-        assertThat(Db.count("select count(*) from mfa_exemption where org_id = ?", org)).isZero();
+        assertThat(Db.count("select count(*) from mfa_exemption where org_id = ?", org))
+                .isZero();
     }
 
     @Test
@@ -265,9 +329,12 @@ class OrgAdminIT {
             Db.user("s" + i + "-" + org, org, null, "OPTIONAL");
             exemptRow("s" + i + "-" + org, org, until.plusSeconds(i));
         }
-        String sql = ExemptionRepository.CLAIM_EXPIRED.replace(":now", "?").replace(":limit", "?")
+        String sql = ExemptionRepository.CLAIM_EXPIRED
+                .replace(":now", "?")
+                .replace(":limit", "?")
                 .replace("where until", "where org_id = '" + org + "' and until");
-        try (Connection a = Db.connect(); Connection b = Db.connect()) {
+        try (Connection a = Db.connect();
+                Connection b = Db.connect()) {
             a.setAutoCommit(false);
             b.setAutoCommit(false);
             int first = claim(a, sql, 6);
@@ -277,7 +344,8 @@ class OrgAdminIT {
             assertThat(first).isEqualTo(6);
             assertThat(second).isEqualTo(4);
         }
-        assertThat(Db.count("select count(*) from mfa_exemption where org_id = ?", org)).isZero();
+        assertThat(Db.count("select count(*) from mfa_exemption where org_id = ?", org))
+                .isZero();
     }
 
     // ------------------------------------------------------------------------------------------ audit
@@ -293,49 +361,81 @@ class OrgAdminIT {
         Orgs.putPolicy(org, true, deadline, null).statusCode(200);
         exemption(org, ann, deadline.plus(Duration.ofDays(3)), "Travelling").statusCode(200);
         Factors.insert(ben, org);
-        Admins.steppedUp(Admins.adminId(org), org).post("/api/v1/orgs/" + org + "/users/" + ben + "/mfa-reset")
-                .then().statusCode(204);
+        Admins.steppedUp(Admins.adminId(org), org)
+                .post("/api/v1/orgs/" + org + "/users/" + ben + "/mfa-reset")
+                .then()
+                .statusCode(204);
         CloudEvent locked = Bus.publish(Topics.VERIFICATIONS, new Events.UserLocked(ben, org, 10, TestClock.now()));
         Instant usedAt = TestClock.now().plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MILLIS);
-        CloudEvent used = Bus.publish(Topics.VERIFICATIONS, new Events.RecoveryCodeUsed(UUID.randomUUID(), ann, org,
-                UUID.randomUUID(), usedAt));
+        CloudEvent used = Bus.publish(
+                Topics.VERIFICATIONS,
+                new Events.RecoveryCodeUsed(UUID.randomUUID(), ann, org, UUID.randomUUID(), usedAt));
         Orgs.awaitProcessed(locked);
         Orgs.awaitProcessed(used);
         // A redelivery records nothing twice (the next event of the same key is processed after it).
         Bus.send(Topics.VERIFICATIONS, locked);
-        Orgs.awaitProcessed(Bus.publish(Topics.VERIFICATIONS, new Events.VerificationSucceeded(UUID.randomUUID(), ben,
-                org, "SMS", UUID.randomUUID(), TestClock.now())));
+        Orgs.awaitProcessed(Bus.publish(
+                Topics.VERIFICATIONS,
+                new Events.VerificationSucceeded(
+                        UUID.randomUUID(), ben, org, "SMS", UUID.randomUUID(), TestClock.now())));
 
         String admin = Admins.adminId(org);
-        auditOf(org, "").statusCode(200).body("total", equalTo(5))
-                .body("items.type", contains("recovery-code-used", "user-locked", "mfa-reset", "exemption-granted",
-                        "policy-changed"))
+        auditOf(org, "")
+                .statusCode(200)
+                .body("total", equalTo(5))
+                .body(
+                        "items.type",
+                        contains(
+                                "recovery-code-used",
+                                "user-locked",
+                                "mfa-reset",
+                                "exemption-granted",
+                                "policy-changed"))
                 .body("items.actorId", contains(ann, null, admin, admin, admin))
                 .body("items.userId", contains(ann, ben, ben, ann, null))
                 .body("items[3].detail.reason", equalTo("Travelling"))
                 .body("items[4].detail.state", equalTo("EARLY_ENROLLMENT"))
                 .body("items[0].at", notNullValue());
-        auditOf(org, "?userId=" + ben).statusCode(200).body("total", equalTo(2))
+        auditOf(org, "?userId=" + ben)
+                .statusCode(200)
+                .body("total", equalTo(2))
                 .body("items.type", contains("user-locked", "mfa-reset"));
-        auditOf(org, "?size=2&page=1").statusCode(200).body("total", equalTo(5))
+        auditOf(org, "?size=2&page=1")
+                .statusCode(200)
+                .body("total", equalTo(5))
                 .body("items.type", contains("mfa-reset", "exemption-granted"));
-        auditOf(org, "?from=" + usedAt).statusCode(200).body("total", equalTo(1))
+        auditOf(org, "?from=" + usedAt)
+                .statusCode(200)
+                .body("total", equalTo(1))
                 .body("items[0].type", equalTo("recovery-code-used"));
         auditOf(org, "?to=" + usedAt).statusCode(200).body("total", equalTo(4));
-        auditOf(org, "?to=" + TestClock.now().minus(Duration.ofHours(1))).statusCode(200).body("total", equalTo(0));
+        auditOf(org, "?to=" + TestClock.now().minus(Duration.ofHours(1)))
+                .statusCode(200)
+                .body("total", equalTo(0));
         Api.problem(auditOf(org, "?from=yesterday"), 400, "invalid-request").body("field", equalTo("from"));
         Api.problem(auditOf(org, "?size=501"), 400, "invalid-request").body("field", equalTo("size"));
         Api.problem(Api.user(ann, org).get("/api/v1/orgs/" + org + "/mfa-audit").then(), 403, "org-admin-required");
-        Api.problem(Admins.as("a", "other-" + org).get("/api/v1/orgs/" + org + "/mfa-audit").then(), 404,
+        Api.problem(
+                Admins.as("a", "other-" + org)
+                        .get("/api/v1/orgs/" + org + "/mfa-audit")
+                        .then(),
+                404,
                 "not-found");
 
         // A user removing their own factor is recorded with the user as actor (no number in the detail).
         UUID annFactor = Factors.insert(ann, org);
-        Api.user(ann, org).header("X-Reauth-Token", Api.reauth(ann, org)).header("X-MFA-Assertion",
-                Api.assertion(ann, org)).delete("/api/v1/me/mfa/factors/" + annFactor).then().statusCode(204);
+        Api.user(ann, org)
+                .header("X-Reauth-Token", Api.reauth(ann, org))
+                .header("X-MFA-Assertion", Api.assertion(ann, org))
+                .delete("/api/v1/me/mfa/factors/" + annFactor)
+                .then()
+                .statusCode(204);
         String removed = "items.find { it.type == 'factor-removed' }";
-        auditOf(org, "?userId=" + ann).statusCode(200).body("total", equalTo(3))
-                .body(removed + ".actorId", equalTo(ann)).body(removed + ".detail.method", equalTo("SMS"))
+        auditOf(org, "?userId=" + ann)
+                .statusCode(200)
+                .body("total", equalTo(3))
+                .body(removed + ".actorId", equalTo(ann))
+                .body(removed + ".detail.method", equalTo("SMS"))
                 .body(removed + ".detail.reason", equalTo("user"));
 
         // Append-only: the database refuses to change or delete a row.
@@ -354,14 +454,19 @@ class OrgAdminIT {
     private static ValidatableResponse availability(String token, String org, Boolean available) {
         Map<String, Object> body = new HashMap<>();
         body.put("available", available);
-        return Api.as(token).body(body).put("/api/v1/orgs/" + org + "/mfa-availability").then();
+        return Api.as(token)
+                .body(body)
+                .put("/api/v1/orgs/" + org + "/mfa-availability")
+                .then();
     }
 
     private static ValidatableResponse preview(String org, boolean enabled, Instant deadline) {
         Map<String, Object> body = new HashMap<>();
         body.put("enabled", enabled);
         body.put("enforcementDeadline", deadline == null ? null : deadline.toString());
-        return Admins.as(Admins.adminId(org), org).body(body).post("/api/v1/orgs/" + org + "/mfa-policy/preview")
+        return Admins.as(Admins.adminId(org), org)
+                .body(body)
+                .post("/api/v1/orgs/" + org + "/mfa-policy/preview")
                 .then();
     }
 
@@ -369,17 +474,25 @@ class OrgAdminIT {
         Map<String, Object> body = new HashMap<>();
         body.put("until", until == null ? null : until.toString());
         body.put("reason", reason);
-        return Admins.as(Admins.adminId(org), org).body(body)
-                .put("/api/v1/orgs/" + org + "/users/" + userId + "/mfa-exemption").then();
+        return Admins.as(Admins.adminId(org), org)
+                .body(body)
+                .put("/api/v1/orgs/" + org + "/users/" + userId + "/mfa-exemption")
+                .then();
     }
 
     private static ValidatableResponse auditOf(String org, String query) {
-        return Admins.as(Admins.adminId(org), org).get("/api/v1/orgs/" + org + "/mfa-audit" + query).then();
+        return Admins.as(Admins.adminId(org), org)
+                .get("/api/v1/orgs/" + org + "/mfa-audit" + query)
+                .then();
     }
 
     private static void exemptRow(String userId, String org, Instant until) {
-        Db.update("insert into mfa_exemption (user_id, org_id, until, reason, granted_by, granted_at) "
-                + "values (?, ?, ?, 'test', 'admin', now())", userId, org, Timestamp.from(until));
+        Db.update(
+                "insert into mfa_exemption (user_id, org_id, until, reason, granted_by, granted_at) "
+                        + "values (?, ?, ?, 'test', 'admin', now())",
+                userId,
+                org,
+                Timestamp.from(until));
     }
 
     private static int claim(Connection c, String sql, int limit) throws SQLException {

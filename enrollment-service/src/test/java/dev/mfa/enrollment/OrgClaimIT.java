@@ -1,16 +1,15 @@
 package dev.mfa.enrollment;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mfa.enrollment.support.Admins;
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Db;
 import dev.mfa.enrollment.support.Factors;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Issue 15 finding 4: the token's {@code org} must match the roster (or the user's factors); resets stay in-org. */
 @QuarkusTest
@@ -27,9 +26,15 @@ class OrgClaimIT {
         Api.user(user, ORG).get("/api/v1/me/mfa").then().statusCode(200);
         Api.problem(Api.user(user, OTHER).get("/api/v1/me/mfa").then(), 404, "not-found");
         Api.problem(Api.user(user, OTHER).get("/api/v1/me/mfa/factors").then(), 404, "not-found");
-        Api.problem(Api.user(user, OTHER).body(Map.of("password", "x")).post("/api/v1/me/reauth").then(),
-                404, "not-found");
-        assertThat(Db.count("select count(*) from reauth_failure where user_id = ?", user)).isZero();
+        Api.problem(
+                Api.user(user, OTHER)
+                        .body(Map.of("password", "x"))
+                        .post("/api/v1/me/reauth")
+                        .then(),
+                404,
+                "not-found");
+        assertThat(Db.count("select count(*) from reauth_failure where user_id = ?", user))
+                .isZero();
     }
 
     @Test
@@ -45,9 +50,13 @@ class OrgClaimIT {
         String user = "claim-reset-" + UUID.randomUUID();
         UUID mine = Factors.insert(user, ORG);
         UUID theirs = Factors.insert(user, OTHER);
-        Admins.steppedUp(Admins.adminId(ORG), ORG).post("/api/v1/orgs/" + ORG + "/users/" + user + "/mfa-reset")
-                .then().statusCode(204);
-        assertThat(Db.count("select count(*) from factor where factor_id = ?", mine)).isZero();
-        assertThat(Db.count("select count(*) from factor where factor_id = ?", theirs)).isEqualTo(1);
+        Admins.steppedUp(Admins.adminId(ORG), ORG)
+                .post("/api/v1/orgs/" + ORG + "/users/" + user + "/mfa-reset")
+                .then()
+                .statusCode(204);
+        assertThat(Db.count("select count(*) from factor where factor_id = ?", mine))
+                .isZero();
+        assertThat(Db.count("select count(*) from factor where factor_id = ?", theirs))
+                .isEqualTo(1);
     }
 }

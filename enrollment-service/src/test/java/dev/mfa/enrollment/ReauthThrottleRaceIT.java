@@ -1,13 +1,12 @@
 package dev.mfa.enrollment;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Db;
 import dev.mfa.enrollment.support.TestClock;
 import dev.mfa.enrollment.support.TestPasswords;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Issue 15 finding 1: parallel wrong passwords must not each get a guess; successful checks are limited too. */
 @QuarkusTest
@@ -42,19 +41,28 @@ class ReauthThrottleRaceIT {
             List<CompletableFuture<Integer>> calls = new ArrayList<>();
             for (int i = 0; i < PARALLEL; i++) {
                 String guess = "guess-" + i;
-                calls.add(CompletableFuture.supplyAsync(() -> {
-                    await(go);
-                    return Api.user(user, ORG).body(Map.of("password", guess)).post("/api/v1/me/reauth")
-                            .then().extract().statusCode();
-                }, pool));
+                calls.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            await(go);
+                            return Api.user(user, ORG)
+                                    .body(Map.of("password", guess))
+                                    .post("/api/v1/me/reauth")
+                                    .then()
+                                    .extract()
+                                    .statusCode();
+                        },
+                        pool));
             }
             go.countDown();
             List<Integer> statuses = calls.stream().map(CompletableFuture::join).toList();
             long evaluated = statuses.stream().filter(s -> s == 401).count();
             long throttled = statuses.stream().filter(s -> s == 429).count();
             assertThat(evaluated).as("wrong passwords evaluated").isLessThanOrEqualTo(5);
-            assertThat(evaluated + throttled).as("every answer is 401 or 429: " + statuses).isEqualTo(PARALLEL);
-            assertThat(Db.count("select count(*) from reauth_failure where user_id = ?", user)).isLessThanOrEqualTo(5);
+            assertThat(evaluated + throttled)
+                    .as("every answer is 401 or 429: " + statuses)
+                    .isEqualTo(PARALLEL);
+            assertThat(Db.count("select count(*) from reauth_failure where user_id = ?", user))
+                    .isLessThanOrEqualTo(5);
         } finally {
             pool.shutdownNow();
         }
@@ -65,10 +73,19 @@ class ReauthThrottleRaceIT {
         String user = "rr-ok-" + UUID.randomUUID();
         TestPasswords.register(user, "mine");
         for (int i = 0; i < 10; i++) {
-            Api.user(user, ORG).body(Map.of("password", "mine")).post("/api/v1/me/reauth").then().statusCode(200);
+            Api.user(user, ORG)
+                    .body(Map.of("password", "mine"))
+                    .post("/api/v1/me/reauth")
+                    .then()
+                    .statusCode(200);
         }
-        Api.problem(Api.user(user, ORG).body(Map.of("password", "mine")).post("/api/v1/me/reauth").then(),
-                429, "reauth-throttled");
+        Api.problem(
+                Api.user(user, ORG)
+                        .body(Map.of("password", "mine"))
+                        .post("/api/v1/me/reauth")
+                        .then(),
+                429,
+                "reauth-throttled");
     }
 
     private static void await(CountDownLatch latch) {

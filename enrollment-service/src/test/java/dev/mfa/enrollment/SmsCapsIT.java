@@ -1,12 +1,12 @@
 package dev.mfa.enrollment;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.notNullValue;
+
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Db;
 import dev.mfa.enrollment.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.notNullValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 15 finding 2, enrollment side: the per-user hourly SMS cap holds under parallel starts and counts resends;
@@ -40,8 +39,11 @@ class SmsCapsIT {
     }
 
     private static io.restassured.response.ValidatableResponse start(String user, String reauth, String number) {
-        return Api.user(user, ORG).header("X-Reauth-Token", reauth)
-                .body(Map.of("countryCode", "US", "phoneNumber", number)).post(START).then();
+        return Api.user(user, ORG)
+                .header("X-Reauth-Token", reauth)
+                .body(Map.of("countryCode", "US", "phoneNumber", number))
+                .post(START)
+                .then();
     }
 
     private static long sends(String user) {
@@ -60,15 +62,17 @@ class SmsCapsIT {
             List<CompletableFuture<Integer>> calls = new ArrayList<>();
             for (int i = 0; i < parallel; i++) {
                 String number = number(i);
-                calls.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
-                    }
-                    return start(user, reauth, number).extract().statusCode();
-                }, pool));
+                calls.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                go.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new IllegalStateException(e);
+                            }
+                            return start(user, reauth, number).extract().statusCode();
+                        },
+                        pool));
             }
             go.countDown();
             List<Integer> statuses = calls.stream().map(CompletableFuture::join).toList();
@@ -90,8 +94,13 @@ class SmsCapsIT {
             last = start(user, reauth, number(i)).statusCode(201).extract().path("enrollmentId");
         }
         TestClock.advance(Duration.ofSeconds(31));
-        Api.problem(Api.user(user, ORG).post("/api/v1/me/mfa/enrollments/" + last + "/resend").then(), 429,
-                "too-many-sms").header("Retry-After", notNullValue());
+        Api.problem(
+                        Api.user(user, ORG)
+                                .post("/api/v1/me/mfa/enrollments/" + last + "/resend")
+                                .then(),
+                        429,
+                        "too-many-sms")
+                .header("Retry-After", notNullValue());
         assertThat(sends(user)).isEqualTo(10);
     }
 

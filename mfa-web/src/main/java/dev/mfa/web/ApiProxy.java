@@ -19,7 +19,6 @@ import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyResponse;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -41,8 +40,8 @@ public class ApiProxy {
     private static final Pattern VERIFY = Pattern.compile("^/api/v1/challenges/[^/?]+/verify$");
     private static final int MAX_CAPTURED_BODY = 64 * 1024;
     /** Headers a browser may not choose: the edge alone sets them from the session. */
-    private static final List<String> SESSION_HEADERS = List.of("Authorization", "Cookie", "X-Reauth-Token",
-            "X-MFA-Assertion", "X-MFA-Device-Token", "X-Requested-With");
+    private static final List<String> SESSION_HEADERS = List.of(
+            "Authorization", "Cookie", "X-Reauth-Token", "X-MFA-Assertion", "X-MFA-Device-Token", "X-Requested-With");
 
     private final SocketAddress enrollment;
     private final SocketAddress verification;
@@ -64,17 +63,23 @@ public class ApiProxy {
 
     /** Creates the proxy on the edge's Vert.x instance (called once, when the router is built). */
     void init(Vertx vertx) {
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
-                .setConnectTimeout(5_000).setIdleTimeout(60), new PoolOptions().setHttp1MaxSize(50));
+        HttpClient client = vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setConnectTimeout(5_000)
+                        .setIdleTimeout(60),
+                new PoolOptions().setHttp1MaxSize(50));
         proxy = HttpProxy.reverseProxy(client)
-                .originSelector(req -> Future.succeededFuture(isVerification(path(req.uri())) ? verification
-                        : enrollment));
+                .originSelector(
+                        req -> Future.succeededFuture(isVerification(path(req.uri())) ? verification : enrollment));
         proxy.addInterceptor(new SessionInterceptor());
     }
 
     static boolean isVerification(String path) {
-        return path.equals("/api/v1/challenges") || path.startsWith("/api/v1/challenges/")
-                || path.equals("/api/v1/devices") || path.startsWith("/api/v1/devices/");
+        return path.equals("/api/v1/challenges")
+                || path.startsWith("/api/v1/challenges/")
+                || path.equals("/api/v1/devices")
+                || path.startsWith("/api/v1/devices/");
     }
 
     static String path(String uri) {
@@ -108,11 +113,17 @@ public class ApiProxy {
                 }
             }
             // A service that cannot be reached answers as a problem, like every other API error.
-            return context.sendRequest().recover(err -> Future.succeededFuture(context.request().response()
-                    .setStatusCode(502).putHeader("Content-Type", "application/problem+json")
-                    .setBody(Body.body(new JsonObject().put("type", Problems.TYPE_PREFIX + "service-unavailable")
-                            .put("title", "Service unavailable").put("status", 502)
-                            .put("detail", "The service did not answer. Try again in a moment.").toBuffer()))));
+            return context.sendRequest()
+                    .recover(err -> Future.succeededFuture(context.request()
+                            .response()
+                            .setStatusCode(502)
+                            .putHeader("Content-Type", "application/problem+json")
+                            .setBody(Body.body(new JsonObject()
+                                    .put("type", Problems.TYPE_PREFIX + "service-unavailable")
+                                    .put("title", "Service unavailable")
+                                    .put("status", 502)
+                                    .put("detail", "The service did not answer. Try again in a moment.")
+                                    .toBuffer()))));
         }
 
         @Override
@@ -195,8 +206,8 @@ public class ApiProxy {
     static Instant expiry(String jwt, Instant fallback) {
         try {
             String[] parts = jwt.split("\\.");
-            JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]),
-                    StandardCharsets.UTF_8));
+            JsonObject claims =
+                    new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
             Long exp = claims.getLong("exp");
             return exp == null ? fallback : Instant.ofEpochSecond(exp);
         } catch (RuntimeException e) {

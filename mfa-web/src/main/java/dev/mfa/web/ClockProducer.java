@@ -3,7 +3,6 @@ package dev.mfa.web;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-
 import java.time.Clock;
 
 @ApplicationScoped

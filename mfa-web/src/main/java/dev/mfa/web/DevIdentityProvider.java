@@ -6,9 +6,6 @@ import io.smallrye.jwt.util.KeyUtils;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
-
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +23,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 /**
  * The local stand-in for the identity provider (CONTRACT §7): checks a seed user's password against the seed
@@ -42,8 +41,7 @@ public class DevIdentityProvider {
     private static final byte[] DUMMY_SALT = new byte[16];
 
     /** A seed user as the directory files describe them. */
-    public record User(String userId, String orgId, String email, List<String> groups, String pay) {
-    }
+    public record User(String userId, String orgId, String email, List<String> groups, String pay) {}
 
     private final WebConfig.DevLogin config;
     private final Clock clock;
@@ -82,20 +80,29 @@ public class DevIdentityProvider {
     /** An RS256 access token like token.sh prints, plus {@code aud}. */
     public String mintToken(User u) {
         Instant now = clock.instant();
-        var claims = Jwt.claims().issuer(config.issuer()).subject(u.userId()).upn(u.email() != null ? u.email()
-                : u.userId()).claim("org", u.orgId()).groups(new HashSet<>(u.groups())).audience(config.audience())
-                .issuedAt(now).expiresAt(now.plus(config.tokenTtl())).claim("jti", UUID.randomUUID().toString());
+        var claims = Jwt.claims()
+                .issuer(config.issuer())
+                .subject(u.userId())
+                .upn(u.email() != null ? u.email() : u.userId())
+                .claim("org", u.orgId())
+                .groups(new HashSet<>(u.groups()))
+                .audience(config.audience())
+                .issuedAt(now)
+                .expiresAt(now.plus(config.tokenTtl()))
+                .claim("jti", UUID.randomUUID().toString());
         if (u.pay() != null) {
             claims.claim("pay", u.pay());
         }
-        return claims.jws().algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.RS256).sign(signingKey());
+        return claims.jws()
+                .algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.RS256)
+                .sign(signingKey());
     }
 
     private PrivateKey signingKey() {
         PrivateKey k = key;
         if (k == null) {
-            String location = config.signingKey().orElseThrow(() ->
-                    new IllegalStateException("mfa.web.dev-login.signing-key is not set"));
+            String location = config.signingKey()
+                    .orElseThrow(() -> new IllegalStateException("mfa.web.dev-login.signing-key is not set"));
             try {
                 k = KeyUtils.decodePrivateKey(Files.readString(Path.of(location), StandardCharsets.UTF_8));
             } catch (IOException | GeneralSecurityException e) {
@@ -136,8 +143,12 @@ public class DevIdentityProvider {
                     if (login.equals(u.getString("userId")) || login.equalsIgnoreCase(u.getString("email", ""))) {
                         List<String> groups = new ArrayList<>();
                         u.getJsonArray("groups", new JsonArray().add("user")).forEach(g -> groups.add(g.toString()));
-                        return Optional.of(new User(u.getString("userId"), org.getString("orgId"),
-                                u.getString("email"), groups, u.getString("pay")));
+                        return Optional.of(new User(
+                                u.getString("userId"),
+                                org.getString("orgId"),
+                                u.getString("email"),
+                                groups,
+                                u.getString("pay")));
                     }
                 }
             }
@@ -146,7 +157,10 @@ public class DevIdentityProvider {
     }
 
     private JsonObject hashes() {
-        return config.passwordFile().map(Path::of).filter(Files::isReadable).map(DevIdentityProvider::read)
+        return config.passwordFile()
+                .map(Path::of)
+                .filter(Files::isReadable)
+                .map(DevIdentityProvider::read)
                 .orElseGet(JsonObject::new);
     }
 
@@ -186,7 +200,9 @@ public class DevIdentityProvider {
     private static byte[] pbkdf2(char[] password, byte[] salt, int iterations, int bytes) {
         PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, bytes * 8);
         try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(spec)
+                    .getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 unavailable", e);
         } finally {

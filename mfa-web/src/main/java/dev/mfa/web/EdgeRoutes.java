@@ -12,7 +12,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,6 +27,7 @@ public class EdgeRoutes {
 
     /** Every unsafe call must carry it: a cross-site form cannot set it, nor can another origin without CORS. */
     static final String CSRF_HEADER = "X-Requested-With";
+
     static final String CSRF_VALUE = "mfa-web";
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -52,11 +52,16 @@ public class EdgeRoutes {
         if (oidc.enabled()) {
             // After Quarkus's authentication and authorization handlers (their HTTP permission guards GET /login),
             // so that the code flow has run and the identity is on the context.
-            router.get("/login").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(oidc::handle);
+            router.get("/login")
+                    .order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT)
+                    .handler(oidc::handle);
         } else {
             router.get("/login").order(-900).handler(rc -> rc.reroute("/login.html"));
         }
-        router.post("/login").order(-900).handler(BodyHandler.create().setBodyLimit(4096)).handler(this::login);
+        router.post("/login")
+                .order(-900)
+                .handler(BodyHandler.create().setBodyLimit(4096))
+                .handler(this::login);
         router.post("/logout").order(-900).handler(this::logout);
         router.get("/session").order(-900).handler(this::session);
         router.route("/api/*").order(-900).handler(this::api);
@@ -66,8 +71,8 @@ public class EdgeRoutes {
     private void guard(RoutingContext rc) {
         HttpServerRequest req = rc.request();
         String path = req.path() == null ? "" : req.path();
-        boolean dynamic = path.startsWith("/api/") || path.equals("/login") || path.equals("/logout")
-                || path.equals("/session");
+        boolean dynamic =
+                path.startsWith("/api/") || path.equals("/login") || path.equals("/logout") || path.equals("/session");
         rc.addHeadersEndHandler(v -> {
             var h = rc.response().headers();
             h.set("Content-Security-Policy", CSP);
@@ -84,7 +89,11 @@ public class EdgeRoutes {
             }
         });
         if (!SAFE.contains(req.method()) && !csrfOk(req)) {
-            Problems.send(rc.response(), 403, "csrf", "Request refused",
+            Problems.send(
+                    rc.response(),
+                    403,
+                    "csrf",
+                    "Request refused",
                     "An unsafe request must come from this site's pages.");
             return;
         }
@@ -119,33 +128,45 @@ public class EdgeRoutes {
         }
         String login = body == null ? null : body.getString("userId");
         String password = body == null ? null : body.getString("password");
-        if (login == null || password == null || login.isBlank() || password.isEmpty() || login.length() > 200
+        if (login == null
+                || password == null
+                || login.isBlank()
+                || password.isEmpty()
+                || login.length() > 200
                 || password.length() > 1024) {
             Problems.send(res, 400, "invalid-request", "Invalid request", "Give a user name and a password.");
             return;
         }
         char[] pw = password.toCharArray();
-        rc.vertx().<Optional<DevIdentityProvider.User>>executeBlocking(() -> {
-            try {
-                return devIdp.authenticate(login.trim(), pw);
-            } finally {
-                Arrays.fill(pw, '\0');
-            }
-        }, false).onComplete(ar -> {
-            if (ar.failed()) {
-                Problems.send(res, 503, "unavailable", "Sign-in unavailable", "Try again in a moment.");
-                return;
-            }
-            if (ar.result().isEmpty()) {
-                Problems.send(res, 401, "invalid-credentials", "Wrong user name or password",
-                        "Check both and try again.");
-                return;
-            }
-            DevIdentityProvider.User u = ar.result().get();
-            sessions.invalidate(rc.request(), res);
-            Session s = sessions.create(res, u.userId(), u.orgId(), u.groups(), u.pay(), devIdp.mintToken(u));
-            json(res, 200, view(s));
-        });
+        rc.vertx()
+                .<Optional<DevIdentityProvider.User>>executeBlocking(
+                        () -> {
+                            try {
+                                return devIdp.authenticate(login.trim(), pw);
+                            } finally {
+                                Arrays.fill(pw, '\0');
+                            }
+                        },
+                        false)
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        Problems.send(res, 503, "unavailable", "Sign-in unavailable", "Try again in a moment.");
+                        return;
+                    }
+                    if (ar.result().isEmpty()) {
+                        Problems.send(
+                                res,
+                                401,
+                                "invalid-credentials",
+                                "Wrong user name or password",
+                                "Check both and try again.");
+                        return;
+                    }
+                    DevIdentityProvider.User u = ar.result().get();
+                    sessions.invalidate(rc.request(), res);
+                    Session s = sessions.create(res, u.userId(), u.orgId(), u.groups(), u.pay(), devIdp.mintToken(u));
+                    json(res, 200, view(s));
+                });
     }
 
     private void logout(RoutingContext rc) {
@@ -177,7 +198,11 @@ public class EdgeRoutes {
             return;
         }
         if (s.stage() == Session.Stage.MFA_PENDING && !path.startsWith("/api/v1/challenges")) {
-            Problems.send(rc.response(), 401, "mfa-pending", "Second step needed",
+            Problems.send(
+                    rc.response(),
+                    401,
+                    "mfa-pending",
+                    "Second step needed",
                     "Finish signing in with your second step first.");
             return;
         }
@@ -187,13 +212,21 @@ public class EdgeRoutes {
     /** Dot segments, encoded slashes or dots, backslashes: the route decision must match what the service sees. */
     static boolean suspicious(String uri) {
         String u = uri.toLowerCase(Locale.ROOT);
-        return u.contains("/.") || u.contains("%2e") || u.contains("%2f") || u.contains("%5c") || u.contains("\\")
+        return u.contains("/.")
+                || u.contains("%2e")
+                || u.contains("%2f")
+                || u.contains("%5c")
+                || u.contains("\\")
                 || u.contains("//");
     }
 
     static JsonObject view(Session s) {
-        return new JsonObject().put("userId", s.userId()).put("orgId", s.orgId())
-                .put("groups", new JsonArray(s.groups())).put("pay", s.pay()).put("stage", s.stage().name());
+        return new JsonObject()
+                .put("userId", s.userId())
+                .put("orgId", s.orgId())
+                .put("groups", new JsonArray(s.groups()))
+                .put("pay", s.pay())
+                .put("stage", s.stage().name());
     }
 
     private static void json(HttpServerResponse res, int status, JsonObject body) {

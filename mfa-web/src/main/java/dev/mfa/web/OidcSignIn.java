@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,8 +33,7 @@ public class OidcSignIn {
     static final String OIDC_SESSION_COOKIE = "q_session";
 
     /** What the edge keeps of the provider's access token. */
-    record Claims(String userId, String orgId, List<String> groups, String pay, Instant expiresAt) {
-    }
+    record Claims(String userId, String orgId, List<String> groups, String pay, Instant expiresAt) {}
 
     private final SessionStore sessions;
     private final WebConfig.Oidc config;
@@ -55,14 +53,18 @@ public class OidcSignIn {
     void handle(RoutingContext rc) {
         HttpServerResponse res = rc.response();
         SecurityIdentity identity = rc.user() instanceof QuarkusHttpUser user ? user.getSecurityIdentity() : null;
-        AccessTokenCredential credential = identity == null || identity.isAnonymous() ? null
-                : identity.getCredential(AccessTokenCredential.class);
-        Optional<Claims> claims = credential == null ? Optional.empty()
-                : claims(credential.getToken(), clock.instant());
+        AccessTokenCredential credential =
+                identity == null || identity.isAnonymous() ? null : identity.getCredential(AccessTokenCredential.class);
+        Optional<Claims> claims =
+                credential == null ? Optional.empty() : claims(credential.getToken(), clock.instant());
         dropOidcSession(rc);
         if (claims.isEmpty()) {
             // No detail on purpose: what is missing in a token is nobody's business but the operator's.
-            Problems.send(res, 403, "sign-in-refused", "Sign-in refused",
+            Problems.send(
+                    res,
+                    403,
+                    "sign-in-refused",
+                    "Sign-in refused",
                     "Your account cannot use this application. Ask your administrator.");
             return;
         }
@@ -90,7 +92,10 @@ public class OidcSignIn {
         Object sub = json.getValue("sub");
         Object org = json.getValue("org");
         Object exp = json.getValue("exp");
-        if (!(sub instanceof String s) || s.isBlank() || !(org instanceof String o) || o.isBlank()
+        if (!(sub instanceof String s)
+                || s.isBlank()
+                || !(org instanceof String o)
+                || o.isBlank()
                 || !(exp instanceof Number e)) {
             return Optional.empty();
         }
@@ -113,8 +118,11 @@ public class OidcSignIn {
     /** Expires quarkus-oidc's session cookies, if the browser has any (after sign-in, and on sign-out). */
     void dropOidcSession(RoutingContext rc) {
         // Names first: the response's cookies and the request's share one jar.
-        List<String> names = rc.request().cookies().stream().map(Cookie::getName)
-                .filter(n -> n.equals(OIDC_SESSION_COOKIE) || n.startsWith(OIDC_SESSION_COOKIE + "_chunk_")).toList();
-        names.forEach(n -> rc.response().addCookie(Cookie.cookie(n, "").setPath("/").setMaxAge(0).setHttpOnly(true)));
+        List<String> names = rc.request().cookies().stream()
+                .map(Cookie::getName)
+                .filter(n -> n.equals(OIDC_SESSION_COOKIE) || n.startsWith(OIDC_SESSION_COOKIE + "_chunk_"))
+                .toList();
+        names.forEach(n -> rc.response()
+                .addCookie(Cookie.cookie(n, "").setPath("/").setMaxAge(0).setHttpOnly(true)));
     }
 }

@@ -8,16 +8,19 @@ final class Problems {
 
     static final String TYPE_PREFIX = "https://mfa.dev/problems/";
 
-    private Problems() {
-    }
+    private Problems() {}
 
     static void send(HttpServerResponse response, int status, String slug, String title, String detail) {
         if (response.ended() || response.headWritten()) {
             return;
         }
-        JsonObject body = new JsonObject().put("type", TYPE_PREFIX + slug).put("title", title).put("status", status)
+        JsonObject body = new JsonObject()
+                .put("type", TYPE_PREFIX + slug)
+                .put("title", title)
+                .put("status", status)
                 .put("detail", detail);
-        response.setStatusCode(status).putHeader("Content-Type", "application/problem+json")
+        response.setStatusCode(status)
+                .putHeader("Content-Type", "application/problem+json")
                 .end(body.encode());
     }
 }

@@ -10,7 +10,10 @@ import java.util.List;
 public final class Session {
 
     /** Sign-in progress: the second step is pending until verification-service says it is done or not needed. */
-    public enum Stage { MFA_PENDING, SIGNED_IN }
+    public enum Stage {
+        MFA_PENDING,
+        SIGNED_IN
+    }
 
     private final String id;
     private final String userId;
@@ -21,6 +24,7 @@ public final class Session {
     private final Instant createdAt;
     /** When the access token expires (null: unknown), so that the session never outlives it. */
     private final Instant tokenExpiresAt;
+
     private volatile Instant lastSeen;
     private volatile Stage stage = Stage.MFA_PENDING;
     private volatile String assertion;
@@ -28,8 +32,15 @@ public final class Session {
     private volatile String reauthToken;
     private volatile Instant reauthExpiresAt;
 
-    Session(String id, String userId, String orgId, List<String> groups, String pay, String accessToken,
-            Instant tokenExpiresAt, Instant now) {
+    Session(
+            String id,
+            String userId,
+            String orgId,
+            List<String> groups,
+            String pay,
+            String accessToken,
+            Instant tokenExpiresAt,
+            Instant now) {
         this.id = id;
         this.userId = userId;
         this.orgId = orgId;

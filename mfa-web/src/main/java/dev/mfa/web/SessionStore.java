@@ -6,7 +6,6 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,20 +33,32 @@ public class SessionStore {
         this.clock = clock;
     }
 
-    public Session create(HttpServerResponse response, String userId, String orgId, List<String> groups, String pay,
-                          String accessToken) {
+    public Session create(
+            HttpServerResponse response,
+            String userId,
+            String orgId,
+            List<String> groups,
+            String pay,
+            String accessToken) {
         return create(response, userId, orgId, groups, pay, accessToken, null);
     }
 
     /** A new session; with {@code tokenExpiresAt}, it ends with the access token (which the services refuse then). */
-    public Session create(HttpServerResponse response, String userId, String orgId, List<String> groups, String pay,
-                          String accessToken, Instant tokenExpiresAt) {
+    public Session create(
+            HttpServerResponse response,
+            String userId,
+            String orgId,
+            List<String> groups,
+            String pay,
+            String accessToken,
+            Instant tokenExpiresAt) {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         Session s = new Session(id, userId, orgId, groups, pay, accessToken, tokenExpiresAt, clock.instant());
         if (sessions.size() >= config.maxSessions()) {
-            sessions.values().stream().min(Comparator.comparing(Session::lastSeen))
+            sessions.values().stream()
+                    .min(Comparator.comparing(Session::lastSeen))
                     .ifPresent(oldest -> sessions.remove(oldest.id()));
         }
         sessions.put(id, s);
@@ -83,12 +94,16 @@ public class SessionStore {
     }
 
     private Cookie cookie(String value) {
-        return Cookie.cookie(config.cookieName(), value).setPath("/").setHttpOnly(true)
-                .setSecure(config.cookieSecure()).setSameSite(CookieSameSite.STRICT);
+        return Cookie.cookie(config.cookieName(), value)
+                .setPath("/")
+                .setHttpOnly(true)
+                .setSecure(config.cookieSecure())
+                .setSameSite(CookieSameSite.STRICT);
     }
 
     private boolean expired(Session s, Instant now) {
-        return now.isAfter(s.lastSeen().plus(config.idleTimeout())) || now.isAfter(s.createdAt().plus(config.maxAge()))
+        return now.isAfter(s.lastSeen().plus(config.idleTimeout()))
+                || now.isAfter(s.createdAt().plus(config.maxAge()))
                 || (s.tokenExpiresAt() != null && !now.isBefore(s.tokenExpiresAt()));
     }
 

@@ -2,7 +2,6 @@ package dev.mfa.web;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.mfa.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +18,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** What the edge takes from a provider's access token, and that its session ends with the token (plain unit test). */
 class OidcSessionTest {
@@ -33,8 +32,12 @@ class OidcSessionTest {
     }
 
     private static JsonObject claims() {
-        return new JsonObject().put("sub", "alice").put("org", "acme").put("exp", NOW.plusSeconds(300).getEpochSecond())
-                .put("groups", new JsonArray().add("user").add("org-admin")).put("pay", "payee");
+        return new JsonObject()
+                .put("sub", "alice")
+                .put("org", "acme")
+                .put("exp", NOW.plusSeconds(300).getEpochSecond())
+                .put("groups", new JsonArray().add("user").add("org-admin"))
+                .put("pay", "payee");
     }
 
     @Test
@@ -45,7 +48,8 @@ class OidcSessionTest {
         assertThat(c.groups()).containsExactly("user", "org-admin");
         assertThat(c.pay()).isEqualTo("payee");
         assertThat(c.expiresAt()).isEqualTo(NOW.plusSeconds(300));
-        assertThat(OidcSignIn.claims(jwt(claims().put("groups", "user").put("pay", 3)), NOW).orElseThrow())
+        assertThat(OidcSignIn.claims(jwt(claims().put("groups", "user").put("pay", 3)), NOW)
+                        .orElseThrow())
                 .satisfies(x -> {
                     assertThat(x.groups()).isEmpty();
                     assertThat(x.pay()).isNull();
@@ -62,7 +66,8 @@ class OidcSessionTest {
         JsonObject noExp = claims();
         noExp.remove("exp");
         assertThat(OidcSignIn.claims(jwt(noExp), NOW)).isEmpty();
-        assertThat(OidcSignIn.claims(jwt(claims().put("exp", NOW.getEpochSecond())), NOW)).isEmpty();
+        assertThat(OidcSignIn.claims(jwt(claims().put("exp", NOW.getEpochSecond())), NOW))
+                .isEmpty();
         assertThat(OidcSignIn.claims("an-opaque-token", NOW)).isEmpty();
         assertThat(OidcSignIn.claims("a.%%%.c", NOW)).isEmpty();
     }
@@ -92,8 +97,8 @@ class OidcSessionTest {
         MovableClock clock = new MovableClock();
         SessionStore store = new SessionStore(config(), clock);
         List<Cookie> set = new ArrayList<>();
-        HttpServerResponse response = (HttpServerResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {HttpServerResponse.class}, (proxy, method, args) -> {
+        HttpServerResponse response = (HttpServerResponse) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {HttpServerResponse.class}, (proxy, method, args) -> {
                     if (method.getName().equals("addCookie")) {
                         set.add((Cookie) args[0]);
                         return proxy;
@@ -102,8 +107,8 @@ class OidcSessionTest {
                 });
         store.create(response, "alice", "acme", List.of("user"), null, "token", NOW.plusSeconds(300));
         AtomicReference<String> cookie = new AtomicReference<>(set.get(0).getValue());
-        HttpServerRequest request = (HttpServerRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {HttpServerRequest.class}, (proxy, method, args) -> {
+        HttpServerRequest request = (HttpServerRequest) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {HttpServerRequest.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getCookie") && args.length == 1) {
                         return Cookie.cookie((String) args[0], cookie.get());
                     }
@@ -112,7 +117,9 @@ class OidcSessionTest {
         clock.now = NOW.plusSeconds(299);
         assertThat(store.find(request)).isNotNull();
         clock.now = NOW.plusSeconds(300);
-        assertThat(store.find(request)).as("idle and age limits are far, the token is not").isNull();
+        assertThat(store.find(request))
+                .as("idle and age limits are far, the token is not")
+                .isNull();
     }
 
     private static WebConfig config() {
@@ -142,8 +149,10 @@ class OidcSessionTest {
                 return 10;
             }
         };
-        return (WebConfig) Proxy.newProxyInstance(OidcSessionTest.class.getClassLoader(),
-                new Class<?>[] {WebConfig.class}, (proxy, method, args) -> switch (method.getName()) {
+        return (WebConfig) Proxy.newProxyInstance(
+                OidcSessionTest.class.getClassLoader(),
+                new Class<?>[] {WebConfig.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "session" -> session;
                     case "enrollmentUrl", "verificationUrl" -> URI.create("http://localhost:1");
                     default -> throw new UnsupportedOperationException(method.getName());

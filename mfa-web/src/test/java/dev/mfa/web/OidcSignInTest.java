@@ -1,5 +1,10 @@
 package dev.mfa.web;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -9,8 +14,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.oidc.server.OidcWireMock;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
@@ -24,11 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The production sign-in, in the prod profile, against quarkus-test-oidc-server's mock provider: the
@@ -49,9 +48,13 @@ class OidcSignInTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("MFA_OIDC_AUTH_SERVER_URL", "${keycloak.url}/realms/quarkus/",
-                    "MFA_OIDC_CLIENT_ID", "mfa-web",
-                    "MFA_OIDC_CLIENT_SECRET", "test-client-secret-of-at-least-32-characters");
+            return Map.of(
+                    "MFA_OIDC_AUTH_SERVER_URL",
+                    "${keycloak.url}/realms/quarkus/",
+                    "MFA_OIDC_CLIENT_ID",
+                    "mfa-web",
+                    "MFA_OIDC_CLIENT_SECRET",
+                    "test-client-secret-of-at-least-32-characters");
         }
     }
 
@@ -65,16 +68,23 @@ class OidcSignInTest {
 
     /** Makes the provider's token endpoint answer the code exchange with this access token. */
     private void providerIssues(String accessToken) {
-        provider.stubFor(post("/auth/realms/quarkus/token").withRequestBody(containing("authorization_code"))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(new JsonObject()
-                        .put("access_token", accessToken).put("token_type", "Bearer").put("expires_in", 300)
-                        .put("id_token", OidcWiremockTestResource.getIdToken("alice", Set.of("user"), "mfa-web"))
-                        .encode())));
+        provider.stubFor(post("/auth/realms/quarkus/token")
+                .withRequestBody(containing("authorization_code"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(new JsonObject()
+                                .put("access_token", accessToken)
+                                .put("token_type", "Bearer")
+                                .put("expires_in", 300)
+                                .put(
+                                        "id_token",
+                                        OidcWiremockTestResource.getIdToken("alice", Set.of("user"), "mfa-web"))
+                                .encode())));
     }
 
     private static String accessToken(Map<String, String> claims) {
-        return OidcWiremockTestResource.generateJwtToken("alice", Set.of("user", "org-admin"), "alice", "Bearer",
-                Set.of("mfa-api"), claims);
+        return OidcWiremockTestResource.generateJwtToken(
+                "alice", Set.of("user", "org-admin"), "alice", "Bearer", Set.of("mfa-api"), claims);
     }
 
     private static HttpResponse<String> get(HttpClient client, URI uri) throws IOException, InterruptedException {
@@ -91,15 +101,19 @@ class OidcSignInTest {
      * the edge's last answer (the one that does not redirect back to the edge's /login).
      */
     private HttpResponse<String> signInAtTheProvider() throws IOException, InterruptedException {
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient browser = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         // The pages send an unknown browser to /login (api.js); /login sends it to the provider.
         HttpResponse<String> login = get(browser, edge.resolve("/login"));
         String authorize = location(login);
-        assertThat(authorize).startsWith(provider.baseUrl() + "/auth/realms/quarkus")
-                .contains("response_type=code").contains("client_id=mfa-web")
-                .contains("redirect_uri=" + URLEncoder.encode(edge.resolve("/login").toString(),
-                        StandardCharsets.UTF_8));
+        assertThat(authorize)
+                .startsWith(provider.baseUrl() + "/auth/realms/quarkus")
+                .contains("response_type=code")
+                .contains("client_id=mfa-web")
+                .contains("redirect_uri="
+                        + URLEncoder.encode(edge.resolve("/login").toString(), StandardCharsets.UTF_8));
         assertThat(login.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("mfa_session="));
 
         HttpResponse<String> form = get(browser, URI.create(authorize));
@@ -108,8 +122,10 @@ class OidcSignInTest {
         Matcher m = HIDDEN.matcher(form.body());
         int hidden = 0;
         while (m.find()) {
-            query.append('&').append(m.group(1)).append('=').append(URLEncoder.encode(m.group(2),
-                    StandardCharsets.UTF_8));
+            query.append('&')
+                    .append(m.group(1))
+                    .append('=')
+                    .append(URLEncoder.encode(m.group(2), StandardCharsets.UTF_8));
             hidden++;
         }
         assertThat(hidden).isEqualTo(2);
@@ -118,22 +134,30 @@ class OidcSignInTest {
 
         // quarkus-oidc exchanges the code, then (by default) redirects to /login without the code and state.
         HttpResponse<String> r = get(browser, URI.create(callback));
-        for (int hops = 0; r.statusCode() == 302 && location(r).startsWith(edge.resolve("/login").toString())
-                && hops < 3; hops++) {
+        for (int hops = 0;
+                r.statusCode() == 302
+                        && location(r).startsWith(edge.resolve("/login").toString())
+                        && hops < 3;
+                hops++) {
             r = get(browser, URI.create(location(r)));
         }
         return r;
     }
 
     private static String sessionCookie(HttpResponse<?> r) {
-        return r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("mfa_session="))
-                .filter(c -> !c.startsWith("mfa_session=;")).findFirst().orElse(null);
+        return r.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("mfa_session="))
+                .filter(c -> !c.startsWith("mfa_session=;"))
+                .findFirst()
+                .orElse(null);
     }
 
     private HttpResponse<String> call(String method, String path, String sessionCookie)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(edge.resolve(path)).header("Cookie", sessionCookie)
-                .header("X-Requested-With", "mfa-web").header("Content-Type", "application/json");
+        HttpRequest.Builder b = HttpRequest.newBuilder(edge.resolve(path))
+                .header("Cookie", sessionCookie)
+                .header("X-Requested-With", "mfa-web")
+                .header("Content-Type", "application/json");
         b = method.equals("GET") ? b.GET() : b.method(method, HttpRequest.BodyPublishers.ofString("{}"));
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -146,7 +170,10 @@ class OidcSignInTest {
         HttpResponse<String> signedIn = signInAtTheProvider();
         assertThat(location(signedIn)).isEqualTo("/verify.html");
         String setCookie = sessionCookie(signedIn);
-        assertThat(setCookie).isNotNull().containsIgnoringCase("HttpOnly").contains("Secure")
+        assertThat(setCookie)
+                .isNotNull()
+                .containsIgnoringCase("HttpOnly")
+                .contains("Secure")
                 .contains("SameSite=Strict");
         // One session, the edge's: quarkus-oidc's own cookie is expired at once.
         assertThat(signedIn.headers().allValues("Set-Cookie"))
@@ -185,10 +212,15 @@ class OidcSignInTest {
 
     @Test
     void theDevSignInIsRefusedInProd() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(edge.resolve("/login"))
-                .header("X-Requested-With", "mfa-web").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"alice\",\"password\":\"alice-pw\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(edge.resolve("/login"))
+                                .header("X-Requested-With", "mfa-web")
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"userId\":\"alice\",\"password\":\"alice-pw\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(r.headers().allValues("Set-Cookie")).isEmpty();

@@ -1,23 +1,22 @@
 package dev.mfa.notification;
 
-import dev.mfa.core.events.CloudEvent;
-import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-
 import static dev.mfa.notification.SmsFixtures.event;
 import static dev.mfa.notification.SmsFixtures.state;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import dev.mfa.core.events.CloudEvent;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** SMS pumping guard: per-destination and per-country hourly caps (test config: 3 per number, NZ 2 per hour). */
 @QuarkusTest
@@ -45,8 +44,16 @@ class AbuseCapsIT {
             UUID id = UUID.randomUUID();
             ids.add(id);
             // One at a time, so that the order (and therefore which one is refused) is known.
-            SmsFixtures.publish(kafka, event(id, "user-cap", "SIGN_IN", "US", to, SmsFixtures.code(),
-                    Instant.now().plusSeconds(300)));
+            SmsFixtures.publish(
+                    kafka,
+                    event(
+                            id,
+                            "user-cap",
+                            "SIGN_IN",
+                            "US",
+                            to,
+                            SmsFixtures.code(),
+                            Instant.now().plusSeconds(300)));
             await().atMost(WAIT).until(() -> state(id) != null);
         }
         await().atMost(WAIT).until(() -> "SENT".equals(state(ids.get(2))));
@@ -67,27 +74,36 @@ class AbuseCapsIT {
         for (int i = 0; i < 3; i++) {
             UUID id = UUID.randomUUID();
             ids.add(id);
-            events.add(event(id, "user-nz-" + i, "SIGN_IN", "NZ", "+6421" + (1_000_000 + i) + "" + i,
-                    SmsFixtures.code(), Instant.now().plusSeconds(300)));
+            events.add(event(
+                    id,
+                    "user-nz-" + i,
+                    "SIGN_IN",
+                    "NZ",
+                    "+6421" + (1_000_000 + i) + "" + i,
+                    SmsFixtures.code(),
+                    Instant.now().plusSeconds(300)));
         }
         SmsFixtures.publish(kafka, events.toArray(CloudEvent[]::new));
-        await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> {
-            try {
-                String s = state(id);
-                return "SENT".equals(s) || "FAILED".equals(s);
-            } catch (Exception e) {
-                return false;
-            }
-        }));
+        await().atMost(WAIT)
+                .until(() -> ids.stream().allMatch(id -> {
+                    try {
+                        String s = state(id);
+                        return "SENT".equals(s) || "FAILED".equals(s);
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }));
         long refused = 0;
         for (UUID id : ids) {
             if ("FAILED".equals(state(id))) {
                 refused++;
-                assertThat(SmsFixtures.row(id).orElseThrow().get("failure_reason")).isEqualTo("rate_limited");
+                assertThat(SmsFixtures.row(id).orElseThrow().get("failure_reason"))
+                        .isEqualTo("rate_limited");
             }
         }
         assertThat(refused).isEqualTo(1);
-        assertThat(metrics()).contains("mfa_notification_abuse_refused_total{country=\"NZ\",scope=\"country\"}")
+        assertThat(metrics())
+                .contains("mfa_notification_abuse_refused_total{country=\"NZ\",scope=\"country\"}")
                 .contains("mfa_notification_messages_total{country=\"NZ\",outcome=\"rate_limited\"}");
     }
 
@@ -95,7 +111,16 @@ class AbuseCapsIT {
     void countersUseAKeyedHashNeverTheNumber() throws Exception {
         UUID id = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        SmsFixtures.publish(kafka, event(id, "user-hash", "SIGN_IN", "US", to, SmsFixtures.code(), Instant.now().plusSeconds(300)));
+        SmsFixtures.publish(
+                kafka,
+                event(
+                        id,
+                        "user-hash",
+                        "SIGN_IN",
+                        "US",
+                        to,
+                        SmsFixtures.code(),
+                        Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> "SENT".equals(state(id)));
         String hash = (String) SmsFixtures.row(id).orElseThrow().get("destination_hash");
         assertThat(hash).startsWith("h1:").doesNotContain(to.substring(2));

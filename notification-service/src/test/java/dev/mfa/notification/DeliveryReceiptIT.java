@@ -1,17 +1,5 @@
 package dev.mfa.notification;
 
-import dev.mfa.core.events.EventTypes;
-import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
-
 import static dev.mfa.notification.SmsFixtures.event;
 import static dev.mfa.notification.SmsFixtures.state;
 import static dev.mfa.notification.SmsFixtures.statusEvents;
@@ -20,6 +8,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
+
+import dev.mfa.core.events.EventTypes;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Vonage delivery receipts (no signature secret configured): form, JSON and query styles. */
 @QuarkusTest
@@ -46,10 +45,19 @@ class DeliveryReceiptIT {
         StubClient.config("{\"receiptUrl\":\"http://localhost:" + io.restassured.RestAssured.port + PATH
                 + "\",\"receiptStatus\":\"delivered\"}");
         UUID id = UUID.randomUUID();
-        SmsFixtures.publish(kafka, event(id, "user-e2e", "SIGN_IN", "US", SmsFixtures.usNumber(), SmsFixtures.code(),
-                Instant.now().plusSeconds(300)));
+        SmsFixtures.publish(
+                kafka,
+                event(
+                        id,
+                        "user-e2e",
+                        "SIGN_IN",
+                        "US",
+                        SmsFixtures.usNumber(),
+                        SmsFixtures.code(),
+                        Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> "DELIVERED".equals(state(id)));
-        assertThat(statusEvents(id)).extracting(Map.Entry::getKey)
+        assertThat(statusEvents(id))
+                .extracting(Map.Entry::getKey)
                 .containsExactly(EventTypes.SMS_SENT, EventTypes.SMS_DELIVERED);
     }
 
@@ -57,10 +65,19 @@ class DeliveryReceiptIT {
     String[] sent() throws Exception {
         UUID id = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        SmsFixtures.publish(kafka, event(id, "user-dlr", "SIGN_IN", "US", to, SmsFixtures.code(), Instant.now().plusSeconds(300)));
+        SmsFixtures.publish(
+                kafka,
+                event(
+                        id,
+                        "user-dlr",
+                        "SIGN_IN",
+                        "US",
+                        to,
+                        SmsFixtures.code(),
+                        Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> "SENT".equals(state(id)) || "DELIVERED".equals(state(id)));
         String messageId = (String) SmsFixtures.row(id).orElseThrow().get("provider_message_id");
-        return new String[]{id.toString(), to.substring(1), messageId};
+        return new String[] {id.toString(), to.substring(1), messageId};
     }
 
     @Test
@@ -68,11 +85,20 @@ class DeliveryReceiptIT {
         String[] s = sent();
         for (int i = 0; i < 2; i++) {
             given().contentType("application/x-www-form-urlencoded")
-                    .formParam("msisdn", s[1]).formParam("to", "MFA").formParam("network-code", "12345")
-                    .formParam("messageId", s[2]).formParam("price", "0.03").formParam("status", "delivered")
-                    .formParam("scts", "2001011400").formParam("err-code", "0")
-                    .formParam("message-timestamp", "2020-01-01 14:00:00").formParam("client-ref", s[0])
-                    .when().post(PATH).then().statusCode(204);
+                    .formParam("msisdn", s[1])
+                    .formParam("to", "MFA")
+                    .formParam("network-code", "12345")
+                    .formParam("messageId", s[2])
+                    .formParam("price", "0.03")
+                    .formParam("status", "delivered")
+                    .formParam("scts", "2001011400")
+                    .formParam("err-code", "0")
+                    .formParam("message-timestamp", "2020-01-01 14:00:00")
+                    .formParam("client-ref", s[0])
+                    .when()
+                    .post(PATH)
+                    .then()
+                    .statusCode(204);
         }
         UUID id = UUID.fromString(s[0]);
         assertThat(state(id)).isEqualTo("DELIVERED");
@@ -85,9 +111,25 @@ class DeliveryReceiptIT {
     void jsonReceiptFailedPublishesFailedWithPermanentFlagFromTheErrorCode() throws Exception {
         String[] s = sent();
         given().contentType("application/json")
-                .body(Map.of("msisdn", s[1], "to", "MFA", "messageId", s[2], "status", "failed", "err-code", "6",
-                        "client-ref", s[0], "message-timestamp", "2020-01-01 14:00:00"))
-                .when().post(PATH).then().statusCode(204);
+                .body(Map.of(
+                        "msisdn",
+                        s[1],
+                        "to",
+                        "MFA",
+                        "messageId",
+                        s[2],
+                        "status",
+                        "failed",
+                        "err-code",
+                        "6",
+                        "client-ref",
+                        s[0],
+                        "message-timestamp",
+                        "2020-01-01 14:00:00"))
+                .when()
+                .post(PATH)
+                .then()
+                .statusCode(204);
         UUID id = UUID.fromString(s[0]);
         assertThat(state(id)).isEqualTo("FAILED");
         var events = statusEvents(id);
@@ -99,13 +141,23 @@ class DeliveryReceiptIT {
     @Test
     void queryStyleReceiptMapsByMessageIdAndIntermediateStatusesPublishNothing() throws Exception {
         String[] s = sent();
-        given().queryParam("msisdn", s[1]).queryParam("messageId", s[2]).queryParam("status", "buffered")
-                .when().get(PATH).then().statusCode(204);
+        given().queryParam("msisdn", s[1])
+                .queryParam("messageId", s[2])
+                .queryParam("status", "buffered")
+                .when()
+                .get(PATH)
+                .then()
+                .statusCode(204);
         UUID id = UUID.fromString(s[0]);
         assertThat(state(id)).isEqualTo("SENT");
-        given().queryParam("msisdn", s[1]).queryParam("messageId", s[2]).queryParam("status", "expired")
+        given().queryParam("msisdn", s[1])
+                .queryParam("messageId", s[2])
+                .queryParam("status", "expired")
                 .queryParam("err-code", "1")
-                .when().post(PATH).then().statusCode(204);
+                .when()
+                .post(PATH)
+                .then()
+                .statusCode(204);
         assertThat(state(id)).isEqualTo("FAILED");
         var events = statusEvents(id);
         assertThat(events).extracting(Map.Entry::getKey).containsExactly(EventTypes.SMS_SENT, EventTypes.SMS_FAILED);
@@ -116,20 +168,39 @@ class DeliveryReceiptIT {
     @Test
     void unknownMessageIsAcknowledgedAndChangesNothing() {
         given().contentType("application/x-www-form-urlencoded")
-                .formParam("messageId", "no-such-message").formParam("status", "delivered")
+                .formParam("messageId", "no-such-message")
+                .formParam("status", "delivered")
                 .formParam("client-ref", UUID.randomUUID().toString())
-                .when().post(PATH).then().statusCode(204);
+                .when()
+                .post(PATH)
+                .then()
+                .statusCode(204);
     }
 
     @Test
     void malformedReceiptsAnswerProblems() {
-        given().contentType("application/json").body("{\"status\":")
-                .when().post(PATH).then().statusCode(400)
-                .contentType("application/problem+json").body("status", equalTo(400));
-        given().contentType("application/json").body(Map.of("messageId", "x", "status", "teleported"))
-                .when().post(PATH).then().statusCode(400)
-                .contentType("application/problem+json").body("type", startsWith("https://"));
-        given().contentType("application/json").body(Map.of("status", "delivered"))
-                .when().post(PATH).then().statusCode(400).contentType("application/problem+json");
+        given().contentType("application/json")
+                .body("{\"status\":")
+                .when()
+                .post(PATH)
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400));
+        given().contentType("application/json")
+                .body(Map.of("messageId", "x", "status", "teleported"))
+                .when()
+                .post(PATH)
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", startsWith("https://"));
+        given().contentType("application/json")
+                .body(Map.of("status", "delivered"))
+                .when()
+                .post(PATH)
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
     }
 }

@@ -9,8 +9,6 @@ import dev.mfa.core.events.Topics;
 import dev.mfa.localstack.testing.MailServerTestResource;
 import dev.mfa.localstack.testing.PostgresTestResource;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -27,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** E-mail requests as producers build them, the mail server's HTTP API, and the service's state for assertions. */
 public final class EmailFixtures {
@@ -34,18 +33,24 @@ public final class EmailFixtures {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private EmailFixtures() {
-    }
+    private EmailFixtures() {}
 
     /** A fresh address, so that tests never share one (nor its per-recipient cap). */
     public static String address() {
         return "user-" + UUID.randomUUID().toString().substring(0, 13) + "@example.test";
     }
 
-    public static CloudEvent event(UUID requestId, String userId, String template, String to,
-                                   Map<String, String> params) {
-        return SmsFixtures.CODEC.wrap("/test", new Events.EmailRequested(requestId, userId, template,
-                SmsFixtures.KEYS.seal(dev.mfa.core.crypto.SealedField.EMAIL, userId, to), params), Instant.now());
+    public static CloudEvent event(
+            UUID requestId, String userId, String template, String to, Map<String, String> params) {
+        return SmsFixtures.CODEC.wrap(
+                "/test",
+                new Events.EmailRequested(
+                        requestId,
+                        userId,
+                        template,
+                        SmsFixtures.KEYS.seal(dev.mfa.core.crypto.SealedField.EMAIL, userId, to),
+                        params),
+                Instant.now());
     }
 
     public static void publish(KafkaCompanion kafka, CloudEvent... events) {
@@ -59,16 +64,21 @@ public final class EmailFixtures {
     // ------------------------------------------------------------------------------------ mail server (HTTP)
 
     public static List<Map<String, Object>> mailsTo(String to) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(MailServerTestResource.httpBaseUrl()
-                        + "/_stub/mails?to=" + URLEncoder.encode(to, StandardCharsets.UTF_8))).GET().build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(MailServerTestResource.httpBaseUrl() + "/_stub/mails?to="
+                                + URLEncoder.encode(to, StandardCharsets.UTF_8)))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        return JSON.readValue(r.body(), new TypeReference<>() {
-        });
+        return JSON.readValue(r.body(), new TypeReference<>() {});
     }
 
     public static void smtpRunning(boolean running) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(MailServerTestResource.httpBaseUrl()
-                        + "/_stub/smtp?running=" + running)).PUT(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(
+                                URI.create(MailServerTestResource.httpBaseUrl() + "/_stub/smtp?running=" + running))
+                        .PUT(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (r.statusCode() != 200) {
             throw new IllegalStateException("mail server answered " + r.statusCode());
@@ -79,8 +89,9 @@ public final class EmailFixtures {
 
     public static Optional<Map<String, Object>> row(UUID requestId) throws Exception {
         try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
-             PreparedStatement ps = c.prepareStatement("select state, attempts, failure_reason, last_error, template, "
-                     + "recipient, recipient_hash, params from email_request where request_id = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("select state, attempts, failure_reason, last_error, template, "
+                                + "recipient, recipient_hash, params from email_request where request_id = ?")) {
             ps.setObject(1, requestId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -107,8 +118,8 @@ public final class EmailFixtures {
     public static List<Map.Entry<String, JsonNode>> statusEvents(UUID requestId) throws Exception {
         List<Map.Entry<String, JsonNode>> events = new ArrayList<>();
         try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
-             PreparedStatement ps = c.prepareStatement(
-                     "select payload from outbox_event where topic = ? and payload like ? order by seq")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "select payload from outbox_event where topic = ? and payload like ? order by seq")) {
             ps.setString(1, Topics.EMAIL_STATUS);
             ps.setString(2, "%" + requestId + "%");
             try (ResultSet rs = ps.executeQuery()) {

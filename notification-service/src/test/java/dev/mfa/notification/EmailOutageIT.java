@@ -1,14 +1,18 @@
 package dev.mfa.notification;
 
+import static dev.mfa.notification.EmailFixtures.event;
+import static dev.mfa.notification.EmailFixtures.mailsTo;
+import static dev.mfa.notification.EmailFixtures.publish;
+import static dev.mfa.notification.EmailFixtures.state;
+import static dev.mfa.notification.EmailFixtures.statusEvents;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.EventTypes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.jboss.logmanager.ExtLogRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -22,15 +26,10 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
-import static dev.mfa.notification.EmailFixtures.event;
-import static dev.mfa.notification.EmailFixtures.mailsTo;
-import static dev.mfa.notification.EmailFixtures.publish;
-import static dev.mfa.notification.EmailFixtures.state;
-import static dev.mfa.notification.EmailFixtures.statusEvents;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.jboss.logmanager.ExtLogRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The SMTP server stopped (connections refused) while requests arrive and are retried, then restarted: every request
@@ -46,7 +45,8 @@ class EmailOutageIT {
         @Override
         public void publish(LogRecord record) {
             String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
-            StringBuilder line = new StringBuilder(record.getLoggerName()).append(' ').append(message);
+            StringBuilder line =
+                    new StringBuilder(record.getLoggerName()).append(' ').append(message);
             if (record.getThrown() != null) {
                 StringWriter trace = new StringWriter();
                 record.getThrown().printStackTrace(new PrintWriter(trace));
@@ -56,12 +56,10 @@ class EmailOutageIT {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private Level previous;
     private KafkaCompanion kafka;
@@ -92,8 +90,14 @@ class EmailOutageIT {
         }
         EmailFixtures.smtpRunning(false);
         for (Map.Entry<UUID, String> r : requests.entrySet()) {
-            publish(kafka, event(r.getKey(), "user-outage", EmailTemplates.FACTOR_REMOVED, r.getValue(),
-                    Map.of("method", "TOTP")));
+            publish(
+                    kafka,
+                    event(
+                            r.getKey(),
+                            "user-outage",
+                            EmailTemplates.FACTOR_REMOVED,
+                            r.getValue(),
+                            Map.of("method", "TOTP")));
         }
         // Each request was tried against the stopped server and is queued again for a later try (backoff).
         await().atMost(WAIT).until(() -> {
@@ -123,8 +127,14 @@ class EmailOutageIT {
             assertThat(mailsTo(r.getValue())).hasSize(1);
             assertThat(statusEvents(r.getKey())).extracting(Map.Entry::getKey).containsExactly(EventTypes.EMAIL_SENT);
         }
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).contains("mfa_notification_email_retries_total")
+        String metrics = given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(metrics)
+                .contains("mfa_notification_email_retries_total")
                 .contains("mfa_notification_emails_total{outcome=\"sent\",template=\"factor-removed\"}");
 
         assertNoAddressLogged(new ArrayList<>(requests.values()));
@@ -144,8 +154,10 @@ class EmailOutageIT {
         String badAddress = "not-an-address-" + UUID.randomUUID().toString().substring(0, 8);
         UUID invalidAddress = UUID.randomUUID();
         publish(kafka, event(invalidAddress, "user-log", EmailTemplates.ACCOUNT_LOCKED, badAddress, Map.of()));
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(refused)) && "FAILED".equals(state(invalidAddress))
-                && "FAILED".equals(state(capped.get(4))));
+        await().atMost(WAIT)
+                .until(() -> "FAILED".equals(state(refused))
+                        && "FAILED".equals(state(invalidAddress))
+                        && "FAILED".equals(state(capped.get(4))));
         assertThat(lines).as("the capture saw the service's logs").anyMatch(l -> l.contains(refused.toString()));
         assertThat(lines).anyMatch(l -> l.contains("per-recipient cap reached"));
         assertNoAddressLogged(List.of(to, badAddress));

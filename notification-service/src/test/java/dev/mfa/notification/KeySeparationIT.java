@@ -1,5 +1,9 @@
 package dev.mfa.notification;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import dev.mfa.core.crypto.FieldCipher;
 import dev.mfa.core.crypto.FieldCipherException;
 import dev.mfa.core.crypto.FieldKeys;
@@ -12,18 +16,13 @@ import dev.mfa.localstack.testing.TopicSnapshot;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 15 finding 14 at the internet-facing service: notification-service holds the sms and email key sets only, so a
@@ -60,14 +59,22 @@ class KeySeparationIT {
         String totpSecret = SmsFixtures.KEYS.seal(SealedField.TOTP_SECRET, "alice", SECRET);
         assertThat(FieldCipher.keyIdOf(totpSecret)).contains("totp-dev");
         assertThatThrownBy(() -> keys.open(SealedField.TOTP_SECRET, "alice", totpSecret))
-                .isInstanceOf(FieldCipherException.class).hasMessageNotContaining(SECRET);
+                .isInstanceOf(FieldCipherException.class)
+                .hasMessageNotContaining(SECRET);
 
         // handed to it as an SMS code: refused, never sent
         String user = "user-totp-" + UUID.randomUUID();
         UUID requestId = UUID.randomUUID();
-        CloudEvent smuggled = SmsFixtures.CODEC.wrap("/test", new Events.SmsRequested(requestId, user, "SIGN_IN", "US",
-                SmsFixtures.KEYS.seal(SealedField.PHONE, user, SmsFixtures.usNumber()),
-                SmsFixtures.KEYS.seal(SealedField.TOTP_SECRET, user, "123456"), Instant.now().plusSeconds(60)),
+        CloudEvent smuggled = SmsFixtures.CODEC.wrap(
+                "/test",
+                new Events.SmsRequested(
+                        requestId,
+                        user,
+                        "SIGN_IN",
+                        "US",
+                        SmsFixtures.KEYS.seal(SealedField.PHONE, user, SmsFixtures.usNumber()),
+                        SmsFixtures.KEYS.seal(SealedField.TOTP_SECRET, user, "123456"),
+                        Instant.now().plusSeconds(60)),
                 Instant.now());
         assertDeadLettered(smuggled, requestId);
     }
@@ -82,21 +89,46 @@ class KeySeparationIT {
         assertThat(keys.open(SealedField.PHONE, victim, phone)).isEqualTo(number);
 
         UUID requestId = UUID.randomUUID();
-        CloudEvent swapped = SmsFixtures.CODEC.wrap("/test", new Events.SmsRequested(requestId, mallory, "SIGN_IN",
-                "US", phone, code, Instant.now().plusSeconds(60)), Instant.now());
+        CloudEvent swapped = SmsFixtures.CODEC.wrap(
+                "/test",
+                new Events.SmsRequested(
+                        requestId,
+                        mallory,
+                        "SIGN_IN",
+                        "US",
+                        phone,
+                        code,
+                        Instant.now().plusSeconds(60)),
+                Instant.now());
         assertDeadLettered(swapped, requestId);
         // and the fields swapped for the same user: the code where the number goes
         UUID fieldsSwapped = UUID.randomUUID();
-        assertDeadLettered(SmsFixtures.CODEC.wrap("/test", new Events.SmsRequested(fieldsSwapped, victim, "SIGN_IN",
-                "US", code, phone, Instant.now().plusSeconds(60)), Instant.now()), fieldsSwapped);
+        assertDeadLettered(
+                SmsFixtures.CODEC.wrap(
+                        "/test",
+                        new Events.SmsRequested(
+                                fieldsSwapped,
+                                victim,
+                                "SIGN_IN",
+                                "US",
+                                code,
+                                phone,
+                                Instant.now().plusSeconds(60)),
+                        Instant.now()),
+                fieldsSwapped);
         assertThat(StubClient.messagesTo(number)).isEmpty();
     }
 
     private void assertDeadLettered(CloudEvent event, UUID requestId) throws Exception {
-        kafka.produceStrings().fromRecords(new ProducerRecord<>(Topics.SMS_REQUESTS, event.subject(),
-                SmsFixtures.CODEC.encode(event))).awaitCompletion();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(TopicSnapshot.read(Topics.dlq(Topics.SMS_REQUESTS))
-                .stream().filter(r -> r.value().contains(event.id().toString())).toList()).hasSize(1));
+        kafka.produceStrings()
+                .fromRecords(
+                        new ProducerRecord<>(Topics.SMS_REQUESTS, event.subject(), SmsFixtures.CODEC.encode(event)))
+                .awaitCompletion();
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(TopicSnapshot.read(Topics.dlq(Topics.SMS_REQUESTS)).stream()
+                                .filter(r -> r.value().contains(event.id().toString()))
+                                .toList())
+                        .hasSize(1));
         assertThat(SmsFixtures.row(requestId)).isEmpty();
         assertThat(SmsFixtures.processedCount(event.id())).isZero();
     }

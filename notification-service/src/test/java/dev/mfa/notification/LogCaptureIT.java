@@ -1,12 +1,13 @@
 package dev.mfa.notification;
 
+import static dev.mfa.notification.SmsFixtures.event;
+import static dev.mfa.notification.SmsFixtures.state;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.jboss.logmanager.ExtLogRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -18,12 +19,10 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
-import static dev.mfa.notification.SmsFixtures.event;
-import static dev.mfa.notification.SmsFixtures.state;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.jboss.logmanager.ExtLogRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every log line written while SMS go through every path (success, temporary and permanent failures, refusals,
@@ -39,7 +38,8 @@ class LogCaptureIT {
         @Override
         public void publish(LogRecord record) {
             String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
-            StringBuilder line = new StringBuilder(record.getLoggerName()).append(' ').append(message);
+            StringBuilder line =
+                    new StringBuilder(record.getLoggerName()).append(' ').append(message);
             if (record.getThrown() != null) {
                 StringWriter trace = new StringWriter();
                 record.getThrown().printStackTrace(new PrintWriter(trace));
@@ -49,12 +49,10 @@ class LogCaptureIT {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private Level previous;
     private KafkaCompanion kafka;
@@ -89,31 +87,83 @@ class LogCaptureIT {
         UUID foreign = UUID.randomUUID();
 
         StubClient.script("[{\"status\":\"1\"},{\"httpStatus\":500}]");
-        SmsFixtures.publish(kafka, event(retried, "user-log", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
+        SmsFixtures.publish(
+                kafka,
+                event(
+                        retried,
+                        "user-log",
+                        "SIGN_IN",
+                        "US",
+                        to,
+                        code,
+                        Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> "SENT".equals(state(retried)));
         StubClient.script("[{\"status\":\"7\"}]");
-        SmsFixtures.publish(kafka, event(refused, "user-log", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
+        SmsFixtures.publish(
+                kafka,
+                event(
+                        refused,
+                        "user-log",
+                        "SIGN_IN",
+                        "US",
+                        to,
+                        code,
+                        Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> "FAILED".equals(state(refused)));
-        SmsFixtures.publish(kafka, event(ok, "user-log", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
+        SmsFixtures.publish(
+                kafka,
+                event(ok, "user-log", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> "SENT".equals(state(ok)));
         // Fourth sign-in request to the number within the hour: over the test cap of 3 (caps count per purpose).
-        SmsFixtures.publish(kafka, event(capped, "user-log", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
+        SmsFixtures.publish(
+                kafka,
+                event(
+                        capped,
+                        "user-log",
+                        "SIGN_IN",
+                        "US",
+                        to,
+                        code,
+                        Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> "FAILED".equals(state(capped)));
         String foreignNumber = "+27" + to.substring(5);
-        SmsFixtures.publish(kafka, event(foreign, "user-log", "SIGN_IN", "ZA", foreignNumber, code, Instant.now().plusSeconds(300)));
+        SmsFixtures.publish(
+                kafka,
+                event(
+                        foreign,
+                        "user-log",
+                        "SIGN_IN",
+                        "ZA",
+                        foreignNumber,
+                        code,
+                        Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> "FAILED".equals(state(foreign)));
         String messageId = (String) SmsFixtures.row(ok).orElseThrow().get("provider_message_id");
-        given().contentType("application/x-www-form-urlencoded").formParam("msisdn", to.substring(1))
-                .formParam("messageId", messageId).formParam("status", "delivered").formParam("client-ref", ok.toString())
-                .when().post(DeliveryReceiptIT.PATH).then().statusCode(204);
-        given().contentType("application/x-www-form-urlencoded").formParam("msisdn", to.substring(1))
-                .formParam("status", "nonsense").when().post(DeliveryReceiptIT.PATH).then().statusCode(400);
+        given().contentType("application/x-www-form-urlencoded")
+                .formParam("msisdn", to.substring(1))
+                .formParam("messageId", messageId)
+                .formParam("status", "delivered")
+                .formParam("client-ref", ok.toString())
+                .when()
+                .post(DeliveryReceiptIT.PATH)
+                .then()
+                .statusCode(204);
+        given().contentType("application/x-www-form-urlencoded")
+                .formParam("msisdn", to.substring(1))
+                .formParam("status", "nonsense")
+                .when()
+                .post(DeliveryReceiptIT.PATH)
+                .then()
+                .statusCode(400);
 
         assertThat(lines).as("the capture saw the service's logs").anyMatch(l -> l.contains(refused.toString()));
         assertThat(lines).anyMatch(l -> l.contains("cap reached"));
         String national = to.substring(2); // without +1
         for (String line : lines) {
-            assertThat(line).doesNotContain(national).doesNotContain(foreignNumber.substring(3)).doesNotContain(code);
+            assertThat(line)
+                    .doesNotContain(national)
+                    .doesNotContain(foreignNumber.substring(3))
+                    .doesNotContain(code);
         }
     }
 }

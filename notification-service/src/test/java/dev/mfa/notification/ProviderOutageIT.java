@@ -1,13 +1,15 @@
 package dev.mfa.notification;
 
+import static dev.mfa.notification.SmsFixtures.event;
+import static dev.mfa.notification.SmsFixtures.publish;
+import static dev.mfa.notification.SmsFixtures.state;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,12 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static dev.mfa.notification.SmsFixtures.event;
-import static dev.mfa.notification.SmsFixtures.publish;
-import static dev.mfa.notification.SmsFixtures.state;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Vonage stub fails (HTTP 503) while requests keep arriving, then recovers: every request whose code is still
@@ -62,46 +61,60 @@ class ProviderOutageIT {
         // At the start of the outage: codes living 2 minutes, and codes expiring during the outage.
         List<UUID> first = new ArrayList<>();
         publish(kafka, batch(8, 4, live, shortLived, first));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> triedOrFailed(first));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> triedOrFailed(first));
         // Into the outage (every request tried and refused): more requests, some expiring before the provider is back.
         List<UUID> second = new ArrayList<>();
         publish(kafka, batch(4, 4, live, shortLived, second));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            for (UUID id : shortLived) {
-                if (!"FAILED".equals(state(id))) {
-                    return false;
-                }
-            }
-            return triedOrFailed(second) && Instant.now().isAfter(outageStart.plus(MIN_OUTAGE));
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    for (UUID id : shortLived) {
+                        if (!"FAILED".equals(state(id))) {
+                            return false;
+                        }
+                    }
+                    return triedOrFailed(second) && Instant.now().isAfter(outageStart.plus(MIN_OUTAGE));
+                });
         for (UUID id : live) {
             assertThat(state(id)).as("not sent during the outage: %s", id).isNotIn("SENT", "DELIVERED");
         }
         Instant outageEnd = Instant.now();
         StubClient.config("{\"outageMillis\":0}");
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            for (UUID id : live) {
-                if (!"SENT".equals(state(id))) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    for (UUID id : live) {
+                        if (!"SENT".equals(state(id))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
 
         for (UUID id : live) {
             List<Map<String, Object>> sms = StubClient.messagesTo(numbers.get(id));
             assertThat(sms).as("one SMS for %s", id).hasSize(1);
             Instant received = Instant.parse((String) sms.get(0).get("receivedAt"));
-            assertThat(received).as("sent after the outage, before expiry").isAfterOrEqualTo(outageEnd.minusMillis(50))
+            assertThat(received)
+                    .as("sent after the outage, before expiry")
+                    .isAfterOrEqualTo(outageEnd.minusMillis(50))
                     .isBefore(expiry.get(id));
             assertThat((int) SmsFixtures.row(id).orElseThrow().get("attempts")).isGreaterThan(1);
-            assertThat(SmsFixtures.statusEvents(id)).extracting(Map.Entry::getKey).containsExactly(EventTypes.SMS_SENT);
+            assertThat(SmsFixtures.statusEvents(id))
+                    .extracting(Map.Entry::getKey)
+                    .containsExactly(EventTypes.SMS_SENT);
         }
         for (UUID id : shortLived) {
-            assertThat(StubClient.messagesTo(numbers.get(id))).as("no SMS after expiry for %s", id).isEmpty();
+            assertThat(StubClient.messagesTo(numbers.get(id)))
+                    .as("no SMS after expiry for %s", id)
+                    .isEmpty();
             assertThat(SmsFixtures.row(id).orElseThrow().get("failure_reason")).isEqualTo("expired");
-            assertThat(SmsFixtures.statusEvents(id)).extracting(Map.Entry::getKey).containsExactly(EventTypes.SMS_FAILED);
+            assertThat(SmsFixtures.statusEvents(id))
+                    .extracting(Map.Entry::getKey)
+                    .containsExactly(EventTypes.SMS_FAILED);
         }
     }
 

@@ -1,15 +1,11 @@
 package dev.mfa.notification;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.localstack.testing.KafkaTestResource;
 import dev.mfa.localstack.testing.PostgresTestResource;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,9 +24,12 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}, built before failsafe runs) as a separate JVM
@@ -58,6 +57,7 @@ class ServiceKillRestartIT {
      * kill, most of them already at the stub; on a starved host, senders waiting to record an answer add to it.
      */
     private static final int MAX_INTERRUPTED = 8;
+
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
     private final List<Process> processes = new ArrayList<>();
@@ -89,46 +89,58 @@ class ServiceKillRestartIT {
             UUID id = UUID.randomUUID();
             String to = "+1555" + String.format("%07d", 5_000_000 + i);
             numbers.put(id, to);
-            events.add(SmsFixtures.event(id, "user-kill-" + i, "SIGN_IN", "US", to, SmsFixtures.code(),
+            events.add(SmsFixtures.event(
+                    id,
+                    "user-kill-" + i,
+                    "SIGN_IN",
+                    "US",
+                    to,
+                    SmsFixtures.code(),
                     Instant.now().plusSeconds(600)));
         }
 
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             AtomicInteger published = new AtomicInteger();
             // The first third is queued before the service starts; the rest arrives while it runs, dies and restarts.
             publish(producer, events.subList(0, REQUESTS / 3), published);
             Process first = start(1);
-            Thread feeder = new Thread(() -> {
-                try {
-                    for (CloudEvent e : events.subList(REQUESTS / 3, REQUESTS)) {
-                        publish(producer, List.of(e), published);
-                        Thread.sleep(1000 / RATE * 2);
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "kill-it-publisher");
+            Thread feeder = new Thread(
+                    () -> {
+                        try {
+                            for (CloudEvent e : events.subList(REQUESTS / 3, REQUESTS)) {
+                                publish(producer, List.of(e), published);
+                                Thread.sleep(1000 / RATE * 2);
+                            }
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    "kill-it-publisher");
             feeder.start();
 
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> ours(numbers).size() >= REQUESTS / 4);
             first.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop
             assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
             int atKill = ours(numbers).size();
             int publishedAtKill = published.get();
             // Requests keep arriving while nobody consumes.
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> published.get() >= Math.min(REQUESTS, publishedAtKill + RATE / 2));
 
             start(2);
             feeder.join(60_000);
             assertThat(published.get()).isEqualTo(REQUESTS);
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> count("select count(*) from sms_request where state in ('SENT', 'FAILED')") == REQUESTS);
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() ->
+                            count("select count(*) from sms_request where state in ('SENT', 'FAILED')") == REQUESTS);
             // Every request is final (SENT or FAILED): no send is in flight (only a SENDING request has one) and none
             // is queued, so the stub has received all it ever will.
 
@@ -147,19 +159,30 @@ class ServiceKillRestartIT {
                     interrupted.add(id);
                 }
             }
-            assertThat(interrupted).as("requests whose call the kill interrupted").hasSizeLessThanOrEqualTo(MAX_INTERRUPTED);
+            assertThat(interrupted)
+                    .as("requests whose call the kill interrupted")
+                    .hasSizeLessThanOrEqualTo(MAX_INTERRUPTED);
             long throttled = ((Number) StubClient.stats().get("throttled")).longValue() - throttledBefore;
-            System.out.printf("kill/restart: %d requests, %d at the stub when killed, %d SMS in all (%d distinct), "
-                            + "%d outcome_unknown (%d of them at the stub), stub throttled %d%n", REQUESTS, atKill,
-                    atStub.values().stream().mapToInt(Integer::intValue).sum(), atStub.size(), interrupted.size(),
-                    interrupted.stream().filter(id -> atStub.containsKey(id.toString())).count(), throttled);
+            System.out.printf(
+                    "kill/restart: %d requests, %d at the stub when killed, %d SMS in all (%d distinct), "
+                            + "%d outcome_unknown (%d of them at the stub), stub throttled %d%n",
+                    REQUESTS,
+                    atKill,
+                    atStub.values().stream().mapToInt(Integer::intValue).sum(),
+                    atStub.size(),
+                    interrupted.size(),
+                    interrupted.stream()
+                            .filter(id -> atStub.containsKey(id.toString()))
+                            .count(),
+                    throttled);
         }
     }
 
     private static void publish(KafkaProducer<String, String> producer, List<CloudEvent> events, AtomicInteger n)
             throws Exception {
         for (CloudEvent e : events) {
-            producer.send(new ProducerRecord<>(TOPIC, e.subject(), SmsFixtures.CODEC.encode(e))).get();
+            producer.send(new ProducerRecord<>(TOPIC, e.subject(), SmsFixtures.CODEC.encode(e)))
+                    .get();
             n.incrementAndGet();
         }
     }
@@ -186,18 +209,28 @@ class ServiceKillRestartIT {
         env.put("MFA_NOTIFICATION_ABUSE_PER_COUNTRY_PER_HOUR", "100000");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // The killed consumer never leaves its group: a short session lets the next one take the partition quickly.
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC",
-                "-Dmp.messaging.incoming.sms-requests.session.timeout.ms=6000",
-                "-Dmp.messaging.incoming.sms-requests.heartbeat.interval.ms=1000", "-jar", JAR.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-Dmp.messaging.incoming.sms-requests.session.timeout.ms=6000",
+                        "-Dmp.messaging.incoming.sms-requests.heartbeat.interval.ms=1000",
+                        "-jar",
+                        JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         processes.add(p);
         // A bound, not a wait: on a host shared with other builds (load 30 on 2 cores) a start took over 90 s.
-        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            assertThat(p.isAlive()).as("service run %d alive (see %s)", run, log).isTrue();
-            return Files.readString(log, StandardCharsets.UTF_8).contains("Listening on");
-        });
+        await().atMost(Duration.ofSeconds(240))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    assertThat(p.isAlive())
+                            .as("service run %d alive (see %s)", run, log)
+                            .isTrue();
+                    return Files.readString(log, StandardCharsets.UTF_8).contains("Listening on");
+                });
         return p;
     }
 
@@ -217,8 +250,9 @@ class ServiceKillRestartIT {
 
     private static Map<UUID, String[]> rows() throws Exception {
         Map<UUID, String[]> rows = new HashMap<>();
-        try (Connection c = PostgresTestResource.connect(DATABASE); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select request_id, state, failure_reason from sms_request")) {
+        try (Connection c = PostgresTestResource.connect(DATABASE);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select request_id, state, failure_reason from sms_request")) {
             while (rs.next()) {
                 rows.put((UUID) rs.getObject(1), new String[] {rs.getString(2), rs.getString(3)});
             }
@@ -227,8 +261,9 @@ class ServiceKillRestartIT {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = PostgresTestResource.connect(DATABASE); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = PostgresTestResource.connect(DATABASE);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

@@ -1,20 +1,19 @@
 package dev.mfa.notification;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-
 import static dev.mfa.notification.SmsFixtures.event;
 import static dev.mfa.notification.SmsFixtures.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 15 finding 2, notification's side: enrollment SMS that other users start to a victim's number (or country)
@@ -41,7 +40,8 @@ class SignInCodesNotBlockedByOthersIT {
     void enrollmentsByOthersToTheVictimsNumberDoNotBlockItsSignInCode() throws Exception {
         String victimNumber = SmsFixtures.usNumber();
         for (int i = 0; i < 3; i++) {
-            assertThat(send("attacker-" + UUID.randomUUID(), "ENROLLMENT", "US", victimNumber)).isEqualTo("SENT");
+            assertThat(send("attacker-" + UUID.randomUUID(), "ENROLLMENT", "US", victimNumber))
+                    .isEqualTo("SENT");
         }
         assertThat(send("victim", "SIGN_IN", "US", victimNumber)).isEqualTo("SENT");
     }
@@ -49,7 +49,8 @@ class SignInCodesNotBlockedByOthersIT {
     @Test
     void enrollmentsByOthersInTheVictimsCountryDoNotBlockItsSignInCode() throws Exception {
         for (int i = 0; i < 2; i++) {
-            assertThat(send("attacker-" + UUID.randomUUID(), "ENROLLMENT", "AU", auNumber())).isEqualTo("SENT");
+            assertThat(send("attacker-" + UUID.randomUUID(), "ENROLLMENT", "AU", auNumber()))
+                    .isEqualTo("SENT");
         }
         assertThat(send("victim-au", "SIGN_IN", "AU", auNumber())).isEqualTo("SENT");
     }
@@ -67,8 +68,16 @@ class SignInCodesNotBlockedByOthersIT {
     /** Publishes one request and waits for its outcome (SENT or FAILED). */
     private String send(String userId, String purpose, String country, String to) throws Exception {
         UUID id = UUID.randomUUID();
-        SmsFixtures.publish(kafka, event(id, userId, purpose, country, to, SmsFixtures.code(),
-                Instant.now().plusSeconds(300)));
+        SmsFixtures.publish(
+                kafka,
+                event(
+                        id,
+                        userId,
+                        purpose,
+                        country,
+                        to,
+                        SmsFixtures.code(),
+                        Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> {
             String s = state(id);
             return "SENT".equals(s) || "FAILED".equals(s) || "DELIVERED".equals(s);

@@ -1,27 +1,26 @@
 package dev.mfa.notification;
 
-import com.vonage.client.auth.RequestSigning;
-import com.vonage.client.auth.hashutils.HashType;
-import dev.mfa.core.events.EventTypes;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.UUID;
-
 import static dev.mfa.notification.SmsFixtures.event;
 import static dev.mfa.notification.SmsFixtures.state;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.endsWith;
+
+import com.vonage.client.auth.RequestSigning;
+import com.vonage.client.auth.hashutils.HashType;
+import dev.mfa.core.events.EventTypes;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** With a signature secret: unsigned, wrongly signed and stale receipts get 401 and change nothing. */
 @QuarkusTest
@@ -46,7 +45,16 @@ class SignedDeliveryReceiptIT {
     void onlyCorrectlySignedFreshReceiptsAreAccepted() throws Exception {
         UUID id = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        SmsFixtures.publish(kafka, event(id, "user-sig", "SIGN_IN", "US", to, SmsFixtures.code(), Instant.now().plusSeconds(300)));
+        SmsFixtures.publish(
+                kafka,
+                event(
+                        id,
+                        "user-sig",
+                        "SIGN_IN",
+                        "US",
+                        to,
+                        SmsFixtures.code(),
+                        Instant.now().plusSeconds(300)));
         await().atMost(WAIT).until(() -> "SENT".equals(state(id)));
         String messageId = (String) SmsFixtures.row(id).orElseThrow().get("provider_message_id");
 
@@ -60,36 +68,59 @@ class SignedDeliveryReceiptIT {
         receipt.put("client-ref", id.toString());
 
         // Unsigned.
-        given().contentType("application/x-www-form-urlencoded").formParams(receipt)
-                .when().post(DeliveryReceiptIT.PATH).then().statusCode(401)
-                .contentType("application/problem+json").body("type", endsWith("invalid-signature"));
+        given().contentType("application/x-www-form-urlencoded")
+                .formParams(receipt)
+                .when()
+                .post(DeliveryReceiptIT.PATH)
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .body("type", endsWith("invalid-signature"));
         // Signed with another secret.
-        Map<String, String> forged = RequestSigning.getSignatureForRequestParameters(receipt, "not-the-secret", HashType.HMAC_SHA256);
+        Map<String, String> forged =
+                RequestSigning.getSignatureForRequestParameters(receipt, "not-the-secret", HashType.HMAC_SHA256);
         Map<String, String> forgedAll = new LinkedHashMap<>(receipt);
         forgedAll.putAll(forged);
-        given().contentType("application/x-www-form-urlencoded").formParams(forgedAll)
-                .when().post(DeliveryReceiptIT.PATH).then().statusCode(401);
+        given().contentType("application/x-www-form-urlencoded")
+                .formParams(forgedAll)
+                .when()
+                .post(DeliveryReceiptIT.PATH)
+                .then()
+                .statusCode(401);
         // Correct signature, but the status was changed after signing.
         Map<String, String> signed = new LinkedHashMap<>(receipt);
-        signed.putAll(RequestSigning.getSignatureForRequestParameters(receipt, SignedReceiptsProfile.SECRET, HashType.HMAC_SHA256));
+        signed.putAll(RequestSigning.getSignatureForRequestParameters(
+                receipt, SignedReceiptsProfile.SECRET, HashType.HMAC_SHA256));
         Map<String, String> tampered = new LinkedHashMap<>(signed);
         tampered.put("status", "failed");
-        given().contentType("application/json").body(tampered)
-                .when().post(DeliveryReceiptIT.PATH).then().statusCode(401);
+        given().contentType("application/json")
+                .body(tampered)
+                .when()
+                .post(DeliveryReceiptIT.PATH)
+                .then()
+                .statusCode(401);
         // Stale: signed ten minutes ago.
         Map<String, String> stale = new LinkedHashMap<>(receipt);
         stale.put("timestamp", Long.toString(Instant.now().minusSeconds(600).getEpochSecond()));
-        stale.put("sig", new dev.mfa.notification.service.ReceiptSignature(SignedReceiptsProfile.SECRET, "sha256",
-                Duration.ofMinutes(5)).sign(stale));
-        given().contentType("application/x-www-form-urlencoded").formParams(stale)
-                .when().post(DeliveryReceiptIT.PATH).then().statusCode(401);
+        stale.put(
+                "sig",
+                new dev.mfa.notification.service.ReceiptSignature(
+                                SignedReceiptsProfile.SECRET, "sha256", Duration.ofMinutes(5))
+                        .sign(stale));
+        given().contentType("application/x-www-form-urlencoded")
+                .formParams(stale)
+                .when()
+                .post(DeliveryReceiptIT.PATH)
+                .then()
+                .statusCode(401);
         assertThat(state(id)).isEqualTo("SENT");
         assertThat(SmsFixtures.statusEvents(id)).extracting(Map.Entry::getKey).containsExactly(EventTypes.SMS_SENT);
 
         // Signed by the SDK's own signer with the configured secret (query style, as a GET receipt).
         given().queryParams(signed).when().get(DeliveryReceiptIT.PATH).then().statusCode(204);
         assertThat(state(id)).isEqualTo("DELIVERED");
-        assertThat(SmsFixtures.statusEvents(id)).extracting(Map.Entry::getKey)
+        assertThat(SmsFixtures.statusEvents(id))
+                .extracting(Map.Entry::getKey)
                 .containsExactly(EventTypes.SMS_SENT, EventTypes.SMS_DELIVERED);
     }
 }

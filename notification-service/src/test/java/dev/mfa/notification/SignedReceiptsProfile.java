@@ -1,7 +1,6 @@
 package dev.mfa.notification;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
-
 import java.util.Map;
 
 /** A signature secret is configured: receipts must be signed (HMAC-SHA256, as a Vonage account can choose). */

@@ -11,8 +11,6 @@ import dev.mfa.core.events.Topics;
 import dev.mfa.localstack.testing.KafkaTestResource;
 import dev.mfa.localstack.testing.PostgresTestResource;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Builds and publishes SMS requests as producers do, and reads the service's state for assertions. */
 public final class SmsFixtures {
@@ -32,14 +31,16 @@ public final class SmsFixtures {
      * The producers' dev keys (enrollment-service's application.properties, profiles dev, test, local): the totp set
      * too, which notification-service does not hold.
      */
-    public static final FieldKeys KEYS = FieldKeys.fromSpecs(Map.of(
-            KeyPurpose.TOTP, Optional.of("totp-dev:ehqOIjDOQIy3BaiBKggbObRzXMnjyVrzkdTE8ve9yj0="),
-            KeyPurpose.SMS, Optional.of("sms-dev:C/DdcWqYL66bwxMs2YrzZwBP4alHc7o3hvcPFnIm7hA="),
-            KeyPurpose.EMAIL, Optional.of("email-dev:C0zyum+OqxAI4Ttbfh1yKEcSf3E8zQPMWdEF60h93Ds=")), Optional.empty());
+    public static final FieldKeys KEYS = FieldKeys.fromSpecs(
+            Map.of(
+                    KeyPurpose.TOTP, Optional.of("totp-dev:ehqOIjDOQIy3BaiBKggbObRzXMnjyVrzkdTE8ve9yj0="),
+                    KeyPurpose.SMS, Optional.of("sms-dev:C/DdcWqYL66bwxMs2YrzZwBP4alHc7o3hvcPFnIm7hA="),
+                    KeyPurpose.EMAIL, Optional.of("email-dev:C0zyum+OqxAI4Ttbfh1yKEcSf3E8zQPMWdEF60h93Ds=")),
+            Optional.empty());
+
     public static final EventCodec CODEC = new EventCodec();
 
-    private SmsFixtures() {
-    }
+    private SmsFixtures() {}
 
     /** A fresh +1 number in the unassigned 555 area code, so that tests never share one. */
     public static String usNumber() {
@@ -50,10 +51,18 @@ public final class SmsFixtures {
         return String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000));
     }
 
-    public static CloudEvent event(UUID requestId, String userId, String purpose, String country, String to,
-                                   String code, Instant expiresAt) {
-        return CODEC.wrap("/test", new Events.SmsRequested(requestId, userId, purpose, country,
-                KEYS.seal(SealedField.PHONE, userId, to), KEYS.seal(SealedField.SMS_CODE, userId, code), expiresAt),
+    public static CloudEvent event(
+            UUID requestId, String userId, String purpose, String country, String to, String code, Instant expiresAt) {
+        return CODEC.wrap(
+                "/test",
+                new Events.SmsRequested(
+                        requestId,
+                        userId,
+                        purpose,
+                        country,
+                        KEYS.seal(SealedField.PHONE, userId, to),
+                        KEYS.seal(SealedField.SMS_CODE, userId, code),
+                        expiresAt),
                 Instant.now());
     }
 
@@ -73,8 +82,8 @@ public final class SmsFixtures {
     public static List<Map.Entry<String, JsonNode>> statusEvents(UUID requestId) throws Exception {
         List<Map.Entry<String, JsonNode>> events = new ArrayList<>();
         try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
-             PreparedStatement ps = c.prepareStatement(
-                     "select payload from outbox_event where topic = ? and payload like ? order by seq")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "select payload from outbox_event where topic = ? and payload like ? order by seq")) {
             ps.setString(1, Topics.SMS_STATUS);
             ps.setString(2, "%" + requestId + "%");
             try (ResultSet rs = ps.executeQuery()) {
@@ -90,8 +99,9 @@ public final class SmsFixtures {
     /** Selected columns of the request's row, or empty. */
     public static Optional<Map<String, Object>> row(UUID requestId) throws Exception {
         try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
-             PreparedStatement ps = c.prepareStatement("select state, attempts, failure_reason, provider_message_id, "
-                     + "recipient, code, destination_hash, last_error, receipt_status from sms_request where request_id = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "select state, attempts, failure_reason, provider_message_id, "
+                                + "recipient, code, destination_hash, last_error, receipt_status from sms_request where request_id = ?")) {
             ps.setObject(1, requestId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -112,10 +122,19 @@ public final class SmsFixtures {
      */
     public static void barrier(KafkaCompanion kafka) throws Exception {
         UUID requestId = UUID.randomUUID();
-        publish(kafka, event(requestId, "user-barrier", "SIGN_IN", "US", usNumber(), code(),
-                Instant.now().plusSeconds(300)));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> "SENT".equals(
-                state(requestId)));
+        publish(
+                kafka,
+                event(
+                        requestId,
+                        "user-barrier",
+                        "SIGN_IN",
+                        "US",
+                        usNumber(),
+                        code(),
+                        Instant.now().plusSeconds(300)));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> "SENT".equals(state(requestId)));
     }
 
     public static String state(UUID requestId) throws Exception {
@@ -124,7 +143,7 @@ public final class SmsFixtures {
 
     public static int processedCount(UUID eventId) throws Exception {
         try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
-             PreparedStatement ps = c.prepareStatement("select count(*) from processed_event where event_id = ?")) {
+                PreparedStatement ps = c.prepareStatement("select count(*) from processed_event where event_id = ?")) {
             ps.setObject(1, eventId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -1,23 +1,5 @@
 package dev.mfa.notification;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.mfa.core.events.CloudEvent;
-import dev.mfa.core.events.EventTypes;
-import dev.mfa.core.events.Topics;
-import dev.mfa.localstack.testing.TopicSnapshot;
-import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
 import static dev.mfa.notification.SmsFixtures.event;
 import static dev.mfa.notification.SmsFixtures.publish;
 import static dev.mfa.notification.SmsFixtures.state;
@@ -26,6 +8,23 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mfa.core.events.CloudEvent;
+import dev.mfa.core.events.EventTypes;
+import dev.mfa.core.events.Topics;
+import dev.mfa.localstack.testing.TopicSnapshot;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The real SDK against the stub over HTTP: success, each failure class, expiry, dedupe, refusals, DLQ. */
 @QuarkusTest
@@ -59,13 +58,26 @@ class SmsSendingIT {
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
         String code = SmsFixtures.code();
-        publish(kafka, event(requestId, "user-ok", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
+        publish(
+                kafka,
+                event(
+                        requestId,
+                        "user-ok",
+                        "SIGN_IN",
+                        "US",
+                        to,
+                        code,
+                        Instant.now().plusSeconds(300)));
 
         await().atMost(WAIT).until(() -> "SENT".equals(state(requestId)));
         List<Map<String, Object>> received = StubClient.messagesTo(to);
         assertThat(received).hasSize(1);
         String text = (String) received.get(0).get("text");
-        assertThat(text).contains(code).contains("MFA Platform").contains("5 min").contains("Never share this code");
+        assertThat(text)
+                .contains(code)
+                .contains("MFA Platform")
+                .contains("5 min")
+                .contains("Never share this code");
         assertThat(text.length()).isLessThanOrEqualTo(160);
         assertThat(received.get(0).get("from")).isEqualTo("MFA");
         assertThat(received.get(0).get("clientRef")).isEqualTo(requestId.toString());
@@ -78,13 +90,15 @@ class SmsSendingIT {
         // mfa.sms.sent reaches the broker with Vonage's message id and no number or code.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             var sent = TopicSnapshot.read(Topics.SMS_STATUS).stream()
-                    .filter(r -> r.value().contains(requestId.toString())).toList();
+                    .filter(r -> r.value().contains(requestId.toString()))
+                    .toList();
             assertThat(sent).hasSize(1);
             assertThat(sent.get(0).key()).isEqualTo("user-ok");
             assertThat(sent.get(0).value()).doesNotContain(code).doesNotContain(to.substring(1));
             CloudEvent e = SmsFixtures.CODEC.decode(sent.get(0).value());
             assertThat(e.type()).isEqualTo(EventTypes.SMS_SENT);
-            assertThat(e.data().get("providerMessageId").asText()).isEqualTo(received.get(0).get("messageId"));
+            assertThat(e.data().get("providerMessageId").asText())
+                    .isEqualTo(received.get(0).get("messageId"));
             assertThat(e.data().get("country").asText()).isEqualTo("US");
         });
     }
@@ -93,7 +107,16 @@ class SmsSendingIT {
     void enrollmentTextUsesItsOwnTemplate() throws Exception {
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        publish(kafka, event(requestId, "user-enroll", "ENROLLMENT", "US", to, "123456", Instant.now().plusSeconds(600)));
+        publish(
+                kafka,
+                event(
+                        requestId,
+                        "user-enroll",
+                        "ENROLLMENT",
+                        "US",
+                        to,
+                        "123456",
+                        Instant.now().plusSeconds(600)));
         await().atMost(WAIT).until(() -> "SENT".equals(state(requestId)));
         assertThat((String) StubClient.messagesTo(to).get(0).get("text"))
                 .startsWith("MFA Platform: 123456 is your code to set up text message verification")
@@ -104,13 +127,27 @@ class SmsSendingIT {
     void redeliveredEventAndRepeatedRequestIdSendOnlyOnce() throws Exception {
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        CloudEvent first = event(requestId, "user-dup", "SIGN_IN", "US", to, "222333", Instant.now().plusSeconds(300));
+        CloudEvent first = event(
+                requestId,
+                "user-dup",
+                "SIGN_IN",
+                "US",
+                to,
+                "222333",
+                Instant.now().plusSeconds(300));
         // The same record twice (redelivery), then a new event id carrying the same request id (producer retry).
-        CloudEvent again = event(requestId, "user-dup", "SIGN_IN", "US", to, "222333", Instant.now().plusSeconds(300));
+        CloudEvent again = event(
+                requestId,
+                "user-dup",
+                "SIGN_IN",
+                "US",
+                to,
+                "222333",
+                Instant.now().plusSeconds(300));
         publish(kafka, first, first, again);
 
-        await().atMost(WAIT).until(() -> "SENT".equals(state(requestId))
-                && SmsFixtures.processedCount(again.id()) == 1);
+        await().atMost(WAIT)
+                .until(() -> "SENT".equals(state(requestId)) && SmsFixtures.processedCount(again.id()) == 1);
         SmsFixtures.barrier(kafka); // a wrongly queued second send would have had its turn
         assertThat(StubClient.messagesTo(to)).hasSize(1);
         assertThat(SmsFixtures.processedCount(first.id())).isEqualTo(1);
@@ -124,15 +161,31 @@ class SmsSendingIT {
                 + "{\"httpStatus\":503,\"delayMillis\":3000}]");
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        publish(kafka, event(requestId, "user-retry", "SIGN_IN", "US", to, "424242", Instant.now().plusSeconds(120)));
+        publish(
+                kafka,
+                event(
+                        requestId,
+                        "user-retry",
+                        "SIGN_IN",
+                        "US",
+                        to,
+                        "424242",
+                        Instant.now().plusSeconds(120)));
 
         await().atMost(WAIT).until(() -> "SENT".equals(state(requestId)));
         assertThat(StubClient.messagesTo(to)).hasSize(1);
         assertThat(SmsFixtures.row(requestId).orElseThrow().get("attempts")).isEqualTo(6);
         assertThat(statusEvents(requestId)).extracting(Map.Entry::getKey).containsExactly(EventTypes.SMS_SENT);
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).contains("mfa_notification_retries_total{reason=\"throttled\"}")
-                .contains("reason=\"timeout\"").contains("reason=\"provider_unavailable\"")
+        String metrics = given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(metrics)
+                .contains("mfa_notification_retries_total{reason=\"throttled\"}")
+                .contains("reason=\"timeout\"")
+                .contains("reason=\"provider_unavailable\"")
                 .contains("mfa_notification_provider_latency_seconds");
     }
 
@@ -141,7 +194,16 @@ class SmsSendingIT {
         StubClient.script("[{\"status\":\"29\"}]");
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        publish(kafka, event(requestId, "user-perm", "SIGN_IN", "US", to, "777888", Instant.now().plusSeconds(120)));
+        publish(
+                kafka,
+                event(
+                        requestId,
+                        "user-perm",
+                        "SIGN_IN",
+                        "US",
+                        to,
+                        "777888",
+                        Instant.now().plusSeconds(120)));
 
         await().atMost(WAIT).until(() -> "FAILED".equals(state(requestId)));
         var row = SmsFixtures.row(requestId).orElseThrow();
@@ -161,9 +223,27 @@ class SmsSendingIT {
         StubClient.script("[{\"status\":\"6\"},{\"status\":\"7\"}]");
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();
-        publish(kafka, event(a, "user-p1", "SIGN_IN", "US", SmsFixtures.usNumber(), "111111", Instant.now().plusSeconds(120)));
+        publish(
+                kafka,
+                event(
+                        a,
+                        "user-p1",
+                        "SIGN_IN",
+                        "US",
+                        SmsFixtures.usNumber(),
+                        "111111",
+                        Instant.now().plusSeconds(120)));
         await().atMost(WAIT).until(() -> "FAILED".equals(state(a)));
-        publish(kafka, event(b, "user-p2", "SIGN_IN", "US", SmsFixtures.usNumber(), "111111", Instant.now().plusSeconds(120)));
+        publish(
+                kafka,
+                event(
+                        b,
+                        "user-p2",
+                        "SIGN_IN",
+                        "US",
+                        SmsFixtures.usNumber(),
+                        "111111",
+                        Instant.now().plusSeconds(120)));
         await().atMost(WAIT).until(() -> "FAILED".equals(state(b)));
         assertThat(SmsFixtures.row(a).orElseThrow().get("failure_reason")).isEqualTo("invalid_number");
         assertThat(SmsFixtures.row(b).orElseThrow().get("failure_reason")).isEqualTo("number_barred");
@@ -174,7 +254,16 @@ class SmsSendingIT {
         StubClient.script("[{\"status\":\"5\",\"times\":500}]");
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        publish(kafka, event(requestId, "user-exp", "SIGN_IN", "US", to, "999000", Instant.now().plusSeconds(2)));
+        publish(
+                kafka,
+                event(
+                        requestId,
+                        "user-exp",
+                        "SIGN_IN",
+                        "US",
+                        to,
+                        "999000",
+                        Instant.now().plusSeconds(2)));
 
         await().atMost(WAIT).until(() -> "FAILED".equals(state(requestId)));
         var row = SmsFixtures.row(requestId).orElseThrow();
@@ -192,9 +281,19 @@ class SmsSendingIT {
     void alreadyExpiredRequestIsNeverSent() throws Exception {
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        publish(kafka, event(requestId, "user-late", "SIGN_IN", "US", to, "123123", Instant.now().minusSeconds(1)));
+        publish(
+                kafka,
+                event(
+                        requestId,
+                        "user-late",
+                        "SIGN_IN",
+                        "US",
+                        to,
+                        "123123",
+                        Instant.now().minusSeconds(1)));
         await().atMost(WAIT).until(() -> "FAILED".equals(state(requestId)));
-        assertThat(SmsFixtures.row(requestId).orElseThrow().get("failure_reason")).isEqualTo("expired");
+        assertThat(SmsFixtures.row(requestId).orElseThrow().get("failure_reason"))
+                .isEqualTo("expired");
         assertThat(StubClient.messagesTo(to)).isEmpty();
     }
 
@@ -202,9 +301,24 @@ class SmsSendingIT {
     void countryOutsideTheAllowListOrNumberOutsideTheCountryIsRefused() throws Exception {
         UUID other = UUID.randomUUID();
         UUID mismatch = UUID.randomUUID();
-        publish(kafka,
-                event(other, "user-za", "SIGN_IN", "ZA", "+27821234567", "123123", Instant.now().plusSeconds(60)),
-                event(mismatch, "user-mm", "SIGN_IN", "US", "+882100000001", "123123", Instant.now().plusSeconds(60)));
+        publish(
+                kafka,
+                event(
+                        other,
+                        "user-za",
+                        "SIGN_IN",
+                        "ZA",
+                        "+27821234567",
+                        "123123",
+                        Instant.now().plusSeconds(60)),
+                event(
+                        mismatch,
+                        "user-mm",
+                        "SIGN_IN",
+                        "US",
+                        "+882100000001",
+                        "123123",
+                        Instant.now().plusSeconds(60)));
         await().atMost(WAIT).until(() -> "FAILED".equals(state(other)) && "FAILED".equals(state(mismatch)));
         for (UUID id : List.of(other, mismatch)) {
             List<Map.Entry<String, JsonNode>> events = statusEvents(id);
@@ -219,14 +333,24 @@ class SmsSendingIT {
     @Test
     void unprocessableRecordGoesToTheDeadLetterTopic() throws Exception {
         UUID requestId = UUID.randomUUID();
-        CloudEvent bad = SmsFixtures.CODEC.wrap("/test", new dev.mfa.core.events.Events.SmsRequested(requestId,
-                "user-bad", "SIGN_IN", "US", "v1:local-dev:notbase64!!", "v1:local-dev:also-bad", Instant.now().plusSeconds(60)),
+        CloudEvent bad = SmsFixtures.CODEC.wrap(
+                "/test",
+                new dev.mfa.core.events.Events.SmsRequested(
+                        requestId,
+                        "user-bad",
+                        "SIGN_IN",
+                        "US",
+                        "v1:local-dev:notbase64!!",
+                        "v1:local-dev:also-bad",
+                        Instant.now().plusSeconds(60)),
                 Instant.now());
-        kafka.produceStrings().fromRecords(new ProducerRecord<>(Topics.SMS_REQUESTS, "user-bad", SmsFixtures.CODEC.encode(bad)))
+        kafka.produceStrings()
+                .fromRecords(new ProducerRecord<>(Topics.SMS_REQUESTS, "user-bad", SmsFixtures.CODEC.encode(bad)))
                 .awaitCompletion();
         await().atMost(WAIT).untilAsserted(() -> {
             var dlq = TopicSnapshot.read(Topics.dlq(Topics.SMS_REQUESTS)).stream()
-                    .filter(r -> r.value().contains(bad.id().toString())).toList();
+                    .filter(r -> r.value().contains(bad.id().toString()))
+                    .toList();
             assertThat(dlq).hasSize(1);
         });
         assertThat(SmsFixtures.row(requestId)).isEmpty();

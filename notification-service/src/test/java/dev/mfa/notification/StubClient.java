@@ -2,7 +2,6 @@ package dev.mfa.notification;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +16,7 @@ public final class StubClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private StubClient() {
-    }
+    private StubClient() {}
 
     public static String baseUrl() {
         return "http://localhost:" + VonageStubResource.port();
@@ -27,13 +25,11 @@ public final class StubClient {
     /** Messages the stub accepted for {@code to} (Vonage format: digits without the plus). */
     public static List<Map<String, Object>> messagesTo(String e164) {
         String to = e164.startsWith("+") ? e164.substring(1) : e164;
-        return JSON.convertValue(get("/_stub/messages?to=" + to), new TypeReference<>() {
-        });
+        return JSON.convertValue(get("/_stub/messages?to=" + to), new TypeReference<>() {});
     }
 
     public static List<Map<String, Object>> messages() {
-        return JSON.convertValue(get("/_stub/messages"), new TypeReference<>() {
-        });
+        return JSON.convertValue(get("/_stub/messages"), new TypeReference<>() {});
     }
 
     /** Replaces the stub's scripted answers, e.g. {@code {"status":"1"}}, {@code {"httpStatus":503,"times":2}}. */
@@ -59,14 +55,12 @@ public final class StubClient {
 
     /** {@code {"accepted","throttled","failed","receiptsPosted","receiptsFailed"}}. */
     public static Map<String, Object> stats() {
-        return JSON.convertValue(get("/_stub/stats"), new TypeReference<>() {
-        });
+        return JSON.convertValue(get("/_stub/stats"), new TypeReference<>() {});
     }
 
     /** Calls the stub throttled, each with the times of the calls before it ({@code StubThrottle}). */
     public static List<Map<String, Object>> throttles() {
-        return JSON.convertValue(get("/_stub/throttles"), new TypeReference<>() {
-        });
+        return JSON.convertValue(get("/_stub/throttles"), new TypeReference<>() {});
     }
 
     public static void clearThrottles() {
@@ -79,7 +73,8 @@ public final class StubClient {
 
     private static Object get(String path) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build(),
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return JSON.readValue(r.body(), Object.class);
         } catch (Exception e) {
@@ -91,8 +86,11 @@ public final class StubClient {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                     .header("Content-Type", "application/json")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
             return HTTP.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -10,7 +10,8 @@ import io.quarkus.test.common.ResourceArg;
  * Starts the real PostgreSQL and Kafka servers, an in-process Vonage stub and the mail server once for every
  * {@code @QuarkusTest} of this module (the resources are global, not restricted to this class).
  */
-@QuarkusTestResource(value = PostgresTestResource.class,
+@QuarkusTestResource(
+        value = PostgresTestResource.class,
         initArgs = @ResourceArg(name = PostgresTestResource.DATABASE, value = TestStack.DATABASE))
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(VonageStubResource.class)
@@ -18,6 +19,5 @@ import io.quarkus.test.common.ResourceArg;
 public final class TestStack {
     public static final String DATABASE = "mfa_notification";
 
-    private TestStack() {
-    }
+    private TestStack() {}
 }

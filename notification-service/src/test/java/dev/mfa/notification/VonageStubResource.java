@@ -2,7 +2,6 @@ package dev.mfa.notification;
 
 import dev.mfa.localstack.VonageStub;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -12,6 +11,7 @@ public class VonageStubResource implements QuarkusTestResourceLifecycleManager {
 
     /** System property with the stub's port, shared across class loaders. */
     static final String PORT_PROPERTY = "mfa.test.vonage-stub.port";
+
     private static final Object LOCK = "dev.mfa.notification.VonageStubResource#LOCK";
     private static VonageStub stub;
 

@@ -1,19 +1,18 @@
 package dev.mfa.verification;
 
-import dev.mfa.localstack.testing.TestTokens;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
+
+import dev.mfa.localstack.testing.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /** POST /challenges: who needs a second step, with which methods. */
 @QuarkusTest
@@ -42,17 +41,24 @@ class ChallengeIT extends VerificationTestBase {
     void requiredUserWithoutFactorMustEnroll() throws Exception {
         String user = newUser("required");
         setRequirement(user, "REQUIRED");
-        createChallenge(token(user)).then().statusCode(409)
+        createChallenge(token(user))
+                .then()
+                .statusCode(409)
                 .contentType("application/problem+json")
                 .body("type", endsWith("enrollment-required"))
                 .body("status", equalTo(409));
-        assertThat(count("select count(*) from challenge where user_id = ?", user)).isZero();
+        assertThat(count("select count(*) from challenge where user_id = ?", user))
+                .isZero();
     }
 
     @Test
     void payUserWithoutFactorMustEnrollEvenBeforeTheRequirementArrives() {
-        given().auth().oauth2(TestTokens.payee(newUser("payee"), ORG)).post("/api/v1/challenges")
-                .then().statusCode(409).body("type", endsWith("enrollment-required"));
+        given().auth()
+                .oauth2(TestTokens.payee(newUser("payee"), ORG))
+                .post("/api/v1/challenges")
+                .then()
+                .statusCode(409)
+                .body("type", endsWith("enrollment-required"));
     }
 
     @Test
@@ -62,14 +68,18 @@ class ChallengeIT extends VerificationTestBase {
         enrollSms(user, "+14155550101");
         issueRecoveryCode(user);
         Instant before = clock.instant();
-        var response = createChallenge(token(user)).then().statusCode(201)
+        var response = createChallenge(token(user))
+                .then()
+                .statusCode(201)
                 .body("methods", contains("TOTP", "SMS", "RECOVERY_CODE"))
                 .body("phoneMasked", equalTo("+1 ••• ••• ••01"))
                 .extract();
         assertThat(UUID.fromString(response.path("challengeId"))).isNotNull();
         Instant expiresAt = Instant.parse(response.path("expiresAt"));
-        assertThat(expiresAt).isBetween(before.plus(Duration.ofMinutes(5)).minusSeconds(1),
-                clock.instant().plus(Duration.ofMinutes(5)));
+        assertThat(expiresAt)
+                .isBetween(
+                        before.plus(Duration.ofMinutes(5)).minusSeconds(1),
+                        clock.instant().plus(Duration.ofMinutes(5)));
         assertThat(response.body().asString()).doesNotContain("4155550101");
     }
 
@@ -77,7 +87,9 @@ class ChallengeIT extends VerificationTestBase {
     void totpOnlyUserGetsTotpWithoutPhone() {
         String user = newUser("totp-only");
         enrollTotp(user, null);
-        createChallenge(token(user)).then().statusCode(201)
+        createChallenge(token(user))
+                .then()
+                .statusCode(201)
                 .body("methods", contains("TOTP"))
                 .body("phoneMasked", nullValue());
     }
@@ -88,8 +100,7 @@ class ChallengeIT extends VerificationTestBase {
         enrollTotp(owner, null);
         String challengeId = openChallenge(owner);
         String intruder = newUser("intruder");
-        verify(intruder, challengeId, "TOTP", "123456").then().statusCode(404)
-                .contentType("application/problem+json");
+        verify(intruder, challengeId, "TOTP", "123456").then().statusCode(404).contentType("application/problem+json");
         sendSms(intruder, challengeId).then().statusCode(404).contentType("application/problem+json");
         verify(intruder, "not-a-uuid", "TOTP", "123456").then().statusCode(404);
         verify(intruder, UUID.randomUUID().toString(), "TOTP", "123456").then().statusCode(404);
@@ -98,8 +109,13 @@ class ChallengeIT extends VerificationTestBase {
     @Test
     void callsWithoutTokenAreUnauthorized() {
         given().post("/api/v1/challenges").then().statusCode(401).contentType("application/problem+json");
-        given().auth().oauth2(TestTokens.builder("x", ORG).signedWith("dev-assertion-private.pem").sign())
-                .post("/api/v1/challenges").then().statusCode(401);
+        given().auth()
+                .oauth2(TestTokens.builder("x", ORG)
+                        .signedWith("dev-assertion-private.pem")
+                        .sign())
+                .post("/api/v1/challenges")
+                .then()
+                .statusCode(401);
     }
 
     @Test
@@ -107,13 +123,22 @@ class ChallengeIT extends VerificationTestBase {
         String user = newUser("malformed");
         enrollTotp(user, null);
         String challengeId = openChallenge(user);
-        verify(user, challengeId, "PASSWORD", "123456").then().statusCode(422)
-                .contentType("application/problem+json").body("field", equalTo("method"));
+        verify(user, challengeId, "PASSWORD", "123456")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("field", equalTo("method"));
         verify(user, challengeId, "TOTP", " ").then().statusCode(422).body("field", equalTo("code"));
         verify(user, challengeId, "SMS", "123456").then().statusCode(422).body("type", endsWith("method-not-offered"));
-        given().auth().oauth2(token(user)).contentType("application/json").body("{not json")
-                .post("/api/v1/challenges/{id}/verify", challengeId).then().statusCode(400)
+        given().auth()
+                .oauth2(token(user))
+                .contentType("application/json")
+                .body("{not json")
+                .post("/api/v1/challenges/{id}/verify", challengeId)
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json");
-        assertThat(count("select consecutive_failures from user_state where user_id = ?", user)).isZero();
+        assertThat(count("select consecutive_failures from user_state where user_id = ?", user))
+                .isZero();
     }
 }

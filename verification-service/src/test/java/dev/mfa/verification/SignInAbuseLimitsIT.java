@@ -1,11 +1,10 @@
 package dev.mfa.verification;
 
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.hamcrest.Matchers.endsWith;
+
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 15 finding 2, verification's side: challenges per user and hour are limited, and every SMS send — resends
@@ -23,8 +22,12 @@ class SignInAbuseLimitsIT extends VerificationTestBase {
         for (int i = 0; i < 30; i++) {
             createChallenge(token(user)).then().statusCode(201);
         }
-        createChallenge(token(user)).then().statusCode(429).contentType("application/problem+json")
-                .body("type", endsWith("too-many-challenges")).header("Retry-After", "3600");
+        createChallenge(token(user))
+                .then()
+                .statusCode(429)
+                .contentType("application/problem+json")
+                .body("type", endsWith("too-many-challenges"))
+                .header("Retry-After", "3600");
         createChallenge(token(newUser("someone-else"))).then().statusCode(200);
         clock.advance(Duration.ofHours(1));
         createChallenge(token(user)).then().statusCode(201);
@@ -42,7 +45,10 @@ class SignInAbuseLimitsIT extends VerificationTestBase {
         clock.advance(Duration.ofSeconds(30));
         sendSms(user, third).then().statusCode(202); // the 10th code this hour
         clock.advance(Duration.ofSeconds(60));
-        sendSms(user, third).then().statusCode(429).contentType("application/problem+json")
+        sendSms(user, third)
+                .then()
+                .statusCode(429)
+                .contentType("application/problem+json")
                 .body("type", endsWith("too-many-sms"));
         clock.advance(Duration.ofHours(1));
         sendSms(user, openChallenge(user)).then().statusCode(202);
@@ -60,7 +66,7 @@ class SignInAbuseLimitsIT extends VerificationTestBase {
 
     private static String challengeUser(String challengeId) {
         try (var c = dev.mfa.localstack.testing.PostgresTestResource.connect(TestStack.DATABASE);
-             var ps = c.prepareStatement("select user_id from challenge where challenge_id = ?::uuid")) {
+                var ps = c.prepareStatement("select user_id from challenge where challenge_id = ?::uuid")) {
             ps.setString(1, challengeId);
             try (var rs = ps.executeQuery()) {
                 rs.next();

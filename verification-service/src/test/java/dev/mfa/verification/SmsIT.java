@@ -1,19 +1,18 @@
 package dev.mfa.verification;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.endsWith;
-import static org.hamcrest.Matchers.equalTo;
+import org.junit.jupiter.api.Test;
 
 /** SMS at sign-in: an encrypted request to notification-service, a doubling cooldown, five sends at most. */
 @QuarkusTest
@@ -29,7 +28,9 @@ class SmsIT extends VerificationTestBase {
         Instant now = clock.instant();
         String challengeId = openChallenge(user);
 
-        sendSms(user, challengeId).then().statusCode(202)
+        sendSms(user, challengeId)
+                .then()
+                .statusCode(202)
                 .body("resendAvailableAt", equalTo(now.plusSeconds(30).toString()));
 
         CloudEvent event = lastSmsRequest(user, 1);
@@ -38,16 +39,23 @@ class SmsIT extends VerificationTestBase {
         var request = codec.data(event, Events.SmsRequested.class);
         assertThat(request.purpose()).isEqualTo("SIGN_IN");
         assertThat(request.country()).isEqualTo("US");
-        assertThat(keys.open(dev.mfa.core.crypto.SealedField.PHONE, request.userId(), request.to())).isEqualTo(PHONE);
+        assertThat(keys.open(dev.mfa.core.crypto.SealedField.PHONE, request.userId(), request.to()))
+                .isEqualTo(PHONE);
         String code = smsCode(request);
         assertThat(code).matches("\\d{6}");
         assertThat(raw).doesNotContain(code);
         assertThat(request.expiresAt()).isEqualTo(now.plus(Duration.ofMinutes(10)));
-        assertThat(count("select count(*) from challenge where challenge_id = ?::uuid and sms_code_hash like 'h1:%'",
-                challengeId)).isEqualTo(1);
+        assertThat(count(
+                        "select count(*) from challenge where challenge_id = ?::uuid and sms_code_hash like 'h1:%'",
+                        challengeId))
+                .isEqualTo(1);
 
-        String assertion = verify(user, challengeId, "SMS", code).then().statusCode(200)
-                .body("recoveryCodeUsed", equalTo(false)).extract().path("assertion");
+        String assertion = verify(user, challengeId, "SMS", code)
+                .then()
+                .statusCode(200)
+                .body("recoveryCodeUsed", equalTo(false))
+                .extract()
+                .path("assertion");
         assertThat(verifyAssertion(assertion).getStringListClaimValue("amr")).containsExactly("sms");
     }
 
@@ -60,13 +68,19 @@ class SmsIT extends VerificationTestBase {
 
         sendSms(user, challengeId).then().statusCode(202);
         String first = smsCode(codec.data(lastSmsRequest(user, 1), Events.SmsRequested.class));
-        sendSms(user, challengeId).then().statusCode(429).contentType("application/problem+json")
-                .header("Retry-After", "30").body("retryAfterSeconds", equalTo(30))
+        sendSms(user, challengeId)
+                .then()
+                .statusCode(429)
+                .contentType("application/problem+json")
+                .header("Retry-After", "30")
+                .body("retryAfterSeconds", equalTo(30))
                 .body("type", endsWith("resend-too-soon"));
 
         clock.advance(Duration.ofSeconds(30));
         Instant now = clock.instant();
-        sendSms(user, challengeId).then().statusCode(202)
+        sendSms(user, challengeId)
+                .then()
+                .statusCode(202)
                 .body("resendAvailableAt", equalTo(now.plusSeconds(60).toString()));
         String second = smsCode(codec.data(lastSmsRequest(user, 2), Events.SmsRequested.class));
         clock.advance(Duration.ofSeconds(59));
@@ -95,18 +109,25 @@ class SmsIT extends VerificationTestBase {
         clock.freeze();
         String challengeId = openChallenge(user);
         sendSms(user, challengeId).then().statusCode(202);
-        var requestId = codec.data(lastSmsRequest(user, 1), Events.SmsRequested.class).requestId();
+        var requestId =
+                codec.data(lastSmsRequest(user, 1), Events.SmsRequested.class).requestId();
 
         // A failure of some other request (an older, replaced code) changes nothing.
-        CloudEvent unrelated = publish(Topics.SMS_STATUS,
+        CloudEvent unrelated = publish(
+                Topics.SMS_STATUS,
                 new Events.SmsFailed(java.util.UUID.randomUUID(), user, "invalid_number", true, clock.instant()));
-        org.awaitility.Awaitility.await().atMost(PROJECTION_WAIT).until(() ->
-                count("select count(*) from processed_event where event_id = ?::uuid", unrelated.id().toString()) > 0);
+        org.awaitility.Awaitility.await()
+                .atMost(PROJECTION_WAIT)
+                .until(() -> count(
+                                "select count(*) from processed_event where event_id = ?::uuid",
+                                unrelated.id().toString())
+                        > 0);
         sendSms(user, challengeId).then().statusCode(429).body("type", endsWith("resend-too-soon"));
 
         publish(Topics.SMS_STATUS, new Events.SmsFailed(requestId, user, "expired", false, clock.instant()));
-        org.awaitility.Awaitility.await().atMost(PROJECTION_WAIT).until(() ->
-                sendSms(user, challengeId).then().extract().statusCode() == 202);
+        org.awaitility.Awaitility.await()
+                .atMost(PROJECTION_WAIT)
+                .until(() -> sendSms(user, challengeId).then().extract().statusCode() == 202);
         assertThat(querySends(challengeId)).isEqualTo(2);
     }
 

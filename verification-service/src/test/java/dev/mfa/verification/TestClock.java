@@ -17,8 +17,7 @@ public final class TestClock extends Clock {
     private volatile Duration offset = Duration.ZERO;
     private volatile Instant frozen;
 
-    private TestClock() {
-    }
+    private TestClock() {}
 
     public static TestClock get() {
         return INSTANCE;

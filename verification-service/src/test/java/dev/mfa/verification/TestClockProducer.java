@@ -4,7 +4,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 
 /** Replaces the default clock with {@link TestClock} so that tests can expire challenges and waits. */

@@ -1,13 +1,12 @@
 package dev.mfa.verification;
 
-import dev.mfa.verification.service.ThrottlePolicy;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mfa.verification.service.ThrottlePolicy;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
 
 class ThrottlePolicyTest {
 

@@ -1,14 +1,16 @@
 package dev.mfa.verification;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import org.jose4j.jwt.JwtClaims;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,11 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.endsWith;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.notNullValue;
+import org.jose4j.jwt.JwtClaims;
+import org.junit.jupiter.api.Test;
 
 /** TOTP at sign-in: ±1 step, each step once (also under concurrency), assertions and events. */
 @QuarkusTest
@@ -32,17 +31,21 @@ class TotpIT extends VerificationTestBase {
         TotpFactor factor = enrollTotp(user, null);
         String challengeId = openChallenge(user);
 
-        String assertion = verify(user, challengeId, "TOTP", currentCode(factor)).then().statusCode(200)
+        String assertion = verify(user, challengeId, "TOTP", currentCode(factor))
+                .then()
+                .statusCode(200)
                 .body("verified", equalTo(true))
                 .body("recoveryCodeUsed", equalTo(false))
                 .body("assertion", notNullValue())
-                .extract().path("assertion");
+                .extract()
+                .path("assertion");
 
         JwtClaims claims = verifyAssertion(assertion);
         assertThat(claims.getSubject()).isEqualTo(user);
         assertThat(claims.getStringClaimValue("org")).isEqualTo(ORG);
         assertThat(claims.getStringListClaimValue("amr")).containsExactly("otp");
-        assertThat(claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue()).isEqualTo(600);
+        assertThat(claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue())
+                .isEqualTo(600);
         assertThat(claims.getJwtId()).isNotBlank();
 
         List<CloudEvent> events = eventsOf(Topics.VERIFICATIONS, user, 1);
@@ -52,9 +55,16 @@ class TotpIT extends VerificationTestBase {
         assertThat(data.factorId()).isEqualTo(factor.factorId());
         assertThat(data.challengeId().toString()).isEqualTo(challengeId);
 
-        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).contains("mfa_verification_verifications_total{method=\"TOTP\",outcome=\"success\"")
-                .contains("mfa_verification_latency_seconds_bucket").contains("mfa_verification_throttled_total");
+        String metrics = io.restassured.RestAssured.given()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(metrics)
+                .contains("mfa_verification_verifications_total{method=\"TOTP\",outcome=\"success\"")
+                .contains("mfa_verification_latency_seconds_bucket")
+                .contains("mfa_verification_throttled_total");
     }
 
     @Test
@@ -63,10 +73,18 @@ class TotpIT extends VerificationTestBase {
         TotpFactor factor = enrollTotp(user, null);
         clock.freeze();
         long now = totp.currentStep();
-        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), now - 2)).then().statusCode(401);
-        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), now + 2)).then().statusCode(401);
-        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), now - 1)).then().statusCode(200);
-        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), now + 1)).then().statusCode(200);
+        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), now - 2))
+                .then()
+                .statusCode(401);
+        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), now + 2))
+                .then()
+                .statusCode(401);
+        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), now - 1))
+                .then()
+                .statusCode(200);
+        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), now + 1))
+                .then()
+                .statusCode(200);
     }
 
     @Test
@@ -77,20 +95,24 @@ class TotpIT extends VerificationTestBase {
         String wrong = currentCode(factor).equals("000000") ? "111111" : "000000";
 
         Response response = verify(user, challengeId, "TOTP", wrong);
-        response.then().statusCode(401)
+        response.then()
+                .statusCode(401)
                 .contentType("application/problem+json")
                 .body("verified", equalTo(false))
                 .body("attemptsRemaining", equalTo(4))
                 .body("type", endsWith("verification-failed"))
                 .body("status", equalTo(401));
         assertThat(response.asString()).doesNotContain(wrong);
-        assertThat(count("select count(*) from challenge where challenge_id = ?::uuid and completed_at is null",
-                challengeId)).isEqualTo(1);
+        assertThat(count(
+                        "select count(*) from challenge where challenge_id = ?::uuid and completed_at is null",
+                        challengeId))
+                .isEqualTo(1);
 
         List<CloudEvent> events = eventsOf(Topics.VERIFICATIONS, user, 1);
         assertThat(events).extracting(CloudEvent::type).containsExactly(EventTypes.VERIFICATION_FAILED);
         assertThat(codec.encode(events.get(0))).doesNotContain(wrong);
-        assertThat(codec.data(events.get(0), Events.VerificationFailed.class).consecutiveFailures()).isEqualTo(1);
+        assertThat(codec.data(events.get(0), Events.VerificationFailed.class).consecutiveFailures())
+                .isEqualTo(1);
 
         // The same challenge still accepts the right code.
         verify(user, challengeId, "TOTP", currentCode(factor)).then().statusCode(200);
@@ -102,10 +124,15 @@ class TotpIT extends VerificationTestBase {
         TotpFactor factor = enrollTotp(user, null);
         String challengeId = openChallenge(user);
         clock.advance(Duration.ofMinutes(5).plusSeconds(1));
-        verify(user, challengeId, "TOTP", currentCode(factor)).then().statusCode(410)
-                .contentType("application/problem+json").body("type", endsWith("challenge-expired"));
-        assertThat(count("select count(*) from factor where factor_id = ? and last_used_step is null",
-                factor.factorId())).isEqualTo(1);
+        verify(user, challengeId, "TOTP", currentCode(factor))
+                .then()
+                .statusCode(410)
+                .contentType("application/problem+json")
+                .body("type", endsWith("challenge-expired"));
+        assertThat(count(
+                        "select count(*) from factor where factor_id = ? and last_used_step is null",
+                        factor.factorId()))
+                .isEqualTo(1);
     }
 
     @Test
@@ -116,7 +143,9 @@ class TotpIT extends VerificationTestBase {
         String challengeId = openChallenge(user);
         verify(user, challengeId, "TOTP", currentCode(factor)).then().statusCode(200);
         clock.advance(Duration.ofSeconds(30));
-        verify(user, challengeId, "TOTP", currentCode(factor)).then().statusCode(409)
+        verify(user, challengeId, "TOTP", currentCode(factor))
+                .then()
+                .statusCode(409)
                 .body("type", endsWith("challenge-completed"));
     }
 
@@ -130,8 +159,12 @@ class TotpIT extends VerificationTestBase {
         verify(user, openChallenge(user), "TOTP", code).then().statusCode(401).body("verified", equalTo(false));
         // An earlier step than the one accepted is refused too; the next step works.
         long step = totp.currentStep();
-        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), step - 1)).then().statusCode(401);
-        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), step + 1)).then().statusCode(200);
+        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), step - 1))
+                .then()
+                .statusCode(401);
+        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), step + 1))
+                .then()
+                .statusCode(200);
     }
 
     @Test
@@ -143,17 +176,22 @@ class TotpIT extends VerificationTestBase {
             clock.freeze();
             String code = currentCode(factor);
             List<String> challenges = java.util.stream.IntStream.range(0, parallel)
-                    .mapToObj(i -> openChallenge(user)).toList();
+                    .mapToObj(i -> openChallenge(user))
+                    .toList();
             ExecutorService pool = Executors.newFixedThreadPool(parallel);
             try {
                 CountDownLatch start = new CountDownLatch(1);
                 List<CompletableFuture<Integer>> calls = challenges.stream()
-                        .map(id -> CompletableFuture.supplyAsync(() -> {
-                            await(start);
-                            return verify(user, id, "TOTP", code).statusCode();
-                        }, pool)).toList();
+                        .map(id -> CompletableFuture.supplyAsync(
+                                () -> {
+                                    await(start);
+                                    return verify(user, id, "TOTP", code).statusCode();
+                                },
+                                pool))
+                        .toList();
                 start.countDown();
-                List<Integer> statuses = calls.stream().map(CompletableFuture::join).toList();
+                List<Integer> statuses =
+                        calls.stream().map(CompletableFuture::join).toList();
                 assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
                 assertThat(statuses).filteredOn(s -> s == 401).hasSize(parallel - 1);
             } finally {
@@ -170,8 +208,12 @@ class TotpIT extends VerificationTestBase {
         long step = totp.currentStep();
         String user = newUser("totp-enrolled-step");
         TotpFactor factor = enrollTotp(user, step);
-        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), step)).then().statusCode(401);
-        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), step + 1)).then().statusCode(200);
+        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), step))
+                .then()
+                .statusCode(401);
+        verify(user, openChallenge(user), "TOTP", totp.generateAt(factor.secret(), step + 1))
+                .then()
+                .statusCode(200);
     }
 
     @Test
@@ -181,7 +223,8 @@ class TotpIT extends VerificationTestBase {
         enrollSms(user, "+14155550123");
         String challengeId = openChallenge(user);
         publish(Topics.FACTORS, new Events.FactorRemoved(factor.factorId(), user, ORG, "user", clock.instant()));
-        org.awaitility.Awaitility.await().atMost(PROJECTION_WAIT)
+        org.awaitility.Awaitility.await()
+                .atMost(PROJECTION_WAIT)
                 .until(() -> count("select count(*) from factor where factor_id = ?", factor.factorId()) == 0);
         verify(user, challengeId, "TOTP", currentCode(factor)).then().statusCode(401);
     }

@@ -1,5 +1,8 @@
 package dev.mfa.verification;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
 import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
@@ -18,15 +21,6 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
@@ -43,9 +37,14 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /** Shared helpers: events in over the real broker, calls over HTTP, checks in the real database. */
 public abstract class VerificationTestBase {
@@ -89,7 +88,8 @@ public abstract class VerificationTestBase {
     }
 
     protected void publish(String topic, CloudEvent event) {
-        kafka.produceStrings().fromRecords(new ProducerRecord<>(topic, event.subject(), codec.encode(event)))
+        kafka.produceStrings()
+                .fromRecords(new ProducerRecord<>(topic, event.subject(), codec.encode(event)))
                 .awaitCompletion();
     }
 
@@ -103,18 +103,40 @@ public abstract class VerificationTestBase {
         new SecureRandom().nextBytes(secret);
         String base32 = Base32.encode(secret);
         UUID factorId = UUID.randomUUID();
-        publish(Topics.FACTORS, new Events.FactorEnrolled(factorId, userId, ORG, "TOTP", "Phone app",
-                keys.seal(SealedField.TOTP_SECRET, userId, base32), null, null, null, lastUsedStep, Instant.now()));
+        publish(
+                Topics.FACTORS,
+                new Events.FactorEnrolled(
+                        factorId,
+                        userId,
+                        ORG,
+                        "TOTP",
+                        "Phone app",
+                        keys.seal(SealedField.TOTP_SECRET, userId, base32),
+                        null,
+                        null,
+                        null,
+                        lastUsedStep,
+                        Instant.now()));
         awaitFactor(factorId);
         return new TotpFactor(factorId, secret);
     }
 
     protected UUID enrollSms(String userId, String phone) {
         UUID factorId = UUID.randomUUID();
-        publish(Topics.FACTORS, new Events.FactorEnrolled(factorId, userId, ORG, "SMS", "Mobile", null,
-                keys.seal(SealedField.PHONE, userId, phone), "+1 ••• ••• ••" + phone.substring(phone.length() - 2),
-                "US", null,
-                Instant.now()));
+        publish(
+                Topics.FACTORS,
+                new Events.FactorEnrolled(
+                        factorId,
+                        userId,
+                        ORG,
+                        "SMS",
+                        "Mobile",
+                        null,
+                        keys.seal(SealedField.PHONE, userId, phone),
+                        "+1 ••• ••• ••" + phone.substring(phone.length() - 2),
+                        "US",
+                        null,
+                        Instant.now()));
         awaitFactor(factorId);
         return factorId;
     }
@@ -123,28 +145,34 @@ public abstract class VerificationTestBase {
     protected RecoveryCode issueRecoveryCode(String userId) {
         String code = new RecoveryCodes().generate();
         UUID id = UUID.randomUUID();
-        publish(Topics.FACTORS, new Events.RecoveryCodeIssued(id, userId, ORG, recoveryHasher.hash(code),
-                Instant.now()));
-        await().atMost(PROJECTION_WAIT).until(() -> count("select count(*) from recovery_code where recovery_code_id = ?", id) == 1);
+        publish(
+                Topics.FACTORS,
+                new Events.RecoveryCodeIssued(id, userId, ORG, recoveryHasher.hash(code), Instant.now()));
+        await().atMost(PROJECTION_WAIT)
+                .until(() -> count("select count(*) from recovery_code where recovery_code_id = ?", id) == 1);
         return new RecoveryCode(id, code);
     }
 
     protected void setRequirement(String userId, String requirement) {
-        publish(Topics.USER_REQUIREMENTS, new Events.UserRequirementChanged(userId, ORG, requirement, "NOT_REQUIRED",
-                "test"));
-        await().atMost(PROJECTION_WAIT).until(() -> count(
-                "select count(*) from user_state where user_id = ? and requirement = ?", userId, requirement) == 1);
+        publish(
+                Topics.USER_REQUIREMENTS,
+                new Events.UserRequirementChanged(userId, ORG, requirement, "NOT_REQUIRED", "test"));
+        await().atMost(PROJECTION_WAIT)
+                .until(() -> count(
+                                "select count(*) from user_state where user_id = ? and requirement = ?",
+                                userId,
+                                requirement)
+                        == 1);
     }
 
     protected void awaitFactor(UUID factorId) {
-        await().atMost(PROJECTION_WAIT).until(() -> count("select count(*) from factor where factor_id = ?", factorId) == 1);
+        await().atMost(PROJECTION_WAIT)
+                .until(() -> count("select count(*) from factor where factor_id = ?", factorId) == 1);
     }
 
-    public record TotpFactor(UUID factorId, byte[] secret) {
-    }
+    public record TotpFactor(UUID factorId, byte[] secret) {}
 
-    public record RecoveryCode(UUID id, String code) {
-    }
+    public record RecoveryCode(UUID id, String code) {}
 
     // ------------------------------------------------------------------ HTTP
 
@@ -162,7 +190,9 @@ public abstract class VerificationTestBase {
     }
 
     protected static Response verify(String userId, String challengeId, String method, String code) {
-        return given().auth().oauth2(token(userId)).contentType(ContentType.JSON)
+        return given().auth()
+                .oauth2(token(userId))
+                .contentType(ContentType.JSON)
                 .body(Map.of("method", method, "code", code))
                 .post("/api/v1/challenges/{id}/verify", challengeId);
     }
@@ -182,7 +212,8 @@ public abstract class VerificationTestBase {
     protected JwtClaims verifyAssertion(String jwt) throws Exception {
         return new JwtConsumerBuilder()
                 .setVerificationKey(publicKey("dev-assertion-public.pem"))
-                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                .setJwsAlgorithmConstraints(
+                        AlgorithmConstraints.ConstraintType.PERMIT,
                         AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
                 .setExpectedIssuer("https://mfa.local/verification")
                 .setExpectedAudience("mfa")
@@ -197,7 +228,8 @@ public abstract class VerificationTestBase {
     protected static PublicKey publicKey(String resource) throws Exception {
         try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
             String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII)
-                    .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+                    .replaceAll("-----[A-Z ]+-----", "")
+                    .replaceAll("\\s", "");
             X509EncodedKeySpec spec = new X509EncodedKeySpec(Base64.getDecoder().decode(pem));
             // The identity provider's dev key is RSA, the assertion key EC (P-256).
             String algorithm = resource.contains("assertion") ? "EC" : "RSA";
@@ -225,7 +257,7 @@ public abstract class VerificationTestBase {
 
     protected static long count(String sql, Object... params) throws Exception {
         try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
-             PreparedStatement ps = c.prepareStatement(sql)) {
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
@@ -238,7 +270,7 @@ public abstract class VerificationTestBase {
 
     protected static int exec(String sql, Object... params) throws Exception {
         try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
-             PreparedStatement ps = c.prepareStatement(sql)) {
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }

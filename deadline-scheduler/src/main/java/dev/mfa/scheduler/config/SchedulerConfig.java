@@ -2,7 +2,6 @@ package dev.mfa.scheduler.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.util.List;
 
 /** Deadline scheduler settings ({@code mfa.scheduler.*}, env {@code MFA_SCHEDULER_*}). */

@@ -7,6 +7,5 @@ public final class Channels {
     /** The consumer name under which processed event ids are recorded. */
     public static final String CONSUMER = "deadline-scheduler";
 
-    private Channels() {
-    }
+    private Channels() {}
 }

@@ -21,11 +21,13 @@ public class OrgPolicyConsumer {
     private final EventConsumer events;
     private final DeadlineClaimer claimer;
 
-    public OrgPolicyConsumer(EventCodec codec, ProcessedEvents processed, DeadlineService deadlines,
-                             DeadlineClaimer claimer) {
+    public OrgPolicyConsumer(
+            EventCodec codec, ProcessedEvents processed, DeadlineService deadlines, DeadlineClaimer claimer) {
         // The handler completes with whether the new deadline is already due.
         this.events = EventConsumer.named(Channels.CONSUMER)
-                .on(EventTypes.ORG_POLICY_CHANGED, Events.OrgPolicyChanged.class,
+                .on(
+                        EventTypes.ORG_POLICY_CHANGED,
+                        Events.OrgPolicyChanged.class,
                         (event, policy) -> deadlines.apply(policy))
                 .build(codec, processed);
         this.claimer = claimer;
@@ -35,9 +37,13 @@ public class OrgPolicyConsumer {
     public Uni<Void> consume(String payload) {
         return events.handle(payload)
                 // A deadline set to now fires at once, not at the next run; the run would catch it if this fails.
-                .call(outcome -> Boolean.TRUE.equals(outcome.result()) ? claimer.drain()
-                        .onFailure().invoke(e -> LOG.warnf("immediate firing failed, the next run retries: %s", e))
-                        .onFailure().recoverWithNull() : Uni.createFrom().voidItem())
+                .call(outcome -> Boolean.TRUE.equals(outcome.result())
+                        ? claimer.drain()
+                                .onFailure()
+                                .invoke(e -> LOG.warnf("immediate firing failed, the next run retries: %s", e))
+                                .onFailure()
+                                .recoverWithNull()
+                        : Uni.createFrom().voidItem())
                 .replaceWithVoid();
     }
 }

@@ -7,7 +7,6 @@ import dev.mfa.scheduler.service.TriggerPlan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -43,13 +42,14 @@ public class DeadlineTriggerRepository {
         return deletePending(orgId).flatMap(ignored -> insertAll(orgId, deadline, planned, 0, now));
     }
 
-    private Uni<Void> insertAll(String orgId, Instant deadline, List<TriggerPlan.Planned> planned, int index,
-                                Instant now) {
+    private Uni<Void> insertAll(
+            String orgId, Instant deadline, List<TriggerPlan.Planned> planned, int index, Instant now) {
         if (index == planned.size()) {
             return Uni.createFrom().voidItem();
         }
         TriggerPlan.Planned p = planned.get(index);
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(INSERT)
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(INSERT)
                         .setParameter("eventId", p.eventId())
                         .setParameter("orgId", orgId)
                         .setParameter("deadline", deadline)
@@ -63,23 +63,31 @@ public class DeadlineTriggerRepository {
 
     /** Drops what has not fired yet (MFA turned off, deadline moved). Blocks on rows a claim holds until it commits. */
     public Uni<Integer> deletePending(String orgId) {
-        return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("delete from deadline_trigger where org_id = :orgId and fired_at is null")
-                .setParameter("orgId", orgId)
-                .executeUpdate());
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(
+                                "delete from deadline_trigger where org_id = :orgId and fired_at is null")
+                        .setParameter("orgId", orgId)
+                        .executeUpdate());
     }
 
     /** Locks up to {@code limit} due triggers until the transaction ends. */
     public Uni<List<DueTrigger>> claimDue(Instant now, int limit) {
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(CLAIM, Object[].class)
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(CLAIM, Object[].class)
                         .setParameter("now", now)
                         .setParameter("limit", limit)
                         .getResultList())
                 .map(rows -> {
                     List<DueTrigger> due = new ArrayList<>(rows.size());
                     for (Object[] r : rows) {
-                        due.add(new DueTrigger(((Number) r[0]).longValue(), (UUID) r[1], (String) r[2], instant(r[3]),
-                                TriggerKind.valueOf((String) r[4]), ((Number) r[5]).intValue(), instant(r[6]),
+                        due.add(new DueTrigger(
+                                ((Number) r[0]).longValue(),
+                                (UUID) r[1],
+                                (String) r[2],
+                                instant(r[3]),
+                                TriggerKind.valueOf((String) r[4]),
+                                ((Number) r[5]).intValue(),
+                                instant(r[6]),
                                 (Boolean) r[7]));
                     }
                     return due;
@@ -91,19 +99,22 @@ public class DeadlineTriggerRepository {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("update deadline_trigger set fired_at = :now, outcome = :outcome where id in (:ids)")
-                .setParameter("now", now)
-                .setParameter("outcome", outcome.name())
-                .setParameter("ids", ids)
-                .executeUpdate());
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(
+                                "update deadline_trigger set fired_at = :now, outcome = :outcome where id in (:ids)")
+                        .setParameter("now", now)
+                        .setParameter("outcome", outcome.name())
+                        .setParameter("ids", ids)
+                        .executeUpdate());
     }
 
     /** Deadlines that have not fired yet (MFA on, deadline set). */
     public Uni<Long> countPendingDeadlines() {
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(
-                        "select count(*) from deadline_trigger where kind = 'REACHED' and fired_at is null", Long.class)
-                .getSingleResult());
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(
+                                "select count(*) from deadline_trigger where kind = 'REACHED' and fired_at is null",
+                                Long.class)
+                        .getSingleResult());
     }
 
     public Uni<List<DeadlineTrigger>> listByOrg(String orgId) {

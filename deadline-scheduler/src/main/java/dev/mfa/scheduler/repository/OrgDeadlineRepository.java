@@ -5,7 +5,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-
 import java.time.Instant;
 
 /** Org deadline rows. Every method runs in the caller's transaction. */
@@ -17,7 +16,8 @@ public class OrgDeadlineRepository {
      * missing. The insert-if-absent makes two replicas racing on a new org's first events wait instead of failing.
      */
     public Uni<OrgDeadline> lockOrCreate(String orgId, Instant now) {
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(
                                 "insert into org_deadline (org_id, policy_version, enabled, received_at) "
                                         + "values (:orgId, :version, false, :now) on conflict do nothing")
                         .setParameter("orgId", orgId)

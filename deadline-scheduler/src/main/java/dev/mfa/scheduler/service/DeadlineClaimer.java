@@ -14,13 +14,12 @@ import dev.mfa.scheduler.repository.DueTrigger;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * Fires due triggers exactly once across any number of replicas: one transaction claims a batch with
@@ -32,6 +31,7 @@ public class DeadlineClaimer {
 
     /** Stops a single run after this many full batches; the next run goes on (keeps one run bounded). */
     static final int MAX_BATCHES_PER_RUN = 1000;
+
     private static final Logger LOG = Logger.getLogger(DeadlineClaimer.class);
 
     /** What one committed batch did. */
@@ -48,8 +48,13 @@ public class DeadlineClaimer {
     private final SchedulerMetrics metrics;
     private final Clock clock;
 
-    public DeadlineClaimer(DeadlineTriggerRepository triggers, Outbox outbox,
-                           EventCodec codec, SchedulerConfig config, SchedulerMetrics metrics, Clock clock) {
+    public DeadlineClaimer(
+            DeadlineTriggerRepository triggers,
+            Outbox outbox,
+            EventCodec codec,
+            SchedulerConfig config,
+            SchedulerMetrics metrics,
+            Clock clock) {
         this.triggers = triggers;
         this.outbox = outbox;
         this.codec = codec;
@@ -75,32 +80,33 @@ public class DeadlineClaimer {
     /** One transaction: claim up to {@code batchSize} due triggers, write the events, mark the rows. */
     public Uni<BatchResult> claimBatch() {
         return Panache.withTransaction(() -> {
-            Instant now = clock.instant();
-            return triggers.claimDue(now, config.batchSize()).flatMap(due -> {
-                if (due.isEmpty()) {
-                    return Uni.createFrom().item(BatchResult.empty(now));
-                }
-                List<DueTrigger> fire = new ArrayList<>(due.size());
-                List<Long> fireIds = new ArrayList<>(due.size());
-                List<Long> skipIds = new ArrayList<>();
-                for (DueTrigger t : due) {
-                    if (t.stale()) {
-                        skipIds.add(t.id());
-                    } else {
-                        fire.add(t);
-                        fireIds.add(t.id());
-                    }
-                }
-                // Outbox order = due order, so an org's reminder is relayed before its deadline.
-                List<CloudEvent> events = fire.stream()
-                        .map(t -> codec.wrap(t.eventId(), outbox.source(), eventOf(t), now))
-                        .toList();
-                return outbox.publishAll(Topics.DEADLINES, events)
-                        .flatMap(ignored -> triggers.markDone(fireIds, TriggerOutcome.FIRED, now))
-                        .flatMap(ignored -> triggers.markDone(skipIds, TriggerOutcome.SKIPPED, now))
-                        .replaceWith(new BatchResult(due.size(), fire, skipIds.size(), now));
-            });
-        }).invoke(this::record);
+                    Instant now = clock.instant();
+                    return triggers.claimDue(now, config.batchSize()).flatMap(due -> {
+                        if (due.isEmpty()) {
+                            return Uni.createFrom().item(BatchResult.empty(now));
+                        }
+                        List<DueTrigger> fire = new ArrayList<>(due.size());
+                        List<Long> fireIds = new ArrayList<>(due.size());
+                        List<Long> skipIds = new ArrayList<>();
+                        for (DueTrigger t : due) {
+                            if (t.stale()) {
+                                skipIds.add(t.id());
+                            } else {
+                                fire.add(t);
+                                fireIds.add(t.id());
+                            }
+                        }
+                        // Outbox order = due order, so an org's reminder is relayed before its deadline.
+                        List<CloudEvent> events = fire.stream()
+                                .map(t -> codec.wrap(t.eventId(), outbox.source(), eventOf(t), now))
+                                .toList();
+                        return outbox.publishAll(Topics.DEADLINES, events)
+                                .flatMap(ignored -> triggers.markDone(fireIds, TriggerOutcome.FIRED, now))
+                                .flatMap(ignored -> triggers.markDone(skipIds, TriggerOutcome.SKIPPED, now))
+                                .replaceWith(new BatchResult(due.size(), fire, skipIds.size(), now));
+                    });
+                })
+                .invoke(this::record);
     }
 
     static EventData eventOf(DueTrigger t) {
@@ -126,7 +132,8 @@ public class DeadlineClaimer {
     private Uni<Void> refreshPending() {
         return Panache.withSession(triggers::countPendingDeadlines)
                 .invoke(metrics::pending)
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 }

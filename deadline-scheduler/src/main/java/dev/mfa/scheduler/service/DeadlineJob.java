@@ -21,13 +21,17 @@ public class DeadlineJob {
         this.claimer = claimer;
     }
 
-    @Scheduled(identity = "deadline-scheduler", every = "${mfa.scheduler.interval:10s}",
+    @Scheduled(
+            identity = "deadline-scheduler",
+            every = "${mfa.scheduler.interval:10s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> run() {
         return claimer.drain()
-                .onFailure().invoke(e -> LOG.warnf("deadline run failed, the next run retries: %s", e.toString()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> LOG.warnf("deadline run failed, the next run retries: %s", e.toString()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 }

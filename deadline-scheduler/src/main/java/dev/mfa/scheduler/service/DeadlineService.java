@@ -2,17 +2,15 @@ package dev.mfa.scheduler.service;
 
 import dev.mfa.core.events.Events;
 import dev.mfa.scheduler.config.SchedulerConfig;
-import dev.mfa.scheduler.domain.OrgDeadline;
 import dev.mfa.scheduler.repository.DeadlineTriggerRepository;
 import dev.mfa.scheduler.repository.OrgDeadlineRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /** Keeps each org's deadline and its pending triggers in step with the org's latest policy. */
 @ApplicationScoped
@@ -26,8 +24,12 @@ public class DeadlineService {
     private final SchedulerMetrics metrics;
     private final Clock clock;
 
-    public DeadlineService(OrgDeadlineRepository orgs, DeadlineTriggerRepository triggers, SchedulerConfig config,
-                           SchedulerMetrics metrics, Clock clock) {
+    public DeadlineService(
+            OrgDeadlineRepository orgs,
+            DeadlineTriggerRepository triggers,
+            SchedulerConfig config,
+            SchedulerMetrics metrics,
+            Clock clock) {
         this.orgs = orgs;
         this.triggers = triggers;
         this.config = config;
@@ -48,8 +50,9 @@ public class DeadlineService {
         return orgs.lockOrCreate(policy.orgId(), now).flatMap(row -> {
             if (policy.version() <= row.policyVersion) {
                 metrics.stalePolicy();
-                LOG.debugf("org %s: policy version %d ignored, holding %d", policy.orgId(), policy.version(),
-                        row.policyVersion);
+                LOG.debugf(
+                        "org %s: policy version %d ignored, holding %d",
+                        policy.orgId(), policy.version(), row.policyVersion);
                 return Uni.createFrom().item(false);
             }
             Optional<Instant> before = row.effectiveDeadline();
@@ -64,17 +67,20 @@ public class DeadlineService {
                 return Uni.createFrom().item(false);
             }
             if (after.isEmpty()) {
-                LOG.infof("org %s: MFA off or no deadline (policy version %d), pending events dropped",
+                LOG.infof(
+                        "org %s: MFA off or no deadline (policy version %d), pending events dropped",
                         policy.orgId(), policy.version());
                 return triggers.deletePending(policy.orgId()).replaceWith(false);
             }
             Instant setAt = policy.updatedAt() != null ? policy.updatedAt() : now;
-            List<TriggerPlan.Planned> planned = TriggerPlan.plan(policy.orgId(), after.get(), setAt,
-                    config.reminderDays());
+            List<TriggerPlan.Planned> planned =
+                    TriggerPlan.plan(policy.orgId(), after.get(), setAt, config.reminderDays());
             boolean dueNow = planned.stream().anyMatch(p -> !p.fireAt().isAfter(now));
-            LOG.infof("org %s: deadline %s (policy version %d), %d events scheduled", policy.orgId(), after.get(),
-                    policy.version(), planned.size());
-            return triggers.replacePending(policy.orgId(), after.get(), planned, now).replaceWith(dueNow);
+            LOG.infof(
+                    "org %s: deadline %s (policy version %d), %d events scheduled",
+                    policy.orgId(), after.get(), policy.version(), planned.size());
+            return triggers.replacePending(policy.orgId(), after.get(), planned, now)
+                    .replaceWith(dueNow);
         });
     }
 }

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,11 +38,17 @@ public class SchedulerMetrics {
 
     /** One event written to the outbox ({@code type} is its CloudEvents type), {@code lag} after its due time. */
     public void fired(String type, Duration lag) {
-        Counter.builder(FIRED).description("Deadline events written to the outbox").tag("type", type)
-                .register(registry).increment();
-        Timer.builder(LAG).description("Time between an event's due time and its firing").tag("type", type)
+        Counter.builder(FIRED)
+                .description("Deadline events written to the outbox")
+                .tag("type", type)
+                .register(registry)
+                .increment();
+        Timer.builder(LAG)
+                .description("Time between an event's due time and its firing")
+                .tag("type", type)
                 .publishPercentiles(0.5, 0.99)
-                .register(registry).record(lag.isNegative() ? Duration.ZERO : lag);
+                .register(registry)
+                .record(lag.isNegative() ? Duration.ZERO : lag);
     }
 
     public void skipped(int count) {

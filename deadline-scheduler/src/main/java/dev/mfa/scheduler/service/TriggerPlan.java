@@ -1,7 +1,6 @@
 package dev.mfa.scheduler.service;
 
 import dev.mfa.scheduler.domain.TriggerKind;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,13 +16,11 @@ import java.util.UUID;
 public final class TriggerPlan {
 
     /** One event to schedule. {@code daysLeft} is 0 for {@link TriggerKind#REACHED}. */
-    public record Planned(UUID eventId, TriggerKind kind, int daysLeft, Instant fireAt) {
-    }
+    public record Planned(UUID eventId, TriggerKind kind, int daysLeft, Instant fireAt) {}
 
     private static final String ID_NAMESPACE = "mfa.deadline";
 
-    private TriggerPlan() {
-    }
+    private TriggerPlan() {}
 
     /**
      * The deadline as stored and announced: PostgreSQL keeps microseconds, so the id derived from it and the value in
@@ -50,8 +47,8 @@ public final class TriggerPlan {
             }
             Instant fireAt = at.minus(Duration.ofDays(days));
             if (setAt == null || fireAt.isAfter(setAt)) {
-                planned.add(new Planned(eventId(orgId, at, TriggerKind.APPROACHING, days), TriggerKind.APPROACHING,
-                        days, fireAt));
+                planned.add(new Planned(
+                        eventId(orgId, at, TriggerKind.APPROACHING, days), TriggerKind.APPROACHING, days, fireAt));
             }
         }
         planned.add(new Planned(eventId(orgId, at, TriggerKind.REACHED, 0), TriggerKind.REACHED, 0, at));

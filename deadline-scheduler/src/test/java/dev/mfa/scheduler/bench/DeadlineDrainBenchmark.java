@@ -1,5 +1,7 @@
 package dev.mfa.scheduler.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.scheduler.Fixtures;
 import dev.mfa.scheduler.service.DeadlineClaimer;
@@ -7,17 +9,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.Test;
 
 /**
  * NOT part of {@code mvn verify} (the name matches neither surefire's nor failsafe's patterns). Measures the time
@@ -46,6 +45,7 @@ class DeadlineDrainBenchmark {
     }
 
     final TestClock clock = TestClock.get();
+
     @Inject
     DeadlineClaimer claimer;
 
@@ -76,9 +76,14 @@ class DeadlineDrainBenchmark {
 
             assertThat(fired).isEqualTo(ORGS);
             assertThat(Fixtures.outboxEventsWithSubject(prefix)).isEqualTo(ORGS);
-            String line = String.format("BENCH round=%d%s orgs=%d claimedInOutboxMs=%d lastAckedMs=%d "
-                            + "throughputPerS=%.0f", round, round == 0 ? "(warm-up)" : "", ORGS,
-                    (claimed - start) / 1_000_000, (acked - start) / 1_000_000, ORGS / ((acked - start) / 1e9));
+            String line = String.format(
+                    "BENCH round=%d%s orgs=%d claimedInOutboxMs=%d lastAckedMs=%d " + "throughputPerS=%.0f",
+                    round,
+                    round == 0 ? "(warm-up)" : "",
+                    ORGS,
+                    (claimed - start) / 1_000_000,
+                    (acked - start) / 1_000_000,
+                    ORGS / ((acked - start) / 1e9));
             LOG.info(line);
             results.add(line);
         }

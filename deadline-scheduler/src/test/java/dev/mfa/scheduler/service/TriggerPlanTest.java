@@ -1,14 +1,13 @@
 package dev.mfa.scheduler.service;
 
-import dev.mfa.scheduler.domain.TriggerKind;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.mfa.scheduler.domain.TriggerKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
+import org.junit.jupiter.api.Test;
 
 class TriggerPlanTest {
 
@@ -31,13 +30,15 @@ class TriggerPlanTest {
     @Test
     void remindersAlreadyPastWhenTheDeadlineWasSetAreNotPlanned() {
         Instant deadline = NOW.plus(Duration.ofDays(7)); // the 7-day reminder would be exactly now: not ahead
-        assertThat(TriggerPlan.plan("acme", deadline, NOW, DAYS)).extracting(TriggerPlan.Planned::daysLeft)
+        assertThat(TriggerPlan.plan("acme", deadline, NOW, DAYS))
+                .extracting(TriggerPlan.Planned::daysLeft)
                 .containsExactly(1, 0);
     }
 
     @Test
     void anImmediateDeadlinePlansOnlyTheReachedEvent() {
-        assertThat(TriggerPlan.plan("acme", NOW, NOW, DAYS)).extracting(TriggerPlan.Planned::kind)
+        assertThat(TriggerPlan.plan("acme", NOW, NOW, DAYS))
+                .extracting(TriggerPlan.Planned::kind)
                 .containsExactly(TriggerKind.REACHED);
         assertThat(TriggerPlan.plan("acme", NOW.minusSeconds(60), NOW, DAYS)).hasSize(1);
     }
@@ -59,12 +60,14 @@ class TriggerPlanTest {
                 .isEqualTo(id);
         assertThat(id.version()).isEqualTo(3);
         assertThat(List.of(
-                TriggerPlan.eventId("globex", deadline, TriggerKind.REACHED, 0),
-                TriggerPlan.eventId("acme", deadline.plusSeconds(1), TriggerKind.REACHED, 0),
-                TriggerPlan.eventId("acme", deadline, TriggerKind.APPROACHING, 1),
-                TriggerPlan.eventId("acme", deadline, TriggerKind.APPROACHING, 7)))
-                .doesNotContain(id).doesNotHaveDuplicates();
-        assertThat(TriggerPlan.plan("acme", deadline, NOW, DAYS).get(3).eventId()).isEqualTo(id);
+                        TriggerPlan.eventId("globex", deadline, TriggerKind.REACHED, 0),
+                        TriggerPlan.eventId("acme", deadline.plusSeconds(1), TriggerKind.REACHED, 0),
+                        TriggerPlan.eventId("acme", deadline, TriggerKind.APPROACHING, 1),
+                        TriggerPlan.eventId("acme", deadline, TriggerKind.APPROACHING, 7)))
+                .doesNotContain(id)
+                .doesNotHaveDuplicates();
+        assertThat(TriggerPlan.plan("acme", deadline, NOW, DAYS).get(3).eventId())
+                .isEqualTo(id);
     }
 
     @Test

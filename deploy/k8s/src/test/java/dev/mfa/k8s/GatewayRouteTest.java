@@ -1,5 +1,7 @@
 package dev.mfa.k8s;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
@@ -8,14 +10,11 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The public entry (platform/gateway.yaml): one Gateway API HTTPRoute on one HTTPS Gateway, exposing exactly the web
@@ -28,8 +27,7 @@ class GatewayRouteTest {
     }
 
     /** One routed path: how it matches, and where it goes. */
-    record Exposed(String matchType, String path, String service, int port) {
-    }
+    record Exposed(String matchType, String path, String service, int port) {}
 
     @ParameterizedTest
     @MethodSource("overlays")
@@ -43,22 +41,30 @@ class GatewayRouteTest {
             assertThat(rule.getFilters()).as("rule filters").isNullOrEmpty();
             assertThat(rule.getBackendRefs()).as("one backend per rule").hasSize(1);
             HTTPBackendRef backend = rule.getBackendRefs().get(0);
-            assertThat(backend.getKind() == null || backend.getKind().equals("Service")).isTrue();
-            assertThat(backend.getGroup() == null || backend.getGroup().isEmpty()).isTrue();
-            assertThat(backend.getNamespace()).as("backends in the route's own namespace").isNull();
+            assertThat(backend.getKind() == null || backend.getKind().equals("Service"))
+                    .isTrue();
+            assertThat(backend.getGroup() == null || backend.getGroup().isEmpty())
+                    .isTrue();
+            assertThat(backend.getNamespace())
+                    .as("backends in the route's own namespace")
+                    .isNull();
             assertThat(backend.getFilters()).isNullOrEmpty();
             assertThat(rule.getMatches()).as("rules name their paths").hasSize(1);
             HTTPRouteMatch match = rule.getMatches().get(0);
             assertThat(match.getHeaders()).isNullOrEmpty();
             assertThat(match.getQueryParams()).isNullOrEmpty();
             assertThat(match.getMethod()).isNull();
-            exposed.add(new Exposed(match.getPath().getType(), match.getPath().getValue(), backend.getName(),
-                    backend.getPort()));
+            exposed.add(new Exposed(
+                    match.getPath().getType(), match.getPath().getValue(), backend.getName(), backend.getPort()));
         }
-        assertThat(exposed).containsExactlyInAnyOrder(
-                new Exposed("PathPrefix", "/", Repo.EDGE, Repo.httpPort(Repo.EDGE)),
-                new Exposed("Exact", PlatformConsistencyTest.receiptPath(), "notification-service",
-                        Repo.httpPort("notification-service")));
+        assertThat(exposed)
+                .containsExactlyInAnyOrder(
+                        new Exposed("PathPrefix", "/", Repo.EDGE, Repo.httpPort(Repo.EDGE)),
+                        new Exposed(
+                                "Exact",
+                                PlatformConsistencyTest.receiptPath(),
+                                "notification-service",
+                                Repo.httpPort("notification-service")));
         assertThat(route.getSpec().getRules()).hasSize(2);
         // every backend is a rendered Service with that port
         for (Exposed e : exposed) {
@@ -67,7 +73,9 @@ class GatewayRouteTest {
         }
         // the edge's sessions live in its pods' memory: a browser must stay on one pod
         HTTPRouteRule edgeRule = route.getSpec().getRules().stream()
-                .filter(rule -> rule.getBackendRefs().get(0).getName().equals(Repo.EDGE)).findFirst().orElseThrow();
+                .filter(rule -> rule.getBackendRefs().get(0).getName().equals(Repo.EDGE))
+                .findFirst()
+                .orElseThrow();
         assertThat(edgeRule.getSessionPersistence()).isNotNull();
         assertThat(edgeRule.getSessionPersistence().getType()).isEqualTo("Cookie");
     }
@@ -80,7 +88,9 @@ class GatewayRouteTest {
         assertThat(route.getSpec().getParentRefs()).hasSize(1);
         ParentReference parent = route.getSpec().getParentRefs().get(0);
         assertThat(parent.getKind()).isEqualTo("Gateway");
-        assertThat(parent.getNamespace()).as("the Gateway of the route's own namespace").isNull();
+        assertThat(parent.getNamespace())
+                .as("the Gateway of the route's own namespace")
+                .isNull();
         Gateway gateway = r.one(Gateway.class, parent.getName());
         assertThat(gateway.getSpec().getGatewayClassName()).isNotBlank();
         List<Listener> listeners = gateway.getSpec().getListeners();
@@ -90,7 +100,9 @@ class GatewayRouteTest {
             assertThat(l.getTls().getCertificateRefs()).isNotEmpty();
             assertThat(l.getAllowedRoutes().getNamespaces().getFrom()).isEqualTo("Same");
         });
-        Listener listener = listeners.stream().filter(l -> l.getName().equals(parent.getSectionName())).findFirst()
+        Listener listener = listeners.stream()
+                .filter(l -> l.getName().equals(parent.getSectionName()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no listener " + parent.getSectionName()));
         assertThat(route.getSpec().getHostnames()).containsExactly(listener.getHostname());
         if (overlay.equals("prod")) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +33,8 @@ import java.util.regex.Pattern;
  */
 final class Kustomize {
 
-    static final Set<String> SUPPORTED_FIELDS = Set.of("apiVersion", "kind", "resources", "namespace", "images", "patches");
+    static final Set<String> SUPPORTED_FIELDS =
+            Set.of("apiVersion", "kind", "resources", "namespace", "images", "patches");
     static final Set<String> TARGET_FIELDS = Set.of("group", "version", "kind", "name", "namespace", "labelSelector");
 
     /** Strategic-merge keys of the built-in list fields this renderer merges (as in the Kubernetes API types). */
@@ -46,11 +46,17 @@ final class Kustomize {
             "volumeMounts", "mountPath");
 
     /** Kinds kustomize leaves without a namespace. */
-    static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
-            "CustomResourceDefinition", "PersistentVolume", "StorageClass", "PriorityClass", "IngressClass");
+    static final Set<String> CLUSTER_SCOPED = Set.of(
+            "Namespace",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "CustomResourceDefinition",
+            "PersistentVolume",
+            "StorageClass",
+            "PriorityClass",
+            "IngressClass");
 
-    private Kustomize() {
-    }
+    private Kustomize() {}
 
     /** Renders the kustomization in {@code dir}; each element is one resource. */
     static List<ObjectNode> render(Path dir) {
@@ -90,9 +96,12 @@ final class Kustomize {
                     if (doc == null || doc.isNull() || doc.isMissingNode()) {
                         continue;
                     }
-                    if (!doc.isObject() || !doc.hasNonNull("apiVersion") || !doc.hasNonNull("kind")
+                    if (!doc.isObject()
+                            || !doc.hasNonNull("apiVersion")
+                            || !doc.hasNonNull("kind")
                             || !doc.path("metadata").hasNonNull("name")) {
-                        throw new KustomizeException(path + ": every document needs apiVersion, kind and metadata.name");
+                        throw new KustomizeException(
+                                path + ": every document needs apiVersion, kind and metadata.name");
                     }
                     loaded.add((ObjectNode) doc);
                 }
@@ -130,7 +139,8 @@ final class Kustomize {
     /** kustomize's resource id: group/version/kind, namespace, name. */
     static String id(JsonNode r) {
         return r.path("apiVersion").asText() + "/" + r.path("kind").asText() + "|"
-                + r.path("metadata").path("namespace").asText("") + "|" + r.path("metadata").path("name").asText();
+                + r.path("metadata").path("namespace").asText("") + "|"
+                + r.path("metadata").path("name").asText();
     }
 
     // ------------------------------------------------------------------------------------------------ patches
@@ -232,11 +242,16 @@ final class Kustomize {
     private static boolean sameObject(JsonNode patch, JsonNode r) {
         return patch.path("apiVersion").asText().equals(r.path("apiVersion").asText())
                 && patch.path("kind").asText().equals(r.path("kind").asText())
-                && patch.path("metadata").path("name").asText().equals(r.path("metadata").path("name").asText());
+                && patch.path("metadata")
+                        .path("name")
+                        .asText()
+                        .equals(r.path("metadata").path("name").asText());
     }
 
     private static boolean matches(JsonNode t, JsonNode r) {
-        return regex(t, "group", group(r)) && regex(t, "version", version(r)) && regex(t, "kind", r.path("kind").asText())
+        return regex(t, "group", group(r))
+                && regex(t, "version", version(r))
+                && regex(t, "kind", r.path("kind").asText())
                 && regex(t, "name", r.path("metadata").path("name").asText())
                 && regex(t, "namespace", r.path("metadata").path("namespace").asText(""))
                 && labels(t.path("labelSelector").asText(""), r.path("metadata").path("labels"));
@@ -304,7 +319,12 @@ final class Kustomize {
             if (found == null) {
                 into.add(item.deepCopy());
             } else {
-                merge(found, (ObjectNode) item, true, where, path + "[" + item.get(mergeKey).asText() + "]");
+                merge(
+                        found,
+                        (ObjectNode) item,
+                        true,
+                        where,
+                        path + "[" + item.get(mergeKey).asText() + "]");
             }
         }
     }
@@ -315,10 +335,12 @@ final class Kustomize {
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if ((e.getKey().equals("containers") || e.getKey().equals("initContainers")) && e.getValue().isArray()) {
+                if ((e.getKey().equals("containers") || e.getKey().equals("initContainers"))
+                        && e.getValue().isArray()) {
                     for (JsonNode c : e.getValue()) {
                         if (c.hasNonNull("image")) {
-                            ((ObjectNode) c).put("image", newImage(c.get("image").asText(), image));
+                            ((ObjectNode) c)
+                                    .put("image", newImage(c.get("image").asText(), image));
                         }
                     }
                 } else {
@@ -368,8 +390,7 @@ final class Kustomize {
 
     /** RFC 6902 add/remove/replace/test on a copy of the resource. */
     static final class Json6902 {
-        private Json6902() {
-        }
+        private Json6902() {}
 
         static ObjectNode apply(ObjectNode resource, ArrayNode ops, String where) {
             ObjectNode doc = resource.deepCopy();
@@ -405,7 +426,9 @@ final class Kustomize {
                             throw new KustomizeException(where + ": test failed at " + path + " in " + id(resource));
                         }
                     }
-                    default -> throw new KustomizeException(where + ": JSON6902 op '" + kind + "' is outside the supported subset");
+                    default ->
+                        throw new KustomizeException(
+                                where + ": JSON6902 op '" + kind + "' is outside the supported subset");
                 }
             }
             return doc;

@@ -1,17 +1,16 @@
 package dev.mfa.k8s;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The offline renderer's subset, on small fixtures, and the strict typed reader. */
 class KustomizeTest {
@@ -54,18 +53,26 @@ class KustomizeTest {
 
     private Path base() throws IOException {
         write("base/all.yaml", DEPLOYMENT);
-        write("base/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [all.yaml]\n");
+        write(
+                "base/kustomization.yaml",
+                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [all.yaml]\n");
         return dir.resolve("base");
     }
 
     private List<ObjectNode> overlay(String kustomization) throws IOException {
         base();
-        write("o/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../base]\n" + kustomization);
+        write(
+                "o/kustomization.yaml",
+                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../base]\n"
+                        + kustomization);
         return Kustomize.render(dir.resolve("o"));
     }
 
     private static JsonNode find(List<ObjectNode> rs, String kind) {
-        return rs.stream().filter(r -> r.path("kind").asText().equals(kind)).findFirst().orElseThrow();
+        return rs.stream()
+                .filter(r -> r.path("kind").asText().equals(kind))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -76,7 +83,9 @@ class KustomizeTest {
                   - {name: mfa/web, newName: reg.example/mfa/web, newTag: "2"}
                   - {name: other/side, digest: "sha256:abc"}
                 """);
-        assertThat(rs).allSatisfy(r -> assertThat(r.path("metadata").path("namespace").asText()).isEqualTo("team"));
+        assertThat(rs)
+                .allSatisfy(r -> assertThat(r.path("metadata").path("namespace").asText())
+                        .isEqualTo("team"));
         JsonNode containers = find(rs, "Deployment").at("/spec/template/spec/containers");
         assertThat(containers.get(0).path("image").asText()).isEqualTo("reg.example/mfa/web:2");
         assertThat(containers.get(1).path("image").asText()).isEqualTo("other/side@sha256:abc");
@@ -121,7 +130,8 @@ class KustomizeTest {
                 - {op: add, path: /metadata/annotations, value: {a~b/c: "x"}}
                 - {op: replace, path: /metadata/annotations/a~0b~1c, value: "y"}
                 """);
-        List<ObjectNode> rs = overlay("patches:\n  - path: p.yaml\n    target: {kind: Deploy.*, labelSelector: tier=front}\n");
+        List<ObjectNode> rs =
+                overlay("patches:\n  - path: p.yaml\n    target: {kind: Deploy.*, labelSelector: tier=front}\n");
         JsonNode d = find(rs, "Deployment");
         assertThat(d.at("/spec/replicas").asInt()).isEqualTo(5);
         assertThat(d.at("/spec/template/spec/containers")).hasSize(1);
@@ -131,23 +141,38 @@ class KustomizeTest {
 
     @Test
     void whatIsOutsideTheSubsetFailsTheRender() throws IOException {
-        assertThatThrownBy(() -> overlay("commonLabels: {a: b}\n")).hasMessageContaining("outside the supported subset");
+        assertThatThrownBy(() -> overlay("commonLabels: {a: b}\n"))
+                .hasMessageContaining("outside the supported subset");
         write("o/p.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: nope}\nspec: {replicas: 1}\n");
         assertThatThrownBy(() -> overlay("patches:\n  - path: p.yaml\n")).hasMessageContaining("matches no resource");
         write("o/p.yaml", "- {op: test, path: /spec/replicas, value: 4}\n");
-        assertThatThrownBy(() -> overlay("patches:\n  - path: p.yaml\n    target: {kind: Deployment}\n")).hasMessageContaining("test failed");
+        assertThatThrownBy(() -> overlay("patches:\n  - path: p.yaml\n    target: {kind: Deployment}\n"))
+                .hasMessageContaining("test failed");
         write("o/p.yaml", "- {op: move, from: /a, path: /b}\n");
-        assertThatThrownBy(() -> overlay("patches:\n  - path: p.yaml\n    target: {kind: Deployment}\n")).hasMessageContaining("outside");
-        write("o/p.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {spec: {tolerations: [{key: k}]}}}\n");
+        assertThatThrownBy(() -> overlay("patches:\n  - path: p.yaml\n    target: {kind: Deployment}\n"))
+                .hasMessageContaining("outside");
+        write(
+                "o/p.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {spec: {tolerations: [{key: k}]}}}\n");
         // the base has no tolerations list: a plain set is fine; a list merge without a known key is refused
         assertThat(overlay("patches:\n  - path: p.yaml\n")).isNotEmpty();
-        write("o/p.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {spec: {containers: [{name: web, ports: [{containerPort: 1}]}]}}}\n");
-        write("base/all.yaml", DEPLOYMENT.replace("image: mfa/web:1", "image: mfa/web:1\n          ports: [{containerPort: 2}]"));
-        write("o/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../base]\npatches:\n  - path: p.yaml\n");
+        write(
+                "o/p.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {spec: {containers: [{name: web, ports: [{containerPort: 1}]}]}}}\n");
+        write(
+                "base/all.yaml",
+                DEPLOYMENT.replace("image: mfa/web:1", "image: mfa/web:1\n          ports: [{containerPort: 2}]"));
+        write(
+                "o/kustomization.yaml",
+                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../base]\npatches:\n  - path: p.yaml\n");
         assertThatThrownBy(() -> Kustomize.render(dir.resolve("o"))).hasMessageContaining("no merge key known");
-        write("o/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../base, ../base/all.yaml]\n");
+        write(
+                "o/kustomization.yaml",
+                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../base, ../base/all.yaml]\n");
         assertThatThrownBy(() -> Kustomize.render(dir.resolve("o"))).hasMessageContaining("defined twice");
-        write("o/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [https://example.com/x]\n");
+        write(
+                "o/kustomization.yaml",
+                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [https://example.com/x]\n");
         assertThatThrownBy(() -> Kustomize.render(dir.resolve("o"))).hasMessageContaining("remote");
     }
 
@@ -183,7 +208,8 @@ class KustomizeTest {
                 spec: {instances: 1, storage: {size: 1Gi}, instance: 3}
                 """).get(0);
         assertThatThrownBy(() -> Models.typed(cnpgTypo)).hasMessageContaining("instance");
-        JsonNode unknownKind = Yaml.readAll("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n").get(0);
+        JsonNode unknownKind =
+                Yaml.readAll("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n").get(0);
         assertThatThrownBy(() -> Models.typed(unknownKind)).hasMessageContaining("no typed model");
     }
 }

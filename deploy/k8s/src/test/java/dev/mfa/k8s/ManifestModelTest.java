@@ -1,11 +1,10 @@
 package dev.mfa.k8s;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.File;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -14,9 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every overlay renders offline, and every resource fits its typed model or schema. */
 class ManifestModelTest {
@@ -44,15 +43,25 @@ class ManifestModelTest {
     @MethodSource("overlays")
     void everyResourceIsUniqueAndInTheOverlayNamespace(String overlay) {
         Repo.Rendered r = Repo.rendered(overlay);
-        JsonNode k = Yaml.readAll(Repo.k8s().resolve("overlays").resolve(overlay).resolve("kustomization.yaml")).get(0);
+        JsonNode k = Yaml.readAll(
+                        Repo.k8s().resolve("overlays").resolve(overlay).resolve("kustomization.yaml"))
+                .get(0);
         String ns = k.path("namespace").asText();
         assertThat(ns).isNotBlank();
         Set<String> ids = new HashSet<>();
         for (ObjectNode o : r.raw()) {
-            assertThat(ids.add(Kustomize.id(o))).as("duplicate %s", Kustomize.id(o)).isTrue();
-            assertThat(o.path("metadata").path("namespace").asText()).as(Kustomize.id(o)).isEqualTo(ns);
-            assertThat(o.path("metadata").path("labels").path("app.kubernetes.io/part-of").asText())
-                    .as("%s carries app.kubernetes.io/part-of", Kustomize.id(o)).isEqualTo("mfa-platform");
+            assertThat(ids.add(Kustomize.id(o)))
+                    .as("duplicate %s", Kustomize.id(o))
+                    .isTrue();
+            assertThat(o.path("metadata").path("namespace").asText())
+                    .as(Kustomize.id(o))
+                    .isEqualTo(ns);
+            assertThat(o.path("metadata")
+                            .path("labels")
+                            .path("app.kubernetes.io/part-of")
+                            .asText())
+                    .as("%s carries app.kubernetes.io/part-of", Kustomize.id(o))
+                    .isEqualTo("mfa-platform");
         }
     }
 
@@ -74,8 +83,13 @@ class ManifestModelTest {
         String kubectl = findOnPath("kubectl");
         assumeTrue(kubectl != null, "kubectl is not installed: cross-check skipped");
         Path out = java.nio.file.Files.createTempFile("kustomize-" + overlay, ".yaml");
-        Process p = new ProcessBuilder(kubectl, "kustomize", Repo.k8s().resolve("overlays").resolve(overlay).toString())
-                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        kubectl,
+                        "kustomize",
+                        Repo.k8s().resolve("overlays").resolve(overlay).toString())
+                .redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         assumeTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, "kubectl kustomize did not run here");
         Map<String, JsonNode> theirs = byId(Yaml.readAll(out));
         Map<String, JsonNode> ours = byId(List.copyOf(Repo.rendered(overlay).raw()));

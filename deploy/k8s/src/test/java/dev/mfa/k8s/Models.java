@@ -25,7 +25,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -61,21 +60,21 @@ final class Models {
     static final ObjectMapper STRICT = strictMapper();
     static final ObjectMapper PLAIN = new ObjectMapper();
 
-    private Models() {
-    }
+    private Models() {}
 
     private static ObjectMapper strictMapper() {
         SimpleModule strict = new SimpleModule("strict");
         strict.setDeserializerModifier(new BeanDeserializerModifier() {
             @Override
-            public BeanDeserializerBuilder updateBuilder(DeserializationConfig config, BeanDescription desc,
-                                                         BeanDeserializerBuilder builder) {
+            public BeanDeserializerBuilder updateBuilder(
+                    DeserializationConfig config, BeanDescription desc, BeanDeserializerBuilder builder) {
                 builder.setAnySetter(null);
                 builder.setIgnoreUnknownProperties(false);
                 return builder;
             }
         });
-        return new ObjectMapper().registerModule(strict)
+        return new ObjectMapper()
+                .registerModule(strict)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
@@ -93,13 +92,14 @@ final class Models {
         try {
             value = STRICT.treeToValue(node, type);
         } catch (Exception e) {
-            throw new IllegalArgumentException(Kustomize.id(node) + " does not fit " + type.getSimpleName() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    Kustomize.id(node) + " does not fit " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
         List<String> lost = new ArrayList<>();
         covered(node, PLAIN.valueToTree(value), "", lost);
         if (!lost.isEmpty()) {
-            throw new IllegalArgumentException(Kustomize.id(node) + ": the typed model does not keep " + lost.subList(0, Math.min(5, lost.size())));
+            throw new IllegalArgumentException(Kustomize.id(node) + ": the typed model does not keep "
+                    + lost.subList(0, Math.min(5, lost.size())));
         }
         if (value instanceof Validated v) {
             v.validate();
@@ -159,61 +159,83 @@ final class Models {
             require(metadata != null && metadata.getName() != null, "Cluster needs metadata.name");
             require(spec != null, "Cluster needs spec");
             require(spec.instances() >= 1, "Cluster spec.instances >= 1");
-            require(spec.storage() != null && spec.storage().size() != null
-                    && Quantity.getAmountInBytes(spec.storage().size()).compareTo(BigDecimal.ZERO) > 0, "Cluster needs spec.storage.size");
-            require(spec.primaryUpdateStrategy() == null || Set.of("supervised", "unsupervised").contains(spec.primaryUpdateStrategy()),
+            require(
+                    spec.storage() != null
+                            && spec.storage().size() != null
+                            && Quantity.getAmountInBytes(spec.storage().size()).compareTo(BigDecimal.ZERO) > 0,
+                    "Cluster needs spec.storage.size");
+            require(
+                    spec.primaryUpdateStrategy() == null
+                            || Set.of("supervised", "unsupervised").contains(spec.primaryUpdateStrategy()),
                     "primaryUpdateStrategy is supervised or unsupervised");
             if (spec.managed() != null) {
                 for (Role r : spec.managed().roles()) {
                     require(r.name() != null && !r.name().isBlank(), "managed role needs a name");
-                    require(r.ensure() == null || Set.of("present", "absent").contains(r.ensure()), "role ensure is present or absent");
-                    require(r.passwordSecret() == null || r.passwordSecret().name() != null, "passwordSecret needs a name");
+                    require(
+                            r.ensure() == null || Set.of("present", "absent").contains(r.ensure()),
+                            "role ensure is present or absent");
+                    require(
+                            r.passwordSecret() == null || r.passwordSecret().name() != null,
+                            "passwordSecret needs a name");
                 }
             }
             if (spec.postgresql() != null && spec.postgresql().pg_hba() != null) {
                 for (String line : spec.postgresql().pg_hba()) {
-                    require(line.matches("(host|hostssl|hostnossl|local)\\s+\\S+\\s+\\S+\\s+(\\S+\\s+)?(scram-sha-256|reject|cert|md5|trust|peer)"),
+                    require(
+                            line.matches(
+                                    "(host|hostssl|hostnossl|local)\\s+\\S+\\s+\\S+\\s+(\\S+\\s+)?(scram-sha-256|reject|cert|md5|trust|peer)"),
                             "not a pg_hba line: " + line);
                 }
             }
         }
     }
 
-    record ClusterSpec(int instances, Boolean enableSuperuserAccess, String primaryUpdateStrategy, Storage storage,
-                       ResourceRequirements resources, Affinity affinity, Postgresql postgresql, Managed managed) {
-    }
+    record ClusterSpec(
+            int instances,
+            Boolean enableSuperuserAccess,
+            String primaryUpdateStrategy,
+            Storage storage,
+            ResourceRequirements resources,
+            Affinity affinity,
+            Postgresql postgresql,
+            Managed managed) {}
 
-    record Storage(Quantity size, String storageClass) {
-    }
+    record Storage(Quantity size, String storageClass) {}
 
-    record Affinity(Boolean enablePodAntiAffinity, String topologyKey) {
-    }
+    record Affinity(Boolean enablePodAntiAffinity, String topologyKey) {}
 
-    record Postgresql(Map<String, String> parameters, List<String> pg_hba) {
-    }
+    record Postgresql(Map<String, String> parameters, List<String> pg_hba) {}
 
-    record Managed(List<Role> roles) {
-    }
+    record Managed(List<Role> roles) {}
 
-    record Role(String name, String ensure, Boolean login, Boolean inherit, Integer connectionLimit, NameRef passwordSecret) {
-    }
+    record Role(
+            String name,
+            String ensure,
+            Boolean login,
+            Boolean inherit,
+            Integer connectionLimit,
+            NameRef passwordSecret) {}
 
-    record NameRef(String name) {
-    }
+    record NameRef(String name) {}
 
     /** postgresql.cnpg.io/v1 Database (CloudNativePG 1.25+). */
     record CnpgDatabase(String apiVersion, String kind, ObjectMeta metadata, DatabaseSpec spec) implements Validated {
         @Override
         public void validate() {
             require(metadata != null && metadata.getName() != null, "Database needs metadata.name");
-            require(spec != null && spec.name() != null && spec.owner() != null, "Database needs spec.name and spec.owner");
+            require(
+                    spec != null && spec.name() != null && spec.owner() != null,
+                    "Database needs spec.name and spec.owner");
             require(spec.cluster() != null && spec.cluster().name() != null, "Database needs spec.cluster.name");
-            require(spec.ensure() == null || Set.of("present", "absent").contains(spec.ensure()), "ensure is present or absent");
-            require(spec.databaseReclaimPolicy() == null || Set.of("retain", "delete").contains(spec.databaseReclaimPolicy()),
+            require(
+                    spec.ensure() == null || Set.of("present", "absent").contains(spec.ensure()),
+                    "ensure is present or absent");
+            require(
+                    spec.databaseReclaimPolicy() == null
+                            || Set.of("retain", "delete").contains(spec.databaseReclaimPolicy()),
                     "databaseReclaimPolicy is retain or delete");
         }
     }
 
-    record DatabaseSpec(String name, String owner, NameRef cluster, String ensure, String databaseReclaimPolicy) {
-    }
+    record DatabaseSpec(String name, String owner, NameRef cluster, String ensure, String databaseReclaimPolicy) {}
 }

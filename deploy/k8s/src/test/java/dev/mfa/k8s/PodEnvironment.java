@@ -2,7 +2,6 @@ package dev.mfa.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,8 +22,7 @@ import java.util.Objects;
 public final class PodEnvironment {
 
     /** One key of one Secret. */
-    public record SecretKey(String secret, String key) {
-    }
+    public record SecretKey(String secret, String key) {}
 
     /** An environment value: a literal, or a Secret key the operator provides. */
     public record Value(String literal, SecretKey secretKey) {
@@ -69,8 +67,14 @@ public final class PodEnvironment {
                 throw new IllegalStateException(deployment + ": unsupported envFrom " + from);
             }
             String prefix = from.path("prefix").asText("");
-            JsonNode data = one(rendered, "ConfigMap", from.path("configMapRef").path("name").asText()).path("data");
-            data.fields().forEachRemaining(e -> vars.put(prefix + e.getKey(), new Value(e.getValue().asText(), null)));
+            JsonNode data = one(
+                            rendered,
+                            "ConfigMap",
+                            from.path("configMapRef").path("name").asText())
+                    .path("data");
+            data.fields()
+                    .forEachRemaining(e ->
+                            vars.put(prefix + e.getKey(), new Value(e.getValue().asText(), null)));
         }
         for (JsonNode e : c.path("env")) {
             String name = e.path("name").asText();
@@ -81,10 +85,17 @@ public final class PodEnvironment {
             JsonNode from = e.path("valueFrom");
             if (from.has("secretKeyRef")) {
                 JsonNode ref = from.get("secretKeyRef");
-                vars.put(name, new Value(null, new SecretKey(ref.path("name").asText(), ref.path("key").asText())));
+                vars.put(
+                        name,
+                        new Value(
+                                null,
+                                new SecretKey(
+                                        ref.path("name").asText(),
+                                        ref.path("key").asText())));
             } else if (from.has("configMapKeyRef")) {
                 JsonNode ref = from.get("configMapKeyRef");
-                JsonNode v = one(rendered, "ConfigMap", ref.path("name").asText()).path("data")
+                JsonNode v = one(rendered, "ConfigMap", ref.path("name").asText())
+                        .path("data")
                         .get(ref.path("key").asText());
                 if (v == null) {
                     throw new IllegalStateException(deployment + ": " + name + " names a missing ConfigMap key " + ref);
@@ -106,16 +117,21 @@ public final class PodEnvironment {
                 throw new IllegalStateException(deployment + ": a Secret volume must project named items, no subPath");
             }
             for (JsonNode item : v.path("secret").path("items")) {
-                files.add(new SecretFile(m.path("mountPath").asText(), item.path("path").asText(),
-                        v.path("secret").path("secretName").asText(), item.path("key").asText()));
+                files.add(new SecretFile(
+                        m.path("mountPath").asText(),
+                        item.path("path").asText(),
+                        v.path("secret").path("secretName").asText(),
+                        item.path("key").asText()));
             }
         }
         return new PodEnvironment(deployment, vars, files);
     }
 
     private static ObjectNode one(List<ObjectNode> rendered, String kind, String name) {
-        List<ObjectNode> found = rendered.stream().filter(r -> kind.equals(r.path("kind").asText())
-                && name.equals(r.path("metadata").path("name").asText())).toList();
+        List<ObjectNode> found = rendered.stream()
+                .filter(r -> kind.equals(r.path("kind").asText())
+                        && name.equals(r.path("metadata").path("name").asText()))
+                .toList();
         if (found.size() != 1) {
             throw new IllegalStateException("expected one " + kind + " " + name + ", found " + found.size());
         }

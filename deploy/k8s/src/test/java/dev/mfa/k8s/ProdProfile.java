@@ -20,8 +20,7 @@ import java.util.TreeSet;
  */
 public final class ProdProfile {
 
-    private ProdProfile() {
-    }
+    private ProdProfile() {}
 
     /** Variable name -> the property whose prod value needs it. */
     public static Map<String, String> requiredVariables(Path applicationProperties) {

@@ -2,7 +2,6 @@ package dev.mfa.k8s;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -42,11 +41,12 @@ final class Repo {
 
     private static final Map<String, Rendered> RENDERED = new ConcurrentHashMap<>();
 
-    private Repo() {
-    }
+    private Repo() {}
 
     static Path k8s() {
-        return Path.of(System.getProperty("mfa.k8s.dir", System.getProperty("user.dir"))).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("mfa.k8s.dir", System.getProperty("user.dir")))
+                .toAbsolutePath()
+                .normalize();
     }
 
     static Path root() {
@@ -56,7 +56,9 @@ final class Repo {
     static List<String> overlays() {
         try (Stream<Path> dirs = Files.list(k8s().resolve("overlays"))) {
             return dirs.filter(d -> Files.isRegularFile(d.resolve("kustomization.yaml")))
-                    .map(d -> d.getFileName().toString()).sorted().toList();
+                    .map(d -> d.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -83,7 +85,8 @@ final class Repo {
 
     static Properties properties(String service) {
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(root().resolve(service).resolve("src/main/resources/application.properties"))) {
+        try (Reader r =
+                Files.newBufferedReader(root().resolve(service).resolve("src/main/resources/application.properties"))) {
             p.load(r);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -92,12 +95,12 @@ final class Repo {
     }
 
     static int httpPort(String service) {
-        return Integer.parseInt(properties(service).getProperty("quarkus.http.port").trim());
+        return Integer.parseInt(
+                properties(service).getProperty("quarkus.http.port").trim());
     }
 
     /** One row of CONTRACT §5. */
-    record TopicRow(String topic, Set<String> producers, Set<String> consumers) {
-    }
+    record TopicRow(String topic, Set<String> producers, Set<String> consumers) {}
 
     /** CONTRACT §5, with producers and consumers reduced to this platform's services. */
     static List<TopicRow> contractTopics() {
@@ -188,9 +191,12 @@ final class Repo {
         }
 
         <T extends HasMetadata> T one(Class<T> type, String name) {
-            List<T> found = all(type).stream().filter(r -> r.getMetadata().getName().equals(name)).toList();
+            List<T> found = all(type).stream()
+                    .filter(r -> r.getMetadata().getName().equals(name))
+                    .toList();
             if (found.size() != 1) {
-                throw new AssertionError(overlay + ": expected one " + type.getSimpleName() + " " + name + ", found " + found.size());
+                throw new AssertionError(
+                        overlay + ": expected one " + type.getSimpleName() + " " + name + ", found " + found.size());
             }
             return found.get(0);
         }

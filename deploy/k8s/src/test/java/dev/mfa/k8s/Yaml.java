@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,11 +16,11 @@ import java.util.List;
 /** Multi-document YAML in and out, as Jackson trees. */
 final class Yaml {
 
-    static final ObjectMapper MAPPER = new ObjectMapper(
-            YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build());
+    static final ObjectMapper MAPPER = new ObjectMapper(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .build());
 
-    private Yaml() {
-    }
+    private Yaml() {}
 
     static List<JsonNode> readAll(Path file) {
         try {
@@ -34,7 +33,7 @@ final class Yaml {
     static List<JsonNode> readAll(String text) {
         List<JsonNode> out = new ArrayList<>();
         try (JsonParser parser = MAPPER.getFactory().createParser(text);
-             MappingIterator<JsonNode> it = MAPPER.readValues(parser, JsonNode.class)) {
+                MappingIterator<JsonNode> it = MAPPER.readValues(parser, JsonNode.class)) {
             while (it.hasNextValue()) {
                 JsonNode doc = it.nextValue();
                 if (doc != null && !doc.isNull() && !doc.isMissingNode()) {

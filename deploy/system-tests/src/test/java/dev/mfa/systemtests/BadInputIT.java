@@ -1,5 +1,10 @@
 package dev.mfa.systemtests;
 
+import static dev.mfa.systemtests.support.Platform.ENROLLMENT_API;
+import static dev.mfa.systemtests.support.Platform.VERIFICATION_API;
+import static dev.mfa.systemtests.support.TestUser.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfa.localstack.testing.TestTokens;
 import dev.mfa.systemtests.support.EventLog;
@@ -14,13 +19,6 @@ import dev.mfa.systemtests.support.SystemTest;
 import dev.mfa.systemtests.support.TestUser;
 import dev.mfa.systemtests.support.TotpDevice;
 import dev.mfa.systemtests.support.Users;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,11 +28,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static dev.mfa.systemtests.support.Platform.ENROLLMENT_API;
-import static dev.mfa.systemtests.support.Platform.VERIFICATION_API;
-import static dev.mfa.systemtests.support.TestUser.expect;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every endpoint fed malformed JSON, wrong types, huge bodies, unknown fields, missing/forged/expired tokens and other
@@ -72,9 +71,16 @@ class BadInputIT {
         otherOrg = Users.newOrg("bad-other");
         victim = Users.create(org, "victim");
         other = Users.create(otherOrg, "other");
-        expect(Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").bearer(TestUser.adminToken(org))
-                .json(Map.of("enabled", true, "enforcementDeadline", Instant.now().plus(Duration.ofDays(20)).toString()))
-                .send(), 200);
+        expect(
+                Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy")
+                        .bearer(TestUser.adminToken(org))
+                        .json(Map.of(
+                                "enabled",
+                                true,
+                                "enforcementDeadline",
+                                Instant.now().plus(Duration.ofDays(20)).toString()))
+                        .send(),
+                200);
         victim.awaitRequirement("OPTIONAL");
         victimDevice = victim.enrollTotp(null);
         victimFactorId = victim.mfa().path("factors").get(0).path("factorId").asText();
@@ -96,12 +102,14 @@ class BadInputIT {
 
         // Let the set-up's own events settle (sign-ins reach enrollment-service as lastUsedAt).
         for (TestUser u : List.of(victim, other)) {
-            Awaitility.await("lastUsedAt of " + u.userId()).atMost(TestUser.PROPAGATION)
-                    .until(() -> !u.mfa().path("factors").get(0).path("lastUsedAt").isNull());
+            Awaitility.await("lastUsedAt of " + u.userId())
+                    .atMost(TestUser.PROPAGATION)
+                    .until(() ->
+                            !u.mfa().path("factors").get(0).path("lastUsedAt").isNull());
         }
         OrgAdmin.of(org); // the admin's own factor, for the resets' step-up (before the snapshot)
-        EventLog.topic(dev.mfa.core.events.Topics.SMS_STATUS).await(e -> other.userId().equals(e.dataText("userId")),
-                1, TestUser.PROPAGATION);
+        EventLog.topic(dev.mfa.core.events.Topics.SMS_STATUS)
+                .await(e -> other.userId().equals(e.dataText("userId")), 1, TestUser.PROPAGATION);
         Idle.await();
         before = snapshot();
         eventsBefore = eventCounts();
@@ -161,7 +169,9 @@ class BadInputIT {
     void nothingChanged() {
         Idle.await(); // anything a bad request had written to an outbox is relayed and consumed by now
         assertThat(snapshot()).as("state after " + requests + " bad requests").isEqualTo(before);
-        assertThat(eventCounts()).as("events keyed by the users and orgs involved").isEqualTo(eventsBefore);
+        assertThat(eventCounts())
+                .as("events keyed by the users and orgs involved")
+                .isEqualTo(eventsBefore);
 
         // Nothing was counted against the victim: the password and a code still work at once, and the first wrong
         // code afterwards is the first failure.
@@ -183,8 +193,19 @@ class BadInputIT {
     private void bodies() {
         // A secret inside a malformed body must not be echoed back by a parser message.
         String leaky = "{\"password\":\"" + victim.password() + "\", \"code\": ";
-        List<String> malformed = List.of("{", "{\"password\":", leaky, "not json", "[1,2", "\u0000\u0001", "{\"a\":1}}",
-                "null", "[]", "\"string\"", "42", "{\"code\":\"12\\u0000\"}");
+        List<String> malformed = List.of(
+                "{",
+                "{\"password\":",
+                leaky,
+                "not json",
+                "[1,2",
+                "\u0000\u0001",
+                "{\"a\":1}}",
+                "null",
+                "[]",
+                "\"string\"",
+                "42",
+                "{\"code\":\"12\\u0000\"}");
 
         // POST /me/reauth
         String reauth = ENROLLMENT_API + "/me/reauth";
@@ -195,16 +216,29 @@ class BadInputIT {
         check(victim.post(reauth).json(Map.of("password", Map.of("a", 1))).send(), 400, 422);
         check(victim.post(reauth).json(Map.of("passwrd", "x", "admin", true)).send(), 400, 422);
         check(victim.post(reauth).json(Map.of("password", "p".repeat(5000))).send(), 400, 413, 422);
-        check(victim.post(reauth).header("Content-Type", "text/plain").body("password=" + victim.password()).send(), 415, 400);
+        check(
+                victim.post(reauth)
+                        .header("Content-Type", "text/plain")
+                        .body("password=" + victim.password())
+                        .send(),
+                415,
+                400);
         check(victim.post(reauth).send(), 400, 415);
 
         // POST /me/mfa/sms
         String sms = ENROLLMENT_API + "/me/mfa/sms";
         for (String b : malformed) {
-            check(victim.post(sms).header(TestUser.REAUTH, victimReauth).header(TestUser.ASSERTION, victimAssertion)
-                    .json(b).send(), 400, 422);
+            check(
+                    victim.post(sms)
+                            .header(TestUser.REAUTH, victimReauth)
+                            .header(TestUser.ASSERTION, victimAssertion)
+                            .json(b)
+                            .send(),
+                    400,
+                    422);
         }
-        for (Object body : List.of(Map.of("countryCode", List.of("US"), "phoneNumber", "2015550123"),
+        for (Object body : List.of(
+                Map.of("countryCode", List.of("US"), "phoneNumber", "2015550123"),
                 Map.of("countryCode", "US", "phoneNumber", Map.of("n", 1)),
                 Map.of("countryCode", "USA", "phoneNumber", "2015550123"),
                 Map.of("countryCode", "US", "phoneNumber", "1".repeat(3000)),
@@ -212,8 +246,14 @@ class BadInputIT {
                 Map.of("countryCode", "US", "phoneNumber", "900-555-0123"),
                 Map.of("countryCode", "RU", "phoneNumber", "+79123456789"),
                 Map.of("countryCode", "US"))) {
-            check(victim.post(sms).header(TestUser.REAUTH, victimReauth).header(TestUser.ASSERTION, victimAssertion)
-                    .json(body).send(), 400, 422);
+            check(
+                    victim.post(sms)
+                            .header(TestUser.REAUTH, victimReauth)
+                            .header(TestUser.ASSERTION, victimAssertion)
+                            .json(body)
+                            .send(),
+                    400,
+                    422);
         }
 
         // POST /me/mfa/enrollments/{id}/confirm (the other user's pending enrollment: the victim cannot touch it)
@@ -221,8 +261,12 @@ class BadInputIT {
         for (String b : malformed) {
             check(victim.post(confirm).json(b).send(), 400, 404, 422);
         }
-        for (Object body : List.of(Map.of("code", List.of("123456")), Map.of("code", "12345a"),
-                Map.of("code", "1".repeat(10_000)), Map.of("kode", "123456"), Map.of("code", "١٢٣٤٥٦"))) {
+        for (Object body : List.of(
+                Map.of("code", List.of("123456")),
+                Map.of("code", "12345a"),
+                Map.of("code", "1".repeat(10_000)),
+                Map.of("kode", "123456"),
+                Map.of("code", "١٢٣٤٥٦"))) {
             check(victim.post(confirm).json(body).send(), 400, 404, 422);
         }
 
@@ -232,17 +276,34 @@ class BadInputIT {
         for (String b : malformed) {
             check(Http.put(policy).bearer(admin).json(b).send(), 400, 422);
         }
-        for (Object body : List.of(Map.of("enabled", "yes"), Map.of("enabled", List.of(true)),
+        for (Object body : List.of(
+                Map.of("enabled", "yes"),
+                Map.of("enabled", List.of(true)),
                 Map.of("enabled", true, "enforcementDeadline", "tomorrow"),
                 Map.of("enabled", true, "enforcementDeadline", 12),
                 Map.of("enabled", true, "enforcementDeadline", "2001-01-01T00:00:00Z"),
                 Map.of("enabled", true, "enforcementDeadline", "9999-01-01T00:00:00Z"),
-                Map.of("enabled", true, "enforcementDeadline", Instant.now().plus(Duration.ofDays(3)).toString(),
-                        "allowedMethods", "TOTP"),
-                Map.of("enabled", true, "enforcementDeadline", Instant.now().plus(Duration.ofDays(3)).toString(),
-                        "allowedMethods", List.of("PIGEON")),
-                Map.of("enabled", true, "enforcementDeadline", Instant.now().plus(Duration.ofDays(3)).toString(),
-                        "allowedMethods", List.of()),
+                Map.of(
+                        "enabled",
+                        true,
+                        "enforcementDeadline",
+                        Instant.now().plus(Duration.ofDays(3)).toString(),
+                        "allowedMethods",
+                        "TOTP"),
+                Map.of(
+                        "enabled",
+                        true,
+                        "enforcementDeadline",
+                        Instant.now().plus(Duration.ofDays(3)).toString(),
+                        "allowedMethods",
+                        List.of("PIGEON")),
+                Map.of(
+                        "enabled",
+                        true,
+                        "enforcementDeadline",
+                        Instant.now().plus(Duration.ofDays(3)).toString(),
+                        "allowedMethods",
+                        List.of()),
                 Map.of("enabledd", true))) {
             check(Http.put(policy).bearer(admin).json(body).send(), 400, 422);
         }
@@ -252,14 +313,24 @@ class BadInputIT {
         for (String b : malformed) {
             check(victim.post(verify).json(b).send(), 400, 422);
         }
-        for (Object body : List.of(Map.of("method", List.of("TOTP"), "code", "123456"),
-                Map.of("method", "TOTP", "code", List.of("123456")), Map.of("method", "TOTP", "code", Map.of()),
-                Map.of("method", "PASSWORD", "code", "123456"), Map.of("method", "TOTP"),
-                Map.of("method", "TOTP", "code", ""), Map.of("method", "TOTP", "code", "9".repeat(5000)),
+        for (Object body : List.of(
+                Map.of("method", List.of("TOTP"), "code", "123456"),
+                Map.of("method", "TOTP", "code", List.of("123456")),
+                Map.of("method", "TOTP", "code", Map.of()),
+                Map.of("method", "PASSWORD", "code", "123456"),
+                Map.of("method", "TOTP"),
+                Map.of("method", "TOTP", "code", ""),
+                Map.of("method", "TOTP", "code", "9".repeat(5000)),
                 Map.of("mehtod", "TOTP", "kode", "123456"))) {
             check(victim.post(verify).json(body).send(), 400, 422);
         }
-        check(victim.post(verify).header("Content-Type", "text/plain").body("TOTP 123456").send(), 400, 415);
+        check(
+                victim.post(verify)
+                        .header("Content-Type", "text/plain")
+                        .body("TOTP 123456")
+                        .send(),
+                400,
+                415);
     }
 
     private void huge() {
@@ -269,79 +340,190 @@ class BadInputIT {
         check(victim.post(reauth).json("{\"password\":\"" + big + "\"}").send(), 413);
         checkHuge(victim.post(reauth).json("{\"password\":\"" + huge + "\"}"));
         String sms = ENROLLMENT_API + "/me/mfa/sms";
-        check(victim.post(sms).header(TestUser.REAUTH, victimReauth).header(TestUser.ASSERTION, victimAssertion)
-                .json("{\"countryCode\":\"US\",\"phoneNumber\":\"" + big + "\"}").send(), 413);
-        checkHuge(victim.post(sms).header(TestUser.REAUTH, victimReauth).header(TestUser.ASSERTION, victimAssertion)
+        check(
+                victim.post(sms)
+                        .header(TestUser.REAUTH, victimReauth)
+                        .header(TestUser.ASSERTION, victimAssertion)
+                        .json("{\"countryCode\":\"US\",\"phoneNumber\":\"" + big + "\"}")
+                        .send(),
+                413);
+        checkHuge(victim.post(sms)
+                .header(TestUser.REAUTH, victimReauth)
+                .header(TestUser.ASSERTION, victimAssertion)
                 .json("{\"countryCode\":\"US\",\"phoneNumber\":\"" + huge + "\"}"));
         checkHuge(victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + otherEnrollmentId + "/confirm")
                 .json("{\"code\":\"" + huge + "\"}"));
-        checkHuge(Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").bearer(TestUser.adminToken(org))
+        checkHuge(Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy")
+                .bearer(TestUser.adminToken(org))
                 .json("{\"enabled\":true,\"x\":\"" + huge + "\"}"));
         String verify = VERIFICATION_API + "/challenges/" + victimChallengeId + "/verify";
-        check(victim.post(verify).json("{\"method\":\"TOTP\",\"code\":\"" + big + "\"}").send(), 413);
+        check(
+                victim.post(verify)
+                        .json("{\"method\":\"TOTP\",\"code\":\"" + big + "\"}")
+                        .send(),
+                413);
         checkHuge(victim.post(verify).json("{\"method\":\"TOTP\",\"code\":\"" + huge + "\"}"));
     }
 
     private void identifiers() {
         // The admin's step-up, so that the reset calls reach the id checks (none of them changes anything).
         String adminAssertion = OrgAdmin.assertion(org);
-        List<String> badIds = List.of("not-a-uuid", "..%2F..%2Fetc%2Fpasswd", "00000000-0000-0000-0000-000000000000",
-                UUID.randomUUID().toString(), "%27%20or%201%3D1--", "a".repeat(3000), UUID.randomUUID() + "x");
+        List<String> badIds = List.of(
+                "not-a-uuid",
+                "..%2F..%2Fetc%2Fpasswd",
+                "00000000-0000-0000-0000-000000000000",
+                UUID.randomUUID().toString(),
+                "%27%20or%201%3D1--",
+                "a".repeat(3000),
+                UUID.randomUUID() + "x");
         for (String id : badIds) {
-            check(victim.get(ENROLLMENT_API + "/me/mfa/enrollments/" + id + "/qr.png")
-                    .header(TestUser.REAUTH, victimReauth).send(), 404, 400, 414, 431);
-            check(victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + id + "/resend").send(), 404, 400, 414, 431);
-            check(victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + id + "/confirm").json(Map.of("code", "123456"))
-                    .send(), 404, 400, 414, 431);
-            check(Http.delete(ENROLLMENT_API + "/me/mfa/factors/" + id).bearer(victim.token())
-                    .header(TestUser.REAUTH, victimReauth).header(TestUser.ASSERTION, victimAssertion).send(),
-                    404, 400, 414, 431);
+            check(
+                    victim.get(ENROLLMENT_API + "/me/mfa/enrollments/" + id + "/qr.png")
+                            .header(TestUser.REAUTH, victimReauth)
+                            .send(),
+                    404,
+                    400,
+                    414,
+                    431);
+            check(
+                    victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + id + "/resend")
+                            .send(),
+                    404,
+                    400,
+                    414,
+                    431);
+            check(
+                    victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + id + "/confirm")
+                            .json(Map.of("code", "123456"))
+                            .send(),
+                    404,
+                    400,
+                    414,
+                    431);
+            check(
+                    Http.delete(ENROLLMENT_API + "/me/mfa/factors/" + id)
+                            .bearer(victim.token())
+                            .header(TestUser.REAUTH, victimReauth)
+                            .header(TestUser.ASSERTION, victimAssertion)
+                            .send(),
+                    404,
+                    400,
+                    414,
+                    431);
             check(victim.post(VERIFICATION_API + "/challenges/" + id + "/sms").send(), 404, 400, 414, 431);
-            check(victim.post(VERIFICATION_API + "/challenges/" + id + "/verify")
-                    .json(Map.of("method", "TOTP", "code", "123456")).send(), 404, 400, 414, 431);
-            check(Http.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + id + "/mfa-reset")
-                    .bearer(TestUser.adminToken(org)).header(TestUser.ASSERTION, adminAssertion).send(),
-                    404, 400, 414, 431);
+            check(
+                    victim.post(VERIFICATION_API + "/challenges/" + id + "/verify")
+                            .json(Map.of("method", "TOTP", "code", "123456"))
+                            .send(),
+                    404,
+                    400,
+                    414,
+                    431);
+            check(
+                    Http.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + id + "/mfa-reset")
+                            .bearer(TestUser.adminToken(org))
+                            .header(TestUser.ASSERTION, adminAssertion)
+                            .send(),
+                    404,
+                    400,
+                    414,
+                    431);
         }
         String report = ENROLLMENT_API + "/orgs/" + org + "/mfa-report";
         for (String q : List.of("?page=-1", "?size=0", "?size=100000", "?page=abc", "?size=1e3", "?page=99999999999")) {
             check(Http.get(report + q).bearer(TestUser.adminToken(org)).send(), 400, 422);
         }
         check(victim.get(ENROLLMENT_API + "/no-such-endpoint").send(), 404);
-        check(Http.method("PATCH", ENROLLMENT_API + "/me/mfa").bearer(victim.token()).json("{}").send(), 405, 404);
+        check(
+                Http.method("PATCH", ENROLLMENT_API + "/me/mfa")
+                        .bearer(victim.token())
+                        .json("{}")
+                        .send(),
+                405,
+                404);
     }
 
     private void foreignIds() {
         // The victim on the other user's enrollments, factor and challenge (with a valid-looking code).
-        check(victim.get(ENROLLMENT_API + "/me/mfa/enrollments/" + otherEnrollmentId + "/qr.png")
-                .header(TestUser.REAUTH, victimReauth).send(), 404);
-        check(victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + otherSmsEnrollmentId + "/resend").send(), 404);
-        check(victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + otherSmsEnrollmentId + "/confirm")
-                .json(Map.of("code", "123456")).send(), 404);
-        check(Http.delete(ENROLLMENT_API + "/me/mfa/factors/" + otherFactorId).bearer(victim.token())
-                .header(TestUser.REAUTH, victimReauth).header(TestUser.ASSERTION, victimAssertion).send(), 404);
-        check(victim.post(VERIFICATION_API + "/challenges/" + otherChallengeId + "/sms").send(), 404);
-        check(victim.post(VERIFICATION_API + "/challenges/" + otherChallengeId + "/verify")
-                .json(Map.of("method", "TOTP", "code", "123456")).send(), 404);
+        check(
+                victim.get(ENROLLMENT_API + "/me/mfa/enrollments/" + otherEnrollmentId + "/qr.png")
+                        .header(TestUser.REAUTH, victimReauth)
+                        .send(),
+                404);
+        check(
+                victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + otherSmsEnrollmentId + "/resend")
+                        .send(),
+                404);
+        check(
+                victim.post(ENROLLMENT_API + "/me/mfa/enrollments/" + otherSmsEnrollmentId + "/confirm")
+                        .json(Map.of("code", "123456"))
+                        .send(),
+                404);
+        check(
+                Http.delete(ENROLLMENT_API + "/me/mfa/factors/" + otherFactorId)
+                        .bearer(victim.token())
+                        .header(TestUser.REAUTH, victimReauth)
+                        .header(TestUser.ASSERTION, victimAssertion)
+                        .send(),
+                404);
+        check(
+                victim.post(VERIFICATION_API + "/challenges/" + otherChallengeId + "/sms")
+                        .send(),
+                404);
+        check(
+                victim.post(VERIFICATION_API + "/challenges/" + otherChallengeId + "/verify")
+                        .json(Map.of("method", "TOTP", "code", "123456"))
+                        .send(),
+                404);
         // The victim's org admin on the other org, and on a user of the other org through their own org.
         String admin = TestUser.adminToken(org);
-        check(Http.get(ENROLLMENT_API + "/orgs/" + otherOrg + "/mfa-policy").bearer(admin).send(), 404);
-        check(Http.put(ENROLLMENT_API + "/orgs/" + otherOrg + "/mfa-policy").bearer(admin)
-                .json(Map.of("enabled", false)).send(), 404);
-        check(Http.get(ENROLLMENT_API + "/orgs/" + otherOrg + "/mfa-report").bearer(admin).send(), 404);
-        check(Http.post(ENROLLMENT_API + "/orgs/" + otherOrg + "/users/" + other.userId() + "/mfa-reset")
-                .bearer(admin).send(), 404);
-        check(Http.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + other.userId() + "/mfa-reset")
-                .bearer(admin).header(TestUser.ASSERTION, OrgAdmin.assertion(org)).send(), 404);
+        check(
+                Http.get(ENROLLMENT_API + "/orgs/" + otherOrg + "/mfa-policy")
+                        .bearer(admin)
+                        .send(),
+                404);
+        check(
+                Http.put(ENROLLMENT_API + "/orgs/" + otherOrg + "/mfa-policy")
+                        .bearer(admin)
+                        .json(Map.of("enabled", false))
+                        .send(),
+                404);
+        check(
+                Http.get(ENROLLMENT_API + "/orgs/" + otherOrg + "/mfa-report")
+                        .bearer(admin)
+                        .send(),
+                404);
+        check(
+                Http.post(ENROLLMENT_API + "/orgs/" + otherOrg + "/users/" + other.userId() + "/mfa-reset")
+                        .bearer(admin)
+                        .send(),
+                404);
+        check(
+                Http.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + other.userId() + "/mfa-reset")
+                        .bearer(admin)
+                        .header(TestUser.ASSERTION, OrgAdmin.assertion(org))
+                        .send(),
+                404);
         // A plain user on admin endpoints of their own org: forbidden, without details.
         check(victim.get(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").send(), 403);
-        check(Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").bearer(victim.token())
-                .json(Map.of("enabled", false)).send(), 403);
-        check(victim.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + victim.userId() + "/mfa-reset").send(), 403);
+        check(
+                Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy")
+                        .bearer(victim.token())
+                        .json(Map.of("enabled", false))
+                        .send(),
+                403);
+        check(
+                victim.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + victim.userId() + "/mfa-reset")
+                        .send(),
+                403);
         // The other user's step-up proofs do not work for the victim.
         String otherReauth = other.reauth();
-        check(victim.post(ENROLLMENT_API + "/me/mfa/authenticator-app").header(TestUser.REAUTH, otherReauth)
-                .header(TestUser.ASSERTION, victimAssertion).send(), 401);
+        check(
+                victim.post(ENROLLMENT_API + "/me/mfa/authenticator-app")
+                        .header(TestUser.REAUTH, otherReauth)
+                        .header(TestUser.ASSERTION, victimAssertion)
+                        .send(),
+                401);
     }
 
     private void tokens() {
@@ -349,9 +531,22 @@ class BadInputIT {
         Map<String, String> bad = new LinkedHashMap<>();
         bad.put("none", null);
         bad.put("garbage", "not-a-jwt");
-        bad.put("forged (assertion key)", TestTokens.builder(victim.userId(), org).signedWith(TestTokens.ASSERTION_PRIVATE_KEY).sign());
-        bad.put("expired", TestTokens.builder(victim.userId(), org).expiresAt(past).claim("iat", past.minusSeconds(3600).getEpochSecond()).sign());
-        bad.put("wrong issuer", TestTokens.builder(victim.userId(), org).claim("iss", "https://evil.example").sign());
+        bad.put(
+                "forged (assertion key)",
+                TestTokens.builder(victim.userId(), org)
+                        .signedWith(TestTokens.ASSERTION_PRIVATE_KEY)
+                        .sign());
+        bad.put(
+                "expired",
+                TestTokens.builder(victim.userId(), org)
+                        .expiresAt(past)
+                        .claim("iat", past.minusSeconds(3600).getEpochSecond())
+                        .sign());
+        bad.put(
+                "wrong issuer",
+                TestTokens.builder(victim.userId(), org)
+                        .claim("iss", "https://evil.example")
+                        .sign());
         bad.put("alg none", unsigned(victim.userId(), org));
         bad.put("MFA assertion as access token", victimAssertion);
         bad.put("tampered", tamper(victim.token()));
@@ -360,29 +555,46 @@ class BadInputIT {
         for (Map.Entry<String, String> t : bad.entrySet()) {
             String token = t.getValue();
             calls.clear();
-            calls.add(Http.post(ENROLLMENT_API + "/me/reauth").bearer(token).json(Map.of("password", victim.password())));
+            calls.add(
+                    Http.post(ENROLLMENT_API + "/me/reauth").bearer(token).json(Map.of("password", victim.password())));
             calls.add(Http.get(ENROLLMENT_API + "/me/mfa").bearer(token));
-            calls.add(Http.post(ENROLLMENT_API + "/me/mfa/authenticator-app").bearer(token)
-                    .header(TestUser.REAUTH, victimReauth).header(TestUser.ASSERTION, victimAssertion));
-            calls.add(Http.get(ENROLLMENT_API + "/me/mfa/enrollments/" + otherEnrollmentId + "/qr.png").bearer(token));
-            calls.add(Http.post(ENROLLMENT_API + "/me/mfa/sms").bearer(token).header(TestUser.REAUTH, victimReauth)
+            calls.add(Http.post(ENROLLMENT_API + "/me/mfa/authenticator-app")
+                    .bearer(token)
+                    .header(TestUser.REAUTH, victimReauth)
+                    .header(TestUser.ASSERTION, victimAssertion));
+            calls.add(Http.get(ENROLLMENT_API + "/me/mfa/enrollments/" + otherEnrollmentId + "/qr.png")
+                    .bearer(token));
+            calls.add(Http.post(ENROLLMENT_API + "/me/mfa/sms")
+                    .bearer(token)
+                    .header(TestUser.REAUTH, victimReauth)
                     .json(Map.of("countryCode", "US", "phoneNumber", "2015550123")));
-            calls.add(Http.post(ENROLLMENT_API + "/me/mfa/enrollments/" + otherSmsEnrollmentId + "/resend").bearer(token));
-            calls.add(Http.post(ENROLLMENT_API + "/me/mfa/enrollments/" + otherEnrollmentId + "/confirm").bearer(token)
+            calls.add(Http.post(ENROLLMENT_API + "/me/mfa/enrollments/" + otherSmsEnrollmentId + "/resend")
+                    .bearer(token));
+            calls.add(Http.post(ENROLLMENT_API + "/me/mfa/enrollments/" + otherEnrollmentId + "/confirm")
+                    .bearer(token)
                     .json(Map.of("code", "123456")));
             calls.add(Http.get(ENROLLMENT_API + "/me/mfa/factors").bearer(token));
-            calls.add(Http.delete(ENROLLMENT_API + "/me/mfa/factors/" + victimFactorId).bearer(token)
-                    .header(TestUser.REAUTH, victimReauth).header(TestUser.ASSERTION, victimAssertion));
-            calls.add(Http.post(ENROLLMENT_API + "/me/mfa/recovery-code").bearer(token)
-                    .header(TestUser.REAUTH, victimReauth).header(TestUser.ASSERTION, victimAssertion));
+            calls.add(Http.delete(ENROLLMENT_API + "/me/mfa/factors/" + victimFactorId)
+                    .bearer(token)
+                    .header(TestUser.REAUTH, victimReauth)
+                    .header(TestUser.ASSERTION, victimAssertion));
+            calls.add(Http.post(ENROLLMENT_API + "/me/mfa/recovery-code")
+                    .bearer(token)
+                    .header(TestUser.REAUTH, victimReauth)
+                    .header(TestUser.ASSERTION, victimAssertion));
             calls.add(Http.get(ENROLLMENT_API + "/sms-countries").bearer(token));
             calls.add(Http.get(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").bearer(token));
-            calls.add(Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").bearer(token).json(Map.of("enabled", false)));
+            calls.add(Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy")
+                    .bearer(token)
+                    .json(Map.of("enabled", false)));
             calls.add(Http.get(ENROLLMENT_API + "/orgs/" + org + "/mfa-report").bearer(token));
-            calls.add(Http.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + victim.userId() + "/mfa-reset").bearer(token));
+            calls.add(Http.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + victim.userId() + "/mfa-reset")
+                    .bearer(token));
             calls.add(Http.post(VERIFICATION_API + "/challenges").bearer(token));
-            calls.add(Http.post(VERIFICATION_API + "/challenges/" + victimChallengeId + "/sms").bearer(token));
-            calls.add(Http.post(VERIFICATION_API + "/challenges/" + victimChallengeId + "/verify").bearer(token)
+            calls.add(Http.post(VERIFICATION_API + "/challenges/" + victimChallengeId + "/sms")
+                    .bearer(token));
+            calls.add(Http.post(VERIFICATION_API + "/challenges/" + victimChallengeId + "/verify")
+                    .bearer(token)
                     .json(Map.of("method", "TOTP", "code", "123456")));
             for (Http.Request call : calls) {
                 check(call.send(), 401);
@@ -392,24 +604,60 @@ class BadInputIT {
 
     private void headers() {
         String start = ENROLLMENT_API + "/me/mfa/authenticator-app";
-        String forgedAssertion = TestTokens.builder(victim.userId(), org).claim("iss", TestTokens.ASSERTION_ISSUER)
-                .claim("aud", "mfa").claim("amr", List.of("otp")).sign(); // signed with the access-token key
-        String foreignAssertion = TestTokens.builder(other.userId(), otherOrg).claim("iss", TestTokens.ASSERTION_ISSUER)
-                .claim("aud", "mfa").claim("amr", List.of("otp")).signedWith(TestTokens.ASSERTION_PRIVATE_KEY).sign();
-        String oldAssertion = TestTokens.builder(victim.userId(), org).claim("iss", TestTokens.ASSERTION_ISSUER)
-                .claim("aud", "mfa").claim("amr", List.of("otp"))
+        String forgedAssertion = TestTokens.builder(victim.userId(), org)
+                .claim("iss", TestTokens.ASSERTION_ISSUER)
+                .claim("aud", "mfa")
+                .claim("amr", List.of("otp"))
+                .sign(); // signed with the access-token key
+        String foreignAssertion = TestTokens.builder(other.userId(), otherOrg)
+                .claim("iss", TestTokens.ASSERTION_ISSUER)
+                .claim("aud", "mfa")
+                .claim("amr", List.of("otp"))
+                .signedWith(TestTokens.ASSERTION_PRIVATE_KEY)
+                .sign();
+        String oldAssertion = TestTokens.builder(victim.userId(), org)
+                .claim("iss", TestTokens.ASSERTION_ISSUER)
+                .claim("aud", "mfa")
+                .claim("amr", List.of("otp"))
                 .claim("iat", Instant.now().minus(Duration.ofMinutes(30)).getEpochSecond())
-                .expiresAt(Instant.now().plus(Duration.ofMinutes(5))).signedWith(TestTokens.ASSERTION_PRIVATE_KEY).sign();
-        for (String[] h : List.of(new String[]{null, victimAssertion}, new String[]{"garbage", victimAssertion},
-                new String[]{"r".repeat(6000), victimAssertion}, new String[]{victimReauth, null},
-                new String[]{victimReauth, "garbage"}, new String[]{victimReauth, forgedAssertion},
-                new String[]{victimReauth, foreignAssertion}, new String[]{victimReauth, oldAssertion},
-                new String[]{victimReauth, "a".repeat(6000)})) {
-            check(victim.post(start).header(TestUser.REAUTH, h[0]).header(TestUser.ASSERTION, h[1]).send(), 401, 400, 431);
-            check(victim.post(ENROLLMENT_API + "/me/mfa/recovery-code").header(TestUser.REAUTH, h[0])
-                    .header(TestUser.ASSERTION, h[1]).send(), 401, 400, 431);
-            check(Http.delete(ENROLLMENT_API + "/me/mfa/factors/" + victimFactorId).bearer(victim.token())
-                    .header(TestUser.REAUTH, h[0]).header(TestUser.ASSERTION, h[1]).send(), 401, 400, 431);
+                .expiresAt(Instant.now().plus(Duration.ofMinutes(5)))
+                .signedWith(TestTokens.ASSERTION_PRIVATE_KEY)
+                .sign();
+        for (String[] h : List.of(
+                new String[] {null, victimAssertion},
+                new String[] {"garbage", victimAssertion},
+                new String[] {"r".repeat(6000), victimAssertion},
+                new String[] {victimReauth, null},
+                new String[] {victimReauth, "garbage"},
+                new String[] {victimReauth, forgedAssertion},
+                new String[] {victimReauth, foreignAssertion},
+                new String[] {victimReauth, oldAssertion},
+                new String[] {victimReauth, "a".repeat(6000)})) {
+            check(
+                    victim.post(start)
+                            .header(TestUser.REAUTH, h[0])
+                            .header(TestUser.ASSERTION, h[1])
+                            .send(),
+                    401,
+                    400,
+                    431);
+            check(
+                    victim.post(ENROLLMENT_API + "/me/mfa/recovery-code")
+                            .header(TestUser.REAUTH, h[0])
+                            .header(TestUser.ASSERTION, h[1])
+                            .send(),
+                    401,
+                    400,
+                    431);
+            check(
+                    Http.delete(ENROLLMENT_API + "/me/mfa/factors/" + victimFactorId)
+                            .bearer(victim.token())
+                            .header(TestUser.REAUTH, h[0])
+                            .header(TestUser.ASSERTION, h[1])
+                            .send(),
+                    401,
+                    400,
+                    431);
         }
     }
 
@@ -433,7 +681,8 @@ class BadInputIT {
             why.add("content type '" + r.contentType() + "' is not " + Http.PROBLEM_JSON);
         } else {
             JsonNode p = r.json();
-            if (p.path("status").asInt() != r.status() || p.path("title").asText("").isEmpty()
+            if (p.path("status").asInt() != r.status()
+                    || p.path("title").asText("").isEmpty()
                     || p.path("type").asText("").isEmpty()) {
                 why.add("problem without matching status/title/type");
             }
@@ -469,12 +718,24 @@ class BadInputIT {
     private Map<String, String> snapshot() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("victim /me/mfa", victim.mfa().toString());
-        s.put("victim factors", victim.get(ENROLLMENT_API + "/me/mfa/factors").send().text());
+        s.put(
+                "victim factors",
+                victim.get(ENROLLMENT_API + "/me/mfa/factors").send().text());
         s.put("other /me/mfa", other.mfa().toString());
         for (String o : List.of(org, otherOrg)) {
             String admin = TestUser.adminToken(o);
-            s.put(o + " policy", Http.get(ENROLLMENT_API + "/orgs/" + o + "/mfa-policy").bearer(admin).send().text());
-            s.put(o + " report", Http.get(ENROLLMENT_API + "/orgs/" + o + "/mfa-report").bearer(admin).send().text());
+            s.put(
+                    o + " policy",
+                    Http.get(ENROLLMENT_API + "/orgs/" + o + "/mfa-policy")
+                            .bearer(admin)
+                            .send()
+                            .text());
+            s.put(
+                    o + " report",
+                    Http.get(ENROLLMENT_API + "/orgs/" + o + "/mfa-report")
+                            .bearer(admin)
+                            .send()
+                            .text());
         }
         return s;
     }
@@ -483,8 +744,14 @@ class BadInputIT {
         Map<String, Integer> counts = new LinkedHashMap<>();
         List<String> keys = List.of(victim.userId(), other.userId(), org, otherOrg);
         for (String topic : EventLog.allTopics()) {
-            counts.put(topic, EventLog.topic(topic).events(e -> keys.contains(e.key())
-                    || (e.value() != null && (e.value().contains(victim.userId()) || e.value().contains(other.userId())))).size());
+            counts.put(
+                    topic,
+                    EventLog.topic(topic)
+                            .events(e -> keys.contains(e.key())
+                                    || (e.value() != null
+                                            && (e.value().contains(victim.userId())
+                                                    || e.value().contains(other.userId()))))
+                            .size());
         }
         return counts;
     }
@@ -494,8 +761,9 @@ class BadInputIT {
         long now = Instant.now().getEpochSecond();
         String header = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
         String payload = b64.encodeToString(("{\"iss\":\"" + TestTokens.DEV_ISSUER + "\",\"sub\":\"" + sub
-                + "\",\"org\":\"" + org + "\",\"groups\":[\"user\",\"org-admin\"],\"iat\":" + now + ",\"exp\":"
-                + (now + 3600) + "}").getBytes(StandardCharsets.UTF_8));
+                        + "\",\"org\":\"" + org + "\",\"groups\":[\"user\",\"org-admin\"],\"iat\":" + now + ",\"exp\":"
+                        + (now + 3600) + "}")
+                .getBytes(StandardCharsets.UTF_8));
         return header + "." + payload + ".";
     }
 
@@ -504,7 +772,8 @@ class BadInputIT {
         String[] parts = token.split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace("\"groups\":[\"user\"]", "\"groups\":[\"user\",\"org-admin\"]");
-        return parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        return parts[0] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
+                + parts[2];
     }
 }

@@ -1,5 +1,7 @@
 package dev.mfa.systemtests;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -11,10 +13,6 @@ import com.networknt.schema.ValidationMessage;
 import dev.mfa.core.events.Topics;
 import dev.mfa.systemtests.support.EventLog;
 import dev.mfa.systemtests.support.SystemTest;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +24,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 
 /**
  * Runs after every other test: each event the platform produced on each topic, read back from the broker, is checked
@@ -42,15 +41,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EventCatalogueIT {
 
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-    private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
-            .formatAssertionsEnabled(true).build();
+    private static final SchemaValidatorsConfig CONFIG =
+            SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     @DisplayName("every event on every topic matches its type's schema in the catalogue, on its catalogued topic")
     void everyEventMatchesTheCatalogue() throws IOException {
         Path docs = Path.of(System.getProperty("mfa.repo.root", "../..")).resolve("docs");
-        JsonNode asyncapi = new ObjectMapper(new YAMLFactory()).readTree(docs.resolve("asyncapi.yaml").toFile());
+        JsonNode asyncapi = new ObjectMapper(new YAMLFactory())
+                .readTree(docs.resolve("asyncapi.yaml").toFile());
         JsonSchema envelope = schema(docs.resolve("events/cloudevent.schema.json"));
         Map<String, JsonSchema> data = new HashMap<>();
         Map<String, String> keyOf = new HashMap<>();
@@ -108,7 +108,10 @@ class EventCatalogueIT {
 
     /** The keyword failures only: messages name the field and the rule, never the value. */
     private static List<String> errors(JsonSchema schema, JsonNode node) {
-        return schema.validate(node).stream().map(ValidationMessage::getMessage).sorted().toList();
+        return schema.validate(node).stream()
+                .map(ValidationMessage::getMessage)
+                .sorted()
+                .toList();
     }
 
     private static void writeCoverage(Map<String, Integer> seen, Set<String> catalogued) throws IOException {

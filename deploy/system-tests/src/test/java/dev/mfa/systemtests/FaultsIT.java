@@ -1,5 +1,9 @@
 package dev.mfa.systemtests;
 
+import static dev.mfa.systemtests.support.Platform.ENROLLMENT_API;
+import static dev.mfa.systemtests.support.TestUser.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Topics;
@@ -13,12 +17,6 @@ import dev.mfa.systemtests.support.SystemTest;
 import dev.mfa.systemtests.support.TestUser;
 import dev.mfa.systemtests.support.TotpDevice;
 import dev.mfa.systemtests.support.Users;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,10 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static dev.mfa.systemtests.support.Platform.ENROLLMENT_API;
-import static dev.mfa.systemtests.support.TestUser.expect;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 
 /**
  * Faults while users keep going: the broker down, services killed (SIGKILL) mid-flow and started again. Every request
@@ -52,13 +51,15 @@ class FaultsIT {
      * {@code -Dfaults.kafka-outage} if set (issue 8's scenario is {@code PT20S}).
      */
     private static final Duration KAFKA_OUTAGE = Duration.parse(System.getProperty("faults.kafka-outage", "PT0S"));
+
     private final Platform platform = Platform.get();
 
     @AfterEach
     void everythingRunsAgain() {
         // A failed test must not leave a component down for the next one.
         boolean missing = Platform.SERVICES.stream().anyMatch(s -> !platform.running(s))
-                || !platform.running(Platform.KAFKA) || !platform.running(Platform.VONAGE_STUB);
+                || !platform.running(Platform.KAFKA)
+                || !platform.running(Platform.VONAGE_STUB);
         if (missing) {
             platform.startMissing();
         }
@@ -116,8 +117,10 @@ class FaultsIT {
         expect(signer.sendSignInSmsReply(challengeId), 202);
 
         // The outage is real: what was accepted meanwhile waits in the outboxes of both services it touched.
-        Awaitility.await("events waiting in the outboxes").atMost(RECOVERY).until(() ->
-                Idle.unsentOutboxRows("mfa_enrollment") > 0 && Idle.unsentOutboxRows("mfa_verification") > 0);
+        Awaitility.await("events waiting in the outboxes")
+                .atMost(RECOVERY)
+                .until(() ->
+                        Idle.unsentOutboxRows("mfa_enrollment") > 0 && Idle.unsentOutboxRows("mfa_verification") > 0);
         long left = KAFKA_OUTAGE.minus(Duration.between(down, Instant.now())).toMillis();
         if (left > 0) {
             Thread.sleep(left);
@@ -136,9 +139,13 @@ class FaultsIT {
         }
         Idle.await(); // a duplicate send or event would have happened by now
         for (TestUser u : smsUsers) {
-            assertThat(Stub.messagesTo(phones.get(u).e164())).as("texts to " + u.userId()).hasSize(1);
+            assertThat(Stub.messagesTo(phones.get(u).e164()))
+                    .as("texts to " + u.userId())
+                    .hasSize(1);
         }
-        assertThat(Stub.messagesTo(signerPhone.e164())).as("texts to the signer").hasSize(2);
+        assertThat(Stub.messagesTo(signerPhone.e164()))
+                .as("texts to the signer")
+                .hasSize(2);
         for (TestUser u : totpUsers) {
             assertOneEvent(Topics.FACTORS, EventTypes.FACTOR_ENROLLED, "factorId", factorIds.get(u));
         }
@@ -177,8 +184,12 @@ class FaultsIT {
         }
         for (TestUser u : totpUsers) {
             TestUser.TotpStart start = u.startTotp(reauth.get(u), null);
-            factorIds.put(u, u.confirm(start.enrollmentId(), start.device().currentCode())
-                    .path("factor").path("factorId").asText());
+            factorIds.put(
+                    u,
+                    u.confirm(start.enrollmentId(), start.device().currentCode())
+                            .path("factor")
+                            .path("factorId")
+                            .asText());
             devices.put(u, start.device());
         }
         platform.kill(Platform.ENROLLMENT);
@@ -202,19 +213,24 @@ class FaultsIT {
             u.confirm(enrollments.get(u), Stub.awaitCode(phones.get(u).e164(), 1, RECOVERY));
         }
         // The sign-in made while enrollment-service was down reached it afterwards (lastUsedAt), once.
-        Awaitility.await("lastUsedAt after restart").atMost(RECOVERY).until(() ->
-                !signer.mfa().path("factors").get(0).path("lastUsedAt").isNull());
+        Awaitility.await("lastUsedAt after restart")
+                .atMost(RECOVERY)
+                .until(() ->
+                        !signer.mfa().path("factors").get(0).path("lastUsedAt").isNull());
         assertOneEvent(Topics.VERIFICATIONS, EventTypes.VERIFICATION_SUCCEEDED, "challengeId", signerChallenge);
         Idle.await();
         for (TestUser u : smsUsers) {
-            assertThat(Stub.messagesTo(phones.get(u).e164())).as("texts to " + u.userId()).hasSize(1);
+            assertThat(Stub.messagesTo(phones.get(u).e164()))
+                    .as("texts to " + u.userId())
+                    .hasSize(1);
         }
         assertNoDuplicateSmsRequests(smsUsers);
     }
 
     @Test
     @Order(3)
-    @DisplayName("verification-service and deadline-scheduler killed mid-flow and restarted: nothing lost, nothing twice")
+    @DisplayName(
+            "verification-service and deadline-scheduler killed mid-flow and restarted: nothing lost, nothing twice")
     void verificationAndSchedulerKilled() {
         String org = Users.newOrg("kill-vs");
         List<TestUser> late = Users.create(org, "kv-late", 2, null);
@@ -227,12 +243,19 @@ class FaultsIT {
         }
         // The deadline falls while the scheduler is down: it is killed as soon as it has planned the deadline.
         Instant deadline = Instant.now().plusSeconds(10);
-        expect(Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").bearer(TestUser.adminToken(org))
-                .json(Map.of("enabled", true, "enforcementDeadline", deadline.toString())).send(), 200);
-        Awaitility.await("the deadline planned by the scheduler").atMost(RECOVERY).until(() ->
-                Idle.pendingDeadlineTriggers(org) > 0);
+        expect(
+                Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy")
+                        .bearer(TestUser.adminToken(org))
+                        .json(Map.of("enabled", true, "enforcementDeadline", deadline.toString()))
+                        .send(),
+                200);
+        Awaitility.await("the deadline planned by the scheduler")
+                .atMost(RECOVERY)
+                .until(() -> Idle.pendingDeadlineTriggers(org) > 0);
         platform.kill(Platform.SCHEDULER);
-        assertThat(Instant.now()).as("the scheduler was killed before the deadline").isBefore(deadline);
+        assertThat(Instant.now())
+                .as("the scheduler was killed before the deadline")
+                .isBefore(deadline);
         late.get(0).awaitRequirement("OPTIONAL");
 
         // A sign-in whose event is still in the outbox when verification-service dies.
@@ -246,13 +269,20 @@ class FaultsIT {
         Map<TestUser, String> factorIds = new HashMap<>();
         for (TestUser u : enrolling) {
             TestUser.TotpStart start = u.startTotp(reauth.get(u), null);
-            factorIds.put(u, u.confirm(start.enrollmentId(), start.device().currentCode())
-                    .path("factor").path("factorId").asText());
+            factorIds.put(
+                    u,
+                    u.confirm(start.enrollmentId(), start.device().currentCode())
+                            .path("factor")
+                            .path("factorId")
+                            .asText());
             devices.put(u, start.device());
         }
-        Awaitility.await("the deadline passed").atMost(RECOVERY).pollInterval(Duration.ofMillis(100))
+        Awaitility.await("the deadline passed")
+                .atMost(RECOVERY)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> Instant.now().isAfter(deadline));
-        assertThat(late.get(0).mfa().path("requirement").asText()).as("nothing fires while the scheduler is down")
+        assertThat(late.get(0).mfa().path("requirement").asText())
+                .as("nothing fires while the scheduler is down")
                 .isEqualTo("OPTIONAL");
 
         platform.startMissing();
@@ -260,23 +290,35 @@ class FaultsIT {
         // The missed deadline fires once after the restart; the late users are blocked at sign-in.
         for (TestUser u : late) {
             u.awaitRequirement("REQUIRED");
-            Awaitility.await(u.userId() + " blocked").atMost(RECOVERY).until(() -> u.challengeReply().status() == 409);
+            Awaitility.await(u.userId() + " blocked")
+                    .atMost(RECOVERY)
+                    .until(() -> u.challengeReply().status() == 409);
         }
         for (TestUser u : enrolling) {
             assertThat(u.signInTotp(devices.get(u))).isNotBlank();
             assertOneEvent(Topics.FACTORS, EventTypes.FACTOR_ENROLLED, "factorId", factorIds.get(u));
         }
-        Awaitility.await("signer's lastUsedAt").atMost(RECOVERY).until(() ->
-                !signer.mfa().path("factors").get(0).path("lastUsedAt").isNull());
+        Awaitility.await("signer's lastUsedAt")
+                .atMost(RECOVERY)
+                .until(() ->
+                        !signer.mfa().path("factors").get(0).path("lastUsedAt").isNull());
         Idle.await();
         assertOneEvent(Topics.VERIFICATIONS, EventTypes.VERIFICATION_SUCCEEDED, "challengeId", signerChallenge);
-        List<EventLog.Event> reached = EventLog.topic(Topics.DEADLINES).events(e ->
-                EventTypes.DEADLINE_REACHED.equals(e.type()) && org.equals(e.dataText("orgId")));
-        assertThat(reached.stream().map(EventLog.Event::id).distinct().count()).as("deadline.reached events").isEqualTo(1);
+        List<EventLog.Event> reached = EventLog.topic(Topics.DEADLINES)
+                .events(e -> EventTypes.DEADLINE_REACHED.equals(e.type()) && org.equals(e.dataText("orgId")));
+        assertThat(reached.stream().map(EventLog.Event::id).distinct().count())
+                .as("deadline.reached events")
+                .isEqualTo(1);
         for (TestUser u : late) {
-            assertThat(EventLog.topic(Topics.USER_REQUIREMENTS).events(e -> u.userId().equals(e.dataText("userId"))
-                    && "REQUIRED".equals(e.dataText("requirement"))).stream().map(EventLog.Event::id).distinct().count())
-                    .as("REQUIRED events of " + u.userId()).isEqualTo(1);
+            assertThat(EventLog.topic(Topics.USER_REQUIREMENTS)
+                            .events(e -> u.userId().equals(e.dataText("userId"))
+                                    && "REQUIRED".equals(e.dataText("requirement")))
+                            .stream()
+                            .map(EventLog.Event::id)
+                            .distinct()
+                            .count())
+                    .as("REQUIRED events of " + u.userId())
+                    .isEqualTo(1);
         }
     }
 
@@ -284,17 +326,21 @@ class FaultsIT {
 
     /** Exactly one event (by CloudEvents id) of the type for the entity; a redelivered copy has the same id. */
     private static void assertOneEvent(String topic, String type, String field, String value) {
-        List<EventLog.Event> events = EventLog.topic(topic).await(e -> type.equals(e.type())
-                && value.equals(e.dataText(field)), 1, RECOVERY);
+        List<EventLog.Event> events =
+                EventLog.topic(topic).await(e -> type.equals(e.type()) && value.equals(e.dataText(field)), 1, RECOVERY);
         assertThat(events.stream().map(EventLog.Event::id).collect(Collectors.toSet()))
-                .as(type + " events for " + field + "=" + value).hasSize(1);
+                .as(type + " events for " + field + "=" + value)
+                .hasSize(1);
     }
 
     /** Every SMS request of these users was handed to the provider at most once (client-ref = request id). */
     private static void assertNoDuplicateSmsRequests(List<TestUser> users) {
         Set<String> ids = users.stream().map(TestUser::userId).collect(Collectors.toSet());
-        List<String> requestIds = EventLog.topic(Topics.SMS_REQUESTS).events(e -> ids.contains(e.dataText("userId")))
-                .stream().map(e -> e.dataText("requestId")).distinct().toList();
+        List<String> requestIds =
+                EventLog.topic(Topics.SMS_REQUESTS).events(e -> ids.contains(e.dataText("userId"))).stream()
+                        .map(e -> e.dataText("requestId"))
+                        .distinct()
+                        .toList();
         Map<String, Long> sent = new HashMap<>();
         for (JsonNode m : Stub.messages()) {
             String ref = m.path("clientRef").asText(m.path("client-ref").asText(""));
@@ -304,9 +350,15 @@ class FaultsIT {
         }
         assertThat(sent.values()).as("texts per SMS request").allMatch(n -> n == 1);
         for (String requestId : requestIds) {
-            assertThat(EventLog.topic(Topics.SMS_STATUS).events(e -> requestId.equals(e.dataText("requestId"))
-                    && EventTypes.SMS_SENT.equals(e.type())).stream().map(EventLog.Event::id).distinct().count())
-                    .as("sms.sent events of one request").isLessThanOrEqualTo(1);
+            assertThat(EventLog.topic(Topics.SMS_STATUS)
+                            .events(e ->
+                                    requestId.equals(e.dataText("requestId")) && EventTypes.SMS_SENT.equals(e.type()))
+                            .stream()
+                            .map(EventLog.Event::id)
+                            .distinct()
+                            .count())
+                    .as("sms.sent events of one request")
+                    .isLessThanOrEqualTo(1);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.mfa.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfa.systemtests.support.Http;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
@@ -10,8 +9,7 @@ import java.util.Base64;
 /** Reads the claims of a JWT (the MFA assertion) without verifying it: enrollment-service does that. */
 final class Jwt {
 
-    private Jwt() {
-    }
+    private Jwt() {}
 
     static JsonNode claims(String jwt) {
         String[] parts = jwt.split("\\.");

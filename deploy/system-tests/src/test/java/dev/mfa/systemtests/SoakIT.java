@@ -1,20 +1,17 @@
 package dev.mfa.systemtests;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mfa.core.otp.OtpAuthUri;
 import dev.mfa.localstack.testing.QrScanner;
 import dev.mfa.systemtests.support.Http;
-import dev.mfa.core.otp.OtpAuthUri;
 import dev.mfa.systemtests.support.OrgAdmin;
 import dev.mfa.systemtests.support.Platform;
 import dev.mfa.systemtests.support.SystemTest;
 import dev.mfa.systemtests.support.TestUser;
 import dev.mfa.systemtests.support.TotpDevice;
 import dev.mfa.systemtests.support.Users;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -35,8 +32,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * A bounded soak on loopback: many users signing in (TOTP) and enrolling (reauth, authenticator app, confirm; new
@@ -85,14 +84,21 @@ class SoakIT {
      * challenge shows it ({@code 201}), and after a reset a new one is enrolled only once the old one is gone ({@code
      * 200}): no code is ever tried against a projection that does not have it yet.
      */
-    private enum State { NEW, ENROLLED, READY, RESET }
+    private enum State {
+        NEW,
+        ENROLLED,
+        READY,
+        RESET
+    }
 
     @Test
     @DisplayName("mixed sign-ins and enrollments from many users: no error, memory flat")
     void soak() throws Exception {
         Platform platform = Platform.get();
         String org = Users.newOrg("soak");
-        List<Actor> actors = Users.create(org, "soak", userCount, null).stream().map(Actor::new).toList();
+        List<Actor> actors = Users.create(org, "soak", userCount, null).stream()
+                .map(Actor::new)
+                .toList();
         // Warm-up: half the users enroll first (JIT, pools, caches), then memory is measured; the others enroll
         // during the soak.
         OrgAdmin.of(org); // the admin's own factor, for the resets' step-up
@@ -157,13 +163,19 @@ class SoakIT {
         switch (a.state) {
             case NEW -> {
                 Http.Reply r = timed("reauth", () -> u.reauthReply(u.password()), 200);
-                Http.Reply s = timed("start-totp", () -> u.startTotpReply(r.json().path("reauthToken").asText(), null), 201);
+                Http.Reply s = timed(
+                        "start-totp",
+                        () -> u.startTotpReply(r.json().path("reauthToken").asText(), null),
+                        201);
                 JsonNode started = s.json();
                 TotpDevice device = new TotpDevice(OtpAuthUri.parse(
                         QrScanner.decodeDataUri(started.path("qrCodeDataUri").asText())));
-                Http.Reply c = timed("confirm", () -> u.confirmReply(started.path("enrollmentId").asText(),
-                        device.currentCode()), 200);
-                dev.mfa.systemtests.support.Secrets.recoveryCode(c.json().path("recoveryCode").asText(null));
+                Http.Reply c = timed(
+                        "confirm",
+                        () -> u.confirmReply(started.path("enrollmentId").asText(), device.currentCode()),
+                        200);
+                dev.mfa.systemtests.support.Secrets.recoveryCode(
+                        c.json().path("recoveryCode").asText(null));
                 a.device = device;
                 a.state = State.ENROLLED;
                 count("enrollment");
@@ -184,15 +196,22 @@ class SoakIT {
             case READY -> {
                 if (a.device.hasFreshCode() && dice < 80) {
                     Http.Reply c = timed("challenge", u::challengeReply, 201);
-                    timed("verify", () -> u.verifyReply(c.json().path("challengeId").asText(), "TOTP",
-                            a.device.nextCode()), 200);
+                    timed(
+                            "verify",
+                            () -> u.verifyReply(c.json().path("challengeId").asText(), "TOTP", a.device.nextCode()),
+                            200);
                     count("sign-in");
                 } else if (dice < 4 && OrgAdmin.of(u.orgId()).hasFreshCode()) {
                     // The help desk resets the user, who will enroll again; the admin steps up for each reset.
                     String stepUp = OrgAdmin.assertion(u.orgId());
-                    timed("admin-reset", () -> Http.post(Platform.ENROLLMENT_API + "/orgs/" + u.orgId() + "/users/"
-                            + u.userId() + "/mfa-reset").bearer(TestUser.adminToken(u.orgId()))
-                            .header(TestUser.ASSERTION, stepUp).send(), 204);
+                    timed(
+                            "admin-reset",
+                            () -> Http.post(Platform.ENROLLMENT_API + "/orgs/" + u.orgId() + "/users/" + u.userId()
+                                            + "/mfa-reset")
+                                    .bearer(TestUser.adminToken(u.orgId()))
+                                    .header(TestUser.ASSERTION, stepUp)
+                                    .send(),
+                            204);
                     a.state = State.RESET;
                     count("reset");
                 } else if (dice % 2 == 0) {
@@ -220,7 +239,8 @@ class SoakIT {
 
     private void record(String what, long t0) {
         requests.incrementAndGet();
-        latencies.computeIfAbsent(what, k -> Collections.synchronizedList(new ArrayList<>()))
+        latencies
+                .computeIfAbsent(what, k -> Collections.synchronizedList(new ArrayList<>()))
                 .add((System.nanoTime() - t0) / 1000);
     }
 
@@ -240,8 +260,14 @@ class SoakIT {
 
     private static Map<String, Long> rss(Platform platform) {
         Map<String, Long> m = new LinkedHashMap<>();
-        for (String c : List.of(Platform.ENROLLMENT, Platform.VERIFICATION, Platform.NOTIFICATION, Platform.SCHEDULER,
-                Platform.KAFKA, Platform.POSTGRES, Platform.VONAGE_STUB)) {
+        for (String c : List.of(
+                Platform.ENROLLMENT,
+                Platform.VERIFICATION,
+                Platform.NOTIFICATION,
+                Platform.SCHEDULER,
+                Platform.KAFKA,
+                Platform.POSTGRES,
+                Platform.VONAGE_STUB)) {
             platform.rssKib(c).ifPresent(kib -> m.put(c, kib));
         }
         return m;
@@ -251,12 +277,21 @@ class SoakIT {
         StringBuilder sb = new StringBuilder();
         double secs = took.toMillis() / 1000.0;
         sb.append("## Soak (").append(Instant.now()).append(")\n\n");
-        sb.append("Machine: ").append(host()).append(", ").append(Runtime.getRuntime().availableProcessors())
-                .append(" CPUs, ").append(memTotal()).append(", load average before/after in the text; ")
-                .append("everything on loopback (run.sh stack, ").append(threads).append(" client threads, ")
-                .append(userCount).append(" users).\n\n");
-        sb.append(String.format("Duration %.0f s, %d HTTP requests (%.1f/s), %d errors.%n%n", secs, requests.get(),
-                requests.get() / secs, errors.get()));
+        sb.append("Machine: ")
+                .append(host())
+                .append(", ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" CPUs, ")
+                .append(memTotal())
+                .append(", load average before/after in the text; ")
+                .append("everything on loopback (run.sh stack, ")
+                .append(threads)
+                .append(" client threads, ")
+                .append(userCount)
+                .append(" users).\n\n");
+        sb.append(String.format(
+                "Duration %.0f s, %d HTTP requests (%.1f/s), %d errors.%n%n",
+                secs, requests.get(), requests.get() / secs, errors.get()));
         sb.append("| operation | count | per second |\n|---|---|---|\n");
         operations.forEach((k, v) -> sb.append(String.format("| %s | %d | %.2f |%n", k, v.get(), v.get() / secs)));
         sb.append("\n| call | n | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n");
@@ -266,20 +301,31 @@ class SoakIT {
                 sorted = new ArrayList<>(v);
             }
             Collections.sort(sorted);
-            sb.append(String.format("| %s | %d | %.1f | %.1f | %.1f | %.1f |%n", k, sorted.size(), pct(sorted, 50),
-                    pct(sorted, 95), pct(sorted, 99), sorted.get(sorted.size() - 1) / 1000.0));
+            sb.append(String.format(
+                    "| %s | %d | %.1f | %.1f | %.1f | %.1f |%n",
+                    k,
+                    sorted.size(),
+                    pct(sorted, 50),
+                    pct(sorted, 95),
+                    pct(sorted, 99),
+                    sorted.get(sorted.size() - 1) / 1000.0));
         });
         sb.append("\n| component | RSS before (MiB) | RSS after (MiB) | change |\n|---|---|---|---|\n");
         before.forEach((k, v) -> {
             Long a = after.get(k);
-            sb.append(String.format("| %s | %.0f | %s | %s |%n", k, v / 1024.0, a == null ? "-" : String.format("%.0f", a / 1024.0),
+            sb.append(String.format(
+                    "| %s | %.0f | %s | %s |%n",
+                    k,
+                    v / 1024.0,
+                    a == null ? "-" : String.format("%.0f", a / 1024.0),
                     a == null ? "-" : String.format("%+.0f%%", (a - v) * 100.0 / v)));
         });
         if (!errorSamples.isEmpty()) {
             sb.append("\nErrors (first ").append(errorSamples.size()).append("):\n");
             errorSamples.forEach(e -> sb.append("- ").append(e).append('\n'));
         }
-        sb.append("\nLoad average at the end: ").append(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
+        sb.append("\nLoad average at the end: ")
+                .append(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
                 .append('\n');
         return sb.toString();
     }
@@ -304,7 +350,8 @@ class SoakIT {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
                 if (line.startsWith("MemTotal:")) {
-                    return String.format("%.0f GiB RAM", Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0);
+                    return String.format(
+                            "%.0f GiB RAM", Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0);
                 }
             }
         } catch (IOException ignored) {
@@ -312,5 +359,4 @@ class SoakIT {
         }
         return "unknown RAM";
     }
-
 }

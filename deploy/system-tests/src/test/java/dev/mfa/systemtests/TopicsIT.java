@@ -1,5 +1,7 @@
 package dev.mfa.systemtests;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Topics;
@@ -7,10 +9,6 @@ import dev.mfa.systemtests.support.EventLog;
 import dev.mfa.systemtests.support.Platform;
 import dev.mfa.systemtests.support.Secrets;
 import dev.mfa.systemtests.support.SystemTest;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 
 /**
  * Runs last: every topic read back by a plain consumer holds CloudEvents 1.0 in structured mode, keyed by the user
@@ -36,19 +35,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TopicsIT {
 
     /** Event types whose record key is the org id; every other type is keyed by the user id. */
-    private static final Set<String> ORG_EVENTS = Set.of(EventTypes.ORG_POLICY_CHANGED, EventTypes.DEADLINE_APPROACHING,
-            EventTypes.DEADLINE_REACHED);
+    private static final Set<String> ORG_EVENTS =
+            Set.of(EventTypes.ORG_POLICY_CHANGED, EventTypes.DEADLINE_APPROACHING, EventTypes.DEADLINE_REACHED);
+
     private static final Map<String, Set<String>> TYPES = Map.of(
             Topics.IDENTITY_USERS, Set.of(EventTypes.USER_UPSERTED, EventTypes.USER_REMOVED),
-            Topics.FACTORS, Set.of(EventTypes.FACTOR_ENROLLED, EventTypes.FACTOR_REMOVED,
-                    EventTypes.RECOVERY_CODE_ISSUED, EventTypes.RECOVERY_CODE_REVOKED),
+            Topics.FACTORS,
+                    Set.of(
+                            EventTypes.FACTOR_ENROLLED,
+                            EventTypes.FACTOR_REMOVED,
+                            EventTypes.RECOVERY_CODE_ISSUED,
+                            EventTypes.RECOVERY_CODE_REVOKED),
             Topics.ORG_POLICIES, Set.of(EventTypes.ORG_POLICY_CHANGED),
             Topics.DEADLINES, Set.of(EventTypes.DEADLINE_APPROACHING, EventTypes.DEADLINE_REACHED),
             Topics.USER_REQUIREMENTS, Set.of(EventTypes.USER_REQUIREMENT_CHANGED),
             Topics.SMS_REQUESTS, Set.of(EventTypes.SMS_REQUESTED),
             Topics.SMS_STATUS, Set.of(EventTypes.SMS_SENT, EventTypes.SMS_DELIVERED, EventTypes.SMS_FAILED),
-            Topics.VERIFICATIONS, Set.of(EventTypes.VERIFICATION_SUCCEEDED, EventTypes.VERIFICATION_FAILED,
-                    EventTypes.USER_LOCKED, EventTypes.RECOVERY_CODE_USED));
+            Topics.VERIFICATIONS,
+                    Set.of(
+                            EventTypes.VERIFICATION_SUCCEEDED,
+                            EventTypes.VERIFICATION_FAILED,
+                            EventTypes.USER_LOCKED,
+                            EventTypes.RECOVERY_CODE_USED));
     /** Data fields that may only travel as field-cipher ciphertexts. */
     private static final List<String> ENCRYPTED = List.of("totpSecret", "phone", "to", "code");
 
@@ -82,7 +90,8 @@ class TopicsIT {
     void logs() throws IOException {
         List<String> problems = new ArrayList<>();
         for (String svc : Platform.SERVICES) {
-            for (Path log : List.of(Platform.get().serviceLog(svc),
+            for (Path log : List.of(
+                    Platform.get().serviceLog(svc),
                     Platform.get().serviceLog(svc).resolveSibling(svc + ".log.1"))) {
                 if (!Files.isRegularFile(log)) {
                     continue;

@@ -1,5 +1,9 @@
 package dev.mfa.systemtests;
 
+import static dev.mfa.systemtests.support.Platform.ENROLLMENT_API;
+import static dev.mfa.systemtests.support.TestUser.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Topics;
@@ -15,23 +19,16 @@ import dev.mfa.systemtests.support.SystemTest;
 import dev.mfa.systemtests.support.TestUser;
 import dev.mfa.systemtests.support.TotpDevice;
 import dev.mfa.systemtests.support.Users;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.ClassOrderer;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestClassOrder;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static dev.mfa.systemtests.support.Platform.ENROLLMENT_API;
-import static dev.mfa.systemtests.support.TestUser.expect;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 
 /**
  * The user stories of issue #8, each as a user and an org admin meet it: the four service jars on the local stack,
@@ -56,13 +53,21 @@ class UserStoriesIT {
 
         // 1. The org admin turns MFA on with a deadline 30 days ahead (README step 1).
         Instant deadline = Instant.now().plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
-        Http.Reply policy = Http.put(ENROLLMENT_API + "/orgs/acme/mfa-policy").bearer(admin).json(Map.of(
-                "enabled", true, "enforcementDeadline", deadline.toString(), "allowedMethods", List.of("TOTP", "SMS")))
+        Http.Reply policy = Http.put(ENROLLMENT_API + "/orgs/acme/mfa-policy")
+                .bearer(admin)
+                .json(Map.of(
+                        "enabled",
+                        true,
+                        "enforcementDeadline",
+                        deadline.toString(),
+                        "allowedMethods",
+                        List.of("TOTP", "SMS")))
                 .send();
         expect(policy, 200);
         assertThat(policy.json().path("state").asText()).isEqualTo("EARLY_ENROLLMENT");
         assertThat(policy.json().path("enabled").asBoolean()).isTrue();
-        assertThat(Instant.parse(policy.json().path("enforcementDeadline").asText())).isEqualTo(deadline);
+        assertThat(Instant.parse(policy.json().path("enforcementDeadline").asText()))
+                .isEqualTo(deadline);
 
         JsonNode status = alice.awaitRequirement("OPTIONAL");
         assertThat(status.path("userId").asText()).isEqualTo("alice");
@@ -72,9 +77,15 @@ class UserStoriesIT {
         assertThat(status.path("factors").size()).isZero();
         assertThat(status.path("recoveryCode").path("status").asText()).isEqualTo("NONE");
         // Every plain user of the org sees the same (bob, carol: the roster); paula (Pay payee) must enroll now.
-        assertThat(Users.seed("bob", "acme", "bob-pw", null).awaitRequirement("OPTIONAL")
-                .path("daysUntilEnforcement").asLong()).isEqualTo(30);
-        assertThat(Users.seed("paula", "acme", "paula-pw", "payee").mfa().path("requirement").asText())
+        assertThat(Users.seed("bob", "acme", "bob-pw", null)
+                        .awaitRequirement("OPTIONAL")
+                        .path("daysUntilEnforcement")
+                        .asLong())
+                .isEqualTo(30);
+        assertThat(Users.seed("paula", "acme", "paula-pw", "payee")
+                        .mfa()
+                        .path("requirement")
+                        .asText())
                 .isEqualTo("REQUIRED");
 
         // Before enrolling, an OPTIONAL user signs in without a second step.
@@ -97,8 +108,11 @@ class UserStoriesIT {
         expect(png, 200);
         assertThat(png.contentType()).startsWith("image/png");
         String fromPng = QrScanner.decode(png.body());
-        String fromDataUri = QrScanner.decodeDataUri(started.path("qrCodeDataUri").asText());
-        assertThat(fromPng).isEqualTo(fromDataUri).isEqualTo(started.path("otpauthUri").asText());
+        String fromDataUri =
+                QrScanner.decodeDataUri(started.path("qrCodeDataUri").asText());
+        assertThat(fromPng)
+                .isEqualTo(fromDataUri)
+                .isEqualTo(started.path("otpauthUri").asText());
         OtpAuthUri scanned = OtpAuthUri.parse(fromPng);
         assertThat(scanned.secret()).isEqualTo(started.path("secret").asText());
         assertThat(scanned.digits()).isEqualTo(6);
@@ -131,7 +145,8 @@ class UserStoriesIT {
         assertThat(assertion.path("sub").asText()).isEqualTo("alice");
         assertThat(assertion.path("org").asText()).isEqualTo("acme");
         assertThat(assertion.path("amr").toString()).contains("otp");
-        assertThat(assertion.path("exp").asLong() - assertion.path("iat").asLong()).isEqualTo(600);
+        assertThat(assertion.path("exp").asLong() - assertion.path("iat").asLong())
+                .isEqualTo(600);
 
         // The same code again, on a new challenge: refused (replay).
         JsonNode again = alice.awaitChallenge("TOTP");
@@ -141,16 +156,23 @@ class UserStoriesIT {
         assertThat(replay.json().path("verified").asBoolean(true)).isFalse();
         assertThat(replay.json().has("attemptsRemaining")).isTrue();
         // And the completed challenge cannot be verified a second time.
-        assertThat(alice.verifyReply(challenge.path("challengeId").asText(), "TOTP", app.nextCode()).status())
+        assertThat(alice.verifyReply(challenge.path("challengeId").asText(), "TOTP", app.nextCode())
+                        .status())
                 .isIn(409, 410);
 
         // The events: the factor enrolled (secret encrypted), policy changed, alice's requirement changed.
-        List<EventLog.Event> enrolled = EventLog.topic(Topics.FACTORS).await(e ->
-                EventTypes.FACTOR_ENROLLED.equals(e.type()) && "alice".equals(e.dataText("userId")), 1, WAIT);
+        List<EventLog.Event> enrolled = EventLog.topic(Topics.FACTORS)
+                .await(
+                        e -> EventTypes.FACTOR_ENROLLED.equals(e.type()) && "alice".equals(e.dataText("userId")),
+                        1,
+                        WAIT);
         assertThat(enrolled.get(0).dataText("totpSecret")).startsWith("v1:");
         assertThat(enrolled.get(0).key()).isEqualTo("alice");
-        EventLog.topic(Topics.USER_REQUIREMENTS).await(e -> "alice".equals(e.dataText("userId"))
-                && "OPTIONAL".equals(e.dataText("requirement")), 1, WAIT);
+        EventLog.topic(Topics.USER_REQUIREMENTS)
+                .await(
+                        e -> "alice".equals(e.dataText("userId")) && "OPTIONAL".equals(e.dataText("requirement")),
+                        1,
+                        WAIT);
         EventLog.topic(Topics.ORG_POLICIES).await(e -> "acme".equals(e.key()), 1, WAIT);
     }
 
@@ -158,7 +180,8 @@ class UserStoriesIT {
 
     @Test
     @Order(3)
-    @DisplayName("3. SMS enrollment with the code from the Vonage stub; payee non-US and a disallowed country refused; SMS sign-in")
+    @DisplayName(
+            "3. SMS enrollment with the code from the Vonage stub; payee non-US and a disallowed country refused; SMS sign-in")
     void sms() {
         String org = Users.newOrg("sms");
         TestUser user = Users.create(org, "sms-user");
@@ -167,7 +190,8 @@ class UserStoriesIT {
         // Countries offered: a plain user gets the list, a payee only the US.
         JsonNode countries = user.get(ENROLLMENT_API + "/sms-countries").send().json();
         assertThat(countries.findValuesAsText("country")).contains("US", "GB", "DE");
-        JsonNode payeeCountries = payee.get(ENROLLMENT_API + "/sms-countries").send().json();
+        JsonNode payeeCountries =
+                payee.get(ENROLLMENT_API + "/sms-countries").send().json();
         assertThat(payeeCountries.findValuesAsText("country")).containsExactly("US");
 
         // Refusals: a payee's non-US number, a country outside the allow list (nothing is sent for either).
@@ -193,7 +217,8 @@ class UserStoriesIT {
         Http.Reply start = user.startSmsReply(user.reauth(), null, "GB", gb.national());
         expect(start, 201);
         String enrollmentId = start.json().path("enrollmentId").asText();
-        assertThat(start.json().path("phoneMasked").asText()).endsWith(gb.e164().substring(gb.e164().length() - 2))
+        assertThat(start.json().path("phoneMasked").asText())
+                .endsWith(gb.e164().substring(gb.e164().length() - 2))
                 .doesNotContain(gb.e164().substring(3));
         String code = Stub.awaitCode(gb.e164(), 1, WAIT);
         assertThat(Stub.messagesTo(gb.e164()).get(0).path("text").asText()).contains(code);
@@ -209,32 +234,40 @@ class UserStoriesIT {
 
         // Sign in with SMS: the challenge offers it with the masked number, the code comes from the stub.
         JsonNode challenge = user.awaitChallenge("SMS");
-        assertThat(challenge.path("phoneMasked").asText()).isEqualTo(confirmed.path("factor").path("phoneMasked").asText());
+        assertThat(challenge.path("phoneMasked").asText())
+                .isEqualTo(confirmed.path("factor").path("phoneMasked").asText());
         String challengeId = challenge.path("challengeId").asText();
         expect(user.sendSignInSmsReply(challengeId), 202);
         String signInCode = Stub.awaitCode(gb.e164(), 2, WAIT);
         Http.Reply verified = user.verifyReply(challengeId, "SMS", signInCode);
         expect(verified, 200);
-        assertThat(Jwt.claims(verified.json().path("assertion").asText()).path("amr").toString()).contains("sms");
+        assertThat(Jwt.claims(verified.json().path("assertion").asText())
+                        .path("amr")
+                        .toString())
+                .contains("sms");
 
         // The SMS request events carry the number and the code only encrypted.
-        List<EventLog.Event> requests = EventLog.topic(Topics.SMS_REQUESTS).await(
-                e -> user.userId().equals(e.dataText("userId")), 2, WAIT);
+        List<EventLog.Event> requests =
+                EventLog.topic(Topics.SMS_REQUESTS).await(e -> user.userId().equals(e.dataText("userId")), 2, WAIT);
         for (EventLog.Event e : requests) {
             assertThat(e.dataText("to")).startsWith("v1:");
             assertThat(e.dataText("code")).startsWith("v1:");
             assertThat(e.value()).doesNotContain(gb.e164().substring(1)).doesNotContain(code);
         }
         assertThat(requests.stream().map(e -> e.dataText("purpose"))).contains("ENROLLMENT", "SIGN_IN");
-        EventLog.topic(Topics.SMS_STATUS).await(e -> user.userId().equals(e.dataText("userId"))
-                && EventTypes.SMS_SENT.equals(e.type()), 2, WAIT);
+        EventLog.topic(Topics.SMS_STATUS)
+                .await(
+                        e -> user.userId().equals(e.dataText("userId")) && EventTypes.SMS_SENT.equals(e.type()),
+                        2,
+                        WAIT);
     }
 
     // ------------------------------------------------------------------------------ 4: recovery code
 
     @Test
     @Order(4)
-    @DisplayName("4. Sign-in with the recovery code, the old one is dead, new device with the step-up assertion, a new second step for a new code")
+    @DisplayName(
+            "4. Sign-in with the recovery code, the old one is dead, new device with the step-up assertion, a new second step for a new code")
     void recoveryCode() {
         String org = Users.newOrg("recovery");
         TestUser user = Users.create(org, "rc-user");
@@ -251,10 +284,16 @@ class UserStoriesIT {
         assertThat(Jwt.claims(assertion).path("amr").toString()).contains("rcode");
 
         // The user is told to save a new one: the code shows USED once enrollment-service heard of it.
-        Awaitility.await("recovery code USED").atMost(WAIT).until(() ->
-                "USED".equals(user.mfa().path("recoveryCode").path("status").asText()));
-        EventLog.topic(Topics.VERIFICATIONS).await(e -> EventTypes.RECOVERY_CODE_USED.equals(e.type())
-                && user.userId().equals(e.dataText("userId")), 1, WAIT);
+        Awaitility.await("recovery code USED")
+                .atMost(WAIT)
+                .until(() -> "USED"
+                        .equals(user.mfa().path("recoveryCode").path("status").asText()));
+        EventLog.topic(Topics.VERIFICATIONS)
+                .await(
+                        e -> EventTypes.RECOVERY_CODE_USED.equals(e.type())
+                                && user.userId().equals(e.dataText("userId")),
+                        1,
+                        WAIT);
 
         // The old code cannot be used again (not offered; refused if tried).
         JsonNode next = user.awaitChallenge("TOTP");
@@ -268,11 +307,15 @@ class UserStoriesIT {
         String reauth = user.reauth();
         expect(user.startTotpReply(reauth, null), 401);
         TestUser.TotpStart newPhone = user.startTotp(reauth, assertion);
-        JsonNode confirmed = user.confirm(newPhone.enrollmentId(), newPhone.device().currentCode());
-        assertThat(confirmed.hasNonNull("recoveryCode")).as("a new recovery code: the old one was USED").isTrue();
+        JsonNode confirmed =
+                user.confirm(newPhone.enrollmentId(), newPhone.device().currentCode());
+        assertThat(confirmed.hasNonNull("recoveryCode"))
+                .as("a new recovery code: the old one was USED")
+                .isTrue();
         List<JsonNode> factors = List.copyOf(toList(user.mfa().path("factors")));
         assertThat(factors).hasSize(1); // the new phone replaced the lost one
-        assertThat(factors.get(0).path("factorId").asText()).isEqualTo(confirmed.path("factor").path("factorId").asText());
+        assertThat(factors.get(0).path("factorId").asText())
+                .isEqualTo(confirmed.path("factor").path("factorId").asText());
 
         // An assertion authorises one change (CONTRACT §4): saving another new code needs a new second step.
         Http.Reply noAssertion = user.newRecoveryCodeReply(reauth, null);
@@ -283,14 +326,22 @@ class UserStoriesIT {
         assertThat(reused.problemType()).isEqualTo("mfa-assertion-invalid");
 
         // Sign in with the new phone; the lost phone's codes stop working once verification-service heard of it.
-        EventLog.topic(Topics.FACTORS).await(e -> EventTypes.FACTOR_REMOVED.equals(e.type())
-                && user.userId().equals(e.dataText("userId")) && "replaced".equals(e.dataText("reason")), 1, WAIT);
+        EventLog.topic(Topics.FACTORS)
+                .await(
+                        e -> EventTypes.FACTOR_REMOVED.equals(e.type())
+                                && user.userId().equals(e.dataText("userId"))
+                                && "replaced".equals(e.dataText("reason")),
+                        1,
+                        WAIT);
         AtomicReference<Http.Reply> lost = new AtomicReference<>();
-        Awaitility.await("the lost phone refused").atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            JsonNode c = user.awaitChallenge("TOTP");
-            lost.set(user.verifyReply(c.path("challengeId").asText(), "TOTP", lostPhone.nextCode()));
-            return lost.get().status() == 401;
-        });
+        Awaitility.await("the lost phone refused")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    JsonNode c = user.awaitChallenge("TOTP");
+                    lost.set(user.verifyReply(c.path("challengeId").asText(), "TOTP", lostPhone.nextCode()));
+                    return lost.get().status() == 401;
+                });
         String newAssertion = user.signInTotp(newPhone.device());
         assertThat(Jwt.claims(newAssertion).path("sub").asText()).isEqualTo(user.userId());
         Http.Reply fresh = user.newRecoveryCodeReply(reauth, newAssertion);
@@ -322,8 +373,12 @@ class UserStoriesIT {
 
         // A deadline a few seconds ahead: early enrollment first.
         Instant deadline = Instant.now().plusSeconds(12).truncatedTo(ChronoUnit.SECONDS);
-        expect(Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").bearer(admin)
-                .json(Map.of("enabled", true, "enforcementDeadline", deadline.toString())).send(), 200);
+        expect(
+                Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy")
+                        .bearer(admin)
+                        .json(Map.of("enabled", true, "enforcementDeadline", deadline.toString()))
+                        .send(),
+                200);
         for (TestUser u : users) {
             JsonNode s = u.awaitRequirement("OPTIONAL");
             assertThat(s.path("daysUntilEnforcement").asLong()).isEqualTo(1);
@@ -338,7 +393,9 @@ class UserStoriesIT {
             assertThat(s.path("daysUntilEnforcement").asLong()).isZero();
             // verification-service learns the requirement from mfa.user-requirements, a moment later.
             AtomicReference<Http.Reply> last = new AtomicReference<>();
-            Awaitility.await(u.userId() + " blocked at sign-in").atMost(WAIT).pollInterval(Duration.ofMillis(300))
+            Awaitility.await(u.userId() + " blocked at sign-in")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(300))
                     .until(() -> {
                         last.set(u.challengeReply());
                         return last.get().status() != 200;
@@ -348,18 +405,29 @@ class UserStoriesIT {
             assertThat(blocked.isProblem()).isTrue();
             assertThat(blocked.problemType()).isEqualTo("enrollment-required");
         }
-        Awaitility.await("policy ENFORCED").atMost(WAIT).until(() -> "ENFORCED".equals(
-                Http.get(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").bearer(admin).send().json().path("state").asText()));
+        Awaitility.await("policy ENFORCED")
+                .atMost(WAIT)
+                .until(() -> "ENFORCED"
+                        .equals(Http.get(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy")
+                                .bearer(admin)
+                                .send()
+                                .json()
+                                .path("state")
+                                .asText()));
         // The enrolled user signs in as before.
         assertThat(Jwt.claims(enrolled.signInTotp(device)).path("sub").asText()).isEqualTo(enrolled.userId());
 
         // The events: exactly one deadline.reached for the org, requirement changes for every user of the org.
-        List<EventLog.Event> reached = EventLog.topic(Topics.DEADLINES).await(e ->
-                EventTypes.DEADLINE_REACHED.equals(e.type()) && org.equals(e.dataText("orgId")), 1, WAIT);
+        List<EventLog.Event> reached = EventLog.topic(Topics.DEADLINES)
+                .await(e -> EventTypes.DEADLINE_REACHED.equals(e.type()) && org.equals(e.dataText("orgId")), 1, WAIT);
         assertThat(reached.stream().map(EventLog.Event::id).distinct()).hasSize(1);
         for (TestUser u : users) {
-            List<EventLog.Event> changed = EventLog.topic(Topics.USER_REQUIREMENTS).await(e ->
-                    u.userId().equals(e.dataText("userId")) && "REQUIRED".equals(e.dataText("requirement")), 1, WAIT);
+            List<EventLog.Event> changed = EventLog.topic(Topics.USER_REQUIREMENTS)
+                    .await(
+                            e -> u.userId().equals(e.dataText("userId"))
+                                    && "REQUIRED".equals(e.dataText("requirement")),
+                            1,
+                            WAIT);
             assertThat(changed.get(0).type()).isEqualTo(EventTypes.USER_REQUIREMENT_CHANGED);
             assertThat(changed.get(0).dataText("previous")).isEqualTo("OPTIONAL");
             assertThat(changed.get(0).dataText("reason")).isEqualTo("deadline-reached");
@@ -369,7 +437,10 @@ class UserStoriesIT {
         TotpDevice lateDevice = late1.enrollTotp(null);
         assertThat(late1.signInTotp(lateDevice)).isNotBlank();
         // The report shows who is still blocked.
-        JsonNode report = Http.get(ENROLLMENT_API + "/orgs/" + org + "/mfa-report").bearer(admin).send().json();
+        JsonNode report = Http.get(ENROLLMENT_API + "/orgs/" + org + "/mfa-report")
+                .bearer(admin)
+                .send()
+                .json();
         assertThat(report.path("enrolled").asLong()).isEqualTo(2);
         assertThat(report.path("notEnrolled").asLong()).isEqualTo(1);
     }
@@ -405,33 +476,51 @@ class UserStoriesIT {
         Http.Reply locked = user.verifyReply(id, "TOTP", device.nextCode());
         expect(locked, 429);
         assertThat(locked.problemType()).isEqualTo("user-locked");
-        EventLog.topic(Topics.VERIFICATIONS).await(e -> EventTypes.USER_LOCKED.equals(e.type())
-                && user.userId().equals(e.dataText("userId")), 1, WAIT);
+        EventLog.topic(Topics.VERIFICATIONS)
+                .await(
+                        e -> EventTypes.USER_LOCKED.equals(e.type())
+                                && user.userId().equals(e.dataText("userId")),
+                        1,
+                        WAIT);
 
         // A user cannot reset anyone; another org's admin gets 404; the org's admin resets.
-        assertThat(user.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + user.userId() + "/mfa-reset").send().status())
+        assertThat(user.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + user.userId() + "/mfa-reset")
+                        .send()
+                        .status())
                 .isEqualTo(403);
         assertThat(Http.post(ENROLLMENT_API + "/orgs/" + org + "/users/" + user.userId() + "/mfa-reset")
-                .bearer(TestUser.adminToken("acme")).send().status()).isEqualTo(404);
+                        .bearer(TestUser.adminToken("acme"))
+                        .send()
+                        .status())
+                .isEqualTo(404);
         // A reset needs the admin's own second step (X-MFA-Assertion): without it, 401 step-up-required.
         String resetUrl = ENROLLMENT_API + "/orgs/" + org + "/users/" + user.userId() + "/mfa-reset";
         String adminAssertion = OrgAdmin.assertion(org);
-        Http.Reply noStepUp = Http.post(resetUrl).bearer(TestUser.adminToken(org)).send();
+        Http.Reply noStepUp =
+                Http.post(resetUrl).bearer(TestUser.adminToken(org)).send();
         expect(noStepUp, 401);
         assertThat(noStepUp.isProblem()).isTrue();
         assertThat(noStepUp.problemType()).isEqualTo("step-up-required");
         assertThat(user.mfa().path("factors").size()).isOne();
-        Http.Reply reset = Http.post(resetUrl).bearer(TestUser.adminToken(org))
-                .header(TestUser.ASSERTION, adminAssertion).send();
+        Http.Reply reset = Http.post(resetUrl)
+                .bearer(TestUser.adminToken(org))
+                .header(TestUser.ASSERTION, adminAssertion)
+                .send();
         expect(reset, 204);
         JsonNode after = user.mfa();
         assertThat(after.path("factors").size()).isZero();
         assertThat(after.path("recoveryCode").path("status").asText()).isEqualTo("NONE");
-        EventLog.topic(Topics.FACTORS).await(e -> EventTypes.FACTOR_REMOVED.equals(e.type())
-                && user.userId().equals(e.dataText("userId")) && "admin-reset".equals(e.dataText("reason")), 1, WAIT);
+        EventLog.topic(Topics.FACTORS)
+                .await(
+                        e -> EventTypes.FACTOR_REMOVED.equals(e.type())
+                                && user.userId().equals(e.dataText("userId"))
+                                && "admin-reset".equals(e.dataText("reason")),
+                        1,
+                        WAIT);
 
         // The user enrolls again (no assertion needed: no factor left) and signs in: the lock is gone.
-        Awaitility.await("no factor left in verification-service").atMost(WAIT)
+        Awaitility.await("no factor left in verification-service")
+                .atMost(WAIT)
                 .until(() -> user.challengeReply().status() == 200);
         TotpDevice newDevice = user.enrollTotp(null);
         assertThat(user.recoveryCode()).isNotBlank();
@@ -443,14 +532,25 @@ class UserStoriesIT {
         try {
             user.awaitRequirement("REQUIRED");
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            String scheduler = Http.get("http://localhost:8084/api/v1/deadlines/" + org).bearer(admin).send().toString();
-            String policy = Http.get(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").bearer(admin).send().toString();
+            String scheduler = Http.get("http://localhost:8084/api/v1/deadlines/" + org)
+                    .bearer(admin)
+                    .send()
+                    .toString();
+            String policy = Http.get(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy")
+                    .bearer(admin)
+                    .send()
+                    .toString();
             List<String> policies = EventLog.topic(Topics.ORG_POLICIES).events(ev -> org.equals(ev.key())).stream()
-                    .map(ev -> ev.value()).toList();
+                    .map(ev -> ev.value())
+                    .toList();
             List<String> deadlines = EventLog.topic(Topics.DEADLINES).events(ev -> org.equals(ev.key())).stream()
-                    .map(ev -> ev.value()).toList();
-            throw new AssertionError("no REQUIRED for " + user.userId() + " at " + Instant.now() + "\npolicy: " + policy
-                    + "\nscheduler: " + scheduler + "\nmfa.org-policies: " + policies + "\nmfa.deadlines: " + deadlines, e);
+                    .map(ev -> ev.value())
+                    .toList();
+            throw new AssertionError(
+                    "no REQUIRED for " + user.userId() + " at " + Instant.now() + "\npolicy: " + policy
+                            + "\nscheduler: " + scheduler + "\nmfa.org-policies: " + policies + "\nmfa.deadlines: "
+                            + deadlines,
+                    e);
         }
     }
 

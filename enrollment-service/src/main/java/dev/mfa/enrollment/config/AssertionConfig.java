@@ -2,7 +2,6 @@ package dev.mfa.enrollment.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** verification-service's MFA assertions ({@code mfa.assertion.*}, design.md). */

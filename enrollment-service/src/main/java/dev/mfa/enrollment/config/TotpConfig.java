@@ -2,7 +2,6 @@ package dev.mfa.enrollment.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** Authenticator-app enrollment ({@code mfa.totp.*}). */

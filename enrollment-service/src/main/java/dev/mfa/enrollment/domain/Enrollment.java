@@ -7,7 +7,6 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
 import java.time.Instant;
 import java.util.UUID;
 
@@ -20,7 +19,12 @@ import java.util.UUID;
 @Table(name = "enrollment")
 public class Enrollment extends PanacheEntityBase {
 
-    public enum Status { PENDING, CONFIRMED, FAILED, CANCELLED }
+    public enum Status {
+        PENDING,
+        CONFIRMED,
+        FAILED,
+        CANCELLED
+    }
 
     @Id
     @Column(name = "enrollment_id")

@@ -5,7 +5,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -64,7 +63,10 @@ public class OrgPolicy extends PanacheEntityBase {
     }
 
     public List<Method> methods() {
-        return Arrays.stream(allowedMethods.split(",")).filter(s -> !s.isBlank()).map(Method::valueOf).toList();
+        return Arrays.stream(allowedMethods.split(","))
+                .filter(s -> !s.isBlank())
+                .map(Method::valueOf)
+                .toList();
     }
 
     public boolean allows(Method method) {

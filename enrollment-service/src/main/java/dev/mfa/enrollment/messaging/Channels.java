@@ -9,6 +9,5 @@ public final class Channels {
     /** The consumer name under which processed event ids are recorded. */
     public static final String CONSUMER = "enrollment-service";
 
-    private Channels() {
-    }
+    private Channels() {}
 }

@@ -11,10 +11,9 @@ import dev.mfa.enrollment.service.PolicyService;
 import dev.mfa.enrollment.service.RequirementService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * The enforcement switch: {@code mfa.deadline.reached} enforces the org (one transaction, with the event id), then
@@ -34,8 +33,12 @@ public class DeadlinesConsumer {
     private final RequirementService requirements;
     private final CampaignMailer mailer;
 
-    public DeadlinesConsumer(EventCodec codec, ProcessedEvents processed, PolicyService policies,
-                             RequirementService requirements, CampaignMailer mailer) {
+    public DeadlinesConsumer(
+            EventCodec codec,
+            ProcessedEvents processed,
+            PolicyService policies,
+            RequirementService requirements,
+            CampaignMailer mailer) {
         this.codec = codec;
         this.processed = processed;
         this.policies = policies;
@@ -50,7 +53,9 @@ public class DeadlinesConsumer {
             return approaching(event);
         }
         if (!EventTypes.DEADLINE_REACHED.equals(event.type())) {
-            return processed.once(Channels.CONSUMER, event.id(), () -> Uni.createFrom().voidItem()).replaceWithVoid();
+            return processed
+                    .once(Channels.CONSUMER, event.id(), () -> Uni.createFrom().voidItem())
+                    .replaceWithVoid();
         }
         Events.DeadlineReached data = codec.data(event, Events.DeadlineReached.class);
         if (data.orgId() == null || data.orgId().isBlank()) {
@@ -58,10 +63,15 @@ public class DeadlinesConsumer {
         }
         AtomicBoolean enforce = new AtomicBoolean();
         AtomicReference<Campaign> campaign = new AtomicReference<>();
-        return processed.once(Channels.CONSUMER, event.id(), () -> policies.deadlineReached(data)
-                        .invoke(enforce::set)
-                        .call(enforced -> enforced ? mailer.openRequired(data).invoke(campaign::set)
-                                : Uni.createFrom().nullItem()))
+        return processed
+                .once(
+                        Channels.CONSUMER,
+                        event.id(),
+                        () -> policies.deadlineReached(data)
+                                .invoke(enforce::set)
+                                .call(enforced -> enforced
+                                        ? mailer.openRequired(data).invoke(campaign::set)
+                                        : Uni.createFrom().nullItem()))
                 .flatMap(first -> first && enforce.get()
                         ? requirements.reconcile(data.orgId(), REASON).replaceWithVoid()
                         : Uni.createFrom().voidItem())
@@ -72,15 +82,21 @@ public class DeadlinesConsumer {
     private Uni<Void> approaching(CloudEvent event) {
         Events.DeadlineApproaching data = codec.data(event, Events.DeadlineApproaching.class);
         if (data.orgId() == null || data.orgId().isBlank() || data.enforcementDeadline() == null) {
-            throw new EventCodec.EventFormatException("mfa.deadline.approaching lacks orgId or enforcementDeadline",
-                    null);
+            throw new EventCodec.EventFormatException(
+                    "mfa.deadline.approaching lacks orgId or enforcementDeadline", null);
         }
         AtomicReference<Campaign> campaign = new AtomicReference<>();
-        return processed.once(Channels.CONSUMER, event.id(), () -> mailer.openReminder(data).invoke(campaign::set))
+        return processed
+                .once(
+                        Channels.CONSUMER,
+                        event.id(),
+                        () -> mailer.openReminder(data).invoke(campaign::set))
                 .flatMap(ignored -> fanOut(campaign.get()));
     }
 
     private Uni<Void> fanOut(Campaign campaign) {
-        return campaign == null ? Uni.createFrom().voidItem() : mailer.fanOut(campaign).replaceWithVoid();
+        return campaign == null
+                ? Uni.createFrom().voidItem()
+                : mailer.fanOut(campaign).replaceWithVoid();
     }
 }

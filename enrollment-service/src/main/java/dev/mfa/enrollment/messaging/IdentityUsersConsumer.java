@@ -23,6 +23,7 @@ public class IdentityUsersConsumer {
     /** Field-injected to keep the constructor as it is (other changes in flight touch it). */
     @jakarta.inject.Inject
     OrgAdminRepository admins;
+
     @jakarta.inject.Inject
     java.time.Clock clock;
 
@@ -35,11 +36,13 @@ public class IdentityUsersConsumer {
     @Incoming(Channels.IDENTITY_USERS)
     public Uni<Void> consume(String payload) {
         CloudEvent event = codec.decode(payload);
-        return processed.once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
-            case EventTypes.USER_UPSERTED -> upsert(valid(codec.data(event, Events.UserUpserted.class)));
-            case EventTypes.USER_REMOVED -> remove(valid(codec.data(event, Events.UserRemoved.class)));
-            default -> Uni.createFrom().voidItem();
-        }).replaceWithVoid();
+        return processed
+                .once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
+                    case EventTypes.USER_UPSERTED -> upsert(valid(codec.data(event, Events.UserUpserted.class)));
+                    case EventTypes.USER_REMOVED -> remove(valid(codec.data(event, Events.UserRemoved.class)));
+                    default -> Uni.createFrom().voidItem();
+                })
+                .replaceWithVoid();
     }
 
     /** The roster row, and whether the user is an org admin (told of locks in the org, issue 15 #12). */

@@ -27,9 +27,11 @@ public class SmsStatusConsumer {
     @Incoming(Channels.SMS_STATUS)
     public Uni<Void> consume(String payload) {
         CloudEvent event = codec.decode(payload);
-        return processed.once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
-            case EventTypes.SMS_FAILED -> enrollments.smsFailed(codec.data(event, Events.SmsFailed.class));
-            default -> Uni.createFrom().voidItem();
-        }).replaceWithVoid();
+        return processed
+                .once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
+                    case EventTypes.SMS_FAILED -> enrollments.smsFailed(codec.data(event, Events.SmsFailed.class));
+                    default -> Uni.createFrom().voidItem();
+                })
+                .replaceWithVoid();
     }
 }

@@ -37,15 +37,22 @@ public class VerificationsConsumer {
     @Incoming(Channels.VERIFICATIONS)
     public Uni<Void> consume(String payload) {
         CloudEvent event = codec.decode(payload);
-        return processed.once(Channels.CONSUMER, event.id(), () -> auditTrail.verification(event)
-                .chain(() -> switch (event.type()) {
-            case EventTypes.RECOVERY_CODE_USED -> recoveryCodeUsed(codec.data(event, Events.RecoveryCodeUsed.class));
-            case EventTypes.VERIFICATION_SUCCEEDED -> factors.factorUsed(codec.data(event, Events.VerificationSucceeded.class));
-            case EventTypes.VERIFICATION_FAILED ->
-                    notices.verificationFailed(codec.data(event, Events.VerificationFailed.class));
-            case EventTypes.USER_LOCKED -> notices.userLocked(codec.data(event, Events.UserLocked.class));
-            default -> Uni.createFrom().voidItem();
-        })).replaceWithVoid();
+        return processed
+                .once(
+                        Channels.CONSUMER,
+                        event.id(),
+                        () -> auditTrail.verification(event).chain(() -> switch (event.type()) {
+                            case EventTypes.RECOVERY_CODE_USED ->
+                                recoveryCodeUsed(codec.data(event, Events.RecoveryCodeUsed.class));
+                            case EventTypes.VERIFICATION_SUCCEEDED ->
+                                factors.factorUsed(codec.data(event, Events.VerificationSucceeded.class));
+                            case EventTypes.VERIFICATION_FAILED ->
+                                notices.verificationFailed(codec.data(event, Events.VerificationFailed.class));
+                            case EventTypes.USER_LOCKED ->
+                                notices.userLocked(codec.data(event, Events.UserLocked.class));
+                            default -> Uni.createFrom().voidItem();
+                        }))
+                .replaceWithVoid();
     }
 
     /** The code becomes USED, and the user is told (issue 15 #12: it may also have lifted a lock). */

@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.hibernate.reactive.mutiny.Mutiny;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * The org audit trail ({@code audit_event}, append-only). {@link #append} runs inside the transaction of the change it
@@ -22,19 +21,16 @@ public class AuditRepository {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Entry(Instant at, String type, String actorId, String userId, Map<String, Object> detail) {
-    }
+    public record Entry(Instant at, String type, String actorId, String userId, Map<String, Object> detail) {}
 
-    public record Page(List<Entry> items, long total) {
-    }
+    public record Page(List<Entry> items, long total) {}
 
     /** Filters of a listing; any of from (inclusive), to (exclusive), userId may be null. */
-    public record Filter(String orgId, Instant from, Instant to, String userId) {
-    }
+    public record Filter(String orgId, Instant from, Instant to, String userId) {}
 
     /** Inside a transaction: one row; {@code actorId} null for the system (deadline, sweep, roster). */
-    public Uni<Void> append(String orgId, Instant at, String type, String actorId, String userId,
-                            Map<String, ?> detail) {
+    public Uni<Void> append(
+            String orgId, Instant at, String type, String actorId, String userId, Map<String, ?> detail) {
         String json;
         try {
             json = JSON.writeValueAsString(detail == null ? Map.of() : detail);
@@ -42,15 +38,18 @@ public class AuditRepository {
             throw new IllegalArgumentException("audit detail is not JSON", e);
         }
         // The parameter is typed text: a String bound where PostgreSQL infers jsonb would be stored as a JSON string.
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into audit_event (org_id, at, type, "
-                        + "actor_id, user_id, detail) values (:org, :at, :type, :actor, :user, cast(cast(:detail as text) as jsonb))")
-                .setParameter("org", orgId)
-                .setParameter("at", at)
-                .setParameter("type", type)
-                .setParameter("actor", actorId)
-                .setParameter("user", userId)
-                .setParameter("detail", json)
-                .executeUpdate()).replaceWithVoid();
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "insert into audit_event (org_id, at, type, "
+                                        + "actor_id, user_id, detail) values (:org, :at, :type, :actor, :user, cast(cast(:detail as text) as jsonb))")
+                        .setParameter("org", orgId)
+                        .setParameter("at", at)
+                        .setParameter("type", type)
+                        .setParameter("actor", actorId)
+                        .setParameter("user", userId)
+                        .setParameter("detail", json)
+                        .executeUpdate())
+                .replaceWithVoid();
     }
 
     /** Newest first (ties: the later row first), one page. Only the filters given become conditions. */
@@ -65,14 +64,23 @@ public class AuditRepository {
         if (filter.userId() != null) {
             where.append(" and user_id = :user");
         }
-        return Panache.getSession().flatMap(s -> bind(s.createNativeQuery("select count(*) from audit_event" + where,
-                        Long.class), filter).getSingleResult()
-                .flatMap(total -> bind(s.createNativeQuery("select at, type, actor_id, user_id, cast(detail as text) "
-                                + "from audit_event" + where + " order by at desc, id desc", Object[].class), filter)
-                        .setFirstResult(page * size)
-                        .setMaxResults(size)
-                        .getResultList()
-                        .map(rows -> new Page(rows.stream().map(AuditRepository::entry).toList(), total))));
+        return Panache.getSession()
+                .flatMap(s -> bind(s.createNativeQuery("select count(*) from audit_event" + where, Long.class), filter)
+                        .getSingleResult()
+                        .flatMap(total -> bind(
+                                        s.createNativeQuery(
+                                                "select at, type, actor_id, user_id, cast(detail as text) "
+                                                        + "from audit_event" + where + " order by at desc, id desc",
+                                                Object[].class),
+                                        filter)
+                                .setFirstResult(page * size)
+                                .setMaxResults(size)
+                                .getResultList()
+                                .map(rows -> new Page(
+                                        rows.stream()
+                                                .map(AuditRepository::entry)
+                                                .toList(),
+                                        total))));
     }
 
     private static <R> Mutiny.SelectionQuery<R> bind(Mutiny.SelectionQuery<R> query, Filter f) {

@@ -6,7 +6,6 @@ import dev.mfa.enrollment.service.Campaigns.Campaign;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -47,16 +46,17 @@ public class CampaignRepository {
 
     /** Records the campaign; false when it exists already (a redelivered or repeated deadline event). */
     public Uni<Boolean> open(Campaign campaign, Instant now) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into email_campaign (campaign_id, org_id, "
-                        + "template, deadline, days_left, created_at) values (:id, :org, :template, :deadline, :days, "
-                        + ":now) on conflict do nothing")
-                .setParameter("id", campaign.campaignId())
-                .setParameter("org", campaign.orgId())
-                .setParameter("template", campaign.template())
-                .setParameter("deadline", campaign.deadline())
-                .setParameter("days", campaign.daysLeft())
-                .setParameter("now", now)
-                .executeUpdate())
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("insert into email_campaign (campaign_id, org_id, "
+                                + "template, deadline, days_left, created_at) values (:id, :org, :template, :deadline, :days, "
+                                + ":now) on conflict do nothing")
+                        .setParameter("id", campaign.campaignId())
+                        .setParameter("org", campaign.orgId())
+                        .setParameter("template", campaign.template())
+                        .setParameter("deadline", campaign.deadline())
+                        .setParameter("days", campaign.daysLeft())
+                        .setParameter("now", now)
+                        .executeUpdate())
                 .map(inserted -> inserted == 1);
     }
 
@@ -72,30 +72,38 @@ public class CampaignRepository {
     public Uni<List<Recipient>> claim(Campaign campaign, String after, String upTo) {
         boolean required = EmailTemplates.MFA_REQUIRED.equals(campaign.template());
         // A reminder says MFA will be required at the deadline: not to a user exempt until after it (issue 18).
-        String sql = String.format(CLAIM, upTo == null ? "" : "and u.user_id <= :upTo", required
-                ? "and u.requirement = 'REQUIRED'"
-                : "and not exists (select 1 from mfa_exemption x where x.user_id = u.user_id and x.until > :deadline)");
-        return Panache.getSession().flatMap(s -> {
-            var query = s.createNativeQuery(sql, Object[].class)
-                    .setParameter("campaign", campaign.campaignId())
-                    .setParameter("org", campaign.orgId())
-                    .setParameter("after", after);
-            if (!required) {
-                query.setParameter("deadline", campaign.deadline());
-            }
-            if (upTo != null) {
-                query.setParameter("upTo", upTo);
-            }
-            return query.getResultList();
-        }).map(rows -> rows.stream().map(r -> new Recipient((String) r[0], (String) r[1])).toList());
+        String sql = String.format(
+                CLAIM,
+                upTo == null ? "" : "and u.user_id <= :upTo",
+                required
+                        ? "and u.requirement = 'REQUIRED'"
+                        : "and not exists (select 1 from mfa_exemption x where x.user_id = u.user_id and x.until > :deadline)");
+        return Panache.getSession()
+                .flatMap(s -> {
+                    var query = s.createNativeQuery(sql, Object[].class)
+                            .setParameter("campaign", campaign.campaignId())
+                            .setParameter("org", campaign.orgId())
+                            .setParameter("after", after);
+                    if (!required) {
+                        query.setParameter("deadline", campaign.deadline());
+                    }
+                    if (upTo != null) {
+                        query.setParameter("upTo", upTo);
+                    }
+                    return query.getResultList();
+                })
+                .map(rows -> rows.stream()
+                        .map(r -> new Recipient((String) r[0], (String) r[1]))
+                        .toList());
     }
 
     public Uni<Integer> markDone(UUID campaignId, Instant now) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "update email_campaign set done_at = :now where campaign_id = :id and done_at is null")
-                .setParameter("now", now)
-                .setParameter("id", campaignId)
-                .executeUpdate());
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "update email_campaign set done_at = :now where campaign_id = :id and done_at is null")
+                        .setParameter("now", now)
+                        .setParameter("id", campaignId)
+                        .executeUpdate());
     }
 
     /**
@@ -103,15 +111,19 @@ public class CampaignRepository {
      * waits until the org's switch has finished too, since it e-mails only users the switch made required.
      */
     public Uni<List<Campaign>> unfinished(Instant before) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("select c.org_id, c.template, c.deadline, "
-                        + "c.days_left from email_campaign c left join org_policy p on p.org_id = c.org_id "
-                        + "where c.done_at is null and c.created_at < :before and (c.template <> :required "
-                        + "or p.synced_version >= p.version) order by c.created_at limit 100", Object[].class)
-                .setParameter("before", before)
-                .setParameter("required", EmailTemplates.MFA_REQUIRED)
-                .getResultList())
-                .map(rows -> rows.stream().map(r -> Campaigns.of((String) r[0], (String) r[1], instant(r[2]),
-                        ((Number) r[3]).intValue())).toList());
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "select c.org_id, c.template, c.deadline, "
+                                        + "c.days_left from email_campaign c left join org_policy p on p.org_id = c.org_id "
+                                        + "where c.done_at is null and c.created_at < :before and (c.template <> :required "
+                                        + "or p.synced_version >= p.version) order by c.created_at limit 100",
+                                Object[].class)
+                        .setParameter("before", before)
+                        .setParameter("required", EmailTemplates.MFA_REQUIRED)
+                        .getResultList())
+                .map(rows -> rows.stream()
+                        .map(r -> Campaigns.of((String) r[0], (String) r[1], instant(r[2]), ((Number) r[3]).intValue()))
+                        .toList());
     }
 
     private static Instant instant(Object value) {
@@ -127,6 +139,7 @@ public class CampaignRepository {
         if (value instanceof java.time.LocalDateTime l) {
             return l.toInstant(java.time.ZoneOffset.UTC);
         }
-        throw new IllegalStateException("unexpected timestamp type " + value.getClass().getName());
+        throw new IllegalStateException(
+                "unexpected timestamp type " + value.getClass().getName());
     }
 }

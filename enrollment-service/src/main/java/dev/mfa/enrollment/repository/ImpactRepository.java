@@ -3,7 +3,6 @@ package dev.mfa.enrollment.repository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -16,8 +15,7 @@ import java.util.List;
 public class ImpactRepository {
 
     /** What the change would do to the org's users. */
-    public record Impact(long requiredNow, long requiredAtDeadline, long withoutFactor, long payees, long exempt) {
-    }
+    public record Impact(long requiredNow, long requiredAtDeadline, long withoutFactor, long payees, long exempt) {}
 
     /**
      * One row per user: Pay or not, exempt until when, has an active factor; {@code :enabled}, {@code :enforced} and
@@ -35,31 +33,37 @@ public class ImpactRepository {
             + " from u)";
 
     public Uni<Impact> impact(String orgId, boolean enabled, boolean enforced, Instant deadline) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(USERS + " select"
-                        + " count(*) filter (where required_now),"
-                        + " count(*) filter (where required_at_deadline),"
-                        + " count(*) filter (where required_at_deadline and not has_factor),"
-                        + " count(*) filter (where pay),"
-                        + " count(*) filter (where exempt) from r", Object[].class)
-                .setParameter("org", orgId)
-                .setParameter("enabled", enabled)
-                .setParameter("enforced", enforced)
-                .setParameter("deadline", deadline(deadline))
-                .getSingleResult())
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                USERS + " select"
+                                        + " count(*) filter (where required_now),"
+                                        + " count(*) filter (where required_at_deadline),"
+                                        + " count(*) filter (where required_at_deadline and not has_factor),"
+                                        + " count(*) filter (where pay),"
+                                        + " count(*) filter (where exempt) from r",
+                                Object[].class)
+                        .setParameter("org", orgId)
+                        .setParameter("enabled", enabled)
+                        .setParameter("enforced", enforced)
+                        .setParameter("deadline", deadline(deadline))
+                        .getSingleResult())
                 .map(r -> new Impact(n(r[0]), n(r[1]), n(r[2]), n(r[3]), n(r[4])));
     }
 
     /** The first {@code limit} (by user id) of the users who would be required at the deadline without a factor. */
-    public Uni<List<String>> withoutFactorSample(String orgId, boolean enabled, boolean enforced, Instant deadline,
-                                                int limit) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(USERS + " select user_id from r"
-                        + " where required_at_deadline and not has_factor order by user_id limit :limit", String.class)
-                .setParameter("org", orgId)
-                .setParameter("enabled", enabled)
-                .setParameter("enforced", enforced)
-                .setParameter("deadline", deadline(deadline))
-                .setParameter("limit", limit)
-                .getResultList());
+    public Uni<List<String>> withoutFactorSample(
+            String orgId, boolean enabled, boolean enforced, Instant deadline, int limit) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                USERS + " select user_id from r"
+                                        + " where required_at_deadline and not has_factor order by user_id limit :limit",
+                                String.class)
+                        .setParameter("org", orgId)
+                        .setParameter("enabled", enabled)
+                        .setParameter("enforced", enforced)
+                        .setParameter("deadline", deadline(deadline))
+                        .setParameter("limit", limit)
+                        .getResultList());
     }
 
     /** MFA off: no deadline; a far date keeps the parameter typed (the enabled flag decides anyway). */

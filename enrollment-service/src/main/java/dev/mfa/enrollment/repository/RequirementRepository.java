@@ -6,7 +6,6 @@ import dev.mfa.core.outbox.Outbox;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -42,9 +41,15 @@ public class RequirementRepository {
             // One batched outbox row (mfa-core OutboxBatches) per range: the relay sends one record per event.
             + " " + Outbox.INSERT_BATCHED_ROWS
             + " select gen_random_uuid(), cast(:topic as varchar), min(e.user_id), cast(:type as varchar),"
-            + " '[' || string_agg(cast(" + Outbox.envelopeSql("source", "type", "time", "e.user_id",
+            + " '[' || string_agg(cast("
+            + Outbox.envelopeSql(
+                    "source",
+                    "type",
+                    "time",
+                    "e.user_id",
                     "json_build_object('userId', e.user_id, 'orgId', e.org_id, 'requirement', e.requirement,"
-                    + " 'previous', e.previous, 'reason', e.reason)") + " as text),"
+                            + " 'previous', e.previous, 'reason', e.reason)")
+            + " as text),"
             + " ',' order by e.user_id) || ']', :now, true, count(*) from changed e having count(*) > 0"
             + " returning event_count"
             + ") select cast(coalesce(sum(event_count), 0) as integer) from batch";
@@ -54,27 +59,31 @@ public class RequirementRepository {
      * granted (which holds it exclusively) commits before the statement takes its snapshot and is seen by it.
      */
     public Uni<Void> holdPolicy(String orgId) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "select 1 from org_policy where org_id = :org for share", Integer.class)
-                .setParameter("org", orgId)
-                .getResultList()).replaceWithVoid();
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "select 1 from org_policy where org_id = :org for share", Integer.class)
+                        .setParameter("org", orgId)
+                        .getResultList())
+                .replaceWithVoid();
     }
 
     /** The last user id of the next range of {@code size} users after {@code after}; null when fewer remain. */
     public Uni<String> rangeEnd(String orgId, String after, int size) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "select user_id from org_user where org_id = :org and user_id > :after order by user_id "
-                                + "offset :skip limit 1", String.class)
-                .setParameter("org", orgId)
-                .setParameter("after", after)
-                .setParameter("skip", size - 1)
-                .getResultList())
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "select user_id from org_user where org_id = :org and user_id > :after order by user_id "
+                                        + "offset :skip limit 1",
+                                String.class)
+                        .setParameter("org", orgId)
+                        .setParameter("after", after)
+                        .setParameter("skip", size - 1)
+                        .getResultList())
                 .map((List<String> ids) -> ids.isEmpty() ? null : ids.get(0));
     }
 
     /** Switches users in {@code (after, upTo]} ({@code upTo} null: to the end); returns how many changed. */
-    public Uni<Integer> switchRange(String orgId, String after, String upTo, String reason, String source,
-                                    Instant now) {
+    public Uni<Integer> switchRange(
+            String orgId, String after, String upTo, String reason, String source, Instant now) {
         String sql = String.format(SWITCH, upTo == null ? "" : "and u.user_id <= :upTo");
         return Panache.getSession().flatMap(s -> {
             var query = s.createNativeQuery(sql, Integer.class)

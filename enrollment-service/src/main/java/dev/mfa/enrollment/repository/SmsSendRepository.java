@@ -3,7 +3,6 @@ package dev.mfa.enrollment.repository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -11,32 +10,40 @@ import java.util.List;
 @ApplicationScoped
 public class SmsSendRepository {
 
-    public record Sent(String destinationHash, Instant sentAt) {
-    }
+    public record Sent(String destinationHash, Instant sentAt) {}
 
     /** Inside a transaction. */
     public Uni<Void> record(String userId, String destinationHash, Instant at) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into sms_send (user_id, destination_hash, "
-                        + "sent_at) values (:user, :destination, :at)")
-                .setParameter("user", userId)
-                .setParameter("destination", destinationHash)
-                .setParameter("at", at)
-                .executeUpdate()).replaceWithVoid();
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("insert into sms_send (user_id, destination_hash, "
+                                + "sent_at) values (:user, :destination, :at)")
+                        .setParameter("user", userId)
+                        .setParameter("destination", destinationHash)
+                        .setParameter("at", at)
+                        .executeUpdate())
+                .replaceWithVoid();
     }
 
     /** The user's sends after {@code since}, oldest first. */
     public Uni<List<Sent>> since(String userId, Instant since) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("select destination_hash, sent_at from sms_send "
-                        + "where user_id = :user and sent_at > :since order by sent_at", Object[].class)
-                .setParameter("user", userId)
-                .setParameter("since", since)
-                .getResultList())
-                .map(rows -> rows.stream().map(r -> new Sent((String) r[0], toInstant(r[1]))).toList());
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "select destination_hash, sent_at from sms_send "
+                                        + "where user_id = :user and sent_at > :since order by sent_at",
+                                Object[].class)
+                        .setParameter("user", userId)
+                        .setParameter("since", since)
+                        .getResultList())
+                .map(rows -> rows.stream()
+                        .map(r -> new Sent((String) r[0], toInstant(r[1])))
+                        .toList());
     }
 
     public Uni<Integer> purge(Instant before) {
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(
-                "delete from sms_send where sent_at < :before").setParameter("before", before).executeUpdate()));
+        return Panache.withTransaction(() -> Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("delete from sms_send where sent_at < :before")
+                        .setParameter("before", before)
+                        .executeUpdate()));
     }
 
     private static Instant toInstant(Object value) {
@@ -52,6 +59,7 @@ public class SmsSendRepository {
         if (value instanceof java.time.LocalDateTime l) {
             return l.toInstant(java.time.ZoneOffset.UTC);
         }
-        throw new IllegalStateException("unexpected timestamp type " + value.getClass().getName());
+        throw new IllegalStateException(
+                "unexpected timestamp type " + value.getClass().getName());
     }
 }

@@ -14,10 +14,11 @@ public class UserLocks {
 
     /** Inside a transaction: waits for, then holds until the end of the transaction, the lock {@code purpose:user}. */
     public Uni<Void> lock(String purpose, String userId) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "select 1 from pg_advisory_xact_lock(hashtextextended(:key, 0))", Integer.class)
-                .setParameter("key", purpose + ":" + userId)
-                .getSingleResult())
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "select 1 from pg_advisory_xact_lock(hashtextextended(:key, 0))", Integer.class)
+                        .setParameter("key", purpose + ":" + userId)
+                        .getSingleResult())
                 .replaceWithVoid();
     }
 }

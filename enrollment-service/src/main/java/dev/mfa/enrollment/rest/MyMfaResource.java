@@ -1,6 +1,8 @@
 package dev.mfa.enrollment.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.mfa.core.problem.Problem;
+import dev.mfa.core.problem.ProblemException;
 import dev.mfa.core.security.Caller;
 import dev.mfa.enrollment.domain.Method;
 import dev.mfa.enrollment.domain.OrgPolicy;
@@ -11,8 +13,6 @@ import dev.mfa.enrollment.service.MyMfaService;
 import dev.mfa.enrollment.service.PhoneNumbers;
 import dev.mfa.enrollment.service.PolicyService;
 import dev.mfa.enrollment.service.StepUpService;
-import dev.mfa.core.problem.Problem;
-import dev.mfa.core.problem.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -25,10 +25,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** The caller's own MFA: status, enrollment ceremonies, factors and recovery code (CONTRACT §3). */
 @Path("/api/v1/me/mfa")
@@ -48,9 +47,15 @@ public class MyMfaResource {
     private final MyMfaService status;
     private final MembershipService members;
 
-    public MyMfaResource(JsonWebToken jwt, StepUpService stepUp, EnrollmentService enrollments, FactorService factors,
-                         PolicyService policies, PhoneNumbers phones, MyMfaService status,
-                         MembershipService members) {
+    public MyMfaResource(
+            JsonWebToken jwt,
+            StepUpService stepUp,
+            EnrollmentService enrollments,
+            FactorService factors,
+            PolicyService policies,
+            PhoneNumbers phones,
+            MyMfaService status,
+            MembershipService members) {
         this.members = members;
         this.jwt = jwt;
         this.stepUp = stepUp;
@@ -69,13 +74,18 @@ public class MyMfaResource {
 
     @POST
     @Path("/authenticator-app")
-    public Uni<Response> startAuthenticatorApp(@HeaderParam(REAUTH_HEADER) String reauthToken,
-                                               @HeaderParam(ASSERTION_HEADER) String assertion) {
+    public Uni<Response> startAuthenticatorApp(
+            @HeaderParam(REAUTH_HEADER) String reauthToken, @HeaderParam(ASSERTION_HEADER) String assertion) {
         Caller caller = Caller.from(jwt);
-        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion,
+        return members.requireMember(caller)
+                .flatMap(m -> stepUp.authorize(
+                        caller,
+                        reauthToken,
+                        assertion,
                         steppedUp -> requireMethod(caller, Method.TOTP)
                                 .flatMap(i -> enrollments.startTotp(caller, steppedUp))))
-                .map(started -> Response.status(Response.Status.CREATED).entity(started).build());
+                .map(started ->
+                        Response.status(Response.Status.CREATED).entity(started).build());
     }
 
     @GET
@@ -85,22 +95,35 @@ public class MyMfaResource {
         Caller caller = Caller.from(jwt);
         var enrollmentId = Requests.id(id, "enrollment");
         // The QR code holds the pending secret: as the start call that returned it, it needs the reauth token.
-        return members.requireMember(caller).flatMap(m -> stepUp.requireReauth(caller, reauthToken))
+        return members.requireMember(caller)
+                .flatMap(m -> stepUp.requireReauth(caller, reauthToken))
                 .flatMap(m -> enrollments.qrPng(caller, enrollmentId))
-                .map(png -> Response.ok(png, "image/png").header("Cache-Control", "no-store").build());
+                .map(png -> Response.ok(png, "image/png")
+                        .header("Cache-Control", "no-store")
+                        .build());
     }
 
     @POST
     @Path("/sms")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> startSms(@HeaderParam(REAUTH_HEADER) String reauthToken,
-                                  @HeaderParam(ASSERTION_HEADER) String assertion, Requests.SmsRequest request) {
+    public Uni<Response> startSms(
+            @HeaderParam(REAUTH_HEADER) String reauthToken,
+            @HeaderParam(ASSERTION_HEADER) String assertion,
+            Requests.SmsRequest request) {
         Caller caller = Caller.from(jwt);
         Requests.SmsRequest body = Requests.body(request);
-        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion,
-                        steppedUp -> requireMethod(caller, Method.SMS).flatMap(i -> enrollments.startSms(caller,
-                                phones.validate(caller, body.countryCode(), body.phoneNumber()), steppedUp))))
-                .map(started -> Response.status(Response.Status.CREATED).entity(started).build());
+        return members.requireMember(caller)
+                .flatMap(m -> stepUp.authorize(
+                        caller,
+                        reauthToken,
+                        assertion,
+                        steppedUp -> requireMethod(caller, Method.SMS)
+                                .flatMap(i -> enrollments.startSms(
+                                        caller,
+                                        phones.validate(caller, body.countryCode(), body.phoneNumber()),
+                                        steppedUp))))
+                .map(started ->
+                        Response.status(Response.Status.CREATED).entity(started).build());
     }
 
     @POST
@@ -108,7 +131,8 @@ public class MyMfaResource {
     public Uni<Response> resend(@PathParam("id") String id) {
         Caller caller = Caller.from(jwt);
         var enrollmentId = Requests.id(id, "enrollment");
-        return members.requireMember(caller).flatMap(m -> enrollments.resend(caller, enrollmentId))
+        return members.requireMember(caller)
+                .flatMap(m -> enrollments.resend(caller, enrollmentId))
                 .map(at -> Response.accepted(Map.of("resendAvailableAt", at)).build());
     }
 
@@ -123,8 +147,10 @@ public class MyMfaResource {
     @POST
     @Path("/enrollments/{id}/confirm")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<ConfirmResponse> confirm(@PathParam("id") String id, @HeaderParam(ASSERTION_HEADER) String assertion,
-                                        Requests.ConfirmRequest request) {
+    public Uni<ConfirmResponse> confirm(
+            @PathParam("id") String id,
+            @HeaderParam(ASSERTION_HEADER) String assertion,
+            Requests.ConfirmRequest request) {
         Caller caller = Caller.from(jwt);
         var enrollmentId = Requests.id(id, "enrollment");
         String code = Requests.code(request);
@@ -135,9 +161,15 @@ public class MyMfaResource {
 
     private static ConfirmResponse confirmed(EnrollmentService.ConfirmOutcome outcome) {
         if (outcome instanceof EnrollmentService.WrongCode wrong) {
-            throw new ProblemException(Problem.of(422, "wrong-code", "Wrong code", wrong.attemptsRemaining() > 0
-                            ? "The code is not correct." : "The code is not correct. No attempts left: start again.")
-                    .withField("code").withAttemptsRemaining(wrong.attemptsRemaining()));
+            throw new ProblemException(Problem.of(
+                            422,
+                            "wrong-code",
+                            "Wrong code",
+                            wrong.attemptsRemaining() > 0
+                                    ? "The code is not correct."
+                                    : "The code is not correct. No attempts left: start again.")
+                    .withField("code")
+                    .withAttemptsRemaining(wrong.attemptsRemaining()));
         }
         var confirmed = (EnrollmentService.Confirmed) outcome;
         return new ConfirmResponse(confirmed.factor(), confirmed.recoveryCode());
@@ -152,14 +184,19 @@ public class MyMfaResource {
 
     @DELETE
     @Path("/factors/{factorId}")
-    public Uni<Response> deleteFactor(@PathParam("factorId") String factorId,
-                                      @HeaderParam(REAUTH_HEADER) String reauthToken,
-                                      @HeaderParam(ASSERTION_HEADER) String assertion) {
+    public Uni<Response> deleteFactor(
+            @PathParam("factorId") String factorId,
+            @HeaderParam(REAUTH_HEADER) String reauthToken,
+            @HeaderParam(ASSERTION_HEADER) String assertion) {
         Caller caller = Caller.from(jwt);
         var id = Requests.id(factorId, "factor");
-        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion,
-                        steppedUp -> policies.find(caller.orgId())
-                                .flatMap(policy -> factors.delete(caller, id, policy))))
+        return members.requireMember(caller)
+                .flatMap(m -> stepUp.authorize(
+                        caller,
+                        reauthToken,
+                        assertion,
+                        steppedUp ->
+                                policies.find(caller.orgId()).flatMap(policy -> factors.delete(caller, id, policy))))
                 .map(i -> Response.noContent().build());
     }
 
@@ -172,21 +209,23 @@ public class MyMfaResource {
 
     @POST
     @Path("/recovery-code")
-    public Uni<Response> regenerateRecoveryCode(@HeaderParam(REAUTH_HEADER) String reauthToken,
-                                                @HeaderParam(ASSERTION_HEADER) String assertion) {
+    public Uni<Response> regenerateRecoveryCode(
+            @HeaderParam(REAUTH_HEADER) String reauthToken, @HeaderParam(ASSERTION_HEADER) String assertion) {
         Caller caller = Caller.from(jwt);
-        return members.requireMember(caller).flatMap(m -> stepUp.authorize(caller, reauthToken, assertion,
-                        steppedUp -> factors.regenerateRecoveryCode(caller)))
-                .map(code -> Response.status(Response.Status.CREATED).entity(new RecoveryCodeResponse(code)).build());
+        return members.requireMember(caller)
+                .flatMap(m -> stepUp.authorize(
+                        caller, reauthToken, assertion, steppedUp -> factors.regenerateRecoveryCode(caller)))
+                .map(code -> Response.status(Response.Status.CREATED)
+                        .entity(new RecoveryCodeResponse(code))
+                        .build());
     }
 
     private Uni<OrgPolicy> requireMethod(Caller caller, Method method) {
         return policies.find(caller.orgId()).invoke(policy -> {
             if (!policy.allows(method)) {
-                throw ProblemException.unprocessable("method-not-allowed",
-                        "Your organization does not allow this method.", null);
+                throw ProblemException.unprocessable(
+                        "method-not-allowed", "Your organization does not allow this method.", null);
             }
         });
     }
-
 }

@@ -43,8 +43,10 @@ public class OrgAdminResource {
     // Issue 18's org-admin features; field-injected to keep the constructor as it is.
     @jakarta.inject.Inject
     AvailabilityService availability;
+
     @jakarta.inject.Inject
     ExemptionService exemptions;
+
     @jakarta.inject.Inject
     AuditService audit;
 
@@ -65,21 +67,22 @@ public class OrgAdminResource {
     @PUT
     @Path("/mfa-policy")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<PolicyService.PolicyView> updatePolicy(@PathParam("orgId") String orgId,
-                                                      @HeaderParam(ASSERTION_HEADER) String assertion,
-                                                      Requests.PolicyRequest request) {
+    public Uni<PolicyService.PolicyView> updatePolicy(
+            @PathParam("orgId") String orgId,
+            @HeaderParam(ASSERTION_HEADER) String assertion,
+            Requests.PolicyRequest request) {
         Caller caller = Caller.from(jwt);
         caller.requireAdminOf(orgId);
         Requests.PolicyRequest body = Requests.body(request);
-        PolicyService.PolicyInput input = policies.validate(body.enabled(), body.enforcementDeadline(),
-                body.allowedMethods());
+        PolicyService.PolicyInput input =
+                policies.validate(body.enabled(), body.enforcementDeadline(), body.allowedMethods());
         return policies.update(orgId, input, caller, assertion);
     }
 
     @GET
     @Path("/mfa-report")
-    public Uni<AdminService.Report> report(@PathParam("orgId") String orgId, @QueryParam("page") String page,
-                                           @QueryParam("size") String size) {
+    public Uni<AdminService.Report> report(
+            @PathParam("orgId") String orgId, @QueryParam("page") String page, @QueryParam("size") String size) {
         Caller.from(jwt).requireAdminOf(orgId);
         int p = intParam("page", page, 0, 0, MAX_PAGE);
         int s = intParam("size", size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
@@ -88,8 +91,10 @@ public class OrgAdminResource {
 
     @POST
     @Path("/users/{userId}/mfa-reset")
-    public Uni<Response> reset(@PathParam("orgId") String orgId, @PathParam("userId") String userId,
-                               @HeaderParam(ASSERTION_HEADER) String assertion) {
+    public Uni<Response> reset(
+            @PathParam("orgId") String orgId,
+            @PathParam("userId") String userId,
+            @HeaderParam(ASSERTION_HEADER) String assertion) {
         Caller caller = Caller.from(jwt);
         caller.requireAdminOf(orgId);
         if (userId == null || userId.isBlank() || userId.length() > MAX_ID_LENGTH) {
@@ -103,8 +108,8 @@ public class OrgAdminResource {
     @PUT
     @Path("/mfa-availability")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<AvailabilityService.AvailabilityView> setAvailability(@PathParam("orgId") String orgId,
-                                                                     Requests.AvailabilityRequest request) {
+    public Uni<AvailabilityService.AvailabilityView> setAvailability(
+            @PathParam("orgId") String orgId, Requests.AvailabilityRequest request) {
         if (orgId.length() > MAX_ID_LENGTH) {
             throw dev.mfa.core.problem.ProblemException.notFound("No such organization.");
         }
@@ -123,16 +128,15 @@ public class OrgAdminResource {
     public Uni<PolicyService.Preview> preview(@PathParam("orgId") String orgId, Requests.PolicyRequest request) {
         Caller.from(jwt).requireAdminOf(orgId);
         Requests.PolicyRequest body = Requests.body(request);
-        return policies.preview(orgId, policies.validate(body.enabled(), body.enforcementDeadline(),
-                body.allowedMethods()));
+        return policies.preview(
+                orgId, policies.validate(body.enabled(), body.enforcementDeadline(), body.allowedMethods()));
     }
 
     @PUT
     @Path("/users/{userId}/mfa-exemption")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<ExemptionService.ExemptionView> exempt(@PathParam("orgId") String orgId,
-                                                      @PathParam("userId") String userId,
-                                                      Requests.ExemptionRequest request) {
+    public Uni<ExemptionService.ExemptionView> exempt(
+            @PathParam("orgId") String orgId, @PathParam("userId") String userId, Requests.ExemptionRequest request) {
         Caller caller = Caller.from(jwt);
         caller.requireAdminOf(orgId);
         requireUserId(userId);
@@ -146,22 +150,28 @@ public class OrgAdminResource {
         Caller caller = Caller.from(jwt);
         caller.requireAdminOf(orgId);
         requireUserId(userId);
-        return exemptions.revoke(orgId, userId, caller.userId()).map(i -> Response.noContent().build());
+        return exemptions
+                .revoke(orgId, userId, caller.userId())
+                .map(i -> Response.noContent().build());
     }
 
     @GET
     @Path("/mfa-audit")
-    public Uni<AuditService.AuditPage> auditTrail(@PathParam("orgId") String orgId, @QueryParam("from") String from,
-                                                  @QueryParam("to") String to, @QueryParam("userId") String userId,
-                                                  @QueryParam("page") String page, @QueryParam("size") String size) {
+    public Uni<AuditService.AuditPage> auditTrail(
+            @PathParam("orgId") String orgId,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("userId") String userId,
+            @QueryParam("page") String page,
+            @QueryParam("size") String size) {
         Caller.from(jwt).requireAdminOf(orgId);
         int p = intParam("page", page, 0, 0, MAX_PAGE);
         int s = intParam("size", size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
         if (userId != null && (userId.isBlank() || userId.length() > MAX_ID_LENGTH)) {
             throw Requests.invalid("userId", "userId must be a user id.");
         }
-        return audit.list(new AuditRepository.Filter(orgId, instantParam("from", from), instantParam("to", to),
-                userId), p, s);
+        return audit.list(
+                new AuditRepository.Filter(orgId, instantParam("from", from), instantParam("to", to), userId), p, s);
     }
 
     private static void requireUserId(String userId) {

@@ -1,7 +1,6 @@
 package dev.mfa.enrollment.rest;
 
 import dev.mfa.core.problem.ProblemException;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -13,8 +12,7 @@ final class Requests {
     static final int MAX_CODE_LENGTH = 32;
     static final int CODE_DIGITS = 6;
 
-    private Requests() {
-    }
+    private Requests() {}
 
     record ReauthRequest(String password) {
         @Override
@@ -37,14 +35,11 @@ final class Requests {
         }
     }
 
-    record PolicyRequest(Boolean enabled, Instant enforcementDeadline, List<String> allowedMethods) {
-    }
+    record PolicyRequest(Boolean enabled, Instant enforcementDeadline, List<String> allowedMethods) {}
 
-    record AvailabilityRequest(Boolean available) {
-    }
+    record AvailabilityRequest(Boolean available) {}
 
-    record ExemptionRequest(Instant until, String reason) {
-    }
+    record ExemptionRequest(Instant until, String reason) {}
 
     static ProblemException invalid(String field, String detail) {
         return ProblemException.invalidRequest(field, detail);

@@ -9,9 +9,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import java.util.List;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** {@code GET /sms-countries}: where this caller may receive SMS codes. */
 @Path("/api/v1/sms-countries")

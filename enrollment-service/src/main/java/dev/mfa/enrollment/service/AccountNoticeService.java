@@ -4,9 +4,8 @@ import dev.mfa.core.events.Events;
 import dev.mfa.enrollment.repository.OrgAdminRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Asks for the e-mails of {@link AccountNotices} in the consumer's transaction (with the event id it records), through
@@ -19,16 +18,19 @@ public class AccountNoticeService {
     private final OrgAdminRepository admins;
     private final int throttledAfter;
 
-    public AccountNoticeService(SecurityNotices notices, OrgAdminRepository admins,
-                                @ConfigProperty(name = "mfa.notices.throttled-after-failures", defaultValue = "10")
-                                int throttledAfter) {
+    public AccountNoticeService(
+            SecurityNotices notices,
+            OrgAdminRepository admins,
+            @ConfigProperty(name = "mfa.notices.throttled-after-failures", defaultValue = "10") int throttledAfter) {
         this.notices = notices;
         this.admins = admins;
         this.throttledAfter = throttledAfter;
     }
 
     public Uni<Void> verificationFailed(Events.VerificationFailed e) {
-        return AccountNotices.failed(e, throttledAfter).map(this::send).orElse(Uni.createFrom().voidItem());
+        return AccountNotices.failed(e, throttledAfter)
+                .map(this::send)
+                .orElse(Uni.createFrom().voidItem());
     }
 
     public Uni<Void> userLocked(Events.UserLocked e) {

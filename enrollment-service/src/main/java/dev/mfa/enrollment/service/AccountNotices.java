@@ -2,7 +2,6 @@ package dev.mfa.enrollment.service;
 
 import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.Events;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,38 +35,43 @@ public final class AccountNotices {
         }
     }
 
-    private AccountNotices() {
-    }
+    private AccountNotices() {}
 
     public static Optional<Notice> failed(Events.VerificationFailed e, int throttledAfter) {
         if (e.consecutiveFailures() != throttledAfter) {
             return Optional.empty();
         }
         // The occasion is this very failure: the challenge and the count, unique within the user's episodes.
-        return Optional.of(new Notice(e.userId(), EmailTemplates.ACCOUNT_THROTTLED, "account-throttled:" + e.userId()
-                + ":" + e.challengeId() + ":" + e.consecutiveFailures(), params("at", e.failedAt())));
+        return Optional.of(new Notice(
+                e.userId(),
+                EmailTemplates.ACCOUNT_THROTTLED,
+                "account-throttled:" + e.userId() + ":" + e.challengeId() + ":" + e.consecutiveFailures(),
+                params("at", e.failedAt())));
     }
 
     public static List<Notice> locked(Events.UserLocked e, List<String> adminIds) {
         String lock = e.userId() + ":" + e.lockedAt();
         List<Notice> notices = new ArrayList<>(1 + adminIds.size());
-        notices.add(new Notice(e.userId(), EmailTemplates.ACCOUNT_LOCKED, "account-locked:" + lock,
-                params("at", e.lockedAt())));
+        notices.add(new Notice(
+                e.userId(), EmailTemplates.ACCOUNT_LOCKED, "account-locked:" + lock, params("at", e.lockedAt())));
         for (String admin : adminIds) {
             if (admin.equals(e.userId())) {
                 continue; // a locked admin gets the user's notice, not a second one about themselves
             }
             Map<String, String> params = params("at", e.lockedAt());
             params.put("lockedUserId", e.userId());
-            notices.add(new Notice(admin, EmailTemplates.ADMIN_USER_LOCKED, "admin-user-locked:" + admin + ":" + lock,
-                    params));
+            notices.add(new Notice(
+                    admin, EmailTemplates.ADMIN_USER_LOCKED, "admin-user-locked:" + admin + ":" + lock, params));
         }
         return notices;
     }
 
     public static Notice recoveryCodeUsed(Events.RecoveryCodeUsed e) {
         // A recovery code is spent once: its id is the occasion.
-        return new Notice(e.userId(), EmailTemplates.RECOVERY_CODE_USED, "recovery-code-used:" + e.recoveryCodeId(),
+        return new Notice(
+                e.userId(),
+                EmailTemplates.RECOVERY_CODE_USED,
+                "recovery-code-used:" + e.recoveryCodeId(),
                 params("at", e.usedAt()));
     }
 

@@ -10,7 +10,6 @@ import dev.mfa.enrollment.domain.Factor;
 import dev.mfa.enrollment.domain.OrgUser;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Map;
@@ -42,14 +41,22 @@ public class AdminResetNotice {
             if (user == null || user.email == null || user.email.isBlank()) {
                 return Uni.createFrom().voidItem();
             }
-            return outbox.publish(Topics.EMAIL_REQUESTS, new Events.EmailRequested(requestId(orgId, userId, removed),
-                    userId, EmailTemplates.ADMIN_RESET, keys.seal(SealedField.EMAIL, userId, user.email), Map.of())).replaceWithVoid();
+            return outbox.publish(
+                            Topics.EMAIL_REQUESTS,
+                            new Events.EmailRequested(
+                                    requestId(orgId, userId, removed),
+                                    userId,
+                                    EmailTemplates.ADMIN_RESET,
+                                    keys.seal(SealedField.EMAIL, userId, user.email),
+                                    Map.of()))
+                    .replaceWithVoid();
         });
     }
 
     static UUID requestId(String orgId, String userId, Collection<Factor> removed) {
-        String factors = removed.stream().map(f -> f.factorId.toString()).sorted().collect(Collectors.joining(","));
-        return UUID.nameUUIDFromBytes(("admin-reset|" + orgId + "|" + userId + "|" + factors)
-                .getBytes(StandardCharsets.UTF_8));
+        String factors =
+                removed.stream().map(f -> f.factorId.toString()).sorted().collect(Collectors.joining(","));
+        return UUID.nameUUIDFromBytes(
+                ("admin-reset|" + orgId + "|" + userId + "|" + factors).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -9,10 +9,9 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /** Org admins: the enrollment report and the reset of a user who lost both device and recovery code. */
 @ApplicationScoped
@@ -26,6 +25,7 @@ public class AdminService {
     // The org audit trail (issue 18); field-injected to keep the constructor as it is.
     @jakarta.inject.Inject
     dev.mfa.enrollment.repository.AuditRepository audit;
+
     @jakarta.inject.Inject
     java.time.Clock clock;
 
@@ -35,18 +35,24 @@ public class AdminService {
         this.notice = notice;
     }
 
-    public record ReportUser(String userId, boolean enrolled, List<String> methods, String requirement) {
-    }
+    public record ReportUser(String userId, boolean enrolled, List<String> methods, String requirement) {}
 
-    public record Report(long total, long enrolled, long notEnrolled, Map<String, Long> byMethod, int page, int size,
-                         List<ReportUser> users) {
-    }
+    public record Report(
+            long total,
+            long enrolled,
+            long notEnrolled,
+            Map<String, Long> byMethod,
+            int page,
+            int size,
+            List<ReportUser> users) {}
 
     @WithSession
     public Uni<Report> report(String orgId, int page, int size) {
-        return reports.totals(orgId).flatMap(totals -> reports.byMethod(orgId).flatMap(byMethod -> reports
-                .users(orgId, page, size).map(users -> new Report(totals[0], totals[1], totals[0] - totals[1],
-                        byMethod, page, size, users))));
+        return reports.totals(orgId)
+                .flatMap(totals -> reports.byMethod(orgId)
+                        .flatMap(byMethod -> reports.users(orgId, page, size)
+                                .map(users -> new Report(
+                                        totals[0], totals[1], totals[0] - totals[1], byMethod, page, size, users))));
     }
 
     /**
@@ -62,24 +68,40 @@ public class AdminService {
     /** As above, recorded in the org's audit trail with the admin as actor. */
     @WithTransaction
     public Uni<Void> reset(String orgId, String userId, String adminId) {
-        return OrgUser.<OrgUser>findById(userId).flatMap(user -> Factor.count("userId = ?1 and orgId = ?2", userId, orgId)
-                .flatMap(count -> {
-                    boolean member = user != null ? user.orgId.equals(orgId) : count > 0;
-                    if (!member) {
-                        throw ProblemException.notFound("No such user in this organization.");
-                    }
-                    return Enrollment.update("status = ?1, secret = null, phone = null, codeHash = null "
-                                    + "where userId = ?2 and orgId = ?3 and status = ?4", Enrollment.Status.CANCELLED,
-                            userId, orgId, Enrollment.Status.PENDING);
-                }))
+        return OrgUser.<OrgUser>findById(userId)
+                .flatMap(user -> Factor.count("userId = ?1 and orgId = ?2", userId, orgId)
+                        .flatMap(count -> {
+                            boolean member = user != null ? user.orgId.equals(orgId) : count > 0;
+                            if (!member) {
+                                throw ProblemException.notFound("No such user in this organization.");
+                            }
+                            return Enrollment.update(
+                                    "status = ?1, secret = null, phone = null, codeHash = null "
+                                            + "where userId = ?2 and orgId = ?3 and status = ?4",
+                                    Enrollment.Status.CANCELLED,
+                                    userId,
+                                    orgId,
+                                    Enrollment.Status.PENDING);
+                        }))
                 // The factors the reset is about to remove (locked as removeAll locks them): the e-mail's occasion.
                 .flatMap(cancelled -> factors.lockActive(userId))
                 // Only what the user holds in the admin's org: another org's admin has no say over the rest.
                 .flatMap(active -> factors.removeAll(userId, orgId, FactorService.REASON_ADMIN_RESET)
-                        .call(removed -> audit.append(orgId, clock.instant(), AuditTypes.MFA_RESET, adminId, userId,
+                        .call(removed -> audit.append(
+                                orgId,
+                                clock.instant(),
+                                AuditTypes.MFA_RESET,
+                                adminId,
+                                userId,
                                 Map.of("factorsRemoved", removed)))
-                        .call(removed -> removed ? notice.reset(orgId, userId, active.stream()
-                                .filter(f -> orgId.equals(f.orgId)).toList()) : Uni.createFrom().voidItem()))
+                        .call(removed -> removed
+                                ? notice.reset(
+                                        orgId,
+                                        userId,
+                                        active.stream()
+                                                .filter(f -> orgId.equals(f.orgId))
+                                                .toList())
+                                : Uni.createFrom().voidItem()))
                 .invoke(removed -> LOG.infof("org %s: MFA reset for user %s", orgId, userId))
                 .replaceWithVoid();
     }

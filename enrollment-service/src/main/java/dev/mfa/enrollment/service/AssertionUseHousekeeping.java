@@ -4,7 +4,6 @@ import dev.mfa.enrollment.repository.AssertionUseRepository;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 
 /** Forgets the spent assertions that have expired: they are refused by their {@code exp} from then on. */

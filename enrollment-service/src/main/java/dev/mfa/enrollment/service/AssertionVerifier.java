@@ -8,8 +8,6 @@ import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Checks verification-service's MFA assertion ({@code X-MFA-Assertion}): ES256 with its own key (never the
@@ -35,13 +34,13 @@ public class AssertionVerifier {
     public static final int MAX_LENGTH = 8192;
     /** Tolerated clock difference with verification-service for {@code iat}. */
     static final long CLOCK_SKEW_SECONDS = 30;
+
     private static final String CLASSPATH = "classpath:";
     /** The longest {@code jti} remembered (verification-service's are UUIDs). */
     static final int MAX_JTI_LENGTH = 128;
 
     /** A verified assertion: its {@code jti} and expiry, for the single-use rule. */
-    public record Verified(String jti, Instant expiresAt) {
-    }
+    public record Verified(String jti, Instant expiresAt) {}
 
     private final JWTParser parser;
     private final Clock clock;
@@ -64,7 +63,8 @@ public class AssertionVerifier {
     /** Fails with 401 {@code mfa-assertion-required}, {@code mfa-assertion-invalid} or {@code mfa-assertion-expired}. */
     public Verified verify(Caller caller, String assertion) {
         if (assertion == null || assertion.isBlank()) {
-            throw ProblemException.unauthorized("mfa-assertion-required",
+            throw ProblemException.unauthorized(
+                    "mfa-assertion-required",
                     "This change needs a recent second-factor verification (X-MFA-Assertion).");
         }
         if (assertion.length() > MAX_LENGTH) {
@@ -88,12 +88,12 @@ public class AssertionVerifier {
         long now = clock.instant().getEpochSecond();
         long iat = jwt.getIssuedAtTime();
         if (iat > now + CLOCK_SKEW_SECONDS || now - iat > config.maxAge().toSeconds()) {
-            throw ProblemException.unauthorized("mfa-assertion-expired",
-                    "The second-factor verification is too old. Verify again.");
+            throw ProblemException.unauthorized(
+                    "mfa-assertion-expired", "The second-factor verification is too old. Verify again.");
         }
         if (jwt.getExpirationTime() <= now) {
-            throw ProblemException.unauthorized("mfa-assertion-expired",
-                    "The second-factor verification is too old. Verify again.");
+            throw ProblemException.unauthorized(
+                    "mfa-assertion-expired", "The second-factor verification is too old. Verify again.");
         }
         return new Verified(stepUpId(jwt), Instant.ofEpochSecond(jwt.getExpirationTime()));
     }
@@ -102,10 +102,14 @@ public class AssertionVerifier {
     private String stepUpId(JsonWebToken jwt) {
         String jti = jwt.getTokenID();
         Object amr = jwt.getClaim("amr");
-        boolean hasAmr = amr instanceof java.util.Collection<?> c ? !c.isEmpty()
+        boolean hasAmr = amr instanceof java.util.Collection<?> c
+                ? !c.isEmpty()
                 : amr instanceof jakarta.json.JsonArray a && !a.isEmpty();
         long lifetime = jwt.getExpirationTime() - jwt.getIssuedAtTime();
-        if (jti == null || jti.isBlank() || jti.length() > MAX_JTI_LENGTH || !hasAmr
+        if (jti == null
+                || jti.isBlank()
+                || jti.length() > MAX_JTI_LENGTH
+                || !hasAmr
                 || lifetime > config.maxAge().toSeconds() + CLOCK_SKEW_SECONDS) {
             throw invalid();
         }
@@ -113,7 +117,8 @@ public class AssertionVerifier {
     }
 
     private static ProblemException invalid() {
-        return ProblemException.unauthorized("mfa-assertion-invalid",
+        return ProblemException.unauthorized(
+                "mfa-assertion-invalid",
                 "The second-factor verification (X-MFA-Assertion) is not valid for this user.");
     }
 

@@ -8,7 +8,6 @@ import dev.mfa.enrollment.repository.AuditRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 import java.util.Map;
 
@@ -26,8 +25,7 @@ public class AuditService {
         this.clock = clock;
     }
 
-    public record AuditPage(java.util.List<AuditRepository.Entry> items, long total, int page, int size) {
-    }
+    public record AuditPage(java.util.List<AuditRepository.Entry> items, long total, int page, int size) {}
 
     @WithSession
     public Uni<AuditPage> list(AuditRepository.Filter filter, int page, int size) {
@@ -45,14 +43,23 @@ public class AuditService {
         return switch (event.type()) {
             case EventTypes.USER_LOCKED -> {
                 Events.UserLocked d = codec.data(event, Events.UserLocked.class);
-                yield audit.append(d.orgId(), d.lockedAt() != null ? d.lockedAt() : clock.instant(),
-                        AuditTypes.USER_LOCKED, null, d.userId(), Map.of("consecutiveFailures",
-                                d.consecutiveFailures()));
+                yield audit.append(
+                        d.orgId(),
+                        d.lockedAt() != null ? d.lockedAt() : clock.instant(),
+                        AuditTypes.USER_LOCKED,
+                        null,
+                        d.userId(),
+                        Map.of("consecutiveFailures", d.consecutiveFailures()));
             }
             case EventTypes.RECOVERY_CODE_USED -> {
                 Events.RecoveryCodeUsed d = codec.data(event, Events.RecoveryCodeUsed.class);
-                yield audit.append(d.orgId(), d.usedAt() != null ? d.usedAt() : clock.instant(),
-                        AuditTypes.RECOVERY_CODE_USED, d.userId(), d.userId(), Map.of());
+                yield audit.append(
+                        d.orgId(),
+                        d.usedAt() != null ? d.usedAt() : clock.instant(),
+                        AuditTypes.RECOVERY_CODE_USED,
+                        d.userId(),
+                        d.userId(),
+                        Map.of());
             }
             default -> Uni.createFrom().voidItem();
         };

@@ -13,6 +13,5 @@ public final class AuditTypes {
     public static final String USER_LOCKED = "user-locked";
     public static final String RECOVERY_CODE_USED = "recovery-code-used";
 
-    private AuditTypes() {
-    }
+    private AuditTypes() {}
 }

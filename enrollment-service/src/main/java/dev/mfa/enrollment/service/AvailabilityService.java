@@ -6,12 +6,11 @@ import dev.mfa.enrollment.repository.AvailabilityRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
 
 /**
  * MFA availability per org (CONTRACT §3 {@code PUT /orgs/{orgId}/mfa-availability}): the vendor's platform operators
@@ -28,16 +27,15 @@ public class AvailabilityService {
     private final PolicyService policies;
     private final Clock clock;
 
-    public AvailabilityService(AvailabilityRepository availability, AuditRepository audit, PolicyService policies,
-                               Clock clock) {
+    public AvailabilityService(
+            AvailabilityRepository availability, AuditRepository audit, PolicyService policies, Clock clock) {
         this.availability = availability;
         this.audit = audit;
         this.policies = policies;
         this.clock = clock;
     }
 
-    public record AvailabilityView(String orgId, boolean available, Instant updatedAt) {
-    }
+    public record AvailabilityView(String orgId, boolean available, Instant updatedAt) {}
 
     /**
      * The operator's id from the token; the token may carry no {@code org} (operators stand outside the orgs). Anyone
@@ -68,11 +66,17 @@ public class AvailabilityService {
         Instant now = clock.instant();
         return policies.sharePolicy(orgId)
                 .flatMap(p -> availability.save(orgId, available, operatorId, now))
-                .call(changed -> !changed ? Uni.createFrom().voidItem()
-                        : audit.append(orgId, now, AuditTypes.AVAILABILITY_CHANGED, operatorId, null,
-                                Map.of("available", available))
-                        .invoke(() -> LOG.infof("org %s: MFA availability set to %s by %s", orgId, available,
-                                operatorId)))
+                .call(changed -> !changed
+                        ? Uni.createFrom().voidItem()
+                        : audit.append(
+                                        orgId,
+                                        now,
+                                        AuditTypes.AVAILABILITY_CHANGED,
+                                        operatorId,
+                                        null,
+                                        Map.of("available", available))
+                                .invoke(() -> LOG.infof(
+                                        "org %s: MFA availability set to %s by %s", orgId, available, operatorId)))
                 .flatMap(changed -> availability.updatedAt(orgId))
                 .map(at -> new AvailabilityView(orgId, available, at));
     }

@@ -20,8 +20,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * The deadline e-mails of an org (CONTRACT §5 {@code mfa.email.requested}, rendered by notification-service): a
@@ -53,8 +52,7 @@ public class CampaignMailer {
     }
 
     /** What a fan-out did: e-mails requested, and the time spent encrypting their addresses. */
-    public record Result(int requested, long encryptNanos) {
-    }
+    public record Result(int requested, long encryptNanos) {}
 
     private final CampaignRepository repository;
     private final Outbox outbox;
@@ -65,13 +63,24 @@ public class CampaignMailer {
     private final Transactions transactions;
 
     @Inject
-    public CampaignMailer(CampaignRepository repository, Outbox outbox, EventCodec codec, FieldKeys keys,
-                          PolicyConfig config, Clock clock) {
+    public CampaignMailer(
+            CampaignRepository repository,
+            Outbox outbox,
+            EventCodec codec,
+            FieldKeys keys,
+            PolicyConfig config,
+            Clock clock) {
         this(repository, outbox, codec, keys, config, clock, Panache::withTransaction);
     }
 
-    CampaignMailer(CampaignRepository repository, Outbox outbox, EventCodec codec, FieldKeys keys,
-                   PolicyConfig config, Clock clock, Transactions transactions) {
+    CampaignMailer(
+            CampaignRepository repository,
+            Outbox outbox,
+            EventCodec codec,
+            FieldKeys keys,
+            PolicyConfig config,
+            Clock clock,
+            Transactions transactions) {
         this.repository = repository;
         this.outbox = outbox;
         this.codec = codec;
@@ -110,23 +119,33 @@ public class CampaignMailer {
         return rangesFrom(campaign, START, requested, encryptNanos)
                 .flatMap(ignored -> transactions.run(() -> repository.markDone(campaign.campaignId(), clock.instant())))
                 .map(ignored -> {
-                    LOG.infof("org %s: %d %s e-mail request(s) (deadline %s, %d day(s) left) in %d ms, "
-                                    + "of which encrypting addresses %d ms", campaign.orgId(), requested.get(),
-                            campaign.template(), campaign.deadline(), campaign.daysLeft(),
-                            (System.nanoTime() - started) / 1_000_000, encryptNanos.get() / 1_000_000);
+                    LOG.infof(
+                            "org %s: %d %s e-mail request(s) (deadline %s, %d day(s) left) in %d ms, "
+                                    + "of which encrypting addresses %d ms",
+                            campaign.orgId(),
+                            requested.get(),
+                            campaign.template(),
+                            campaign.deadline(),
+                            campaign.daysLeft(),
+                            (System.nanoTime() - started) / 1_000_000,
+                            encryptNanos.get() / 1_000_000);
                     return new Result(requested.get(), encryptNanos.get());
                 });
     }
 
     private Uni<Void> rangesFrom(Campaign campaign, String after, AtomicInteger requested, AtomicLong encryptNanos) {
-        return transactions.run(() -> repository.rangeEnd(campaign.orgId(), after, config.switchBatchSize())
-                        .flatMap(end -> repository.claim(campaign, after, end)
+        return transactions
+                .run(() -> repository
+                        .rangeEnd(campaign.orgId(), after, config.switchBatchSize())
+                        .flatMap(end -> repository
+                                .claim(campaign, after, end)
                                 .flatMap(recipients -> publish(campaign, recipients, encryptNanos))
                                 .map(count -> {
                                     requested.addAndGet(count);
                                     return end == null ? START : end;
                                 })))
-                .flatMap(end -> end.equals(START) ? Uni.createFrom().voidItem()
+                .flatMap(end -> end.equals(START)
+                        ? Uni.createFrom().voidItem()
                         : rangesFrom(campaign, end, requested, encryptNanos));
     }
 
@@ -154,7 +173,8 @@ public class CampaignMailer {
                 }
             });
         }
-        return Uni.createFrom().completionStage(() -> context.executeBlocking(work, false).toCompletionStage());
+        return Uni.createFrom()
+                .completionStage(() -> context.executeBlocking(work, false).toCompletionStage());
     }
 
     private List<CloudEvent> events(Campaign campaign, List<Recipient> recipients, AtomicLong encryptNanos) {
@@ -165,23 +185,36 @@ public class CampaignMailer {
             long t = System.nanoTime();
             String to = keys.seal(SealedField.EMAIL, r.userId(), r.email());
             encryptNanos.addAndGet(System.nanoTime() - t);
-            events.add(codec.wrap(outbox.source(), new Events.EmailRequested(campaign.requestId(r.userId()),
-                    r.userId(), campaign.template(), to, params), now));
+            events.add(codec.wrap(
+                    outbox.source(),
+                    new Events.EmailRequested(
+                            campaign.requestId(r.userId()), r.userId(), campaign.template(), to, params),
+                    now));
         }
         return events;
     }
 
     /** Finishes fan-outs a crash cut short (a campaign opened, not all its users claimed). */
-    @Scheduled(every = "${mfa.policy.resync-every:15s}", delayed = "30s",
+    @Scheduled(
+            every = "${mfa.policy.resync-every:15s}",
+            delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> resume() {
-        return transactions.run(() -> repository.unfinished(clock.instant().minus(config.resyncAfter())))
-                .flatMap((List<Campaign> stale) -> Multi.createFrom().iterable(stale)
-                        .onItem().transformToUniAndConcatenate(this::fanOut)
-                        .collect().asList())
-                .onFailure().invoke(e -> LOG.warnf("e-mail campaign resume failed, will retry: %s",
+        return transactions
+                .run(() -> repository.unfinished(clock.instant().minus(config.resyncAfter())))
+                .flatMap((List<Campaign> stale) -> Multi.createFrom()
+                        .iterable(stale)
+                        .onItem()
+                        .transformToUniAndConcatenate(this::fanOut)
+                        .collect()
+                        .asList())
+                .onFailure()
+                .invoke(e -> LOG.warnf(
+                        "e-mail campaign resume failed, will retry: %s",
                         e.getClass().getSimpleName()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 }

@@ -3,7 +3,6 @@ package dev.mfa.enrollment.service;
 import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.Events;
 import dev.mfa.enrollment.domain.OrgPolicy;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -40,8 +39,7 @@ public final class Campaigns {
         }
     }
 
-    private Campaigns() {
-    }
+    private Campaigns() {}
 
     public static Campaign of(String orgId, String template, Instant deadline, int daysLeft) {
         Instant at = deadline.truncatedTo(ChronoUnit.MILLIS);
@@ -55,12 +53,15 @@ public final class Campaigns {
      * must not tell users about a date that no longer holds.
      */
     public static Optional<Campaign> reminder(OrgPolicy policy, Events.DeadlineApproaching event) {
-        if (event.daysLeft() <= 0 || policy == null || !policy.enabled || policy.enforced
+        if (event.daysLeft() <= 0
+                || policy == null
+                || !policy.enabled
+                || policy.enforced
                 || !sameDeadline(policy.enforcementDeadline, event.enforcementDeadline())) {
             return Optional.empty();
         }
-        return Optional.of(of(event.orgId(), EmailTemplates.DEADLINE_APPROACHING, event.enforcementDeadline(),
-                event.daysLeft()));
+        return Optional.of(
+                of(event.orgId(), EmailTemplates.DEADLINE_APPROACHING, event.enforcementDeadline(), event.daysLeft()));
     }
 
     /** The "MFA is now required" campaign of a deadline that enrollment enforced ({@code PolicyService}). */
@@ -70,7 +71,8 @@ public final class Campaigns {
 
     /** Deadlines are compared to the millisecond, as {@code PolicyService.deadlineReached} does. */
     static boolean sameDeadline(Instant policy, Instant event) {
-        return policy != null && event != null
+        return policy != null
+                && event != null
                 && policy.truncatedTo(ChronoUnit.MILLIS).equals(event.truncatedTo(ChronoUnit.MILLIS));
     }
 

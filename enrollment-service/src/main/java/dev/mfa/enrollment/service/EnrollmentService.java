@@ -8,9 +8,9 @@ import dev.mfa.core.otp.Base32;
 import dev.mfa.core.otp.CodeHasher;
 import dev.mfa.core.otp.NumericCodes;
 import dev.mfa.core.otp.OtpAuthUri;
-import dev.mfa.core.otp.TotpParameters;
 import dev.mfa.core.otp.SecretGenerator;
 import dev.mfa.core.otp.Totp;
+import dev.mfa.core.otp.TotpParameters;
 import dev.mfa.core.outbox.Outbox;
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.core.security.Caller;
@@ -32,8 +32,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
-import org.jboss.logging.Logger;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -42,6 +40,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /** Enrollment ceremonies: start (authenticator app or SMS), resend, confirm. */
 @ApplicationScoped
@@ -53,6 +52,7 @@ public class EnrollmentService {
     public static final int MAX_ATTEMPTS_TOTP = 5;
     /** What every authenticator app supports; they travel with mfa.factor.enrolled, so verification follows. */
     static final TotpParameters TOTP = TotpParameters.DEFAULT;
+
     public static final int MAX_EMAIL_IN_URI = 200;
     private static final String SMS_LOCK = "sms";
     private static final Duration SMS_CAP_WINDOW = Duration.ofHours(1);
@@ -62,6 +62,7 @@ public class EnrollmentService {
     /** Field-injected to keep the constructor as it is (other changes edit it). */
     @jakarta.inject.Inject
     SecurityNotices notices;
+
     private final Clock clock;
     private final FieldKeys keys;
     private final CodeHasher hasher;
@@ -83,10 +84,22 @@ public class EnrollmentService {
     @Inject
     SingleUseAssertions singleUse;
 
-    public EnrollmentService(Outbox outbox, Clock clock, FieldKeys keys, CodeHasher hasher, NumericCodes codes,
-                             SecretGenerator secrets, TotpConfig totpConfig, SmsConfig smsConfig, FactorService factors,
-                             QrCodes qr, MeterRegistry registry, PolicyService policies,
-                             AssertionVerifier assertions, UserLocks locks, SmsSendRepository sends) {
+    public EnrollmentService(
+            Outbox outbox,
+            Clock clock,
+            FieldKeys keys,
+            CodeHasher hasher,
+            NumericCodes codes,
+            SecretGenerator secrets,
+            TotpConfig totpConfig,
+            SmsConfig smsConfig,
+            FactorService factors,
+            QrCodes qr,
+            MeterRegistry registry,
+            PolicyService policies,
+            AssertionVerifier assertions,
+            UserLocks locks,
+            SmsSendRepository sends) {
         this.locks = locks;
         this.sends = sends;
         this.policies = policies;
@@ -104,20 +117,18 @@ public class EnrollmentService {
         this.registry = registry;
     }
 
-    public record TotpStarted(UUID enrollmentId, String secret, String otpauthUri, String qrCodeDataUri,
-                              Instant expiresAt) {
+    public record TotpStarted(
+            UUID enrollmentId, String secret, String otpauthUri, String qrCodeDataUri, Instant expiresAt) {
         @Override
         public String toString() {
             return "TotpStarted[" + enrollmentId + "]";
         }
     }
 
-    public record SmsStarted(UUID enrollmentId, String phoneMasked, Instant expiresAt, Instant resendAvailableAt) {
-    }
+    public record SmsStarted(UUID enrollmentId, String phoneMasked, Instant expiresAt, Instant resendAvailableAt) {}
 
     /** Outcome of a confirmation: the attempt counter must commit even when the code is wrong. */
-    public sealed interface ConfirmOutcome permits Confirmed, WrongCode {
-    }
+    public sealed interface ConfirmOutcome permits Confirmed, WrongCode {}
 
     public record Confirmed(FactorService.FactorView factor, String recoveryCode) implements ConfirmOutcome {
         @Override
@@ -126,15 +137,15 @@ public class EnrollmentService {
         }
     }
 
-    public record WrongCode(int attemptsRemaining) implements ConfirmOutcome {
-    }
+    public record WrongCode(int attemptsRemaining) implements ConfirmOutcome {}
 
     // ------------------------------------------------------------------------------------------ authenticator app
 
     @WithTransaction
     public Uni<TotpStarted> startTotp(Caller caller, boolean steppedUp) {
         Instant now = clock.instant();
-        return cancelPending(caller.userId(), Method.TOTP).flatMap(i -> OrgUser.<OrgUser>findById(caller.userId()))
+        return cancelPending(caller.userId(), Method.TOTP)
+                .flatMap(i -> OrgUser.<OrgUser>findById(caller.userId()))
                 .flatMap(user -> {
                     byte[] key = secrets.newSecret();
                     String base32 = Base32.encode(key);
@@ -144,8 +155,8 @@ public class EnrollmentService {
                     String uri = otpauthUri(user, caller, base32);
                     started(Method.TOTP);
                     LOG.infof("user %s started authenticator-app enrollment %s", caller.userId(), e.enrollmentId);
-                    return e.persist().replaceWith(new TotpStarted(e.enrollmentId, base32, uri, qr.dataUri(uri),
-                            e.expiresAt));
+                    return e.persist()
+                            .replaceWith(new TotpStarted(e.enrollmentId, base32, uri, qr.dataUri(uri), e.expiresAt));
                 });
     }
 
@@ -158,8 +169,7 @@ public class EnrollmentService {
             }
             requirePending(e);
             String base32 = openAtRest(e, SealedField.TOTP_SECRET, e.secret);
-            return OrgUser.<OrgUser>findById(caller.userId())
-                    .map(user -> qr.png(otpauthUri(user, caller, base32)));
+            return OrgUser.<OrgUser>findById(caller.userId()).map(user -> qr.png(otpauthUri(user, caller, base32)));
         });
     }
 
@@ -170,8 +180,8 @@ public class EnrollmentService {
 
     /** Rows written before the key split still open with the old shared key and their old context. */
     private String openAtRest(Enrollment e, SealedField field, String ciphertext) {
-        return keys.openAtRest(field, e.userId, e.enrollmentId.toString(), ciphertext,
-                Enrollment.context(e.enrollmentId));
+        return keys.openAtRest(
+                field, e.userId, e.enrollmentId.toString(), ciphertext, Enrollment.context(e.enrollmentId));
     }
 
     private String otpauthUri(OrgUser user, Caller caller, String base32) {
@@ -180,8 +190,15 @@ public class EnrollmentService {
         if (account.length() > MAX_EMAIL_IN_URI) {
             account = account.substring(0, MAX_EMAIL_IN_URI);
         }
-        return OtpAuthUri.builder().issuer(totpConfig.issuer()).account(account).secretBase32(base32)
-                .algorithm(TOTP.algorithm()).digits(TOTP.digits()).period(TOTP.periodSeconds()).build().uri();
+        return OtpAuthUri.builder()
+                .issuer(totpConfig.issuer())
+                .account(account)
+                .secretBase32(base32)
+                .algorithm(TOTP.algorithm())
+                .digits(TOTP.digits())
+                .period(TOTP.periodSeconds())
+                .build()
+                .uri();
     }
 
     // ------------------------------------------------------------------------------------------ SMS
@@ -208,9 +225,10 @@ public class EnrollmentService {
                     e.country = phone.country();
                     started(Method.SMS);
                     LOG.infof("user %s started SMS enrollment %s (%s)", caller.userId(), e.enrollmentId, phone);
-                    return e.persist().flatMap(p -> sendCode(e, phone.e164(), now))
-                            .replaceWith(() -> new SmsStarted(e.enrollmentId, e.phoneMasked, e.expiresAt,
-                                    e.resendAvailableAt));
+                    return e.persist()
+                            .flatMap(p -> sendCode(e, phone.e164(), now))
+                            .replaceWith(() ->
+                                    new SmsStarted(e.enrollmentId, e.phoneMasked, e.expiresAt, e.resendAvailableAt));
                 });
     }
 
@@ -220,39 +238,45 @@ public class EnrollmentService {
         Instant now = clock.instant();
         // The user's lock first, as startSms takes it, then the row: the other order could deadlock with a start.
         return locks.lock(SMS_LOCK, caller.userId())
-                .flatMap(i -> find(caller, enrollmentId, LockModeType.PESSIMISTIC_WRITE)).flatMap(e -> {
+                .flatMap(i -> find(caller, enrollmentId, LockModeType.PESSIMISTIC_WRITE))
+                .flatMap(e -> {
                     if (e.method != Method.SMS) {
                         throw ProblemException.conflict("not-sms", "Only SMS enrollments send codes.");
                     }
                     requirePending(e);
                     if (e.sends >= smsConfig.maxSends()) {
-                        throw ProblemException.tooManyRequests("too-many-sends",
+                        throw ProblemException.tooManyRequests(
+                                "too-many-sends",
                                 "No more codes can be sent for this enrollment; start again later.",
                                 Duration.between(now, e.expiresAt).toSeconds() + 1);
                     }
                     if (now.isBefore(e.resendAvailableAt)) {
-                        throw ProblemException.tooManyRequests("resend-too-soon",
+                        throw ProblemException.tooManyRequests(
+                                "resend-too-soon",
                                 "Wait before asking for another code.",
                                 Duration.between(now, e.resendAvailableAt).toSeconds() + 1);
                     }
                     String e164 = openAtRest(e, SealedField.PHONE, e.phone);
                     return sends.since(caller.userId(), now.minus(SMS_CAP_WINDOW))
                             .invoke(recent -> checkSmsCaps(recent, destinationHash(e164), now))
-                            .flatMap(recent -> sendCode(e, e164, now)).replaceWith(() -> e.resendAvailableAt);
+                            .flatMap(recent -> sendCode(e, e164, now))
+                            .replaceWith(() -> e.resendAvailableAt);
                 });
     }
 
     private void checkSmsCaps(List<SmsSendRepository.Sent> recent, String destination, Instant now) {
         if (recent.size() >= smsConfig.maxStartsPerHour()) {
-            throw ProblemException.tooManyRequests("too-many-sms", "Too many text messages sent. Try again later.",
-                    untilOldestLeaves(recent, now));
+            throw ProblemException.tooManyRequests(
+                    "too-many-sms", "Too many text messages sent. Try again later.", untilOldestLeaves(recent, now));
         }
         List<SmsSendRepository.Sent> toNumber = recent.stream()
-                .filter(sent -> MessageDigest.isEqual(sent.destinationHash().getBytes(StandardCharsets.UTF_8),
+                .filter(sent -> MessageDigest.isEqual(
+                        sent.destinationHash().getBytes(StandardCharsets.UTF_8),
                         destination.getBytes(StandardCharsets.UTF_8)))
                 .toList();
         if (toNumber.size() >= smsConfig.maxSendsPerNumberPerHour()) {
-            throw ProblemException.tooManyRequests("too-many-sms-to-number",
+            throw ProblemException.tooManyRequests(
+                    "too-many-sms-to-number",
                     "Too many text messages sent to this number. Try again later, or use another method.",
                     untilOldestLeaves(toNumber, now));
         }
@@ -274,13 +298,21 @@ public class EnrollmentService {
         e.sends += 1;
         e.expiresAt = now.plus(smsConfig.codeTtl());
         e.resendAvailableAt = now.plus(smsConfig.resendDelay().multipliedBy(1L << Math.min(e.sends - 1, 20)));
-        registry.counter("mfa.enrollment.sms.codes.requested", "purpose", PURPOSE_ENROLLMENT).increment();
+        registry.counter("mfa.enrollment.sms.codes.requested", "purpose", PURPOSE_ENROLLMENT)
+                .increment();
         LOG.debugf("SMS code %d of enrollment %s requested for %s", e.sends, e.enrollmentId, e.phoneMasked);
         e.smsRequestId = UUID.randomUUID();
-        return sends.record(e.userId, destinationHash(e164), now).flatMap(i -> outbox.publish(Topics.SMS_REQUESTS,
-                new Events.SmsRequested(e.smsRequestId, e.userId, PURPOSE_ENROLLMENT, e.country,
-                        keys.seal(SealedField.PHONE, e.userId, e164), keys.seal(SealedField.SMS_CODE, e.userId, code),
-                        e.expiresAt)));
+        return sends.record(e.userId, destinationHash(e164), now)
+                .flatMap(i -> outbox.publish(
+                        Topics.SMS_REQUESTS,
+                        new Events.SmsRequested(
+                                e.smsRequestId,
+                                e.userId,
+                                PURPOSE_ENROLLMENT,
+                                e.country,
+                                keys.seal(SealedField.PHONE, e.userId, e164),
+                                keys.seal(SealedField.SMS_CODE, e.userId, code),
+                                e.expiresAt)));
     }
 
     /**
@@ -289,11 +321,16 @@ public class EnrollmentService {
      * A failure of an older, already replaced code changes nothing. Runs in the consumer's transaction.
      */
     public Uni<Integer> smsFailed(Events.SmsFailed failed) {
-        return Enrollment.update("resendAvailableAt = ?1 where smsRequestId = ?2 and status = ?3 "
-                        + "and resendAvailableAt > ?1", clock.instant(), failed.requestId(), Enrollment.Status.PENDING)
+        return Enrollment.update(
+                        "resendAvailableAt = ?1 where smsRequestId = ?2 and status = ?3 "
+                                + "and resendAvailableAt > ?1",
+                        clock.instant(),
+                        failed.requestId(),
+                        Enrollment.Status.PENDING)
                 .invoke(count -> {
                     if (count > 0) {
-                        LOG.infof("SMS code of an enrollment of user %s not delivered (%s): resend allowed now",
+                        LOG.infof(
+                                "SMS code of an enrollment of user %s not delivered (%s): resend allowed now",
                                 failed.userId(), failed.reason());
                     }
                 });
@@ -314,23 +351,30 @@ public class EnrollmentService {
                 throw ProblemException.gone("enrollment-confirmed", "This enrollment is already confirmed.");
             }
             requirePending(e);
-            return policies.find(caller.orgId()).flatMap(policy -> {
-                if (!policy.allows(e.method)) {
-                    throw ProblemException.unprocessable("method-not-allowed",
-                            "Your organization no longer allows this method.", null);
-                }
-                return e.steppedUp ? Uni.createFrom().item(0L)
-                        : Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE);
-            }).flatMap(factorCount -> {
-                if (factorCount == 0) {
-                    return checkCode(caller, e, code, now);
-                }
-                // The assertion is spent only if the factor is added (issue 15 #13), but a spent one counts no code.
-                AssertionVerifier.Verified stepUp = assertions.verify(caller, assertion);
-                return singleUse.requireUnused(caller, stepUp).flatMap(i -> checkCode(caller, e, code, now))
-                        .call(outcome -> outcome instanceof Confirmed ? singleUse.spend(caller, stepUp)
-                                : Uni.createFrom().voidItem());
-            });
+            return policies.find(caller.orgId())
+                    .flatMap(policy -> {
+                        if (!policy.allows(e.method)) {
+                            throw ProblemException.unprocessable(
+                                    "method-not-allowed", "Your organization no longer allows this method.", null);
+                        }
+                        return e.steppedUp
+                                ? Uni.createFrom().item(0L)
+                                : Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE);
+                    })
+                    .flatMap(factorCount -> {
+                        if (factorCount == 0) {
+                            return checkCode(caller, e, code, now);
+                        }
+                        // The assertion is spent only if the factor is added (issue 15 #13), but a spent one counts no
+                        // code.
+                        AssertionVerifier.Verified stepUp = assertions.verify(caller, assertion);
+                        return singleUse
+                                .requireUnused(caller, stepUp)
+                                .flatMap(i -> checkCode(caller, e, code, now))
+                                .call(outcome -> outcome instanceof Confirmed
+                                        ? singleUse.spend(caller, stepUp)
+                                        : Uni.createFrom().voidItem());
+                    });
         });
     }
 
@@ -352,10 +396,11 @@ public class EnrollmentService {
                 e.status = Enrollment.Status.FAILED;
                 e.secret = null;
                 e.codeHash = null;
-                registry.counter("mfa.enrollment.enrollments.failed", "method", e.method.name()).increment();
+                registry.counter("mfa.enrollment.enrollments.failed", "method", e.method.name())
+                        .increment();
             }
-            LOG.infof("wrong code for enrollment %s of user %s, %d attempt(s) left", e.enrollmentId, e.userId,
-                    remaining);
+            LOG.infof(
+                    "wrong code for enrollment %s of user %s, %d attempt(s) left", e.enrollmentId, e.userId, remaining);
             return Uni.createFrom().item((ConfirmOutcome) new WrongCode(remaining));
         }
         return activate(caller, e, step, now);
@@ -389,21 +434,41 @@ public class EnrollmentService {
         e.secret = null;
         e.phone = null;
         e.codeHash = null;
-        Events.FactorEnrolled factor = new Events.FactorEnrolled(f.factorId, f.userId, f.orgId, f.method.name(),
-                f.label, eventSecret, eventPhone, f.phoneMasked, f.country, f.lastUsedStep, now);
+        Events.FactorEnrolled factor = new Events.FactorEnrolled(
+                f.factorId,
+                f.userId,
+                f.orgId,
+                f.method.name(),
+                f.label,
+                eventSecret,
+                eventPhone,
+                f.phoneMasked,
+                f.country,
+                f.lastUsedStep,
+                now);
         Events.FactorEnrolled enrolled = e.method == Method.TOTP ? factor.withTotp(TOTP) : factor;
-        registry.counter("mfa.enrollment.enrollments.confirmed", "method", e.method.name()).increment();
+        registry.counter("mfa.enrollment.enrollments.confirmed", "method", e.method.name())
+                .increment();
         LOG.infof("user %s confirmed %s enrollment %s: factor %s", f.userId, f.method, e.enrollmentId, f.factorId);
         // A new factor of the same method replaces the old one (new phone, new device).
         return factors.active(caller.userId())
-                .flatMap(existing -> Multi.createFrom().iterable(existing.stream().filter(x -> x.method == f.method)
+                .flatMap(existing -> Multi.createFrom()
+                        .iterable(existing.stream()
+                                .filter(x -> x.method == f.method)
                                 .toList())
-                        .onItem().transformToUniAndConcatenate(old -> factors.remove(old, FactorService.REASON_REPLACED))
-                        .collect().asList())
+                        .onItem()
+                        .transformToUniAndConcatenate(old -> factors.remove(old, FactorService.REASON_REPLACED))
+                        .collect()
+                        .asList())
                 .flatMap(i -> f.persist())
                 .flatMap(i -> outbox.publish(Topics.FACTORS, enrolled))
                 .flatMap(i -> notices.factorAdded(f, now))
-                .flatMap(i -> audit.append(f.orgId, now, AuditTypes.FACTOR_ENROLLED, f.userId, f.userId,
+                .flatMap(i -> audit.append(
+                        f.orgId,
+                        now,
+                        AuditTypes.FACTOR_ENROLLED,
+                        f.userId,
+                        f.userId,
                         java.util.Map.of("method", f.method.name(), "label", f.label)))
                 .flatMap(i -> RecoveryCode.<RecoveryCode>findById(caller.userId()))
                 .flatMap(rc -> rc != null && RecoveryCode.ACTIVE.equals(rc.status)
@@ -415,7 +480,8 @@ public class EnrollmentService {
     // ------------------------------------------------------------------------------------------ helpers
 
     private Uni<Enrollment> find(Caller caller, UUID id) {
-        return Enrollment.<Enrollment>find("enrollmentId = ?1 and userId = ?2", id, caller.userId()).firstResult()
+        return Enrollment.<Enrollment>find("enrollmentId = ?1 and userId = ?2", id, caller.userId())
+                .firstResult()
                 .map(e -> {
                     if (e == null) {
                         throw ProblemException.notFound("No such enrollment.");
@@ -435,13 +501,13 @@ public class EnrollmentService {
 
     private void requirePending(Enrollment e) {
         switch (e.status) {
-            case CONFIRMED -> throw ProblemException.gone("enrollment-confirmed", "This enrollment is already confirmed.");
-            case FAILED -> throw ProblemException.gone("enrollment-failed",
-                    "Too many wrong codes: start the enrollment again.");
-            case CANCELLED -> throw ProblemException.gone("enrollment-cancelled",
-                    "A newer enrollment replaced this one.");
-            default -> {
-            }
+            case CONFIRMED ->
+                throw ProblemException.gone("enrollment-confirmed", "This enrollment is already confirmed.");
+            case FAILED ->
+                throw ProblemException.gone("enrollment-failed", "Too many wrong codes: start the enrollment again.");
+            case CANCELLED ->
+                throw ProblemException.gone("enrollment-cancelled", "A newer enrollment replaced this one.");
+            default -> {}
         }
         if (!clock.instant().isBefore(e.expiresAt)) {
             throw ProblemException.gone("enrollment-expired", "This enrollment expired: start again.");
@@ -449,9 +515,13 @@ public class EnrollmentService {
     }
 
     private Uni<Integer> cancelPending(String userId, Method method) {
-        return Enrollment.update("status = ?1, secret = null, phone = null, codeHash = null "
+        return Enrollment.update(
+                "status = ?1, secret = null, phone = null, codeHash = null "
                         + "where userId = ?2 and method = ?3 and status = ?4",
-                Enrollment.Status.CANCELLED, userId, method, Enrollment.Status.PENDING);
+                Enrollment.Status.CANCELLED,
+                userId,
+                method,
+                Enrollment.Status.PENDING);
     }
 
     private Enrollment newEnrollment(Caller caller, Method method, Instant now, boolean steppedUp) {
@@ -468,13 +538,15 @@ public class EnrollmentService {
     }
 
     private void started(Method method) {
-        registry.counter("mfa.enrollment.enrollments.started", "method", method.name()).increment();
+        registry.counter("mfa.enrollment.enrollments.started", "method", method.name())
+                .increment();
     }
 
     /** Ceremonies nobody finished are useless after a day; their ciphertexts go with them. */
     public Uni<Integer> purge() {
         Instant dayAgo = clock.instant().minus(Duration.ofDays(1));
-        return Panache.withTransaction(() -> Enrollment.delete("createdAt < ?1", dayAgo)).map(Long::intValue)
+        return Panache.withTransaction(() -> Enrollment.delete("createdAt < ?1", dayAgo))
+                .map(Long::intValue)
                 .call(i -> sends.purge(dayAgo));
     }
 }

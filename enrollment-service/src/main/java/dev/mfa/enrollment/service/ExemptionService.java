@@ -18,13 +18,12 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Exemptions (CONTRACT §3): an org admin lets one user stay OPTIONAL past the deadline for at most 90 days, never a
@@ -52,8 +51,13 @@ public class ExemptionService {
     @jakarta.inject.Inject
     SecurityNotices notices;
 
-    public ExemptionService(ExemptionRepository exemptions, AuditRepository audit, PolicyService policies,
-                            Outbox outbox, Clock clock, OrgAdminConfig config) {
+    public ExemptionService(
+            ExemptionRepository exemptions,
+            AuditRepository audit,
+            PolicyService policies,
+            Outbox outbox,
+            Clock clock,
+            OrgAdminConfig config) {
         this.exemptions = exemptions;
         this.audit = audit;
         this.policies = policies;
@@ -62,12 +66,10 @@ public class ExemptionService {
         this.config = config;
     }
 
-    public record ExemptionView(String userId, Instant until, String reason, String grantedBy) {
-    }
+    public record ExemptionView(String userId, Instant until, String reason, String grantedBy) {}
 
     /** A validated request. */
-    public record ExemptionInput(Instant until, String reason) {
-    }
+    public record ExemptionInput(Instant until, String reason) {}
 
     /** 422 naming the field: {@code until} in the future and at most 90 days ahead, a reason. Reads nothing. */
     public ExemptionInput validate(Instant until, String reason) {
@@ -79,8 +81,8 @@ public class ExemptionService {
             throw ProblemException.unprocessable("invalid-exemption", "reason is required.", "reason");
         }
         if (trimmed.length() > MAX_REASON_LENGTH) {
-            throw ProblemException.unprocessable("invalid-exemption",
-                    "reason must be at most " + MAX_REASON_LENGTH + " characters.", "reason");
+            throw ProblemException.unprocessable(
+                    "invalid-exemption", "reason must be at most " + MAX_REASON_LENGTH + " characters.", "reason");
         }
         Instant now = clock.instant();
         Instant end = until.truncatedTo(ChronoUnit.MILLIS);
@@ -88,8 +90,10 @@ public class ExemptionService {
             throw ProblemException.unprocessable("exemption-in-past", "until must be in the future.", "until");
         }
         if (end.isAfter(now.plus(config.maxExemption()))) {
-            throw ProblemException.unprocessable("exemption-too-long",
-                    "An exemption lasts at most " + config.maxExemption().toDays() + " days.", "until");
+            throw ProblemException.unprocessable(
+                    "exemption-too-long",
+                    "An exemption lasts at most " + config.maxExemption().toDays() + " days.",
+                    "until");
         }
         return new ExemptionInput(end, trimmed);
     }
@@ -98,22 +102,26 @@ public class ExemptionService {
     @WithTransaction
     public Uni<ExemptionView> grant(String orgId, String userId, ExemptionInput input, String adminId) {
         Instant now = clock.instant();
-        return exemptions.lock(userId, orgId).flatMap(existing -> policies.lockPolicy(orgId))
-                .flatMap(policy -> member(orgId, userId)
-                .flatMap(user -> {
+        return exemptions
+                .lock(userId, orgId)
+                .flatMap(existing -> policies.lockPolicy(orgId))
+                .flatMap(policy -> member(orgId, userId).flatMap(user -> {
                     if (user.isPayUser()) {
-                        throw ProblemException.unprocessable("pay-user-not-exemptible",
-                                "Pay users always need MFA; they cannot be exempted.", "userId");
+                        throw ProblemException.unprocessable(
+                                "pay-user-not-exemptible",
+                                "Pay users always need MFA; they cannot be exempted.",
+                                "userId");
                     }
                     Exemption e = new Exemption(userId, orgId, input.until(), input.reason(), adminId);
                     Map<String, Object> detail = new LinkedHashMap<>();
                     detail.put("until", input.until().toString());
                     detail.put("reason", input.reason());
-                    return exemptions.save(e, now)
-                            .flatMap(i -> switchTo(user, OrgPolicy.requirementFor(policy, false, true),
-                                    REASON_GRANTED, now))
-                            .flatMap(i -> audit.append(orgId, now, AuditTypes.EXEMPTION_GRANTED, adminId, userId,
-                                    detail))
+                    return exemptions
+                            .save(e, now)
+                            .flatMap(i ->
+                                    switchTo(user, OrgPolicy.requirementFor(policy, false, true), REASON_GRANTED, now))
+                            .flatMap(i ->
+                                    audit.append(orgId, now, AuditTypes.EXEMPTION_GRANTED, adminId, userId, detail))
                             .replaceWith(new ExemptionView(userId, input.until(), input.reason(), adminId));
                 }));
     }
@@ -122,14 +130,30 @@ public class ExemptionService {
     @WithTransaction
     public Uni<Void> revoke(String orgId, String userId, String adminId) {
         Instant now = clock.instant();
-        return exemptions.lock(userId, orgId).flatMap(existing -> policies.lockPolicy(orgId)
-                .flatMap(policy -> member(orgId, userId).flatMap(user -> existing.isEmpty()
-                        ? Uni.createFrom().voidItem()
-                        : exemptions.delete(userId, orgId)
-                                .flatMap(i -> switchTo(user, OrgPolicy.requirementFor(policy, user.isPayUser()),
-                                        REASON_REVOKED, now))
-                                .flatMap(i -> audit.append(orgId, now, AuditTypes.EXEMPTION_REVOKED, adminId,
-                                        userId, Map.of("until", existing.get().until().toString()))))));
+        return exemptions
+                .lock(userId, orgId)
+                .flatMap(existing -> policies.lockPolicy(orgId)
+                        .flatMap(policy -> member(orgId, userId)
+                                .flatMap(user -> existing.isEmpty()
+                                        ? Uni.createFrom().voidItem()
+                                        : exemptions
+                                                .delete(userId, orgId)
+                                                .flatMap(i -> switchTo(
+                                                        user,
+                                                        OrgPolicy.requirementFor(policy, user.isPayUser()),
+                                                        REASON_REVOKED,
+                                                        now))
+                                                .flatMap(i -> audit.append(
+                                                        orgId,
+                                                        now,
+                                                        AuditTypes.EXEMPTION_REVOKED,
+                                                        adminId,
+                                                        userId,
+                                                        Map.of(
+                                                                "until",
+                                                                existing.get()
+                                                                        .until()
+                                                                        .toString()))))));
     }
 
     /**
@@ -137,32 +161,52 @@ public class ExemptionService {
      * many ended. Runs outside any transaction.
      */
     public Uni<Integer> expireDue() {
-        return Panache.withTransaction(() -> exemptions.claimExpired(clock.instant(), config.sweepBatchSize())
-                        .flatMap(claimed -> Multi.createFrom().iterable(claimed)
-                                .onItem().transformToUniAndConcatenate(this::expire)
-                                .collect().asList().replaceWith(claimed.size())))
-                .flatMap(count -> count < config.sweepBatchSize() ? Uni.createFrom().item(count)
+        return Panache.withTransaction(() -> exemptions
+                        .claimExpired(clock.instant(), config.sweepBatchSize())
+                        .flatMap(claimed -> Multi.createFrom()
+                                .iterable(claimed)
+                                .onItem()
+                                .transformToUniAndConcatenate(this::expire)
+                                .collect()
+                                .asList()
+                                .replaceWith(claimed.size())))
+                .flatMap(count -> count < config.sweepBatchSize()
+                        ? Uni.createFrom().item(count)
                         : expireDue().map(more -> count + more));
     }
 
     private Uni<Void> expire(Exemption e) {
         Instant now = clock.instant();
-        return policies.sharePolicy(e.orgId()).flatMap(policy -> OrgUser.<OrgUser>findById(e.userId(),
-                        LockModeType.PESSIMISTIC_WRITE)
-                .flatMap(user -> user == null || !user.orgId.equals(e.orgId()) ? Uni.createFrom().voidItem()
-                        : switchTo(user, OrgPolicy.requirementFor(policy, user.isPayUser()), REASON_EXPIRED, now))
-                .flatMap(i -> audit.append(e.orgId(), now, AuditTypes.EXEMPTION_EXPIRED, null, e.userId(),
-                        Map.of("until", e.until().toString()))))
+        return policies.sharePolicy(e.orgId())
+                .flatMap(policy -> OrgUser.<OrgUser>findById(e.userId(), LockModeType.PESSIMISTIC_WRITE)
+                        .flatMap(user -> user == null || !user.orgId.equals(e.orgId())
+                                ? Uni.createFrom().voidItem()
+                                : switchTo(
+                                        user, OrgPolicy.requirementFor(policy, user.isPayUser()), REASON_EXPIRED, now))
+                        .flatMap(i -> audit.append(
+                                e.orgId(),
+                                now,
+                                AuditTypes.EXEMPTION_EXPIRED,
+                                null,
+                                e.userId(),
+                                Map.of("until", e.until().toString()))))
                 .invoke(() -> LOG.infof("org %s: exemption of user %s ended", e.orgId(), e.userId()));
     }
 
-    @Scheduled(every = "${mfa.org-admin.sweep-every}", delayed = "10s",
+    @Scheduled(
+            every = "${mfa.org-admin.sweep-every}",
+            delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
-        return expireDue().flatMap(i -> noticeEnding())
-                .onFailure().invoke(e -> LOG.warnf("exemption sweep failed, will retry: %s", e.getClass().getSimpleName()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return expireDue()
+                .flatMap(i -> noticeEnding())
+                .onFailure()
+                .invoke(e -> LOG.warnf(
+                        "exemption sweep failed, will retry: %s", e.getClass().getSimpleName()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     /**
@@ -172,13 +216,17 @@ public class ExemptionService {
      */
     public Uni<Integer> noticeEnding() {
         Instant now = clock.instant();
-        return Panache.withTransaction(() -> exemptions.claimEnding(now, now.plus(config.exemptionEndingNotice()),
-                        config.sweepBatchSize())
-                        .flatMap(claimed -> Multi.createFrom().iterable(claimed)
-                                .onItem().transformToUniAndConcatenate(e -> notices.exemptionEnding(e.userId(),
-                                        e.until()))
-                                .collect().asList().replaceWith(claimed.size())))
-                .flatMap(count -> count < config.sweepBatchSize() ? Uni.createFrom().item(count)
+        return Panache.withTransaction(() -> exemptions
+                        .claimEnding(now, now.plus(config.exemptionEndingNotice()), config.sweepBatchSize())
+                        .flatMap(claimed -> Multi.createFrom()
+                                .iterable(claimed)
+                                .onItem()
+                                .transformToUniAndConcatenate(e -> notices.exemptionEnding(e.userId(), e.until()))
+                                .collect()
+                                .asList()
+                                .replaceWith(claimed.size())))
+                .flatMap(count -> count < config.sweepBatchSize()
+                        ? Uni.createFrom().item(count)
                         : noticeEnding().map(more -> count + more));
     }
 
@@ -200,12 +248,17 @@ public class ExemptionService {
         }
         user.requirement = target;
         user.updatedAt = now;
-        return outbox.publish(Topics.USER_REQUIREMENTS, new Events.UserRequirementChanged(user.userId, user.orgId,
-                target.name(), previous.name(), reason)).replaceWithVoid();
+        return outbox.publish(
+                        Topics.USER_REQUIREMENTS,
+                        new Events.UserRequirementChanged(
+                                user.userId, user.orgId, target.name(), previous.name(), reason))
+                .replaceWithVoid();
     }
 
     /** For {@code GET /me/mfa}: when the user's exemption ends (null when not exempt). */
     public Uni<Instant> exemptUntil(String userId, String orgId) {
-        return exemptions.find(userId, orgId).map(found -> found.map(Exemption::until).orElse(null));
+        return exemptions
+                .find(userId, orgId)
+                .map(found -> found.map(Exemption::until).orElse(null));
     }
 }

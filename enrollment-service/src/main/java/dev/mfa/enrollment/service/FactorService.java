@@ -19,7 +19,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -39,10 +38,12 @@ public class FactorService {
     /** Field-injected to keep the constructor as it is (other changes edit it). */
     @jakarta.inject.Inject
     SecurityNotices notices;
+
     private final Clock clock;
     /** The org audit trail (issue 18); field-injected to keep the constructor as it is. */
     @jakarta.inject.Inject
     dev.mfa.enrollment.repository.AuditRepository audit;
+
     private final RecoveryCodes recoveryCodes = new RecoveryCodes();
     /** Keyed recovery-code hashes (issue 15 #14); field-injected like {@link #notices}, for easy merges. */
     @jakarta.inject.Inject
@@ -53,8 +54,14 @@ public class FactorService {
         this.clock = clock;
     }
 
-    public record FactorView(UUID factorId, Method method, String label, String phoneMasked, String status,
-                             Instant createdAt, Instant lastUsedAt) {
+    public record FactorView(
+            UUID factorId,
+            Method method,
+            String label,
+            String phoneMasked,
+            String status,
+            Instant createdAt,
+            Instant lastUsedAt) {
         public static FactorView of(Factor f) {
             return new FactorView(f.factorId, f.method, f.label, f.phoneMasked, f.status, f.createdAt, f.lastUsedAt);
         }
@@ -78,18 +85,20 @@ public class FactorService {
     @WithTransaction
     public Uni<Void> delete(Caller caller, UUID factorId, OrgPolicy policy) {
         return lockActive(caller.userId()).flatMap(factors -> {
-            Factor factor = factors.stream().filter(f -> f.factorId.equals(factorId)).findFirst()
+            Factor factor = factors.stream()
+                    .filter(f -> f.factorId.equals(factorId))
+                    .findFirst()
                     .orElseThrow(() -> ProblemException.notFound("No such factor."));
             boolean last = factors.size() == 1;
             return OrgUser.<OrgUser>findById(caller.userId()).flatMap(user -> {
-                Requirement requirement = user != null ? user.requirement
-                        : OrgPolicy.requirementFor(policy, caller.isPayUser());
+                Requirement requirement =
+                        user != null ? user.requirement : OrgPolicy.requirementFor(policy, caller.isPayUser());
                 if (last && requirement == Requirement.REQUIRED) {
-                    throw ProblemException.conflict("last-factor",
-                            "MFA is required for you: add another factor before removing this one.");
+                    throw ProblemException.conflict(
+                            "last-factor", "MFA is required for you: add another factor before removing this one.");
                 }
-                Uni<Void> removed = remove(factor, REASON_USER)
-                        .flatMap(i -> notices.factorRemoved(factor, clock.instant()));
+                Uni<Void> removed =
+                        remove(factor, REASON_USER).flatMap(i -> notices.factorRemoved(factor, clock.instant()));
                 return last ? removed.flatMap(i -> revokeRecoveryCode(caller.userId(), REASON_USER)) : removed;
             });
         });
@@ -104,9 +113,12 @@ public class FactorService {
         LOG.infof("factor %s (%s) of user %s removed: %s", factor.factorId, factor.method, factor.userId, reason);
         return Factor.delete("factorId = ?1", factor.factorId)
                 .call(deleted -> detach(factor))
-                .flatMap(i -> outbox.publish(Topics.FACTORS, new Events.FactorRemoved(factor.factorId,
-                        factor.userId, factor.orgId, reason, clock.instant())))
-                .flatMap(i -> audited(factor, reason)).replaceWithVoid();
+                .flatMap(i -> outbox.publish(
+                        Topics.FACTORS,
+                        new Events.FactorRemoved(
+                                factor.factorId, factor.userId, factor.orgId, reason, clock.instant())))
+                .flatMap(i -> audited(factor, reason))
+                .replaceWithVoid();
     }
 
     /**
@@ -118,7 +130,12 @@ public class FactorService {
             return Uni.createFrom().voidItem();
         }
         String actor = REASON_USER.equals(reason) || REASON_REPLACED.equals(reason) ? factor.userId : null;
-        return audit.append(factor.orgId, clock.instant(), AuditTypes.FACTOR_REMOVED, actor, factor.userId,
+        return audit.append(
+                factor.orgId,
+                clock.instant(),
+                AuditTypes.FACTOR_REMOVED,
+                actor,
+                factor.userId,
                 java.util.Map.of("method", factor.method.name(), "reason", reason));
     }
 
@@ -131,7 +148,8 @@ public class FactorService {
      */
     public Uni<List<Factor>> lockActive(String userId) {
         return Factor.<Factor>find("userId = ?1 and status = ?2 order by createdAt, factorId", userId, Factor.ACTIVE)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .list();
     }
 
     /** Inside a transaction: every factor and the recovery code; true when something was removed. */
@@ -145,9 +163,15 @@ public class FactorService {
      */
     public Uni<Boolean> removeAll(String userId, String orgId, String reason) {
         return lockActive(userId).flatMap(all -> {
-            List<Factor> factors = all.stream().filter(f -> orgId == null || orgId.equals(f.orgId)).toList();
-            return Multi.createFrom().iterable(factors)
-                    .onItem().transformToUniAndConcatenate(f -> remove(f, reason)).collect().asList()
+            List<Factor> factors = all.stream()
+                    .filter(f -> orgId == null || orgId.equals(f.orgId))
+                    .toList();
+            return Multi.createFrom()
+                    .iterable(factors)
+                    .onItem()
+                    .transformToUniAndConcatenate(f -> remove(f, reason))
+                    .collect()
+                    .asList()
                     .flatMap(i -> revokeRecoveryCode(userId, orgId, reason))
                     .map(i -> !factors.isEmpty());
         });
@@ -163,14 +187,16 @@ public class FactorService {
 
     /** As above, only when the code was issued in {@code orgId} (any org when null). */
     public Uni<Void> revokeRecoveryCode(String userId, String orgId, String reason) {
-        return RecoveryCode.<RecoveryCode>findById(userId, LockModeType.PESSIMISTIC_WRITE).flatMap(code -> code == null
-                || (orgId != null && !orgId.equals(code.orgId))
-                ? Uni.createFrom().voidItem()
-                : RecoveryCode.delete("userId = ?1", userId)
-                        .call(deleted -> detach(code))
-                        .flatMap(i -> outbox.publish(Topics.FACTORS, new Events.RecoveryCodeRevoked(
-                                code.recoveryCodeId, userId, code.orgId, reason, clock.instant())))
-                        .replaceWithVoid());
+        return RecoveryCode.<RecoveryCode>findById(userId, LockModeType.PESSIMISTIC_WRITE)
+                .flatMap(code -> code == null || (orgId != null && !orgId.equals(code.orgId))
+                        ? Uni.createFrom().voidItem()
+                        : RecoveryCode.delete("userId = ?1", userId)
+                                .call(deleted -> detach(code))
+                                .flatMap(i -> outbox.publish(
+                                        Topics.FACTORS,
+                                        new Events.RecoveryCodeRevoked(
+                                                code.recoveryCodeId, userId, code.orgId, reason, clock.instant())))
+                                .replaceWithVoid());
     }
 
     /** Drops an entity its delete statement removed from the session, so nothing of it is flushed later. */
@@ -192,8 +218,11 @@ public class FactorService {
                     row.codeHash = recoveryHasher.hash(code);
                     row.status = RecoveryCode.ACTIVE;
                     row.issuedAt = now;
-                    return row.persist().flatMap(p -> outbox.publish(Topics.FACTORS, new Events.RecoveryCodeIssued(
-                            row.recoveryCodeId, userId, orgId, row.codeHash, now)));
+                    return row.persist()
+                            .flatMap(p -> outbox.publish(
+                                    Topics.FACTORS,
+                                    new Events.RecoveryCodeIssued(
+                                            row.recoveryCodeId, userId, orgId, row.codeHash, now)));
                 })
                 .replaceWith(code);
     }
@@ -201,12 +230,13 @@ public class FactorService {
     /** {@code POST /me/mfa/recovery-code}: only for a user with a factor. */
     @WithTransaction
     public Uni<String> regenerateRecoveryCode(Caller caller) {
-        return Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE).flatMap(count -> {
-            if (count == 0) {
-                throw ProblemException.conflict("no-factor", "Enroll a factor before taking a recovery code.");
-            }
-            return issueRecoveryCode(caller.userId(), caller.orgId());
-        });
+        return Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE)
+                .flatMap(count -> {
+                    if (count == 0) {
+                        throw ProblemException.conflict("no-factor", "Enroll a factor before taking a recovery code.");
+                    }
+                    return issueRecoveryCode(caller.userId(), caller.orgId());
+                });
     }
 
     public Uni<String> recoveryCodeStatus(String userId) {
@@ -215,9 +245,13 @@ public class FactorService {
 
     /** From verification-service: the code was spent at sign-in. */
     public Uni<Integer> recoveryCodeUsed(Events.RecoveryCodeUsed used) {
-        return RecoveryCode.update("status = ?1, usedAt = ?2 where userId = ?3 and recoveryCodeId = ?4 and status = ?5",
-                RecoveryCode.USED, used.usedAt() != null ? used.usedAt() : clock.instant(), used.userId(),
-                used.recoveryCodeId(), RecoveryCode.ACTIVE);
+        return RecoveryCode.update(
+                "status = ?1, usedAt = ?2 where userId = ?3 and recoveryCodeId = ?4 and status = ?5",
+                RecoveryCode.USED,
+                used.usedAt() != null ? used.usedAt() : clock.instant(),
+                used.userId(),
+                used.recoveryCodeId(),
+                RecoveryCode.ACTIVE);
     }
 
     /** From verification-service: remember when a factor last signed the user in. */
@@ -226,7 +260,10 @@ public class FactorService {
             return Uni.createFrom().item(0);
         }
         Instant at = event.verifiedAt() != null ? event.verifiedAt() : clock.instant();
-        return Factor.update("lastUsedAt = ?1 where factorId = ?2 and userId = ?3 and (lastUsedAt is null "
-                + "or lastUsedAt < ?1)", at, event.factorId(), event.userId());
+        return Factor.update(
+                "lastUsedAt = ?1 where factorId = ?2 and userId = ?3 and (lastUsedAt is null " + "or lastUsedAt < ?1)",
+                at,
+                event.factorId(),
+                event.userId());
     }
 }

@@ -3,7 +3,6 @@ package dev.mfa.enrollment.service;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfa.core.password.PasswordHashes;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,8 +39,8 @@ public final class FilePasswordVerifier implements PasswordVerifier {
             if (!modified.equals(loadedAt)) {
                 synchronized (this) {
                     if (!modified.equals(loadedAt)) {
-                        hashes = Map.copyOf(mapper.readValue(file.toFile(), new TypeReference<Map<String, String>>() {
-                        }));
+                        hashes = Map.copyOf(
+                                mapper.readValue(file.toFile(), new TypeReference<Map<String, String>>() {}));
                         loadedAt = modified;
                     }
                 }
@@ -49,7 +48,9 @@ public final class FilePasswordVerifier implements PasswordVerifier {
             return hashes;
         } catch (IOException e) {
             // The message may name the file but never a hash.
-            throw new UncheckedIOException("cannot read the password file", new IOException(e.getClass().getSimpleName()));
+            throw new UncheckedIOException(
+                    "cannot read the password file",
+                    new IOException(e.getClass().getSimpleName()));
         }
     }
 }

@@ -18,6 +18,10 @@ public class Housekeeping {
 
     @Scheduled(every = "10m", delayed = "1m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> purge() {
-        return reauth.purge().flatMap(i -> enrollments.purge()).onFailure().recoverWithNull().replaceWithVoid();
+        return reauth.purge()
+                .flatMap(i -> enrollments.purge())
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 }

@@ -2,7 +2,6 @@ package dev.mfa.enrollment.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,10 +33,13 @@ public final class HttpPasswordVerifier implements PasswordVerifier {
     public boolean verify(String userId, char[] password) {
         try {
             byte[] body = mapper.writeValueAsBytes(Map.of("userId", userId, "password", new String(password)));
-            HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
+            HttpRequest request = HttpRequest.newBuilder(url)
+                    .timeout(timeout)
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            HttpResponse<String> response =
+                    client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (response.statusCode() != 200) {
                 throw new PasswordCheckUnavailable("identity provider answered " + response.statusCode());
             }
@@ -47,7 +49,8 @@ public final class HttpPasswordVerifier implements PasswordVerifier {
             }
             return valid.booleanValue();
         } catch (IOException e) {
-            throw new PasswordCheckUnavailable("identity provider unreachable (" + e.getClass().getSimpleName() + ")");
+            throw new PasswordCheckUnavailable(
+                    "identity provider unreachable (" + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PasswordCheckUnavailable("interrupted");

@@ -10,7 +10,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
 import java.util.List;
 import java.util.UUID;
 
@@ -22,15 +21,24 @@ import java.util.UUID;
 public class LegacyResealJob {
 
     static final List<ResealTarget> TARGETS = List.of(
-            new ResealTarget("factor", "factor_id", "user_id", List.of(
-                    new ResealTarget.Column("secret", SealedField.TOTP_SECRET,
-                            id -> Factor.context(UUID.fromString(id))),
-                    new ResealTarget.Column("phone", SealedField.PHONE, id -> Factor.context(UUID.fromString(id))))),
-            new ResealTarget("enrollment", "enrollment_id", "user_id", List.of(
-                    new ResealTarget.Column("secret", SealedField.TOTP_SECRET,
-                            id -> Enrollment.context(UUID.fromString(id))),
-                    new ResealTarget.Column("phone", SealedField.PHONE,
-                            id -> Enrollment.context(UUID.fromString(id))))));
+            new ResealTarget(
+                    "factor",
+                    "factor_id",
+                    "user_id",
+                    List.of(
+                            new ResealTarget.Column(
+                                    "secret", SealedField.TOTP_SECRET, id -> Factor.context(UUID.fromString(id))),
+                            new ResealTarget.Column(
+                                    "phone", SealedField.PHONE, id -> Factor.context(UUID.fromString(id))))),
+            new ResealTarget(
+                    "enrollment",
+                    "enrollment_id",
+                    "user_id",
+                    List.of(
+                            new ResealTarget.Column(
+                                    "secret", SealedField.TOTP_SECRET, id -> Enrollment.context(UUID.fromString(id))),
+                            new ResealTarget.Column(
+                                    "phone", SealedField.PHONE, id -> Enrollment.context(UUID.fromString(id))))));
 
     private final LegacyReseal reseal;
 

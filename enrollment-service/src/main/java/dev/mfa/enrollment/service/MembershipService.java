@@ -17,9 +17,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class MembershipService {
 
     public Uni<Void> requireMember(Caller caller) {
-        return Panache.withSession(() -> OrgUser.<OrgUser>findById(caller.userId()).flatMap(user -> user != null
-                ? Uni.createFrom().item(user.orgId.equals(caller.orgId()) ? 0L : 1L)
-                : Factor.count("userId = ?1 and orgId <> ?2", caller.userId(), caller.orgId())))
+        return Panache.withSession(() -> OrgUser.<OrgUser>findById(caller.userId())
+                        .flatMap(user -> user != null
+                                ? Uni.createFrom().item(user.orgId.equals(caller.orgId()) ? 0L : 1L)
+                                : Factor.count("userId = ?1 and orgId <> ?2", caller.userId(), caller.orgId())))
                 .map(mismatches -> {
                     if (mismatches > 0) {
                         throw ProblemException.notFound("No such user in this organization.");

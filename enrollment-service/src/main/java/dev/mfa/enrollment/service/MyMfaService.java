@@ -9,7 +9,6 @@ import dev.mfa.enrollment.repository.ExemptionRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,25 +36,47 @@ public class MyMfaService {
         this.clock = clock;
     }
 
-    public record Status(String userId, String orgId, Requirement requirement, Instant enforcementDeadline,
-                         Long daysUntilEnforcement, List<FactorService.FactorView> factors,
-                         Map<String, String> recoveryCode, List<PhoneNumbers.SmsCountry> smsCountries,
-                         Instant exemptUntil) {
-    }
+    public record Status(
+            String userId,
+            String orgId,
+            Requirement requirement,
+            Instant enforcementDeadline,
+            Long daysUntilEnforcement,
+            List<FactorService.FactorView> factors,
+            Map<String, String> recoveryCode,
+            List<PhoneNumbers.SmsCountry> smsCountries,
+            Instant exemptUntil) {}
 
     @WithSession
     public Uni<Status> status(Caller caller) {
-        return policies.find(caller.orgId()).flatMap(policy -> OrgUser.<OrgUser>findById(caller.userId())
-                .flatMap(user -> factors.list(caller).flatMap(list -> factors.recoveryCodeStatus(caller.userId())
-                        .flatMap(rc -> exemptions.find(caller.userId(), caller.orgId()).map(exemption -> {
-                            // The roster is the source of truth; a caller it does not know yet gets the policy's answer.
-                            Requirement requirement = user != null && user.orgId.equals(caller.orgId())
-                                    ? user.requirement : OrgPolicy.requirementFor(policy, caller.isPayUser());
-                            Instant deadline = policy.enabled ? policy.enforcementDeadline : null;
-                            return new Status(caller.userId(), caller.orgId(), requirement, deadline,
-                                    daysUntil(deadline), list, Map.of("status", rc), smsCountries(caller, policy),
-                                    exemption.map(ExemptionRepository.Exemption::until).orElse(null));
-                        })))));
+        return policies.find(caller.orgId())
+                .flatMap(policy -> OrgUser.<OrgUser>findById(caller.userId())
+                        .flatMap(user -> factors.list(caller)
+                                .flatMap(list -> factors.recoveryCodeStatus(caller.userId())
+                                        .flatMap(rc -> exemptions
+                                                .find(caller.userId(), caller.orgId())
+                                                .map(exemption -> {
+                                                    // The roster is the source of truth; a caller it does not know yet
+                                                    // gets the policy's answer.
+                                                    Requirement requirement = user != null
+                                                                    && user.orgId.equals(caller.orgId())
+                                                            ? user.requirement
+                                                            : OrgPolicy.requirementFor(policy, caller.isPayUser());
+                                                    Instant deadline =
+                                                            policy.enabled ? policy.enforcementDeadline : null;
+                                                    return new Status(
+                                                            caller.userId(),
+                                                            caller.orgId(),
+                                                            requirement,
+                                                            deadline,
+                                                            daysUntil(deadline),
+                                                            list,
+                                                            Map.of("status", rc),
+                                                            smsCountries(caller, policy),
+                                                            exemption
+                                                                    .map(ExemptionRepository.Exemption::until)
+                                                                    .orElse(null));
+                                                })))));
     }
 
     @WithSession

@@ -5,11 +5,10 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.config.SmallRyeConfig;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.ConfigProvider;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Chooses the password verifier from {@code mfa.reauth.verifier}. */
 public class PasswordVerifierProducer {
@@ -20,11 +19,17 @@ public class PasswordVerifierProducer {
     @Startup
     PasswordVerifier passwordVerifier(ReauthConfig config) {
         return switch (config.verifier()) {
-            case "file" -> new FilePasswordVerifier(Path.of(config.passwordFile().orElseThrow(
-                    () -> new IllegalStateException("mfa.reauth.password-file is required by the file verifier"))));
-            case "http" -> http(config.verifyUrl().orElseThrow(
-                    () -> new IllegalStateException("mfa.reauth.verify-url is required by the http verifier")),
-                    config.verifyTimeout(), isProd());
+            case "file" ->
+                new FilePasswordVerifier(Path.of(config.passwordFile()
+                        .orElseThrow(() -> new IllegalStateException(
+                                "mfa.reauth.password-file is required by the file verifier"))));
+            case "http" ->
+                http(
+                        config.verifyUrl()
+                                .orElseThrow(() -> new IllegalStateException(
+                                        "mfa.reauth.verify-url is required by the http verifier")),
+                        config.verifyTimeout(),
+                        isProd());
             default -> throw new IllegalStateException("mfa.reauth.verifier must be file or http");
         };
     }
@@ -39,6 +44,9 @@ public class PasswordVerifierProducer {
     }
 
     private static boolean isProd() {
-        return ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getProfiles().contains("prod");
+        return ConfigProvider.getConfig()
+                .unwrap(SmallRyeConfig.class)
+                .getProfiles()
+                .contains("prod");
     }
 }

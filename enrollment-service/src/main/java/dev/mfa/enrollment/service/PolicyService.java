@@ -5,6 +5,7 @@ import dev.mfa.core.events.Topics;
 import dev.mfa.core.outbox.Outbox;
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.core.security.Caller;
+import dev.mfa.enrollment.config.OrgAdminConfig;
 import dev.mfa.enrollment.config.PolicyConfig;
 import dev.mfa.enrollment.domain.Method;
 import dev.mfa.enrollment.domain.OrgPolicy;
@@ -12,20 +13,18 @@ import dev.mfa.enrollment.domain.PolicyState;
 import dev.mfa.enrollment.repository.AuditRepository;
 import dev.mfa.enrollment.repository.AvailabilityRepository;
 import dev.mfa.enrollment.repository.ImpactRepository;
-import dev.mfa.enrollment.config.OrgAdminConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /** Org MFA policies: admin changes, the deadline event, and the policy every other part reads. */
 @ApplicationScoped
@@ -42,15 +41,18 @@ public class PolicyService {
     // Field-injected to keep the constructor as it is (other changes edit it).
     @jakarta.inject.Inject
     AvailabilityRepository availability;
+
     @jakarta.inject.Inject
     OrgAdminConfig orgAdmin;
+
     @jakarta.inject.Inject
     AuditRepository audit;
+
     @jakarta.inject.Inject
     ImpactRepository impact;
 
-    public PolicyService(Outbox outbox, Clock clock, PolicyConfig config, RequirementService requirements,
-                         StepUpService stepUp) {
+    public PolicyService(
+            Outbox outbox, Clock clock, PolicyConfig config, RequirementService requirements, StepUpService stepUp) {
         this.stepUp = stepUp;
         this.outbox = outbox;
         this.clock = clock;
@@ -58,22 +60,32 @@ public class PolicyService {
         this.requirements = requirements;
     }
 
-    public record PolicyView(String orgId, boolean enabled, Instant enforcementDeadline, PolicyState state,
-                             List<Method> allowedMethods, Instant updatedAt) {
+    public record PolicyView(
+            String orgId,
+            boolean enabled,
+            Instant enforcementDeadline,
+            PolicyState state,
+            List<Method> allowedMethods,
+            Instant updatedAt) {
         static PolicyView of(OrgPolicy p) {
-            return new PolicyView(p.orgId, p.enabled, p.enforcementDeadline, p.state(), p.methods(),
+            return new PolicyView(
+                    p.orgId,
+                    p.enabled,
+                    p.enforcementDeadline,
+                    p.state(),
+                    p.methods(),
                     p.version == 0 ? null : p.updatedAt);
         }
     }
 
     /** A validated admin request. */
-    public record PolicyInput(boolean enabled, Instant enforcementDeadline, boolean enforceNow, List<Method> methods) {
-    }
+    public record PolicyInput(boolean enabled, Instant enforcementDeadline, boolean enforceNow, List<Method> methods) {}
 
     /** The policy, or the defaults (MFA off) for an org nobody configured. */
     @WithSession
     public Uni<OrgPolicy> find(String orgId) {
-        return OrgPolicy.<OrgPolicy>findById(orgId).map(p -> p != null ? p : OrgPolicy.defaults(orgId, clock.instant()));
+        return OrgPolicy.<OrgPolicy>findById(orgId)
+                .map(p -> p != null ? p : OrgPolicy.defaults(orgId, clock.instant()));
     }
 
     public Uni<PolicyView> view(String orgId) {
@@ -90,12 +102,13 @@ public class PolicyService {
             methods.addAll(OrgPolicy.ALL_METHODS);
         } else {
             if (allowedMethods.isEmpty() || allowedMethods.size() > MAX_METHODS) {
-                throw ProblemException.unprocessable("invalid-policy",
-                        "allowedMethods must list at least one of TOTP, SMS.", "allowedMethods");
+                throw ProblemException.unprocessable(
+                        "invalid-policy", "allowedMethods must list at least one of TOTP, SMS.", "allowedMethods");
             }
             for (String name : allowedMethods) {
-                Method m = Method.parse(name).orElseThrow(() -> ProblemException.unprocessable("invalid-policy",
-                        "allowedMethods may only contain TOTP and SMS.", "allowedMethods"));
+                Method m = Method.parse(name)
+                        .orElseThrow(() -> ProblemException.unprocessable(
+                                "invalid-policy", "allowedMethods may only contain TOTP and SMS.", "allowedMethods"));
                 if (!methods.contains(m)) {
                     methods.add(m);
                 }
@@ -105,19 +118,20 @@ public class PolicyService {
             return new PolicyInput(false, null, false, methods);
         }
         if (deadline == null) {
-            throw ProblemException.unprocessable("invalid-policy",
-                    "enforcementDeadline is required when MFA is enabled.", "enforcementDeadline");
+            throw ProblemException.unprocessable(
+                    "invalid-policy", "enforcementDeadline is required when MFA is enabled.", "enforcementDeadline");
         }
         Instant now = clock.instant();
         Instant truncated = deadline.truncatedTo(ChronoUnit.MILLIS);
         if (truncated.isBefore(now.minus(config.deadlineGrace()))) {
-            throw ProblemException.unprocessable("deadline-in-past",
+            throw ProblemException.unprocessable(
+                    "deadline-in-past",
                     "enforcementDeadline is in the past; use the current time to enforce at once.",
                     "enforcementDeadline");
         }
         if (truncated.isAfter(now.plus(config.maxDeadlineAhead()))) {
-            throw ProblemException.unprocessable("deadline-too-far",
-                    "enforcementDeadline is too far in the future.", "enforcementDeadline");
+            throw ProblemException.unprocessable(
+                    "deadline-too-far", "enforcementDeadline is too far in the future.", "enforcementDeadline");
         }
         return new PolicyInput(true, truncated, !truncated.isAfter(now), methods);
     }
@@ -127,19 +141,21 @@ public class PolicyService {
      * protection needs the admin's step-up ({@code assertion}), decided against the locked current policy.
      */
     public Uni<PolicyView> update(String orgId, PolicyInput input, Caller admin, String assertion) {
-        return apply(orgId, input, admin, assertion).flatMap(change -> change.reason() == null
-                ? Uni.createFrom().item(change.view())
-                : requirements.reconcile(orgId, change.reason()).replaceWith(change.view()));
+        return apply(orgId, input, admin, assertion)
+                .flatMap(change -> change.reason() == null
+                        ? Uni.createFrom().item(change.view())
+                        : requirements.reconcile(orgId, change.reason()).replaceWith(change.view()));
     }
 
-    record Change(PolicyView view, String reason) {
-    }
+    record Change(PolicyView view, String reason) {}
 
     @WithTransaction
     Uni<Change> apply(String orgId, PolicyInput input, Caller admin, String assertion) {
-        return lockPolicy(orgId).call(p -> requireAvailable(p, input))
+        return lockPolicy(orgId)
+                .call(p -> requireAvailable(p, input))
                 .call(p -> lowersProtection(p, input)
-                        ? stepUp.authorizeAdmin(admin, assertion) : Uni.createFrom().voidItem())
+                        ? stepUp.authorizeAdmin(admin, assertion)
+                        : Uni.createFrom().voidItem())
                 .flatMap(p -> change(p, input, admin.userId()));
     }
 
@@ -157,7 +173,8 @@ public class PolicyService {
         if (current.enforced && !input.enforceNow()) {
             return true;
         }
-        return current.enforcementDeadline != null && input.enforcementDeadline() != null
+        return current.enforcementDeadline != null
+                && input.enforcementDeadline() != null
                 && input.enforcementDeadline().isAfter(current.enforcementDeadline);
     }
 
@@ -170,12 +187,16 @@ public class PolicyService {
         if (!input.enabled() || current.enabled) {
             return Uni.createFrom().voidItem();
         }
-        return isAvailable(current.orgId).invoke(available -> {
-            if (!available) {
-                throw ProblemException.conflict("mfa-not-available", "MFA is not available to this organization "
-                        + "yet; ask your vendor contact to enable it.");
-            }
-        }).replaceWithVoid();
+        return isAvailable(current.orgId)
+                .invoke(available -> {
+                    if (!available) {
+                        throw ProblemException.conflict(
+                                "mfa-not-available",
+                                "MFA is not available to this organization "
+                                        + "yet; ask your vendor contact to enable it.");
+                    }
+                })
+                .replaceWithVoid();
     }
 
     /** Inside a session: the platform operators' decision, or the configured default for an org never decided on. */
@@ -184,20 +205,37 @@ public class PolicyService {
     }
 
     /** {@code POST .../mfa-policy/preview}: what {@link #update} would do to the org's users; changes nothing. */
-    public record Preview(PolicyState state, long requiredNow, long requiredAtDeadline, long withoutFactor,
-                          long payees, long exempt, List<String> withoutFactorSample) {
-    }
+    public record Preview(
+            PolicyState state,
+            long requiredNow,
+            long requiredAtDeadline,
+            long withoutFactor,
+            long payees,
+            long exempt,
+            List<String> withoutFactorSample) {}
 
     @WithSession
     public Uni<Preview> preview(String orgId, PolicyInput input) {
-        PolicyState state = !input.enabled() ? PolicyState.DISABLED
+        PolicyState state = !input.enabled()
+                ? PolicyState.DISABLED
                 : input.enforceNow() ? PolicyState.ENFORCED : PolicyState.EARLY_ENROLLMENT;
-        return find(orgId).call(p -> requireAvailable(p, input))
+        return find(orgId)
+                .call(p -> requireAvailable(p, input))
                 .flatMap(p -> impact.impact(orgId, input.enabled(), input.enforceNow(), input.enforcementDeadline()))
-                .flatMap(i -> impact.withoutFactorSample(orgId, input.enabled(), input.enforceNow(),
-                                input.enforcementDeadline(), orgAdmin.previewSampleSize())
-                        .map(sample -> new Preview(state, i.requiredNow(), i.requiredAtDeadline(), i.withoutFactor(),
-                                i.payees(), i.exempt(), sample)));
+                .flatMap(i -> impact.withoutFactorSample(
+                                orgId,
+                                input.enabled(),
+                                input.enforceNow(),
+                                input.enforcementDeadline(),
+                                orgAdmin.previewSampleSize())
+                        .map(sample -> new Preview(
+                                state,
+                                i.requiredNow(),
+                                i.requiredAtDeadline(),
+                                i.withoutFactor(),
+                                i.payees(),
+                                i.exempt(),
+                                sample)));
     }
 
     private Uni<Change> change(OrgPolicy p, PolicyInput input, String actorId) {
@@ -207,7 +245,8 @@ public class PolicyService {
         boolean wasEnforced = p.enforced;
         Instant oldDeadline = p.enforcementDeadline;
         String methods = OrgPolicy.join(input.methods());
-        boolean same = p.enabled == input.enabled() && p.enforced == input.enforceNow()
+        boolean same = p.enabled == input.enabled()
+                && p.enforced == input.enforceNow()
                 && java.util.Objects.equals(p.enforcementDeadline, input.enforcementDeadline())
                 && p.allowedMethods.equals(methods);
         if (same) {
@@ -234,9 +273,11 @@ public class PolicyService {
         } else {
             reason = "policy-enabled";
         }
-        LOG.infof("org %s policy v%d: %s (deadline %s -> %s)", orgId, p.version, p.state(), oldDeadline,
-                p.enforcementDeadline);
-        return publish(p).call(i -> audit.append(orgId, now, AuditTypes.POLICY_CHANGED, actorId, null, detail(p)))
+        LOG.infof(
+                "org %s policy v%d: %s (deadline %s -> %s)",
+                orgId, p.version, p.state(), oldDeadline, p.enforcementDeadline);
+        return publish(p)
+                .call(i -> audit.append(orgId, now, AuditTypes.POLICY_CHANGED, actorId, null, detail(p)))
                 .replaceWith(new Change(PolicyView.of(p), reason));
     }
 
@@ -244,9 +285,12 @@ public class PolicyService {
     @WithTransaction
     public Uni<Boolean> deadlineReached(Events.DeadlineReached event) {
         return lockPolicy(event.orgId()).flatMap(p -> {
-            if (!p.enabled || p.enforcementDeadline == null || event.enforcementDeadline() == null
-                    || !p.enforcementDeadline.truncatedTo(ChronoUnit.MILLIS)
-                    .equals(event.enforcementDeadline().truncatedTo(ChronoUnit.MILLIS))) {
+            if (!p.enabled
+                    || p.enforcementDeadline == null
+                    || event.enforcementDeadline() == null
+                    || !p.enforcementDeadline
+                            .truncatedTo(ChronoUnit.MILLIS)
+                            .equals(event.enforcementDeadline().truncatedTo(ChronoUnit.MILLIS))) {
                 LOG.infof("org %s: deadline event ignored, it no longer matches the policy", event.orgId());
                 return Uni.createFrom().item(false);
             }
@@ -256,8 +300,9 @@ public class PolicyService {
             p.enforced = true;
             p.version += 1;
             p.updatedAt = clock.instant();
-            return publish(p).call(i -> audit.append(p.orgId, p.updatedAt, AuditTypes.POLICY_CHANGED, null, null,
-                    detail(p))).replaceWith(true);
+            return publish(p)
+                    .call(i -> audit.append(p.orgId, p.updatedAt, AuditTypes.POLICY_CHANGED, null, null, detail(p)))
+                    .replaceWith(true);
         });
     }
 
@@ -273,13 +318,14 @@ public class PolicyService {
 
     private Uni<Integer> ensureRow(String orgId) {
         OrgPolicy d = OrgPolicy.defaults(orgId, clock.instant());
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into org_policy (org_id, enabled, "
-                        + "enforcement_deadline, enforced, allowed_methods, version, synced_version, updated_at) "
-                        + "values (:org, false, null, false, :methods, 0, 0, :now) on conflict do nothing")
-                .setParameter("org", orgId)
-                .setParameter("methods", d.allowedMethods)
-                .setParameter("now", d.updatedAt)
-                .executeUpdate());
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("insert into org_policy (org_id, enabled, "
+                                + "enforcement_deadline, enforced, allowed_methods, version, synced_version, updated_at) "
+                                + "values (:org, false, null, false, :methods, 0, 0, :now) on conflict do nothing")
+                        .setParameter("org", orgId)
+                        .setParameter("methods", d.allowedMethods)
+                        .setParameter("now", d.updatedAt)
+                        .executeUpdate());
     }
 
     private static java.util.Map<String, Object> detail(OrgPolicy p) {
@@ -292,8 +338,15 @@ public class PolicyService {
     }
 
     private Uni<?> publish(OrgPolicy p) {
-        return outbox.publish(Topics.ORG_POLICIES, new Events.OrgPolicyChanged(p.orgId, p.enabled,
-                p.enforcementDeadline, p.state().name(), p.methods().stream().map(Method::name).toList(), p.version,
-                p.updatedAt));
+        return outbox.publish(
+                Topics.ORG_POLICIES,
+                new Events.OrgPolicyChanged(
+                        p.orgId,
+                        p.enabled,
+                        p.enforcementDeadline,
+                        p.state().name(),
+                        p.methods().stream().map(Method::name).toList(),
+                        p.version,
+                        p.updatedAt));
     }
 }

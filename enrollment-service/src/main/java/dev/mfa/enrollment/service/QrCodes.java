@@ -9,7 +9,6 @@ import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
 import dev.mfa.enrollment.config.TotpConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,10 +32,19 @@ public class QrCodes {
 
     public byte[] png(String content) {
         try {
-            BitMatrix matrix = new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, size, size, Map.of(
-                    EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
-                    EncodeHintType.MARGIN, QUIET_ZONE_MODULES,
-                    EncodeHintType.CHARACTER_SET, StandardCharsets.UTF_8.name()));
+            BitMatrix matrix = new QRCodeWriter()
+                    .encode(
+                            content,
+                            BarcodeFormat.QR_CODE,
+                            size,
+                            size,
+                            Map.of(
+                                    EncodeHintType.ERROR_CORRECTION,
+                                    ErrorCorrectionLevel.M,
+                                    EncodeHintType.MARGIN,
+                                    QUIET_ZONE_MODULES,
+                                    EncodeHintType.CHARACTER_SET,
+                                    StandardCharsets.UTF_8.name()));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             MatrixToImageWriter.writeToStream(matrix, "PNG", out);
             return out.toByteArray();

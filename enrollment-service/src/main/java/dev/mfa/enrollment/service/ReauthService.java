@@ -8,8 +8,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,6 +20,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * Re-authentication with the current password before MFA changes. Wrong passwords are counted in the database
@@ -33,9 +32,11 @@ public class ReauthService {
 
     /** The only thing a reauth token is good for. */
     public static final String PURPOSE = "mfa-settings";
+
     public static final int TOKEN_BYTES = 32;
     /** Longer than any real token: bigger headers are refused before hashing. */
     public static final int MAX_TOKEN_LENGTH = 128;
+
     private static final String LOCK_PURPOSE = "reauth";
     private static final Logger LOG = Logger.getLogger(ReauthService.class);
 
@@ -67,9 +68,11 @@ public class ReauthService {
      * clears the failures, and successes are limited per window as well.
      */
     public Uni<Issued> reauthenticate(String userId, String password) {
-        return reserve(userId).flatMap(reservedAt -> checkPassword(userId, password)
-                .onFailure().call(e -> release(userId, reservedAt)) // not checked: the attempt is given back
-                .flatMap(ok -> ok ? issue(userId) : wrongPassword(userId)));
+        return reserve(userId)
+                .flatMap(reservedAt -> checkPassword(userId, password)
+                        .onFailure()
+                        .call(e -> release(userId, reservedAt)) // not checked: the attempt is given back
+                        .flatMap(ok -> ok ? issue(userId) : wrongPassword(userId)));
     }
 
     /** In its own transaction, under the user's lock: 429 when throttled, else one failure row; its time. */
@@ -77,72 +80,90 @@ public class ReauthService {
         // PostgreSQL keeps microseconds: the time must read back equal for release() to find the row.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return Panache.withTransaction(() -> locks.lock(LOCK_PURPOSE, userId)
-                .flatMap(i -> throttledUntil(userId, now))
-                .flatMap(failuresWait -> failuresWait != null ? Uni.createFrom().item(failuresWait)
-                        : tokensWait(userId, now))
-                .flatMap(retryAfter -> {
-                    if (retryAfter != null) {
-                        return Uni.createFrom().failure(ProblemException.tooManyRequests("reauth-throttled",
-                                "Too many password checks. Try again later.", retryAfter.toSeconds() + 1));
-                    }
-                    return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                                    "insert into reauth_failure (user_id, failed_at) values (:user, :now)")
-                            .setParameter("user", userId)
-                            .setParameter("now", now)
-                            .executeUpdate());
-                }))
+                        .flatMap(i -> throttledUntil(userId, now))
+                        .flatMap(failuresWait ->
+                                failuresWait != null ? Uni.createFrom().item(failuresWait) : tokensWait(userId, now))
+                        .flatMap(retryAfter -> {
+                            if (retryAfter != null) {
+                                return Uni.createFrom()
+                                        .failure(ProblemException.tooManyRequests(
+                                                "reauth-throttled",
+                                                "Too many password checks. Try again later.",
+                                                retryAfter.toSeconds() + 1));
+                            }
+                            return Panache.getSession()
+                                    .flatMap(s -> s.createNativeQuery(
+                                                    "insert into reauth_failure (user_id, failed_at) values (:user, :now)")
+                                            .setParameter("user", userId)
+                                            .setParameter("now", now)
+                                            .executeUpdate());
+                        }))
                 .replaceWith(now);
     }
 
     /** Gives back a reservation whose password could not be checked (identity provider unavailable). */
     private Uni<Void> release(String userId, Instant reservedAt) {
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "delete from reauth_failure where id in (select id from reauth_failure where user_id = :user "
-                                + "and failed_at = :at limit 1)")
-                .setParameter("user", userId)
-                .setParameter("at", reservedAt)
-                .executeUpdate())).replaceWithVoid();
+        return Panache.withTransaction(() -> Panache.getSession()
+                        .flatMap(s -> s.createNativeQuery(
+                                        "delete from reauth_failure where id in (select id from reauth_failure where user_id = :user "
+                                                + "and failed_at = :at limit 1)")
+                                .setParameter("user", userId)
+                                .setParameter("at", reservedAt)
+                                .executeUpdate()))
+                .replaceWithVoid();
     }
 
     /** Null while fewer than {@code max-tokens} tokens were issued in the window, else the wait. */
     private Uni<Duration> tokensWait(String userId, Instant now) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "select created_at from reauth_token where user_id = :user and created_at > :since "
-                                + "order by created_at desc", Instant.class)
-                .setParameter("user", userId)
-                .setParameter("since", now.minus(config.failureWindow()))
-                .setMaxResults(config.maxTokens())
-                .getResultList())
-                .map((List<Instant> recent) -> recent.size() < config.maxTokens() ? null
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "select created_at from reauth_token where user_id = :user and created_at > :since "
+                                        + "order by created_at desc",
+                                Instant.class)
+                        .setParameter("user", userId)
+                        .setParameter("since", now.minus(config.failureWindow()))
+                        .setMaxResults(config.maxTokens())
+                        .getResultList())
+                .map((List<Instant> recent) -> recent.size() < config.maxTokens()
+                        ? null
                         : Duration.between(now, recent.get(recent.size() - 1).plus(config.failureWindow())));
     }
 
     // PBKDF2 (or the identity provider's HTTP call) must not block the event loop; executeBlocking resumes on
     // this request's Vert.x context, where the reactive session lives.
     private Uni<Boolean> checkPassword(String userId, String password) {
-        return vertx.executeBlocking(Uni.createFrom().item(() -> {
-            char[] chars = password.toCharArray();
-            try {
-                return verifier.verify(userId, chars);
-            } finally {
-                Arrays.fill(chars, '\0');
-            }
-        }), false).onFailure(HttpPasswordVerifier.PasswordCheckUnavailable.class).transform(e -> {
-            LOG.warnf("password check unavailable: %s", e.getMessage());
-            return new ProblemException(Problem.of(503, "password-check-unavailable", "Service unavailable",
-                    "The password cannot be checked right now. Try again later."));
-        });
+        return vertx.executeBlocking(
+                        Uni.createFrom().item(() -> {
+                            char[] chars = password.toCharArray();
+                            try {
+                                return verifier.verify(userId, chars);
+                            } finally {
+                                Arrays.fill(chars, '\0');
+                            }
+                        }),
+                        false)
+                .onFailure(HttpPasswordVerifier.PasswordCheckUnavailable.class)
+                .transform(e -> {
+                    LOG.warnf("password check unavailable: %s", e.getMessage());
+                    return new ProblemException(Problem.of(
+                            503,
+                            "password-check-unavailable",
+                            "Service unavailable",
+                            "The password cannot be checked right now. Try again later."));
+                });
     }
 
     /** Null when not throttled, else how long until the oldest counted failure leaves the window. */
     private Uni<Duration> throttledUntil(String userId, Instant now) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "select failed_at from reauth_failure where user_id = :user and failed_at > :since "
-                                + "order by failed_at desc", Instant.class)
-                .setParameter("user", userId)
-                .setParameter("since", now.minus(config.failureWindow()))
-                .setMaxResults(config.maxFailures())
-                .getResultList())
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "select failed_at from reauth_failure where user_id = :user and failed_at > :since "
+                                        + "order by failed_at desc",
+                                Instant.class)
+                        .setParameter("user", userId)
+                        .setParameter("since", now.minus(config.failureWindow()))
+                        .setMaxResults(config.maxFailures())
+                        .getResultList())
                 .map((List<Instant> recent) -> {
                     if (recent.size() < config.maxFailures()) {
                         return null;
@@ -155,8 +176,8 @@ public class ReauthService {
     /** The failure was recorded by the reservation. */
     private Uni<Issued> wrongPassword(String userId) {
         LOG.infof("wrong password at reauth for user %s", userId);
-        return Uni.createFrom().failure(
-                ProblemException.unauthorized("wrong-password", "The password is not correct."));
+        return Uni.createFrom()
+                .failure(ProblemException.unauthorized("wrong-password", "The password is not correct."));
     }
 
     private Uni<Issued> issue(String userId) {
@@ -166,17 +187,19 @@ public class ReauthService {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(config.tokenTtl());
         LOG.debugf("reauth token issued to user %s until %s", userId, expiresAt);
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(
-                                "delete from reauth_failure where user_id = :user")
-                        .setParameter("user", userId).executeUpdate()
-                        .flatMap(ignored -> s.createNativeQuery("insert into reauth_token (token_hash, user_id, purpose, "
-                                        + "created_at, expires_at) values (:hash, :user, :purpose, :now, :expires)")
-                                .setParameter("hash", hash(token))
+        return Panache.withTransaction(() -> Panache.getSession()
+                        .flatMap(s -> s.createNativeQuery("delete from reauth_failure where user_id = :user")
                                 .setParameter("user", userId)
-                                .setParameter("purpose", PURPOSE)
-                                .setParameter("now", now)
-                                .setParameter("expires", expiresAt)
-                                .executeUpdate())))
+                                .executeUpdate()
+                                .flatMap(ignored -> s.createNativeQuery(
+                                                "insert into reauth_token (token_hash, user_id, purpose, "
+                                                        + "created_at, expires_at) values (:hash, :user, :purpose, :now, :expires)")
+                                        .setParameter("hash", hash(token))
+                                        .setParameter("user", userId)
+                                        .setParameter("purpose", PURPOSE)
+                                        .setParameter("now", now)
+                                        .setParameter("expires", expiresAt)
+                                        .executeUpdate())))
                 .replaceWith(new Issued(token, expiresAt));
     }
 
@@ -185,26 +208,31 @@ public class ReauthService {
         if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
             return Uni.createFrom().failure(reauthRequired());
         }
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "select count(*) from reauth_token where token_hash = :hash and user_id = :user "
-                                + "and purpose = :purpose and expires_at > :now", Long.class)
-                .setParameter("hash", hash(token.trim()))
-                .setParameter("user", userId)
-                .setParameter("purpose", PURPOSE)
-                .setParameter("now", clock.instant())
-                .getSingleResult())
-                .flatMap(count -> count > 0 ? Uni.createFrom().voidItem() : Uni.createFrom().failure(reauthRequired()));
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "select count(*) from reauth_token where token_hash = :hash and user_id = :user "
+                                        + "and purpose = :purpose and expires_at > :now",
+                                Long.class)
+                        .setParameter("hash", hash(token.trim()))
+                        .setParameter("user", userId)
+                        .setParameter("purpose", PURPOSE)
+                        .setParameter("now", clock.instant())
+                        .getSingleResult())
+                .flatMap(count -> count > 0
+                        ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(reauthRequired()));
     }
 
     private static ProblemException reauthRequired() {
-        return ProblemException.unauthorized("reauth-required",
+        return ProblemException.unauthorized(
+                "reauth-required",
                 "Confirm your password first (POST /api/v1/me/reauth) and send the token in X-Reauth-Token.");
     }
 
     static String hash(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);
         }
@@ -214,11 +242,15 @@ public class ReauthService {
     public Uni<Void> purge() {
         Instant now = clock.instant();
         Instant since = now.minus(config.failureWindow());
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(
-                                "delete from reauth_token where expires_at < :now and created_at < :since")
-                        .setParameter("now", now).setParameter("since", since).executeUpdate()
-                        .flatMap(i -> s.createNativeQuery("delete from reauth_failure where failed_at < :since")
-                                .setParameter("since", since).executeUpdate())))
+        return Panache.withTransaction(() -> Panache.getSession()
+                        .flatMap(s -> s.createNativeQuery(
+                                        "delete from reauth_token where expires_at < :now and created_at < :since")
+                                .setParameter("now", now)
+                                .setParameter("since", since)
+                                .executeUpdate()
+                                .flatMap(i -> s.createNativeQuery("delete from reauth_failure where failed_at < :since")
+                                        .setParameter("since", since)
+                                        .executeUpdate())))
                 .replaceWithVoid();
     }
 }

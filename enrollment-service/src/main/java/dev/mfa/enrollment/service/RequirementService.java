@@ -10,11 +10,10 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
 
 /**
  * The enforcement switch and every other org-wide requirement change: brings all users of an org to the
@@ -34,8 +33,8 @@ public class RequirementService {
     private final Clock clock;
     private final MeterRegistry registry;
 
-    public RequirementService(RequirementRepository repository, PolicyConfig config, Outbox outbox, Clock clock,
-                              MeterRegistry registry) {
+    public RequirementService(
+            RequirementRepository repository, PolicyConfig config, Outbox outbox, Clock clock, MeterRegistry registry) {
         this.repository = repository;
         this.config = config;
         this.outbox = outbox;
@@ -48,47 +47,64 @@ public class RequirementService {
         AtomicInteger changed = new AtomicInteger();
         long started = System.nanoTime();
         return Panache.withSession(() -> OrgPolicy.<OrgPolicy>findById(orgId).map(p -> p == null ? 0L : p.version))
-                .flatMap(version -> batchesFrom(orgId, START, reason, changed)
-                        .flatMap(ignored -> markSynced(orgId, version)))
+                .flatMap(version ->
+                        batchesFrom(orgId, START, reason, changed).flatMap(ignored -> markSynced(orgId, version)))
                 .map(ignored -> {
-                    registry.counter("mfa.enrollment.requirement.changes", "reason", reason).increment(changed.get());
-                    LOG.infof("org %s: %d requirement change(s) (%s) in %d ms", orgId, changed.get(), reason,
-                            (System.nanoTime() - started) / 1_000_000);
+                    registry.counter("mfa.enrollment.requirement.changes", "reason", reason)
+                            .increment(changed.get());
+                    LOG.infof(
+                            "org %s: %d requirement change(s) (%s) in %d ms",
+                            orgId, changed.get(), reason, (System.nanoTime() - started) / 1_000_000);
                     return changed.get();
                 });
     }
 
     private Uni<Void> batchesFrom(String orgId, String after, String reason, AtomicInteger changed) {
-        return Panache.withTransaction(() -> repository.holdPolicy(orgId)
+        return Panache.withTransaction(() -> repository
+                        .holdPolicy(orgId)
                         .flatMap(held -> repository.rangeEnd(orgId, after, config.switchBatchSize()))
-                        .flatMap(end -> repository.switchRange(orgId, after, end, reason, outbox.source(),
-                                clock.instant()).map(count -> {
+                        .flatMap(end -> repository
+                                .switchRange(orgId, after, end, reason, outbox.source(), clock.instant())
+                                .map(count -> {
                                     changed.addAndGet(count);
                                     return end == null ? START : end;
                                 })))
-                .flatMap(end -> end.equals(START) ? Uni.createFrom().voidItem()
-                        : batchesFrom(orgId, end, reason, changed));
+                .flatMap(end ->
+                        end.equals(START) ? Uni.createFrom().voidItem() : batchesFrom(orgId, end, reason, changed));
     }
 
     private Uni<Integer> markSynced(String orgId, long version) {
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "update org_policy set synced_version = :v where org_id = :org and synced_version < :v")
-                .setParameter("v", version)
-                .setParameter("org", orgId)
-                .executeUpdate()));
+        return Panache.withTransaction(() -> Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "update org_policy set synced_version = :v where org_id = :org and synced_version < :v")
+                        .setParameter("v", version)
+                        .setParameter("org", orgId)
+                        .executeUpdate()));
     }
 
     /** Finishes switches a crash interrupted (policy version committed, users not all switched). */
-    @Scheduled(every = "${mfa.policy.resync-every:15s}", delayed = "30s",
+    @Scheduled(
+            every = "${mfa.policy.resync-every:15s}",
+            delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> resync() {
-        return Panache.withSession(() -> OrgPolicy.<OrgPolicy>find("syncedVersion < version and updatedAt < ?1",
-                        clock.instant().minus(config.resyncAfter())).list())
-                .flatMap((List<OrgPolicy> stale) -> Multi.createFrom().iterable(stale)
-                        .onItem().transformToUniAndConcatenate(p -> reconcile(p.orgId, "policy-resync"))
-                        .collect().asList())
-                .onFailure().invoke(e -> LOG.warnf("requirement resync failed, will retry: %s", e.getClass().getSimpleName()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return Panache.withSession(() -> OrgPolicy.<OrgPolicy>find(
+                                "syncedVersion < version and updatedAt < ?1",
+                                clock.instant().minus(config.resyncAfter()))
+                        .list())
+                .flatMap((List<OrgPolicy> stale) -> Multi.createFrom()
+                        .iterable(stale)
+                        .onItem()
+                        .transformToUniAndConcatenate(p -> reconcile(p.orgId, "policy-resync"))
+                        .collect()
+                        .asList())
+                .onFailure()
+                .invoke(e -> LOG.warnf(
+                        "requirement resync failed, will retry: %s",
+                        e.getClass().getSimpleName()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 }

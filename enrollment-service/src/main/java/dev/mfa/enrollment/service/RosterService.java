@@ -10,7 +10,6 @@ import dev.mfa.enrollment.domain.Requirement;
 import dev.mfa.enrollment.repository.ExemptionRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 
 /** Keeps org rosters from the identity provider's events; every requirement change is announced. */
@@ -39,26 +38,38 @@ public class RosterService {
 
     /** Runs inside the consumer's transaction. */
     public Uni<Void> upsert(Events.UserUpserted user) {
-        return policies.sharePolicy(user.orgId()).flatMap(policy -> OrgUser.<OrgUser>findById(user.userId())
-                .flatMap(existing -> exemptions.find(user.userId(), user.orgId()).flatMap(exemption -> {
-                    OrgUser row = existing != null ? existing : newUser(user.userId());
-                    Requirement previous = existing != null ? existing.requirement : Requirement.NOT_REQUIRED;
-                    boolean wasPay = existing != null && existing.isPayUser();
-                    row.orgId = user.orgId();
-                    row.email = user.email();
-                    row.pay = blankToNull(user.pay());
-                    row.updatedAt = clock.instant();
-                    row.requirement = OrgPolicy.requirementFor(policy, row.isPayUser(), exemption.isPresent());
-                    Uni<Void> persist = row.persist().replaceWithVoid();
-                    if (row.requirement == previous) {
-                        return persist;
-                    }
-                    String reason = row.isPayUser() || wasPay ? REASON_PAY
-                            : existing == null ? REASON_JOINED : REASON_POLICY;
-                    return persist.flatMap(ignored -> outbox.publish(Topics.USER_REQUIREMENTS,
-                            new Events.UserRequirementChanged(row.userId, row.orgId, row.requirement.name(),
-                                    previous.name(), reason))).replaceWithVoid();
-                })));
+        return policies.sharePolicy(user.orgId())
+                .flatMap(policy -> OrgUser.<OrgUser>findById(user.userId())
+                        .flatMap(existing -> exemptions
+                                .find(user.userId(), user.orgId())
+                                .flatMap(exemption -> {
+                                    OrgUser row = existing != null ? existing : newUser(user.userId());
+                                    Requirement previous =
+                                            existing != null ? existing.requirement : Requirement.NOT_REQUIRED;
+                                    boolean wasPay = existing != null && existing.isPayUser();
+                                    row.orgId = user.orgId();
+                                    row.email = user.email();
+                                    row.pay = blankToNull(user.pay());
+                                    row.updatedAt = clock.instant();
+                                    row.requirement =
+                                            OrgPolicy.requirementFor(policy, row.isPayUser(), exemption.isPresent());
+                                    Uni<Void> persist = row.persist().replaceWithVoid();
+                                    if (row.requirement == previous) {
+                                        return persist;
+                                    }
+                                    String reason = row.isPayUser() || wasPay
+                                            ? REASON_PAY
+                                            : existing == null ? REASON_JOINED : REASON_POLICY;
+                                    return persist.flatMap(ignored -> outbox.publish(
+                                                    Topics.USER_REQUIREMENTS,
+                                                    new Events.UserRequirementChanged(
+                                                            row.userId,
+                                                            row.orgId,
+                                                            row.requirement.name(),
+                                                            previous.name(),
+                                                            reason)))
+                                            .replaceWithVoid();
+                                })));
     }
 
     /** The user left: roster row, factors, recovery code and pending enrollments go; others are told. */
@@ -67,20 +78,30 @@ public class RosterService {
             Uni<Void> requirement = Uni.createFrom().voidItem();
             if (existing != null) {
                 Requirement previous = existing.requirement;
-                requirement = existing.delete().flatMap(i -> previous == Requirement.NOT_REQUIRED
-                        ? Uni.createFrom().voidItem()
-                        : outbox.publish(Topics.USER_REQUIREMENTS, new Events.UserRequirementChanged(existing.userId,
-                                existing.orgId, Requirement.NOT_REQUIRED.name(), previous.name(), REASON_REMOVED))
-                        .replaceWithVoid());
+                requirement = existing.delete()
+                        .flatMap(i -> previous == Requirement.NOT_REQUIRED
+                                ? Uni.createFrom().voidItem()
+                                : outbox.publish(
+                                                Topics.USER_REQUIREMENTS,
+                                                new Events.UserRequirementChanged(
+                                                        existing.userId,
+                                                        existing.orgId,
+                                                        Requirement.NOT_REQUIRED.name(),
+                                                        previous.name(),
+                                                        REASON_REMOVED))
+                                        .replaceWithVoid());
             }
             return requirement
                     // An exemption leaves with the user (a later return starts without one).
                     .flatMap(i -> exemptions.delete(user.userId(), user.orgId()))
                     .flatMap(i -> factors.removeAll(user.userId(), REASON_REMOVED))
                     // Cancelled ceremonies keep no secret, number or code hash (as everywhere else).
-                    .flatMap(i -> Enrollment.update("status = ?1, secret = null, phone = null, codeHash = null "
+                    .flatMap(i -> Enrollment.update(
+                            "status = ?1, secret = null, phone = null, codeHash = null "
                                     + "where userId = ?2 and status = ?3",
-                            Enrollment.Status.CANCELLED, user.userId(), Enrollment.Status.PENDING))
+                            Enrollment.Status.CANCELLED,
+                            user.userId(),
+                            Enrollment.Status.PENDING))
                     .replaceWithVoid();
         });
     }
@@ -95,5 +116,4 @@ public class RosterService {
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
     }
-
 }

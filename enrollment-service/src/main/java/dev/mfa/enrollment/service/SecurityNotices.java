@@ -10,7 +10,6 @@ import dev.mfa.enrollment.domain.Factor;
 import dev.mfa.enrollment.domain.OrgUser;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -36,20 +35,27 @@ public class SecurityNotices {
 
     /** Inside a transaction: "a sign-in method was added" for a factor just confirmed. */
     public Uni<Void> factorAdded(Factor factor, Instant at) {
-        return notice(factor.userId, EmailTemplates.FACTOR_ADDED, "factor-added:" + factor.factorId, params(factor, at));
+        return notice(
+                factor.userId, EmailTemplates.FACTOR_ADDED, "factor-added:" + factor.factorId, params(factor, at));
     }
 
     /** Inside a transaction: "a sign-in method was removed" for a factor the user removed. */
     public Uni<Void> factorRemoved(Factor factor, Instant at) {
-        return notice(factor.userId, EmailTemplates.FACTOR_REMOVED, "factor-removed:" + factor.factorId,
-                params(factor, at));
+        return notice(
+                factor.userId, EmailTemplates.FACTOR_REMOVED, "factor-removed:" + factor.factorId, params(factor, at));
     }
 
     /** Inside a transaction: "your exemption ends on ..." to the exempt user, once per exemption end. */
     public Uni<Void> exemptionEnding(String userId, Instant until) {
-        return notice(userId, EmailTemplates.EXEMPTION_ENDING, "exemption-ending:" + userId + ":" + until,
-                Map.of("until", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-                        .withZone(java.time.ZoneOffset.UTC).format(until)));
+        return notice(
+                userId,
+                EmailTemplates.EXEMPTION_ENDING,
+                "exemption-ending:" + userId + ":" + until,
+                Map.of(
+                        "until",
+                        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                                .withZone(java.time.ZoneOffset.UTC)
+                                .format(until)));
     }
 
     /** Inside a transaction: {@code template} to roster user {@code userId}, once per {@code occasion}. */
@@ -59,8 +65,15 @@ public class SecurityNotices {
                 return Uni.createFrom().voidItem();
             }
             UUID requestId = UUID.nameUUIDFromBytes(occasion.getBytes(StandardCharsets.UTF_8));
-            return outbox.publish(Topics.EMAIL_REQUESTS, new Events.EmailRequested(requestId, userId, template,
-                    keys.seal(SealedField.EMAIL, userId, user.email), params)).replaceWithVoid();
+            return outbox.publish(
+                            Topics.EMAIL_REQUESTS,
+                            new Events.EmailRequested(
+                                    requestId,
+                                    userId,
+                                    template,
+                                    keys.seal(SealedField.EMAIL, userId, user.email),
+                                    params))
+                    .replaceWithVoid();
         });
     }
 

@@ -5,9 +5,8 @@ import dev.mfa.core.security.Caller;
 import dev.mfa.enrollment.repository.AssertionUseRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
+import org.jboss.logging.Logger;
 
 /**
  * CONTRACT §4: at enrollment-service an assertion authorises at most one change (issue 15 #13). Its {@code jti} is
@@ -29,12 +28,13 @@ public class SingleUseAssertions {
 
     /** Inside the change's transaction: takes the assertion for this change, or 401 if it authorised one already. */
     public Uni<Void> spend(Caller caller, AssertionVerifier.Verified assertion) {
-        return uses.claim(assertion.jti(), caller.userId(), clock.instant(), assertion.expiresAt()).map(fresh -> {
-            if (!fresh) {
-                throw used(caller);
-            }
-            return null;
-        });
+        return uses.claim(assertion.jti(), caller.userId(), clock.instant(), assertion.expiresAt())
+                .map(fresh -> {
+                    if (!fresh) {
+                        throw used(caller);
+                    }
+                    return null;
+                });
     }
 
     /** Needs a session: 401 if the assertion authorised a change already (checked before anything is counted). */
@@ -49,7 +49,8 @@ public class SingleUseAssertions {
 
     private static ProblemException used(Caller caller) {
         LOG.infof("user %s presented an assertion that already authorised a change", caller.userId());
-        return ProblemException.unauthorized("mfa-assertion-invalid",
+        return ProblemException.unauthorized(
+                "mfa-assertion-invalid",
                 "This second-factor verification was already used for a change. Verify again.");
     }
 }

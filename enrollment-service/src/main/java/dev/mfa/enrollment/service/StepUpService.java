@@ -7,7 +7,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -43,18 +42,23 @@ public class StepUpService {
      */
     @WithSession
     public Uni<Void> authorizeAdmin(Caller admin, String assertion) {
-        return Factor.count("userId = ?1 and status = ?2", admin.userId(), Factor.ACTIVE).map(count -> {
-            if (count == 0) {
-                throw ProblemException.conflict("enrollment-required",
-                        "Set up a second factor for your own account first: this change needs it.");
-            }
-            try {
-                return assertions.verify(admin, assertion);
-            } catch (ProblemException e) {
-                throw stepUpRequired();
-            }
-        }).flatMap(verified -> singleUse.spend(admin, verified)
-                .onFailure(ProblemException.class).transform(e -> stepUpRequired()));
+        return Factor.count("userId = ?1 and status = ?2", admin.userId(), Factor.ACTIVE)
+                .map(count -> {
+                    if (count == 0) {
+                        throw ProblemException.conflict(
+                                "enrollment-required",
+                                "Set up a second factor for your own account first: this change needs it.");
+                    }
+                    try {
+                        return assertions.verify(admin, assertion);
+                    } catch (ProblemException e) {
+                        throw stepUpRequired();
+                    }
+                })
+                .flatMap(verified -> singleUse
+                        .spend(admin, verified)
+                        .onFailure(ProblemException.class)
+                        .transform(e -> stepUpRequired()));
     }
 
     /** {@link #authorizeAdmin(Caller, String)}, then {@code change}, in one transaction. */
@@ -63,7 +67,8 @@ public class StepUpService {
     }
 
     private static ProblemException stepUpRequired() {
-        return ProblemException.unauthorized("step-up-required",
+        return ProblemException.unauthorized(
+                "step-up-required",
                 "This change needs a recent second-factor verification of your own (X-MFA-Assertion).");
     }
 
@@ -72,12 +77,13 @@ public class StepUpService {
      * an assertion was needed) in the same transaction, which spends the assertion: a change that fails leaves it
      * unspent, a second change with it is refused.
      */
-    public <T> Uni<T> authorize(Caller caller, String reauthToken, String assertion,
-                                Function<Boolean, Uni<T>> change) {
+    public <T> Uni<T> authorize(Caller caller, String reauthToken, String assertion, Function<Boolean, Uni<T>> change) {
         return Panache.withTransaction(() -> reauth.requireToken(caller.userId(), reauthToken)
                 .flatMap(ok -> Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE))
-                .flatMap(count -> count == 0 ? change.apply(false)
-                        : singleUse.spend(caller, assertions.verify(caller, assertion))
+                .flatMap(count -> count == 0
+                        ? change.apply(false)
+                        : singleUse
+                                .spend(caller, assertions.verify(caller, assertion))
                                 .flatMap(i -> change.apply(true))));
     }
 }

@@ -6,17 +6,6 @@ import dev.mfa.enrollment.support.Bus;
 import dev.mfa.enrollment.support.Db;
 import dev.mfa.localstack.testing.KafkaTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +17,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
 
 /**
  * Benchmark of the enforcement switch (NOT part of {@code mvn verify}; the name matches neither *Test nor *IT):
@@ -54,7 +53,11 @@ class EnforcementSwitchBenchmark {
         }
         Path out = Path.of("target/bench/enforcement-switch.md");
         Files.createDirectories(out.getParent());
-        Files.writeString(out, String.join("\n", rows) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        Files.writeString(
+                out,
+                String.join("\n", rows) + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
         rows.forEach(System.out::println);
     }
@@ -63,21 +66,29 @@ class EnforcementSwitchBenchmark {
         String org = "bench-" + users + "-" + UUID.randomUUID().toString().substring(0, 8);
         Instant deadline = Instant.now().plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MILLIS);
         long seedStart = System.nanoTime();
-        Db.update("insert into org_user (user_id, org_id, email, pay, requirement, created_at, updated_at) "
-                + "select ? || '-' || lpad(g::text, 7, '0'), ?, 'u' || g || '@bench.test', null, 'OPTIONAL', now(), now() "
-                + "from generate_series(1, ?) g", org, org, users);
-        Db.update("insert into org_policy (org_id, enabled, enforcement_deadline, enforced, allowed_methods, version, "
-                + "synced_version, updated_at) values (?, true, ?, false, 'TOTP,SMS', 1, 1, now())", org,
+        Db.update(
+                "insert into org_user (user_id, org_id, email, pay, requirement, created_at, updated_at) "
+                        + "select ? || '-' || lpad(g::text, 7, '0'), ?, 'u' || g || '@bench.test', null, 'OPTIONAL', now(), now() "
+                        + "from generate_series(1, ?) g",
+                org,
+                org,
+                users);
+        Db.update(
+                "insert into org_policy (org_id, enabled, enforcement_deadline, enforced, allowed_methods, version, "
+                        + "synced_version, updated_at) values (?, true, ?, false, 'TOTP,SMS', 1, 1, now())",
+                org,
                 java.sql.Timestamp.from(deadline));
         Db.update("analyze org_user");
         long seedMs = (System.nanoTime() - seedStart) / 1_000_000;
 
         String needle = org; // unique per run; user ids start with it too (json_build_object puts spaces around colons)
         var event = Bus.CODEC.wrap("/bench", new Events.DeadlineReached(org, deadline), Instant.now());
-        try (KafkaConsumer<String, String> consumer = consumer(); KafkaProducer<String, String> producer = producer()) {
+        try (KafkaConsumer<String, String> consumer = consumer();
+                KafkaProducer<String, String> producer = producer()) {
             producer.partitionsFor(Topics.DEADLINES); // metadata fetched before the clock starts
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.USER_REQUIREMENTS).stream()
-                    .map(p -> new TopicPartition(Topics.USER_REQUIREMENTS, p.partition())).toList();
+                    .map(p -> new TopicPartition(Topics.USER_REQUIREMENTS, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position); // resolve the end offsets before the event goes out
@@ -100,10 +111,12 @@ class EnforcementSwitchBenchmark {
                     }
                 }
             }
-            long dbSwitched = Db.count("select count(*) from org_user where org_id = ? and requirement = 'REQUIRED'", org);
+            long dbSwitched =
+                    Db.count("select count(*) from org_user where org_id = ? and requirement = 'REQUIRED'", org);
             double totalS = (lastAt - start) / 1e9;
-            String row = String.format("| %,d | %,d | %.2f s | %.2f s | %,.0f events/s | seed %,d ms |", users, seen,
-                    (firstAt - start) / 1e9, totalS, seen / totalS, seedMs);
+            String row = String.format(
+                    "| %,d | %,d | %.2f s | %.2f s | %,.0f events/s | seed %,d ms |",
+                    users, seen, (firstAt - start) / 1e9, totalS, seen / totalS, seedMs);
             if (seen < users || dbSwitched != users) {
                 row += " INCOMPLETE (db " + dbSwitched + ")";
             }

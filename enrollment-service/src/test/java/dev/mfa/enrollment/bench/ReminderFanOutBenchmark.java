@@ -7,17 +7,6 @@ import dev.mfa.enrollment.support.Bus;
 import dev.mfa.enrollment.support.Db;
 import dev.mfa.localstack.testing.KafkaTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +20,16 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
 
 /**
  * Benchmark of the deadline reminder fan-out (NOT part of {@code mvn verify}; the name matches neither *Test nor
@@ -58,7 +57,11 @@ class ReminderFanOutBenchmark {
         }
         Path out = Path.of("target/bench/reminder-fan-out.md");
         Files.createDirectories(out.getParent());
-        Files.writeString(out, String.join("\n", rows) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        Files.writeString(
+                out,
+                String.join("\n", rows) + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
         rows.forEach(System.out::println);
     }
@@ -68,29 +71,43 @@ class ReminderFanOutBenchmark {
         Instant deadline = Instant.now().plus(Duration.ofDays(14)).truncatedTo(ChronoUnit.MILLIS);
         int enrolled = users / 10;
         long seedStart = System.nanoTime();
-        Db.update("insert into org_user (user_id, org_id, email, pay, requirement, created_at, updated_at) "
-                + "select ? || '-' || lpad(g::text, 7, '0'), ?, 'u' || g || '@bench.test', null, 'OPTIONAL', "
-                + "now(), now() "
-                + "from generate_series(1, ?) g", org, org, users + enrolled);
+        Db.update(
+                "insert into org_user (user_id, org_id, email, pay, requirement, created_at, updated_at) "
+                        + "select ? || '-' || lpad(g::text, 7, '0'), ?, 'u' || g || '@bench.test', null, 'OPTIONAL', "
+                        + "now(), now() "
+                        + "from generate_series(1, ?) g",
+                org,
+                org,
+                users + enrolled);
         // Every eleventh user has a factor: N without one remain.
-        Db.update("insert into factor (factor_id, user_id, org_id, method, label, status, created_at) "
-                + "select gen_random_uuid(), ? || '-' || lpad(g::text, 7, '0'), ?, 'SMS', 'Phone', 'ACTIVE', now() "
-                + "from generate_series(11, ?, 11) g", org, org, 11 * enrolled);
-        Db.update("insert into org_policy (org_id, enabled, enforcement_deadline, enforced, allowed_methods, version, "
-                + "synced_version, updated_at) values (?, true, ?, false, 'TOTP,SMS', 1, 1, now())", org,
+        Db.update(
+                "insert into factor (factor_id, user_id, org_id, method, label, status, created_at) "
+                        + "select gen_random_uuid(), ? || '-' || lpad(g::text, 7, '0'), ?, 'SMS', 'Phone', 'ACTIVE', now() "
+                        + "from generate_series(11, ?, 11) g",
+                org,
+                org,
+                11 * enrolled);
+        Db.update(
+                "insert into org_policy (org_id, enabled, enforcement_deadline, enforced, allowed_methods, version, "
+                        + "synced_version, updated_at) values (?, true, ?, false, 'TOTP,SMS', 1, 1, now())",
+                org,
                 java.sql.Timestamp.from(deadline));
         Db.update("analyze org_user");
         Db.update("analyze factor");
         long seedMs = (System.nanoTime() - seedStart) / 1_000_000;
-        long withoutFactor = Db.count("select count(*) from org_user u where org_id = ? and not exists "
-                + "(select 1 from factor f where f.user_id = u.user_id and f.status = 'ACTIVE')", org);
+        long withoutFactor = Db.count(
+                "select count(*) from org_user u where org_id = ? and not exists "
+                        + "(select 1 from factor f where f.user_id = u.user_id and f.status = 'ACTIVE')",
+                org);
 
         String needle = "\"subject\":\"" + org + "-"; // the codec writes compact JSON; user ids start with the org
         var event = Bus.CODEC.wrap("/bench", new Events.DeadlineApproaching(org, deadline, 14), Instant.now());
-        try (KafkaConsumer<String, String> consumer = consumer(); KafkaProducer<String, String> producer = producer()) {
+        try (KafkaConsumer<String, String> consumer = consumer();
+                KafkaProducer<String, String> producer = producer()) {
             producer.partitionsFor(Topics.DEADLINES); // metadata fetched before the clock starts
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.EMAIL_REQUESTS).stream()
-                    .map(p -> new TopicPartition(Topics.EMAIL_REQUESTS, p.partition())).toList();
+                    .map(p -> new TopicPartition(Topics.EMAIL_REQUESTS, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position); // resolve the end offsets before the event goes out
@@ -115,15 +132,22 @@ class ReminderFanOutBenchmark {
                     }
                 }
             }
-            long claimed = Db.count("select count(*) from email_notice n join org_user u on u.user_id = n.user_id "
-                    + "where u.org_id = ?", org);
-            long enrolledMailed = Db.count("select count(*) from email_notice n join factor f on f.user_id = n.user_id "
-                    + "where f.org_id = ?", org);
+            long claimed = Db.count(
+                    "select count(*) from email_notice n join org_user u on u.user_id = n.user_id "
+                            + "where u.org_id = ?",
+                    org);
+            long enrolledMailed = Db.count(
+                    "select count(*) from email_notice n join factor f on f.user_id = n.user_id "
+                            + "where f.org_id = ?",
+                    org);
             double totalS = (lastAt - start) / 1e9;
-            String row = String.format("| %,d | %,d | %.2f s | %.2f s | %,.0f events/s | encrypt alone %,d ms "
-                            + "| seed %,d ms |", users, seen, (firstAt - start) / 1e9, totalS, seen / totalS,
-                    encryptAlone(users), seedMs);
-            if (seen < users || subjects.size() != users || claimed != users || withoutFactor != users
+            String row = String.format(
+                    "| %,d | %,d | %.2f s | %.2f s | %,.0f events/s | encrypt alone %,d ms " + "| seed %,d ms |",
+                    users, seen, (firstAt - start) / 1e9, totalS, seen / totalS, encryptAlone(users), seedMs);
+            if (seen < users
+                    || subjects.size() != users
+                    || claimed != users
+                    || withoutFactor != users
                     || enrolledMailed != 0) {
                 row += " INCOMPLETE (claimed " + claimed + ", distinct " + subjects.size() + ", enrolled mailed "
                         + enrolledMailed + ")";
@@ -135,8 +159,8 @@ class ReminderFanOutBenchmark {
 
     /** Encrypting {@code n} addresses one after the other, as the fan-out does, with the test profile's key. */
     private static long encryptAlone(int n) {
-        FieldCipher cipher = FieldCipher.fromSpec("local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=",
-                "local-dev");
+        FieldCipher cipher =
+                FieldCipher.fromSpec("local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=", "local-dev");
         long sink = 0;
         long t = System.nanoTime();
         for (int i = 0; i < n; i++) {

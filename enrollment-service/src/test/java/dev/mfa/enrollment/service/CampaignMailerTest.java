@@ -1,5 +1,7 @@
 package dev.mfa.enrollment.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mfa.core.crypto.FieldCipher;
 import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.crypto.KeyPurpose;
@@ -16,9 +18,6 @@ import dev.mfa.enrollment.repository.CampaignRepository;
 import dev.mfa.enrollment.repository.CampaignRepository.Recipient;
 import dev.mfa.enrollment.service.Campaigns.Campaign;
 import io.smallrye.mutiny.Uni;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +30,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The fan-out against an in-memory roster standing in for the database: only users without a factor are e-mailed,
@@ -40,14 +39,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CampaignMailerTest {
 
-    private static final FieldKeys KEYS = new FieldKeys(Map.of(KeyPurpose.EMAIL,
-            FieldCipher.fromSpec(FieldCipher.generateKeySpec("email-1"), "email-1")), null);
+    private static final FieldKeys KEYS = new FieldKeys(
+            Map.of(KeyPurpose.EMAIL, FieldCipher.fromSpec(FieldCipher.generateKeySpec("email-1"), "email-1")), null);
     private static final Instant NOW = Instant.parse("2026-12-04T10:00:00Z");
     private static final Instant DEADLINE = Instant.parse("2026-12-18T10:00:00Z");
     private static final EventCodec CODEC = new EventCodec();
 
     /** user id → enrolled; addresses are {@code <id>@example.test}. */
     private final TreeMap<String, Boolean> roster = new TreeMap<>();
+
     private final FakeRepository repository = new FakeRepository();
     private final RecordingOutbox outbox = new RecordingOutbox();
     private final List<String> transactions = new ArrayList<>();
@@ -79,7 +79,8 @@ class CampaignMailerTest {
 
         assertThat(result.requested()).isEqualTo(7);
         List<Events.EmailRequested> sent = outbox.requests();
-        assertThat(sent).extracting(Events.EmailRequested::userId)
+        assertThat(sent)
+                .extracting(Events.EmailRequested::userId)
                 .containsExactly("u01", "u02", "u04", "u05", "u07", "u08", "u10");
         for (Events.EmailRequested r : sent) {
             assertThat(r.template()).isEqualTo(EmailTemplates.DEADLINE_APPROACHING);
@@ -90,7 +91,9 @@ class CampaignMailerTest {
         }
         // 10 users in ranges of 3: four range transactions (one per publishAll that had someone), then markDone.
         assertThat(repository.claimCalls).isEqualTo(4);
-        assertThat(outbox.calls).hasSize(4).allSatisfy(topic -> assertThat(topic).isEqualTo(Topics.EMAIL_REQUESTS));
+        assertThat(outbox.calls)
+                .hasSize(4)
+                .allSatisfy(topic -> assertThat(topic).isEqualTo(Topics.EMAIL_REQUESTS));
         assertThat(transactions).hasSize(5);
         assertThat(repository.done).containsExactly(campaign.campaignId());
     }
@@ -115,8 +118,10 @@ class CampaignMailerTest {
 
         mailer.fanOut(sevenDays).await().indefinitely();
 
-        List<Events.EmailRequested> second = outbox.requests().subList(7, outbox.requests().size());
-        assertThat(second).extracting(Events.EmailRequested::userId)
+        List<Events.EmailRequested> second =
+                outbox.requests().subList(7, outbox.requests().size());
+        assertThat(second)
+                .extracting(Events.EmailRequested::userId)
                 .containsExactly("u02", "u04", "u05", "u07", "u08", "u10");
         assertThat(second).allSatisfy(r -> assertThat(r.params()).containsEntry("daysLeft", "7"));
         assertThat(second.get(0).requestId()).isNotEqualTo(reminder().requestId("u02"));
@@ -133,7 +138,10 @@ class CampaignMailerTest {
     @Test
     void anEventWhosePolicyNoLongerHoldsOpensNothing() {
         assertThat(mailer.open(Campaigns.reminder(null, new Events.DeadlineApproaching("org-a", DEADLINE, 14))
-                .orElse(null)).await().indefinitely()).isNull();
+                                .orElse(null))
+                        .await()
+                        .indefinitely())
+                .isNull();
         assertThat(repository.opened).isEmpty();
     }
 
@@ -197,7 +205,8 @@ class CampaignMailerTest {
             List<Recipient> claimed = range.entrySet().stream()
                     .filter(e -> !e.getValue())
                     .filter(e -> claims.add(campaign.campaignId() + "|" + e.getKey()))
-                    .map(e -> new Recipient(e.getKey(), e.getKey() + "@example.test")).toList();
+                    .map(e -> new Recipient(e.getKey(), e.getKey() + "@example.test"))
+                    .toList();
             return Uni.createFrom().item(claimed);
         }
 
@@ -213,22 +222,25 @@ class CampaignMailerTest {
         final List<CloudEvent> events = new ArrayList<>();
 
         RecordingOutbox() {
-            super(CODEC, new OutboxConfig() {
-                @Override
-                public String source() {
-                    return "/enrollment-service";
-                }
+            super(
+                    CODEC,
+                    new OutboxConfig() {
+                        @Override
+                        public String source() {
+                            return "/enrollment-service";
+                        }
 
-                @Override
-                public int batchSize() {
-                    return 500;
-                }
+                        @Override
+                        public int batchSize() {
+                            return 500;
+                        }
 
-                @Override
-                public Duration retention() {
-                    return Duration.ofDays(1);
-                }
-            }, Clock.fixed(NOW, ZoneOffset.UTC));
+                        @Override
+                        public Duration retention() {
+                            return Duration.ofDays(1);
+                        }
+                    },
+                    Clock.fixed(NOW, ZoneOffset.UTC));
         }
 
         @Override
@@ -239,7 +251,8 @@ class CampaignMailerTest {
         }
 
         List<Events.EmailRequested> requests() {
-            return events.stream().map(e -> CODEC.data(CODEC.decode(CODEC.encode(e)), Events.EmailRequested.class))
+            return events.stream()
+                    .map(e -> CODEC.data(CODEC.decode(CODEC.encode(e)), Events.EmailRequested.class))
                     .toList();
         }
     }

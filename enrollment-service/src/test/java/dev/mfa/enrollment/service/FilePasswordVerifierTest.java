@@ -1,14 +1,13 @@
 package dev.mfa.enrollment.service;
 
-import dev.mfa.core.password.PasswordHashes;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mfa.core.password.PasswordHashes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The local verifier reads what the seed loader writes, and follows changes of the file. */
 class FilePasswordVerifierTest {
@@ -28,8 +27,10 @@ class FilePasswordVerifierTest {
         Path file = dir.resolve("password-hashes.json");
         FilePasswordVerifier verifier = new FilePasswordVerifier(file);
         assertThat(verifier.verify("carol", "pw".toCharArray())).isFalse(); // no file yet
-        Files.writeString(file, "{\"carol\":\"" + PasswordHashes.hash("pw".toCharArray(), 1000) + "\","
-                + "\"dave\":\"plain-text\",\"erin\":\"pbkdf2-sha256$99999999$AAAA$AAAA\"}");
+        Files.writeString(
+                file,
+                "{\"carol\":\"" + PasswordHashes.hash("pw".toCharArray(), 1000) + "\","
+                        + "\"dave\":\"plain-text\",\"erin\":\"pbkdf2-sha256$99999999$AAAA$AAAA\"}");
         Files.setLastModifiedTime(file, FileTime.fromMillis(1_000));
         assertThat(verifier.verify("carol", "pw".toCharArray())).isTrue();
         assertThat(verifier.verify("dave", "plain-text".toCharArray())).isFalse();

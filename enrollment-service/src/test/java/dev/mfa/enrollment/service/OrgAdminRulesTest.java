@@ -1,5 +1,14 @@
 package dev.mfa.enrollment.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.Events;
@@ -11,8 +20,6 @@ import dev.mfa.enrollment.domain.Requirement;
 import dev.mfa.enrollment.repository.AuditRepository;
 import dev.mfa.enrollment.repository.AvailabilityRepository;
 import io.smallrye.mutiny.Uni;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,15 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
+import org.junit.jupiter.api.Test;
 
 /** The org-admin rules of issue 18 against mocked repositories: availability, exemptions, audit of sign-ins. */
 class OrgAdminRulesTest {
@@ -55,7 +54,8 @@ class OrgAdminRulesTest {
         AvailabilityRepository untouched = mock(AvailabilityRepository.class);
         PolicyService other = policies(untouched, false);
         other.requireAvailable(off, new PolicyService.PolicyInput(false, null, false, List.of(Method.TOTP)))
-                .await().indefinitely();
+                .await()
+                .indefinitely();
         OrgPolicy running = OrgPolicy.defaults("acme", NOW);
         running.enabled = true;
         other.requireAvailable(running, on()).await().indefinitely();
@@ -69,11 +69,18 @@ class OrgAdminRulesTest {
         when(repo.find("granted")).thenReturn(Uni.createFrom().item(Optional.of(true)));
         when(repo.find("withdrawn")).thenReturn(Uni.createFrom().item(Optional.of(false)));
 
-        assertThat(policies(repo, false).isAvailable("new").await().indefinitely()).isFalse();
-        assertThat(policies(repo, true).isAvailable("new").await().indefinitely()).isTrue();
-        assertThat(policies(repo, false).isAvailable("granted").await().indefinitely()).isTrue();
-        assertThat(policies(repo, true).isAvailable("withdrawn").await().indefinitely()).isFalse();
-        policies(repo, false).requireAvailable(OrgPolicy.defaults("granted", NOW), on()).await().indefinitely();
+        assertThat(policies(repo, false).isAvailable("new").await().indefinitely())
+                .isFalse();
+        assertThat(policies(repo, true).isAvailable("new").await().indefinitely())
+                .isTrue();
+        assertThat(policies(repo, false).isAvailable("granted").await().indefinitely())
+                .isTrue();
+        assertThat(policies(repo, true).isAvailable("withdrawn").await().indefinitely())
+                .isFalse();
+        policies(repo, false)
+                .requireAvailable(OrgPolicy.defaults("granted", NOW), on())
+                .await()
+                .indefinitely();
     }
 
     // ------------------------------------------------------------------------------------------ exemptions
@@ -85,7 +92,9 @@ class OrgAdminRulesTest {
         assertThat(ok.reason()).isEqualTo("on leave");
         assertThat(ok.until()).isEqualTo(NOW.plus(Duration.ofDays(90)));
 
-        refused(() -> exemptions.validate(NOW.plus(Duration.ofDays(90)).plusMillis(1), "r"), "exemption-too-long",
+        refused(
+                () -> exemptions.validate(NOW.plus(Duration.ofDays(90)).plusMillis(1), "r"),
+                "exemption-too-long",
                 "until");
         refused(() -> exemptions.validate(NOW, "r"), "exemption-in-past", "until");
         refused(() -> exemptions.validate(NOW.minusSeconds(1), "r"), "exemption-in-past", "until");
@@ -113,24 +122,33 @@ class OrgAdminRulesTest {
     @Test
     void locksAndRecoveryCodeUsesBecomeAuditRowsAndNothingElseDoes() {
         AuditRepository repo = mock(AuditRepository.class);
-        when(repo.append(anyString(), any(), anyString(), any(), any(), any())).thenReturn(Uni.createFrom().voidItem());
+        when(repo.append(anyString(), any(), anyString(), any(), any(), any()))
+                .thenReturn(Uni.createFrom().voidItem());
         EventCodec codec = new EventCodec();
         AuditService audit = new AuditService(repo, codec, CLOCK);
         Instant at = NOW.minusSeconds(30);
 
-        audit.verification(codec.wrap("/test", new Events.UserLocked("u1", "acme", 10, at), NOW)).await().indefinitely();
+        audit.verification(codec.wrap("/test", new Events.UserLocked("u1", "acme", 10, at), NOW))
+                .await()
+                .indefinitely();
         verify(repo).append("acme", at, AuditTypes.USER_LOCKED, null, "u1", Map.of("consecutiveFailures", 10));
 
-        audit.verification(codec.wrap("/test", new Events.RecoveryCodeUsed(UUID.randomUUID(), "u2", "acme",
-                UUID.randomUUID(), at), NOW)).await().indefinitely();
+        audit.verification(codec.wrap(
+                        "/test",
+                        new Events.RecoveryCodeUsed(UUID.randomUUID(), "u2", "acme", UUID.randomUUID(), at),
+                        NOW))
+                .await()
+                .indefinitely();
         verify(repo).append("acme", at, AuditTypes.RECOVERY_CODE_USED, "u2", "u2", Map.of());
 
-        CloudEvent failed = codec.wrap("/test", new Events.VerificationFailed(UUID.randomUUID(), "u3", "acme", "TOTP",
-                1, at), NOW);
+        CloudEvent failed =
+                codec.wrap("/test", new Events.VerificationFailed(UUID.randomUUID(), "u3", "acme", "TOTP", 1, at), NOW);
         audit.verification(failed).await().indefinitely();
-        audit.verification(codec.wrap("/test", new Events.UserLocked("u4", null, 10, at), NOW)).await().indefinitely();
-        verify(repo, never()).append(anyString(), any(), anyString(), any(), org.mockito.ArgumentMatchers.eq("u3"),
-                any());
+        audit.verification(codec.wrap("/test", new Events.UserLocked("u4", null, 10, at), NOW))
+                .await()
+                .indefinitely();
+        verify(repo, never())
+                .append(anyString(), any(), anyString(), any(), org.mockito.ArgumentMatchers.eq("u3"), any());
         verify(repo, never()).append(any(), any(), anyString(), any(), org.mockito.ArgumentMatchers.eq("u4"), any());
     }
 

@@ -1,19 +1,18 @@
 package dev.mfa.enrollment.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.core.security.Caller;
 import dev.mfa.enrollment.config.SmsConfig;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** libphonenumber rules: type, country, payee restriction, masking; problem details never hold the number. */
 public class PhoneNumbersTest {
@@ -41,7 +40,9 @@ public class PhoneNumbersTest {
 
     @Test
     void mobilesElsewhereAreAcceptedOtherTypesRefusedWithAReason() {
-        assertThat(phones.validate(USER, "GB", example("GB", PhoneNumberType.MOBILE)).e164()).startsWith("+447");
+        assertThat(phones.validate(USER, "GB", example("GB", PhoneNumberType.MOBILE))
+                        .e164())
+                .startsWith("+447");
         refused(USER, "GB", example("GB", PhoneNumberType.FIXED_LINE), "phone-number-type-not-allowed", "landline");
         refused(USER, "GB", example("GB", PhoneNumberType.PREMIUM_RATE), "phone-number-type-not-allowed", "premium");
         refused(USER, "GB", example("GB", PhoneNumberType.TOLL_FREE), "phone-number-type-not-allowed", "toll-free");
@@ -59,18 +60,25 @@ public class PhoneNumbersTest {
         refused(USER, "US", "call me maybe", "invalid-phone-number", "phone number");
         refused(USER, "US", "2015550123".repeat(4), "invalid-phone-number", "phone number");
         refused(USER, "US", null, "invalid-phone-number", "phone number");
-        refused(USER, "US", "+44 " + example("GB", PhoneNumberType.MOBILE).substring(1), "phone-number-country-mismatch",
+        refused(
+                USER,
+                "US",
+                "+44 " + example("GB", PhoneNumberType.MOBILE).substring(1),
+                "phone-number-country-mismatch",
                 "country");
         refused(USER, "US", "0000000000", "invalid-phone-number", "valid");
     }
 
     @Test
     void countriesForACallerFollowConfigurationAndThePayeeRule() {
-        assertThat(phones.countriesFor(USER)).extracting(PhoneNumbers.SmsCountry::country)
+        assertThat(phones.countriesFor(USER))
+                .extracting(PhoneNumbers.SmsCountry::country)
                 .containsExactly("US", "GB", "DE"); // XX is not a region: dropped
         assertThat(phones.countriesFor(USER).get(0))
                 .isEqualTo(new PhoneNumbers.SmsCountry("US", "+1", "United States"));
-        assertThat(phones.countriesFor(PAYEE)).extracting(PhoneNumbers.SmsCountry::country).containsExactly("US");
+        assertThat(phones.countriesFor(PAYEE))
+                .extracting(PhoneNumbers.SmsCountry::country)
+                .containsExactly("US");
     }
 
     private void refused(Caller caller, String country, String number, String slug, String reason) {
@@ -80,7 +88,8 @@ public class PhoneNumbersTest {
                     assertThat(e.problem().type()).endsWith("/" + slug);
                     assertThat(e.problem().detail()).containsIgnoringCase(reason);
                     if (number != null && number.replaceAll("\\D", "").length() > 4) {
-                        assertThat(e.problem().detail()).doesNotContain(number.replaceAll("\\D", "").substring(2));
+                        assertThat(e.problem().detail())
+                                .doesNotContain(number.replaceAll("\\D", "").substring(2));
                     }
                 });
     }

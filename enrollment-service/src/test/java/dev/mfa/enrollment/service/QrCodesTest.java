@@ -1,15 +1,13 @@
 package dev.mfa.enrollment.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mfa.core.otp.Base32;
 import dev.mfa.core.otp.OtpAuthUri;
 import dev.mfa.core.otp.SecretGenerator;
 import dev.mfa.enrollment.config.TotpConfig;
 import dev.mfa.localstack.testing.QrScanner;
 import io.smallrye.config.WithDefault;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -17,8 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The QR images the service renders are read back, every one of them: 1,000 random otpauth URIs at the configured
@@ -54,11 +53,16 @@ class QrCodesTest {
         });
         List<String> uris = new ArrayList<>();
         for (int i = 0; i < URIS; i++) {
-            uris.add(OtpAuthUri.builder().issuer("MFA Platform").account(randomAccount(random))
-                    .secretBase32(Base32.encode(secrets.newSecret())).build().uri());
+            uris.add(OtpAuthUri.builder()
+                    .issuer("MFA Platform")
+                    .account(randomAccount(random))
+                    .secretBase32(Base32.encode(secrets.newSecret()))
+                    .build()
+                    .uri());
         }
         // Rendering and reading are independent per URI: both cores (the inputs above are fixed, in order).
-        List<String> misses = uris.parallelStream().filter(uri -> !uri.equals(readBack(qr, uri)))
+        List<String> misses = uris.parallelStream()
+                .filter(uri -> !uri.equals(readBack(qr, uri)))
                 .map(uri -> uri.replaceAll("secret=[A-Z2-7]+", "secret=...") + " -> " + readBack(qr, uri))
                 .toList();
         assertThat(misses).as("URIs not read back from %d px images", size).isEmpty();
@@ -97,7 +101,10 @@ class QrCodesTest {
         if (set != null) {
             return Integer.parseInt(set.trim());
         }
-        return Integer.parseInt(TotpConfig.class.getMethod("qrSize").getAnnotation(WithDefault.class).value());
+        return Integer.parseInt(TotpConfig.class
+                .getMethod("qrSize")
+                .getAnnotation(WithDefault.class)
+                .value());
     }
 
     private static TotpConfig config(int size) {

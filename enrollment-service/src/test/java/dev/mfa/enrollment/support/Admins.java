@@ -8,8 +8,7 @@ public final class Admins {
 
     public static final String ASSERTION_HEADER = "X-MFA-Assertion";
 
-    private Admins() {
-    }
+    private Admins() {}
 
     public static String adminId(String orgId) {
         return "admin-" + orgId;

@@ -5,26 +5,24 @@ import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventData;
 import dev.mfa.localstack.testing.KafkaTestResource;
 import dev.mfa.localstack.testing.TopicSnapshot;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** The real broker from the tests' side: produce CloudEvents, read topics from the beginning. */
 public final class Bus {
 
     public static final EventCodec CODEC = new EventCodec();
 
-    private Bus() {
-    }
+    private Bus() {}
 
     /** Publishes a new event (fresh id); returns it so that a test can send the very same record again. */
     public static CloudEvent publish(String topic, EventData data) {
@@ -60,13 +58,18 @@ public final class Bus {
     }
 
     public static List<CloudEvent> events(String topic, Predicate<CloudEvent> filter) {
-        return records(topic).stream().map(r -> CODEC.decode(r.value())).filter(filter).toList();
+        return records(topic).stream()
+                .map(r -> CODEC.decode(r.value()))
+                .filter(filter)
+                .toList();
     }
 
     /** Waits until at least {@code count} matching events are on the topic, and returns them. */
     public static List<CloudEvent> await(String topic, Predicate<CloudEvent> filter, int count) {
         List<List<CloudEvent>> holder = new ArrayList<>();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
                 .until(() -> {
                     List<CloudEvent> found = events(topic, filter);
                     holder.clear();

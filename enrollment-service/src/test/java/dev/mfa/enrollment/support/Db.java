@@ -2,7 +2,6 @@ package dev.mfa.enrollment.support;
 
 import dev.mfa.enrollment.TestStack;
 import dev.mfa.localstack.testing.PostgresTestResource;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,15 +12,15 @@ import java.util.List;
 /** Direct JDBC access to the service's database for setting up and checking state. */
 public final class Db {
 
-    private Db() {
-    }
+    private Db() {}
 
     public static Connection connect() throws SQLException {
         return PostgresTestResource.connect(TestStack.DATABASE);
     }
 
     public static int update(String sql, Object... args) {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
         } catch (SQLException e) {
@@ -30,7 +29,8 @@ public final class Db {
     }
 
     public static List<List<Object>> query(String sql, Object... args) {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 List<List<Object>> rows = new ArrayList<>();
@@ -60,10 +60,15 @@ public final class Db {
 
     /** A roster member, as if identity.users had announced it (no event). */
     public static void user(String userId, String orgId, String pay, String requirement) {
-        update("insert into org_user (user_id, org_id, email, pay, requirement, created_at, updated_at) "
-                + "values (?, ?, ?, ?, ?, now(), now()) on conflict (user_id) do update set org_id = excluded.org_id, "
-                + "pay = excluded.pay, requirement = excluded.requirement", userId, orgId, userId + "@" + orgId + ".test",
-                pay, requirement);
+        update(
+                "insert into org_user (user_id, org_id, email, pay, requirement, created_at, updated_at) "
+                        + "values (?, ?, ?, ?, ?, now(), now()) on conflict (user_id) do update set org_id = excluded.org_id, "
+                        + "pay = excluded.pay, requirement = excluded.requirement",
+                userId,
+                orgId,
+                userId + "@" + orgId + ".test",
+                pay,
+                requirement);
     }
 
     public static String requirement(String userId) {
@@ -73,12 +78,14 @@ public final class Db {
     /** Waits (bounded) until every outbox row was relayed to Kafka. */
     /** Waits until the service recorded the event as processed (its effect committed in the same transaction). */
     public static void awaitProcessed(java.util.UUID eventId) {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
                 .until(() -> count("select count(*) from processed_event where event_id = ?", eventId) > 0);
     }
 
     public static void awaitOutboxDrained() {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
                 .until(() -> count("select count(*) from outbox_event where sent_at is null") == 0);
     }
 

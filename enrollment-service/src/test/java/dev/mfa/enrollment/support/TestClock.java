@@ -14,8 +14,7 @@ public final class TestClock extends Clock {
 
     private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
 
-    private TestClock() {
-    }
+    private TestClock() {}
 
     public static void advance(Duration by) {
         INSTANCE.offset.updateAndGet(o -> o.plus(by));

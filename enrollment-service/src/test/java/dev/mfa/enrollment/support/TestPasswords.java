@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfa.core.password.PasswordHashes;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,6 +24,7 @@ public class TestPasswords implements QuarkusTestResourceLifecycleManager {
     private static final Object LOCK = "dev.mfa.enrollment.support.TestPasswords#LOCK";
     /** Cheap on purpose in tests; the production cost is covered by FilePasswordVerifierTest. */
     public static final int TEST_ITERATIONS = 1_000;
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static long fakeMtime = 1_000_000_000_000L;
@@ -35,8 +35,7 @@ public class TestPasswords implements QuarkusTestResourceLifecycleManager {
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     public static Path file() {
         synchronized (LOCK) {
@@ -66,9 +65,8 @@ public class TestPasswords implements QuarkusTestResourceLifecycleManager {
         synchronized (LOCK) {
             try {
                 Path file = file();
-                Map<String, String> all = new LinkedHashMap<>(JSON.readValue(file.toFile(),
-                        new TypeReference<Map<String, String>>() {
-                        }));
+                Map<String, String> all =
+                        new LinkedHashMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, String>>() {}));
                 byte[] salt = new byte[16];
                 RANDOM.nextBytes(salt);
                 all.put(userId, PasswordHashes.hash(password.toCharArray(), salt, iterations));

@@ -4,7 +4,6 @@ import dev.mfa.core.events.EventCodec;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 
 /** Beans every service shares; a service or a test may replace the {@link Clock}. */

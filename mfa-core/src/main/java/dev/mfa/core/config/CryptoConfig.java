@@ -2,7 +2,6 @@ package dev.mfa.core.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.util.Optional;
 
 /**

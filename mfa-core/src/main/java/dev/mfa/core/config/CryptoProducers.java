@@ -8,7 +8,6 @@ import dev.mfa.core.otp.SecretGenerator;
 import dev.mfa.core.recovery.RecoveryCodeHasher;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
 import java.security.SecureRandom;
 import java.util.EnumMap;
 import java.util.Map;
@@ -43,15 +42,17 @@ public class CryptoProducers {
     @Produces
     @Singleton
     CodeHasher codeHasher() {
-        return CodeHasher.fromBase64(config.codeHashKey().orElseThrow(() -> new IllegalStateException(
-                "mfa.crypto.code-hash-key (MFA_CRYPTO_CODE_HASH_KEY) is not configured")));
+        return CodeHasher.fromBase64(config.codeHashKey()
+                .orElseThrow(() -> new IllegalStateException(
+                        "mfa.crypto.code-hash-key (MFA_CRYPTO_CODE_HASH_KEY) is not configured")));
     }
 
     @Produces
     @Singleton
     RecoveryCodeHasher recoveryCodeHasher() {
-        return RecoveryCodeHasher.fromBase64(config.recoveryCodeKey().orElseThrow(() -> new IllegalStateException(
-                "mfa.crypto.recovery-code-key (MFA_CRYPTO_RECOVERY_CODE_KEY) is not configured")));
+        return RecoveryCodeHasher.fromBase64(config.recoveryCodeKey()
+                .orElseThrow(() -> new IllegalStateException(
+                        "mfa.crypto.recovery-code-key (MFA_CRYPTO_RECOVERY_CODE_KEY) is not configured")));
     }
 
     @Produces

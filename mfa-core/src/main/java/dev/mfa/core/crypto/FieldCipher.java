@@ -66,14 +66,20 @@ public final class FieldCipher {
             checkKeyId(id);
             byte[] key = entry.getValue();
             if (key == null || key.length != KEY_BYTES) {
-                throw new FieldCipherException(Reason.INVALID_KEY, "Field encryption key '" + id + "' must be "
-                        + KEY_BYTES + " bytes (AES-256), got " + (key == null ? 0 : key.length));
+                throw new FieldCipherException(
+                        Reason.INVALID_KEY,
+                        "Field encryption key '" + id + "' must be " + KEY_BYTES + " bytes (AES-256), got "
+                                + (key == null ? 0 : key.length));
             }
             copy.put(id, new SecretKeySpec(key, "AES")); // SecretKeySpec copies the bytes
         }
         if (activeKeyId == null || !copy.containsKey(activeKeyId)) {
-            throw new FieldCipherException(Reason.INVALID_KEY, "Active field encryption key id "
-                    + (activeKeyId == null ? "is missing" : "'" + safeId(activeKeyId) + "' is not among the configured keys"));
+            throw new FieldCipherException(
+                    Reason.INVALID_KEY,
+                    "Active field encryption key id "
+                            + (activeKeyId == null
+                                    ? "is missing"
+                                    : "'" + safeId(activeKeyId) + "' is not among the configured keys"));
         }
         this.keys = Collections.unmodifiableMap(copy);
         this.activeKeyId = activeKeyId;
@@ -100,8 +106,8 @@ public final class FieldCipher {
             }
             int colon = entry.indexOf(':');
             if (colon <= 0) {
-                throw new FieldCipherException(Reason.INVALID_KEY,
-                        "Field encryption key entry #" + (i + 1) + " must be <keyId>:<base64 key>");
+                throw new FieldCipherException(
+                        Reason.INVALID_KEY, "Field encryption key entry #" + (i + 1) + " must be <keyId>:<base64 key>");
             }
             String id = entry.substring(0, colon).trim();
             checkKeyId(id);
@@ -109,10 +115,12 @@ public final class FieldCipher {
             try {
                 key = Base64.getDecoder().decode(entry.substring(colon + 1).trim());
             } catch (IllegalArgumentException e) {
-                throw new FieldCipherException(Reason.INVALID_KEY, "Field encryption key '" + id + "' is not valid base64");
+                throw new FieldCipherException(
+                        Reason.INVALID_KEY, "Field encryption key '" + id + "' is not valid base64");
             }
             if (parsed.put(id, key) != null) {
-                throw new FieldCipherException(Reason.INVALID_KEY, "Field encryption key id '" + id + "' is configured twice");
+                throw new FieldCipherException(
+                        Reason.INVALID_KEY, "Field encryption key id '" + id + "' is configured twice");
             }
         }
         return new FieldCipher(parsed, activeKeyId == null ? null : activeKeyId.trim());
@@ -162,7 +170,8 @@ public final class FieldCipher {
     public String encrypt(String plaintext, String context) {
         Objects.requireNonNull(plaintext, "plaintext");
         byte[] iv = new byte[IV_BYTES];
-        // Random 96-bit IVs: safe for far more than this service will ever encrypt under one key (NIST SP 800-38D §8.3).
+        // Random 96-bit IVs: safe for far more than this service will ever encrypt under one key (NIST SP 800-38D
+        // §8.3).
         random.nextBytes(iv);
         byte[] sealed;
         try {
@@ -173,7 +182,10 @@ public final class FieldCipher {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption unavailable", e);
         }
-        byte[] payload = ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array();
+        byte[] payload = ByteBuffer.allocate(IV_BYTES + sealed.length)
+                .put(iv)
+                .put(sealed)
+                .array();
         return PREFIX + activeKeyId + ":" + Base64.getEncoder().encodeToString(payload);
     }
 
@@ -192,8 +204,8 @@ public final class FieldCipher {
         Parsed parsed = parse(value);
         SecretKey key = keys.get(parsed.keyId());
         if (key == null) {
-            throw new FieldCipherException(Reason.UNKNOWN_KEY,
-                    "Encrypted value names unknown key id '" + parsed.keyId() + "'");
+            throw new FieldCipherException(
+                    Reason.UNKNOWN_KEY, "Encrypted value names unknown key id '" + parsed.keyId() + "'");
         }
         byte[] payload = parsed.payload();
         try {
@@ -203,7 +215,8 @@ public final class FieldCipher {
             byte[] plain = cipher.doFinal(payload, IV_BYTES, payload.length - IV_BYTES);
             return new String(plain, StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {
-            throw new FieldCipherException(Reason.AUTHENTICATION_FAILED,
+            throw new FieldCipherException(
+                    Reason.AUTHENTICATION_FAILED,
                     "Encrypted value failed authentication (tampered, wrong key or wrong context)");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM decryption unavailable", e);
@@ -245,8 +258,8 @@ public final class FieldCipher {
 
     private static void checkKeyId(String keyId) {
         if (keyId == null || !KEY_ID_PATTERN.matcher(keyId).matches()) {
-            throw new FieldCipherException(Reason.INVALID_KEY,
-                    "Field encryption key ids must match " + KEY_ID_PATTERN.pattern());
+            throw new FieldCipherException(
+                    Reason.INVALID_KEY, "Field encryption key ids must match " + KEY_ID_PATTERN.pattern());
         }
     }
 
@@ -255,8 +268,7 @@ public final class FieldCipher {
         return KEY_ID_PATTERN.matcher(id).matches() ? id : "<invalid>";
     }
 
-    private record Parsed(String keyId, byte[] payload) {
-    }
+    private record Parsed(String keyId, byte[] payload) {}
 
     @Override
     public String toString() {

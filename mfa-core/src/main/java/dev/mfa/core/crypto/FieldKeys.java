@@ -1,7 +1,6 @@
 package dev.mfa.core.crypto;
 
 import dev.mfa.core.crypto.FieldCipherException.Reason;
-
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -33,8 +32,10 @@ public final class FieldKeys {
         sets.forEach((purpose, cipher) -> {
             for (String id : cipher.keyIds()) {
                 if (!purpose.owns(id)) {
-                    throw new FieldCipherException(Reason.INVALID_KEY, "Key id '" + id + "' of the " + purpose.prefix()
-                            + " key set must be '" + purpose.prefix() + "' or start with '" + purpose.prefix() + "-'");
+                    throw new FieldCipherException(
+                            Reason.INVALID_KEY,
+                            "Key id '" + id + "' of the " + purpose.prefix() + " key set must be '" + purpose.prefix()
+                                    + "' or start with '" + purpose.prefix() + "-'");
                 }
             }
             copy.put(purpose, cipher);
@@ -42,7 +43,8 @@ public final class FieldKeys {
         if (legacy != null) {
             for (String id : legacy.keyIds()) {
                 if (KeyPurpose.ofKeyId(id).isPresent()) {
-                    throw new FieldCipherException(Reason.INVALID_KEY,
+                    throw new FieldCipherException(
+                            Reason.INVALID_KEY,
                             "Legacy field key id '" + id + "' looks like a purpose key id; rename it");
                 }
             }
@@ -59,7 +61,9 @@ public final class FieldKeys {
         EnumMap<KeyPurpose, FieldCipher> sets = new EnumMap<>(KeyPurpose.class);
         specs.forEach((purpose, spec) -> spec.filter(s -> !s.isBlank())
                 .ifPresent(s -> sets.put(purpose, FieldCipher.fromSpec(s, firstKeyId(s)))));
-        FieldCipher legacy = legacySpec.filter(s -> !s.isBlank()).map(s -> FieldCipher.fromSpec(s, firstKeyId(s)))
+        FieldCipher legacy = legacySpec
+                .filter(s -> !s.isBlank())
+                .map(s -> FieldCipher.fromSpec(s, firstKeyId(s)))
                 .orElse(null);
         return new FieldKeys(sets, legacy);
     }
@@ -114,7 +118,10 @@ public final class FieldKeys {
 
     /** Whether {@code ciphertext} was written under the legacy shared key (and should be re-sealed). */
     public boolean isLegacy(String ciphertext) {
-        return legacy != null && FieldCipher.keyIdOf(ciphertext).map(legacy.keyIds()::contains).orElse(false);
+        return legacy != null
+                && FieldCipher.keyIdOf(ciphertext)
+                        .map(legacy.keyIds()::contains)
+                        .orElse(false);
     }
 
     public static String eventContext(SealedField field, String userId) {
@@ -135,8 +142,10 @@ public final class FieldKeys {
         }
         if (!field.purpose().owns(keyId.get())) {
             // e.g. a TOTP ciphertext put where a phone is expected: refused before any key is tried
-            throw new FieldCipherException(Reason.UNKNOWN_KEY, "A " + field.aadName()
-                    + " ciphertext must name a " + field.purpose().prefix() + " key id");
+            throw new FieldCipherException(
+                    Reason.UNKNOWN_KEY,
+                    "A " + field.aadName() + " ciphertext must name a "
+                            + field.purpose().prefix() + " key id");
         }
         return cipherFor(field).decrypt(ciphertext, context);
     }
@@ -144,7 +153,8 @@ public final class FieldKeys {
     private FieldCipher cipherFor(SealedField field) {
         FieldCipher cipher = sets.get(field.purpose());
         if (cipher == null) {
-            throw new FieldCipherException(Reason.UNKNOWN_KEY,
+            throw new FieldCipherException(
+                    Reason.UNKNOWN_KEY,
                     "This service holds no " + field.purpose().prefix() + " key set");
         }
         return cipher;

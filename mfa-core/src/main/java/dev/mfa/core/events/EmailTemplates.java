@@ -29,9 +29,17 @@ public final class EmailTemplates {
     /** To an org admin; params {@code lockedUserId}. */
     public static final String ADMIN_USER_LOCKED = "admin-user-locked";
 
-    public static final List<String> ALL = List.of(DEADLINE_APPROACHING, MFA_REQUIRED, FACTOR_ADDED, FACTOR_REMOVED,
-            RECOVERY_CODE_USED, ADMIN_RESET, ACCOUNT_THROTTLED, ACCOUNT_LOCKED, EXEMPTION_ENDING, ADMIN_USER_LOCKED);
+    public static final List<String> ALL = List.of(
+            DEADLINE_APPROACHING,
+            MFA_REQUIRED,
+            FACTOR_ADDED,
+            FACTOR_REMOVED,
+            RECOVERY_CODE_USED,
+            ADMIN_RESET,
+            ACCOUNT_THROTTLED,
+            ACCOUNT_LOCKED,
+            EXEMPTION_ENDING,
+            ADMIN_USER_LOCKED);
 
-    private EmailTemplates() {
-    }
+    private EmailTemplates() {}
 }

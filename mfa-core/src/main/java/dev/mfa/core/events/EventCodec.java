@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
@@ -34,8 +33,15 @@ public final class EventCodec {
     /** Wraps typed data in an envelope with the given id (deterministic ids make re-emission idempotent). */
     public CloudEvent wrap(UUID id, String source, EventData data, Instant time) {
         Objects.requireNonNull(data, "data");
-        return new CloudEvent(CloudEvent.SPEC_VERSION, id, source, data.eventType(), data.partitionKey(), time,
-                CloudEvent.JSON, mapper.valueToTree(data));
+        return new CloudEvent(
+                CloudEvent.SPEC_VERSION,
+                id,
+                source,
+                data.eventType(),
+                data.partitionKey(),
+                time,
+                CloudEvent.JSON,
+                mapper.valueToTree(data));
     }
 
     public String encode(CloudEvent event) {
@@ -56,7 +62,10 @@ public final class EventCodec {
             event = mapper.readValue(json, CloudEvent.class);
         } catch (JsonProcessingException | RuntimeException e) {
             // Jackson's message may quote the payload, which can hold ciphertexts: keep only the class name.
-            throw new EventFormatException("record value is not a CloudEvents JSON event (" + e.getClass().getSimpleName() + ")", null);
+            throw new EventFormatException(
+                    "record value is not a CloudEvents JSON event ("
+                            + e.getClass().getSimpleName() + ")",
+                    null);
         }
         if (!CloudEvent.SPEC_VERSION.equals(event.specversion())) {
             throw new EventFormatException("unsupported specversion " + event.specversion(), null);
@@ -72,8 +81,10 @@ public final class EventCodec {
         try {
             return mapper.treeToValue(event.data(), type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new EventFormatException("event " + event.id() + " data is not a valid " + type.getSimpleName()
-                    + " (" + e.getClass().getSimpleName() + ")", null);
+            throw new EventFormatException(
+                    "event " + event.id() + " data is not a valid " + type.getSimpleName() + " ("
+                            + e.getClass().getSimpleName() + ")",
+                    null);
         }
     }
 

@@ -31,6 +31,5 @@ public final class EventTypes {
     public static final String USER_LOCKED = "mfa.user.locked";
     public static final String RECOVERY_CODE_USED = "mfa.recovery-code.used";
 
-    private EventTypes() {
-    }
+    private EventTypes() {}
 }

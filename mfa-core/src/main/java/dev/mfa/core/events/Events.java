@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.mfa.core.otp.OtpAlgorithm;
 import dev.mfa.core.otp.TotpParameters;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -12,12 +11,12 @@ import java.util.UUID;
 /** Typed {@code data} of every event type of CONTRACT §5. Unknown fields are tolerated. */
 public final class Events {
 
-    private Events() {
-    }
+    private Events() {}
 
     /** A user of an org exists or changed. {@code pay} is {@code payee}, {@code user} or null. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record UserUpserted(String userId, String orgId, String email, String pay, List<String> groups) implements EventData {
+    public record UserUpserted(String userId, String orgId, String email, String pay, List<String> groups)
+            implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -53,23 +52,70 @@ public final class Events {
      * {@code period} (seconds) are the TOTP parameters, null for SMS and in events written before they travelled.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record FactorEnrolled(UUID factorId, String userId, String orgId, String method, String label,
-                                 String totpSecret, String phone, String phoneMasked, String country,
-                                 Long lastUsedStep, Instant enrolledAt, String algorithm, Integer digits,
-                                 Integer period) implements EventData {
+    public record FactorEnrolled(
+            UUID factorId,
+            String userId,
+            String orgId,
+            String method,
+            String label,
+            String totpSecret,
+            String phone,
+            String phoneMasked,
+            String country,
+            Long lastUsedStep,
+            Instant enrolledAt,
+            String algorithm,
+            Integer digits,
+            Integer period)
+            implements EventData {
 
         /** Without TOTP parameters: an SMS factor, or a TOTP factor with the defaults. */
-        public FactorEnrolled(UUID factorId, String userId, String orgId, String method, String label,
-                              String totpSecret, String phone, String phoneMasked, String country,
-                              Long lastUsedStep, Instant enrolledAt) {
-            this(factorId, userId, orgId, method, label, totpSecret, phone, phoneMasked, country, lastUsedStep,
-                    enrolledAt, null, null, null);
+        public FactorEnrolled(
+                UUID factorId,
+                String userId,
+                String orgId,
+                String method,
+                String label,
+                String totpSecret,
+                String phone,
+                String phoneMasked,
+                String country,
+                Long lastUsedStep,
+                Instant enrolledAt) {
+            this(
+                    factorId,
+                    userId,
+                    orgId,
+                    method,
+                    label,
+                    totpSecret,
+                    phone,
+                    phoneMasked,
+                    country,
+                    lastUsedStep,
+                    enrolledAt,
+                    null,
+                    null,
+                    null);
         }
 
         /** Sets the TOTP parameters from {@code p} (its window is the verifier's business and does not travel). */
         public FactorEnrolled withTotp(TotpParameters p) {
-            return new FactorEnrolled(factorId, userId, orgId, method, label, totpSecret, phone, phoneMasked,
-                    country, lastUsedStep, enrolledAt, p.algorithm().otpauthName(), p.digits(), p.periodSeconds());
+            return new FactorEnrolled(
+                    factorId,
+                    userId,
+                    orgId,
+                    method,
+                    label,
+                    totpSecret,
+                    phone,
+                    phoneMasked,
+                    country,
+                    lastUsedStep,
+                    enrolledAt,
+                    p.algorithm().otpauthName(),
+                    p.digits(),
+                    p.periodSeconds());
         }
 
         /**
@@ -102,7 +148,8 @@ public final class Events {
 
     /** A factor was removed by its user ({@code user}) or an admin reset ({@code admin-reset}). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record FactorRemoved(UUID factorId, String userId, String orgId, String reason, Instant removedAt) implements EventData {
+    public record FactorRemoved(UUID factorId, String userId, String orgId, String reason, Instant removedAt)
+            implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -118,7 +165,8 @@ public final class Events {
 
     /** A new recovery code replaces any previous one; only its hash travels. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RecoveryCodeIssued(UUID recoveryCodeId, String userId, String orgId, String codeHash, Instant issuedAt) implements EventData {
+    public record RecoveryCodeIssued(
+            UUID recoveryCodeId, String userId, String orgId, String codeHash, Instant issuedAt) implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -134,7 +182,8 @@ public final class Events {
 
     /** The user's recovery code no longer works. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RecoveryCodeRevoked(UUID recoveryCodeId, String userId, String orgId, String reason, Instant revokedAt) implements EventData {
+    public record RecoveryCodeRevoked(
+            UUID recoveryCodeId, String userId, String orgId, String reason, Instant revokedAt) implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -150,7 +199,15 @@ public final class Events {
 
     /** An org's MFA policy changed; {@code version} grows with every change so that stale events can be ignored. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record OrgPolicyChanged(String orgId, boolean enabled, Instant enforcementDeadline, String state, List<String> allowedMethods, long version, Instant updatedAt) implements EventData {
+    public record OrgPolicyChanged(
+            String orgId,
+            boolean enabled,
+            Instant enforcementDeadline,
+            String state,
+            List<String> allowedMethods,
+            long version,
+            Instant updatedAt)
+            implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -198,7 +255,8 @@ public final class Events {
 
     /** A user's MFA requirement changed ({@code NOT_REQUIRED}, {@code OPTIONAL}, {@code REQUIRED}). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record UserRequirementChanged(String userId, String orgId, String requirement, String previous, String reason) implements EventData {
+    public record UserRequirementChanged(
+            String userId, String orgId, String requirement, String previous, String reason) implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -214,7 +272,9 @@ public final class Events {
 
     /** Send one SMS code. {@code to} and {@code code} are field-cipher ciphertexts; {@code purpose} is {@code ENROLLMENT} or {@code SIGN_IN}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record SmsRequested(UUID requestId, String userId, String purpose, String country, String to, String code, Instant expiresAt) implements EventData {
+    public record SmsRequested(
+            UUID requestId, String userId, String purpose, String country, String to, String code, Instant expiresAt)
+            implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -230,7 +290,8 @@ public final class Events {
 
     /** The provider accepted the message. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record SmsSent(UUID requestId, String userId, String providerMessageId, String country, Instant sentAt) implements EventData {
+    public record SmsSent(UUID requestId, String userId, String providerMessageId, String country, Instant sentAt)
+            implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -246,7 +307,8 @@ public final class Events {
 
     /** The provider reported delivery to the handset. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record SmsDelivered(UUID requestId, String userId, String providerMessageId, Instant deliveredAt) implements EventData {
+    public record SmsDelivered(UUID requestId, String userId, String providerMessageId, Instant deliveredAt)
+            implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -262,7 +324,8 @@ public final class Events {
 
     /** The message could not be sent or delivered; {@code reason} is a short machine-readable word. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record SmsFailed(UUID requestId, String userId, String reason, boolean permanent, Instant failedAt) implements EventData {
+    public record SmsFailed(UUID requestId, String userId, String reason, boolean permanent, Instant failedAt)
+            implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -282,8 +345,9 @@ public final class Events {
      * phones; never a code, secret or full number).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record EmailRequested(UUID requestId, String userId, String template, String to,
-                                 java.util.Map<String, String> params) implements EventData {
+    public record EmailRequested(
+            UUID requestId, String userId, String template, String to, java.util.Map<String, String> params)
+            implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -315,8 +379,9 @@ public final class Events {
 
     /** The e-mail was not sent; {@code reason} is a short machine-readable word. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record EmailFailed(UUID requestId, String userId, String template, String reason, boolean permanent,
-                              Instant failedAt) implements EventData {
+    public record EmailFailed(
+            UUID requestId, String userId, String template, String reason, boolean permanent, Instant failedAt)
+            implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -332,7 +397,9 @@ public final class Events {
 
     /** A sign-in second step succeeded (never carries the code). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record VerificationSucceeded(UUID challengeId, String userId, String orgId, String method, UUID factorId, Instant verifiedAt) implements EventData {
+    public record VerificationSucceeded(
+            UUID challengeId, String userId, String orgId, String method, UUID factorId, Instant verifiedAt)
+            implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -348,7 +415,9 @@ public final class Events {
 
     /** A sign-in second step failed (never carries the code). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record VerificationFailed(UUID challengeId, String userId, String orgId, String method, int consecutiveFailures, Instant failedAt) implements EventData {
+    public record VerificationFailed(
+            UUID challengeId, String userId, String orgId, String method, int consecutiveFailures, Instant failedAt)
+            implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -364,7 +433,8 @@ public final class Events {
 
     /** Too many consecutive failures: the user is locked until an admin reset. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record UserLocked(String userId, String orgId, int consecutiveFailures, Instant lockedAt) implements EventData {
+    public record UserLocked(String userId, String orgId, int consecutiveFailures, Instant lockedAt)
+            implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {
@@ -380,7 +450,8 @@ public final class Events {
 
     /** The user signed in with their recovery code; it no longer works. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RecoveryCodeUsed(UUID recoveryCodeId, String userId, String orgId, UUID challengeId, Instant usedAt) implements EventData {
+    public record RecoveryCodeUsed(UUID recoveryCodeId, String userId, String orgId, UUID challengeId, Instant usedAt)
+            implements EventData {
         @Override
         @JsonIgnore
         public String eventType() {

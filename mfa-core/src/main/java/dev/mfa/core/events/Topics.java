@@ -15,13 +15,21 @@ public final class Topics {
     public static final String EMAIL_STATUS = "mfa.email-status";
     public static final String VERIFICATIONS = "mfa.verifications";
 
-    public static final List<String> ALL = List.of(IDENTITY_USERS, FACTORS, ORG_POLICIES, DEADLINES,
-            USER_REQUIREMENTS, SMS_REQUESTS, SMS_STATUS, VERIFICATIONS, EMAIL_REQUESTS, EMAIL_STATUS);
+    public static final List<String> ALL = List.of(
+            IDENTITY_USERS,
+            FACTORS,
+            ORG_POLICIES,
+            DEADLINES,
+            USER_REQUIREMENTS,
+            SMS_REQUESTS,
+            SMS_STATUS,
+            VERIFICATIONS,
+            EMAIL_REQUESTS,
+            EMAIL_STATUS);
 
     private static final String DLQ_SUFFIX = ".dlq";
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** Dead-letter topic of a topic: where a consumer parks a record it cannot process. */
     public static String dlq(String topic) {

@@ -3,12 +3,11 @@ package dev.mfa.core.inbox;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import io.smallrye.mutiny.Uni;
-import org.jboss.logging.Logger;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
 
 /**
  * The one shape of an {@code @Incoming} handler: decode the CloudEvent, run the handler of its type once per event id
@@ -80,20 +79,28 @@ public final class EventConsumer {
         Route<?> route = routes.get(event.type());
         // Per record, not per consumer: records of other partitions may be handled at the same time.
         AtomicReference<Object> result = new AtomicReference<>();
-        return processed.once(name, event.id(), () -> route == null ? Uni.createFrom().voidItem()
-                        : route.run(codec, event).invoke(result::set))
+        return processed
+                .once(
+                        name,
+                        event.id(),
+                        () -> route == null
+                                ? Uni.createFrom().voidItem()
+                                : route.run(codec, event).invoke(result::set))
                 .map(ran -> new Outcome(ran, ran ? result.get() : null))
-                .onFailure().invoke(e -> rejected(event, e));
+                .onFailure()
+                .invoke(e -> rejected(event, e));
     }
 
     /** Whether the effect ran now (false: a duplicate), and the handler's item if it produced one. */
-    public record Outcome(boolean ran, Object result) {
-    }
+    public record Outcome(boolean ran, Object result) {}
 
     private void rejected(CloudEvent event, Throwable failure) {
         // The id and type only: the payload may hold ciphertexts, and the exception's message may quote it.
-        LOG.warnf("%s: event %s of type %s goes to the dead-letter topic (%s, %s)", name,
-                event == null ? "?" : event.id(), event == null ? "?" : event.type(),
+        LOG.warnf(
+                "%s: event %s of type %s goes to the dead-letter topic (%s, %s)",
+                name,
+                event == null ? "?" : event.id(),
+                event == null ? "?" : event.type(),
                 TransientFailures.isTransient(failure) ? "transient failure outlasted the retries" : "permanent",
                 failure.getClass().getSimpleName());
     }

@@ -11,14 +11,16 @@ import dev.mfa.core.problem.ProblemException;
  */
 public final class TransientFailures {
 
-    private TransientFailures() {
-    }
+    private TransientFailures() {}
 
     public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof EventCodec.EventFormatException || t instanceof FieldCipherException
-                    || t instanceof ProblemException || t instanceof IllegalArgumentException
-                    || t instanceof NullPointerException || t instanceof ClassCastException
+            if (t instanceof EventCodec.EventFormatException
+                    || t instanceof FieldCipherException
+                    || t instanceof ProblemException
+                    || t instanceof IllegalArgumentException
+                    || t instanceof NullPointerException
+                    || t instanceof ClassCastException
                     || t instanceof UnsupportedOperationException) {
                 return false;
             }

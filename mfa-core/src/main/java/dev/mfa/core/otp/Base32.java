@@ -22,8 +22,7 @@ public final class Base32 {
         }
     }
 
-    private Base32() {
-    }
+    private Base32() {}
 
     /** Encodes {@code data} in upper case, without padding. */
     public static String encode(byte[] data) {

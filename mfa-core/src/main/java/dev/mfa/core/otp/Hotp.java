@@ -13,8 +13,7 @@ public final class Hotp {
 
     private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 
-    private Hotp() {
-    }
+    private Hotp() {}
 
     /**
      * Computes the HOTP value for {@code counter}.

@@ -127,7 +127,8 @@ public record OtpAuthUri(String issuer, String account, String secret, OtpAlgori
                 continue;
             }
             int eq = pair.indexOf('=');
-            String name = decode(eq >= 0 ? pair.substring(0, eq) : pair, "parameter name").toLowerCase(Locale.ROOT);
+            String name = decode(eq >= 0 ? pair.substring(0, eq) : pair, "parameter name")
+                    .toLowerCase(Locale.ROOT);
             String value = eq >= 0 ? decode(pair.substring(eq + 1), "parameter " + name) : "";
             if (params.putIfAbsent(name, value) != null) {
                 throw new IllegalArgumentException("otpauth URI repeats parameter '" + name + "'");
@@ -180,8 +181,14 @@ public record OtpAuthUri(String issuer, String account, String secret, OtpAlgori
         StringBuilder sb = new StringBuilder(bytes.length + 16);
         for (byte b : bytes) {
             int c = b & 0xff;
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '@') {
+            if ((c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~'
+                    || c == '@') {
                 sb.append((char) c);
             } else {
                 sb.append('%').append(HEX[c >>> 4]).append(HEX[c & 0x0f]);
@@ -216,7 +223,8 @@ public record OtpAuthUri(String issuer, String account, String secret, OtpAlgori
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(out.toByteArray()))
@@ -235,8 +243,7 @@ public record OtpAuthUri(String issuer, String account, String secret, OtpAlgori
         private int digits = TotpParameters.DEFAULT_DIGITS;
         private int period = TotpParameters.DEFAULT_PERIOD_SECONDS;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder issuer(String issuer) {
             this.issuer = issuer;

@@ -6,7 +6,6 @@ import dev.mfa.core.events.EventData;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -23,17 +22,18 @@ public class Outbox {
      * For SQL producers (the bare reactive client, set-based statements): the start of an INSERT of one-event rows,
      * to be followed by a SELECT or VALUES of (id, topic, record_key, event_type, payload, created_at).
      */
-    public static final String INSERT_ROWS = "insert into outbox_event "
-            + "(id, topic, record_key, event_type, payload, created_at) ";
+    public static final String INSERT_ROWS =
+            "insert into outbox_event " + "(id, topic, record_key, event_type, payload, created_at) ";
     /**
      * The same for batched rows ({@link OutboxBatches}): (id, topic, record_key, event_type, payload, created_at,
      * batched, event_count), where payload is a JSON array of envelopes and batched is true.
      */
     public static final String INSERT_BATCHED_ROWS = "insert into outbox_event "
             + "(id, topic, record_key, event_type, payload, created_at, batched, event_count) ";
+
     static final String INSERT = INSERT_ROWS + "values (:id, :topic, :key, :type, :payload, :createdAt)";
-    static final String INSERT_BATCH = INSERT_BATCHED_ROWS
-            + "values (:id, :topic, :key, :type, :payload, :createdAt, true, :count)";
+    static final String INSERT_BATCH =
+            INSERT_BATCHED_ROWS + "values (:id, :topic, :key, :type, :payload, :createdAt, true, :count)";
     /** Events per batched row: large enough to make rows cheap, small enough to keep a row's payload ~0.5 MB. */
     public static final int EVENTS_PER_BATCH_ROW = 1000;
 
@@ -58,7 +58,8 @@ public class Outbox {
     }
 
     public Uni<CloudEvent> publish(String topic, CloudEvent event) {
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(INSERT)
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(INSERT)
                         .setParameter("id", event.id())
                         .setParameter("topic", topic)
                         .setParameter("key", event.subject())
@@ -83,12 +84,16 @@ public class Outbox {
         }
         List<CloudEvent> chunk = events.subList(from, Math.min(events.size(), from + EVENTS_PER_BATCH_ROW));
         Instant now = clock.instant();
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(INSERT_BATCH)
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(INSERT_BATCH)
                         .setParameter("id", UUID.randomUUID())
                         .setParameter("topic", topic)
                         .setParameter("key", chunk.get(0).subject())
                         .setParameter("type", chunk.get(0).type())
-                        .setParameter("payload", OutboxBatches.join(chunk.stream().map(codec::encode).toList()))
+                        .setParameter(
+                                "payload",
+                                OutboxBatches.join(
+                                        chunk.stream().map(codec::encode).toList()))
                         .setParameter("createdAt", now)
                         .setParameter("count", chunk.size())
                         .executeUpdate())
@@ -100,8 +105,7 @@ public class Outbox {
     }
 
     /** One outbox row's values, for a producer that writes it with its own SQL ({@link #INSERT_ROWS}). */
-    public record Row(UUID id, String topic, String key, String type, String payload) {
-    }
+    public record Row(UUID id, String topic, String key, String type, String payload) {}
 
     /** The row {@link #publish(String, EventData)} would write, with the event's time {@code time}. */
     public Row row(String topic, EventData data, Instant time) {
@@ -114,8 +118,8 @@ public class Outbox {
      * build events in SQL: a random id, the source, type and time ({@code Instant.toString()}) as named parameters,
      * the subject and the data ({@code json_build_object(...)}) as SQL expressions. Its text is the payload.
      */
-    public static String envelopeSql(String sourceParam, String typeParam, String timeParam, String subjectSql,
-                                     String dataSql) {
+    public static String envelopeSql(
+            String sourceParam, String typeParam, String timeParam, String subjectSql, String dataSql) {
         return "json_build_object('specversion', '" + CloudEvent.SPEC_VERSION + "', 'id', gen_random_uuid(), "
                 + "'source', cast(:" + sourceParam + " as text), 'type', cast(:" + typeParam + " as text), "
                 + "'subject', " + subjectSql + ", 'time', cast(:" + timeParam + " as text), "

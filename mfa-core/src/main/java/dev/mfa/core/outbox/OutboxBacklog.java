@@ -2,7 +2,6 @@ package dev.mfa.core.outbox;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,16 +18,18 @@ public final class OutboxBacklog {
     private volatile Snapshot last = new Snapshot(0, 0, null);
 
     /** One measurement: unsent rows, their events, the oldest's creation time (null when none). */
-    public record Snapshot(long rows, long events, Instant oldest) {
-    }
+    public record Snapshot(long rows, long events, Instant oldest) {}
 
     public OutboxBacklog(Clock clock, MeterRegistry registry) {
         this.clock = clock;
         Gauge.builder("mfa.outbox.backlog.rows", this, b -> b.last.rows())
-                .description("Outbox rows not yet acknowledged by Kafka").register(registry);
+                .description("Outbox rows not yet acknowledged by Kafka")
+                .register(registry);
         Gauge.builder("mfa.outbox.backlog.events", this, b -> b.last.events())
-                .description("Events in the outbox rows not yet acknowledged by Kafka").register(registry);
-        Gauge.builder("mfa.outbox.backlog.age", this, b -> b.ageSecondsAt(b.clock.instant())).baseUnit("seconds")
+                .description("Events in the outbox rows not yet acknowledged by Kafka")
+                .register(registry);
+        Gauge.builder("mfa.outbox.backlog.age", this, b -> b.ageSecondsAt(b.clock.instant()))
+                .baseUnit("seconds")
                 .description("Age of the oldest outbox row not yet acknowledged by Kafka (0 when none)")
                 .register(registry);
     }

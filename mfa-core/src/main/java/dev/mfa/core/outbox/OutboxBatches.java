@@ -3,7 +3,6 @@ package dev.mfa.core.outbox;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -17,13 +16,11 @@ import java.util.List;
 public final class OutboxBatches {
 
     /** One Kafka record to send: key = the event's {@code subject}, value = the CloudEvent's JSON text. */
-    public record KeyedEvent(String key, String json) {
-    }
+    public record KeyedEvent(String key, String json) {}
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private OutboxBatches() {
-    }
+    private OutboxBatches() {}
 
     /** Joins already encoded CloudEvents into a batch payload. */
     public static String join(List<String> encodedEvents) {

@@ -2,7 +2,6 @@ package dev.mfa.core.outbox;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** Outbox relay settings ({@code mfa.outbox.*}). */

@@ -4,33 +4,31 @@ import dev.mfa.core.time.SqlInstants;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.Application;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
-
-import io.quarkus.runtime.Application;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 
 /**
  * Publishes outbox rows to Kafka in insertion order and marks them sent once the broker acknowledged them
@@ -46,6 +44,7 @@ public class OutboxRelay {
     private static final long RELAY_LOCK_ID = 0x6d66615f6f7574L;
     /** A run that has not finished by then (e.g. a hung broker connection) is abandoned so that the next starts. */
     private static final Duration STUCK_RUN_TIMEOUT = Duration.ofMinutes(2);
+
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     private final MutinyEmitter<String> emitter;
@@ -56,13 +55,17 @@ public class OutboxRelay {
     private final AtomicBoolean running = new AtomicBoolean();
     private long timerId;
 
-    public OutboxRelay(@Channel(CHANNEL)
-                       @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = OutboxConfig.MAX_BATCH_SIZE)
-                       MutinyEmitter<String> emitter, OutboxConfig config, Clock clock, MeterRegistry registry) {
+    public OutboxRelay(
+            @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = OutboxConfig.MAX_BATCH_SIZE)
+                    MutinyEmitter<String> emitter,
+            OutboxConfig config,
+            Clock clock,
+            MeterRegistry registry) {
         this.emitter = emitter;
         this.config = config;
         this.clock = clock;
-        this.published = Counter.builder("mfa.outbox.published").description("Outbox events acknowledged by Kafka")
+        this.published = Counter.builder("mfa.outbox.published")
+                .description("Outbox events acknowledged by Kafka")
                 .register(registry);
         this.backlog = new OutboxBacklog(clock, registry);
     }
@@ -71,8 +74,10 @@ public class OutboxRelay {
      * A Vert.x timer rather than {@code @Scheduled}: the scheduler ticks once a second, which would add up to a
      * second to every event's latency; this polls every {@code mfa.outbox.poll-interval} (default 100 ms).
      */
-    void start(@Observes StartupEvent event, Vertx vertx,
-               @ConfigProperty(name = "mfa.outbox.poll-interval", defaultValue = "PT0.1S") Duration interval) {
+    void start(
+            @Observes StartupEvent event,
+            Vertx vertx,
+            @ConfigProperty(name = "mfa.outbox.poll-interval", defaultValue = "PT0.1S") Duration interval) {
         timerId = vertx.setPeriodic(interval.toMillis(), id -> {
             Application app = Application.currentApplication();
             // Like @Scheduled's ApplicationNotRunning: the Kafka channel is wired only once startup completed.
@@ -82,8 +87,10 @@ public class OutboxRelay {
                 // Hibernate Reactive only runs on a context marked safe (isolated), as Quarkus does for requests.
                 VertxContextSafetyToggle.setContextSafe(context, true);
                 // Deferred: an exception while assembling the run must still release the flag.
-                context.runOnContext(ignored -> Uni.createFrom().deferred(this::poll).subscribe().with(
-                        done -> running.set(false), failure -> running.set(false)));
+                context.runOnContext(ignored -> Uni.createFrom()
+                        .deferred(this::poll)
+                        .subscribe()
+                        .with(done -> running.set(false), failure -> running.set(false)));
             }
         });
     }
@@ -94,16 +101,23 @@ public class OutboxRelay {
 
     Uni<Void> poll() {
         return relayUntilEmpty(0)
-                .ifNoItem().after(STUCK_RUN_TIMEOUT).fail()
-                .onFailure().invoke(e -> LOG.warnf("outbox relay failed, will retry: %s", e.getClass().getSimpleName()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+                .ifNoItem()
+                .after(STUCK_RUN_TIMEOUT)
+                .fail()
+                .onFailure()
+                .invoke(e -> LOG.warnf(
+                        "outbox relay failed, will retry: %s", e.getClass().getSimpleName()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     /** Keeps relaying full batches so that a backlog drains without waiting for the next tick. */
     private Uni<Void> relayUntilEmpty(int rounds) {
-        return relayBatch().flatMap(count -> count >= runSize() && rounds < 100
-                ? relayUntilEmpty(rounds + 1)
-                : Uni.createFrom().voidItem());
+        return relayBatch()
+                .flatMap(count -> count >= runSize() && rounds < 100
+                        ? relayUntilEmpty(rounds + 1)
+                        : Uni.createFrom().voidItem());
     }
 
     /**
@@ -118,14 +132,18 @@ public class OutboxRelay {
 
     /** Relays one run of up to {@code batch-size} events; returns how many events were published. */
     public Uni<Integer> relayBatch() {
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session
-                .createNativeQuery("select pg_try_advisory_xact_lock(" + RELAY_LOCK_ID + ")", Boolean.class)
-                .getSingleResult()
-                .flatMap(locked -> !locked ? Uni.createFrom().item(0) : session
-                        .createNativeQuery(PENDING, Object[].class)
-                        .setParameter("limit", runSize())
-                        .getResultList()
-                        .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().item(0) : publish(session, rows)))));
+        return Panache.withTransaction(() -> Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(
+                                "select pg_try_advisory_xact_lock(" + RELAY_LOCK_ID + ")", Boolean.class)
+                        .getSingleResult()
+                        .flatMap(locked -> !locked
+                                ? Uni.createFrom().item(0)
+                                : session.createNativeQuery(PENDING, Object[].class)
+                                        .setParameter("limit", runSize())
+                                        .getResultList()
+                                        .flatMap(rows -> rows.isEmpty()
+                                                ? Uni.createFrom().item(0)
+                                                : publish(session, rows)))));
     }
 
     /** Sends every event of {@code rows}, then marks the rows sent in the same transaction; returns the event count. */
@@ -143,7 +161,9 @@ public class OutboxRelay {
             }
         }
         int events = sends.size();
-        return Uni.join().all(sends).andFailFast()
+        return Uni.join()
+                .all(sends)
+                .andFailFast()
                 .flatMap(acked -> session.createNativeQuery("update outbox_event set sent_at = :now where id in (:ids)")
                         .setParameter("now", clock.instant())
                         .setParameter("ids", ids)
@@ -160,7 +180,10 @@ public class OutboxRelay {
 
     /** Issued in row order; the idempotent producer keeps that order per partition. */
     private Uni<Void> send(String topic, String key, String payload) {
-        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(key).build();
+        var metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(topic)
+                .withKey(key)
+                .build();
         return emitter.sendMessage(Message.of(payload).addMetadata(metadata));
     }
 
@@ -172,31 +195,39 @@ public class OutboxRelay {
      * Measures the backlog for {@link OutboxBacklog}'s gauges. Apart from the relay's 100 ms poll: a count every few
      * seconds is plenty for an alert and costs nothing on the hot path.
      */
-    @Scheduled(every = "${mfa.outbox.backlog-interval:5s}", delayed = "1s",
+    @Scheduled(
+            every = "${mfa.outbox.backlog-interval:5s}",
+            delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> measureBacklog() {
         return measuredBacklog()
-                .onFailure().invoke(e -> LOG.debugf("outbox backlog not measured: %s", e.getClass().getSimpleName()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+                .onFailure()
+                .invoke(e -> LOG.debugf(
+                        "outbox backlog not measured: %s", e.getClass().getSimpleName()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     /** Measures the backlog now, updates the gauges and returns the measurement. */
     public Uni<OutboxBacklog.Snapshot> measuredBacklog() {
-        return Panache.withSession(() -> Panache.getSession().flatMap(session -> session
-                        .createNativeQuery(BACKLOG, Object[].class)
-                        .getSingleResult()))
-                .map(row -> backlog.measured(((Number) row[0]).longValue(), ((Number) row[1]).longValue(),
-                        SqlInstants.of(row[2])));
+        return Panache.withSession(() -> Panache.getSession()
+                        .flatMap(session -> session.createNativeQuery(BACKLOG, Object[].class)
+                                .getSingleResult()))
+                .map(row -> backlog.measured(
+                        ((Number) row[0]).longValue(), ((Number) row[1]).longValue(), SqlInstants.of(row[2])));
     }
 
     @Scheduled(every = "1h", delayed = "1m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> purgeSent() {
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session
-                        .createNativeQuery("delete from outbox_event where sent_at < :before")
-                        .setParameter("before", clock.instant().minus(config.retention()))
-                        .executeUpdate()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return Panache.withTransaction(() -> Panache.getSession()
+                        .flatMap(
+                                session -> session.createNativeQuery("delete from outbox_event where sent_at < :before")
+                                        .setParameter("before", clock.instant().minus(config.retention()))
+                                        .executeUpdate()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
-
 }

@@ -1,11 +1,11 @@
 package dev.mfa.core.password;
 
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 /**
  * The password-hash format of the local identity provider: {@code pbkdf2-sha256$<iterations>$<saltB64>$<hashB64>}
@@ -19,14 +19,14 @@ public final class PasswordHashes {
     public static final int ITERATIONS = 210_000;
     /** A stored cost above this is refused: a corrupted file must not become a denial of service on our own CPU. */
     public static final int MAX_ITERATIONS = 5_000_000;
+
     public static final int SALT_BYTES = 16;
     public static final int HASH_BYTES = 32;
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final byte[] DUMMY_SALT = new byte[SALT_BYTES];
 
-    private PasswordHashes() {
-    }
+    private PasswordHashes() {}
 
     public static String hash(char[] password) {
         return hash(password, ITERATIONS);
@@ -73,7 +73,9 @@ public final class PasswordHashes {
     private static byte[] pbkdf2(char[] password, byte[] salt, int iterations, int bytes) {
         PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, bytes * 8);
         try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(spec)
+                    .getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 unavailable", e);
         } finally {

@@ -11,10 +11,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.OptionalLong;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
-
-import java.util.OptionalLong;
 
 /**
  * Problem responses for what the HTTP layer rejects before a JAX-RS resource (and so {@link ProblemMappers}) is
@@ -29,11 +28,14 @@ public class HttpFailures {
 
     /** Just before Quarkus's own Content-Length check (RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT = -2). */
     static final int BODY_LIMIT_ORDER = -3;
+
     static final String SIZE_LIMIT_PROPERTY = "quarkus.http.limits.max-body-size";
 
     void install(@Observes Router router, ObjectMapper mapper) {
-        OptionalLong limit = ConfigProvider.getConfig().getOptionalValue(SIZE_LIMIT_PROPERTY, MemorySize.class)
-                .map(size -> OptionalLong.of(size.asLongValue())).orElse(OptionalLong.empty());
+        OptionalLong limit = ConfigProvider.getConfig()
+                .getOptionalValue(SIZE_LIMIT_PROPERTY, MemorySize.class)
+                .map(size -> OptionalLong.of(size.asLongValue()))
+                .orElse(OptionalLong.empty());
         install(router, limit, mapper);
     }
 
@@ -67,8 +69,8 @@ public class HttpFailures {
     }
 
     private static void tooLarge(RoutingContext ctx, long max, ObjectMapper mapper) {
-        Problem problem = Problem.of(413, "payload-too-large", "Payload too large",
-                "The request body is larger than " + max + " bytes.");
+        Problem problem = Problem.of(
+                413, "payload-too-large", "Payload too large", "The request body is larger than " + max + " bytes.");
         HttpServerResponse response = ctx.response();
         // The body is not read: the connection cannot be reused, as Quarkus does for its own 413.
         response.putHeader(HttpHeaderNames.CONNECTION, "close");
@@ -88,7 +90,10 @@ public class HttpFailures {
             ctx.next();
             return;
         }
-        if (status < 400 || status > 599 || ctx.response().headWritten() || ctx.response().ended()) {
+        if (status < 400
+                || status > 599
+                || ctx.response().headWritten()
+                || ctx.response().ended()) {
             ctx.next();
             return;
         }
@@ -99,8 +104,11 @@ public class HttpFailures {
             LOG.errorf("request failed in the HTTP layer with %d", status);
         }
         // The failure's message is not echoed: it can quote the request.
-        Problem problem = Problem.of(status, slug, title, status == 400
-                ? "The request could not be read (bad encoding or syntax)." : title + ".");
+        Problem problem = Problem.of(
+                status,
+                slug,
+                title,
+                status == 400 ? "The request could not be read (bad encoding or syntax)." : title + ".");
         send(ctx, problem, mapper);
     }
 
@@ -111,7 +119,8 @@ public class HttpFailures {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a Problem always serializes", e);
         }
-        HttpServerResponse response = ctx.response().setStatusCode(problem.status())
+        HttpServerResponse response = ctx.response()
+                .setStatusCode(problem.status())
                 .putHeader(HttpHeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
         if (problem.status() == 401) {
             response.putHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");

@@ -81,8 +81,8 @@ public enum ProblemCatalogue {
     UNAVAILABLE(503, "unavailable"),
     PASSWORD_CHECK_UNAVAILABLE(503, "password-check-unavailable");
 
-    private static final Map<String, ProblemCatalogue> BY_SLUG = Arrays.stream(values())
-            .collect(Collectors.toUnmodifiableMap(ProblemCatalogue::slug, Function.identity()));
+    private static final Map<String, ProblemCatalogue> BY_SLUG =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ProblemCatalogue::slug, Function.identity()));
 
     private final int status;
     private final String slug;
@@ -114,8 +114,12 @@ public enum ProblemCatalogue {
             case 400 -> MALFORMED_REQUEST.slug;
             case 405 -> HTTP_METHOD_NOT_ALLOWED.slug;
             default -> {
-                String slug = reasonPhrase == null ? "" : reasonPhrase.toLowerCase(java.util.Locale.ROOT)
-                        .replaceAll("[^a-z]+", "-").replaceAll("(^-|-$)", "");
+                String slug = reasonPhrase == null
+                        ? ""
+                        : reasonPhrase
+                                .toLowerCase(java.util.Locale.ROOT)
+                                .replaceAll("[^a-z]+", "-")
+                                .replaceAll("(^-|-$)", "");
                 yield slug.isEmpty() ? "error" : slug;
             }
         };

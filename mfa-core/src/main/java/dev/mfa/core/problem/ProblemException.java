@@ -21,7 +21,8 @@ public class ProblemException extends RuntimeException {
 
     /** As {@link #badRequest}, naming the field at fault ({@code null} for the body as a whole). */
     public static ProblemException invalidRequest(String field, String detail) {
-        return new ProblemException(Problem.of(400, "invalid-request", "Invalid request", detail).withField(field));
+        return new ProblemException(
+                Problem.of(400, "invalid-request", "Invalid request", detail).withField(field));
     }
 
     public static ProblemException unauthorized(String slug, String detail) {
@@ -46,7 +47,8 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException unprocessable(String slug, String detail, String field) {
-        return new ProblemException(Problem.of(422, slug, "Unprocessable input", detail).withField(field));
+        return new ProblemException(
+                Problem.of(422, slug, "Unprocessable input", detail).withField(field));
     }
 
     public static ProblemException tooManyRequests(String slug, String detail, long retryAfterSeconds) {

@@ -9,11 +9,10 @@ import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Turns every error into {@code application/problem+json}. Messages from parsers and frameworks are never
@@ -24,7 +23,8 @@ public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
     public static Response toResponse(Problem problem) {
-        Response.ResponseBuilder builder = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+        Response.ResponseBuilder builder =
+                Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
         if (problem.retryAfterSeconds() != null) {
             builder.header(HttpHeaders.RETRY_AFTER, problem.retryAfterSeconds());
         }
@@ -42,7 +42,8 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {
         String field = null;
-        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+        if (e instanceof MismatchedInputException mismatch
+                && !mismatch.getPath().isEmpty()) {
             field = mismatch.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()))
                     .collect(Collectors.joining("."));
@@ -50,7 +51,8 @@ public class ProblemMappers {
         String detail = e instanceof InvalidFormatException || e instanceof MismatchedInputException
                 ? "A field has the wrong type or an unknown value."
                 : "The request body is not valid JSON.";
-        return toResponse(Problem.of(400, "malformed-request", "Malformed request", detail).withField(field));
+        return toResponse(Problem.of(400, "malformed-request", "Malformed request", detail)
+                .withField(field));
     }
 
     /**
@@ -69,7 +71,8 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return toResponse(Problem.of(403, "forbidden", "Forbidden", "This call needs a role the caller does not have."));
+        return toResponse(
+                Problem.of(403, "forbidden", "Forbidden", "This call needs a role the caller does not have."));
     }
 
     @ServerExceptionMapper
@@ -80,7 +83,8 @@ public class ProblemMappers {
         }
         int status = e.getResponse().getStatus();
         String title = Response.Status.fromStatusCode(status) != null
-                ? Response.Status.fromStatusCode(status).getReasonPhrase() : "Error";
+                ? Response.Status.fromStatusCode(status).getReasonPhrase()
+                : "Error";
         String slug = ProblemCatalogue.slugForStatus(status, title);
         Problem problem = Problem.of(status, slug, title, status == 404 ? "No such resource." : title + ".");
         if (status >= 500) {
@@ -95,7 +99,10 @@ public class ProblemMappers {
         // The stack trace helps operators; the message is left out as it may quote input.
         LOG.errorf("unexpected error %s: %s", errorId, e.getClass().getName());
         LOG.debug("unexpected error " + errorId, e);
-        return toResponse(Problem.of(500, "internal-error", "Internal error",
+        return toResponse(Problem.of(
+                500,
+                "internal-error",
+                "Internal error",
                 "Something went wrong on our side. Error id " + errorId + "."));
     }
 }

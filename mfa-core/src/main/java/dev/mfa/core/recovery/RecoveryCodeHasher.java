@@ -23,6 +23,7 @@ public final class RecoveryCodeHasher {
     public static final String PREFIX = "h256:";
     /** The unkeyed hash of codes issued before the key existed; accepted, never written. */
     public static final String LEGACY_PREFIX = "s256:";
+
     public static final int MIN_KEY_BYTES = 32;
 
     private static final String HMAC = "HmacSHA256";
@@ -33,8 +34,8 @@ public final class RecoveryCodeHasher {
     public RecoveryCodeHasher(byte[] key) {
         Objects.requireNonNull(key, "key");
         if (key.length < MIN_KEY_BYTES) {
-            throw new IllegalArgumentException("Recovery-code hashing key must be at least " + MIN_KEY_BYTES
-                    + " bytes");
+            throw new IllegalArgumentException(
+                    "Recovery-code hashing key must be at least " + MIN_KEY_BYTES + " bytes");
         }
         this.key = new SecretKeySpec(key, HMAC);
     }

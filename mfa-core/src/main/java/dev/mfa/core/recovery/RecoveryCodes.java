@@ -72,8 +72,8 @@ public final class RecoveryCodes {
 
     /** Display form of a code: the normalised code in groups of four separated by dashes. */
     public static String format(String code) {
-        String normalized = normalize(code)
-                .orElseThrow(() -> new IllegalArgumentException("Not a valid recovery code"));
+        String normalized =
+                normalize(code).orElseThrow(() -> new IllegalArgumentException("Not a valid recovery code"));
         StringBuilder sb = new StringBuilder(CODE_LENGTH + CODE_LENGTH / GROUP_SIZE);
         for (int i = 0; i < CODE_LENGTH; i += GROUP_SIZE) {
             if (i > 0) {

@@ -1,9 +1,8 @@
 package dev.mfa.core.security;
 
 import dev.mfa.core.problem.ProblemException;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import java.util.Set;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** The authenticated caller of an {@code /api/**} call, from the identity provider's token (CONTRACT §2). */
 public record Caller(String userId, String orgId, Set<String> groups, String pay) {
@@ -19,14 +18,18 @@ public record Caller(String userId, String orgId, Set<String> groups, String pay
             throw ProblemException.unauthorized("invalid-token", "The token lacks the sub or org claim.");
         }
         Object pay = jwt.getClaim("pay");
-        return new Caller(sub, stripQuotes(org.toString()), jwt.getGroups() == null ? Set.of() : jwt.getGroups(),
+        return new Caller(
+                sub,
+                stripQuotes(org.toString()),
+                jwt.getGroups() == null ? Set.of() : jwt.getGroups(),
                 pay == null ? null : stripQuotes(pay.toString()));
     }
 
     private static String stripQuotes(String value) {
         // JSON string claims can surface as JsonString with quotes.
         return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                ? value.substring(1, value.length() - 1) : value;
+                ? value.substring(1, value.length() - 1)
+                : value;
     }
 
     public boolean isOrgAdmin() {

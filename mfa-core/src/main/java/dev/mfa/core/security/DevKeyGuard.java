@@ -5,9 +5,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Refuses to start a packaged service (launch mode normal) with any committed local dev value — the dev JWT and
@@ -39,8 +38,12 @@ public class DevKeyGuard {
             "08121c8d8478b285da2776993f4d69d5fdd3f638cdbd3bd761f9dadd8cb5ed90"); // dev-assertion-private.pem
 
     /** Config keys naming key material, as locations or inline PEM. */
-    static final List<String> KEY_LOCATIONS = List.of("mp.jwt.verify.publickey.location",
-            "mfa.assertion.public-key-location", "mfa.assertion.private-key-location", "smallrye.jwt.sign.key.location");
+    static final List<String> KEY_LOCATIONS = List.of(
+            "mp.jwt.verify.publickey.location",
+            "mfa.assertion.public-key-location",
+            "mfa.assertion.private-key-location",
+            "smallrye.jwt.sign.key.location");
+
     static final List<String> INLINE_KEYS = List.of("mp.jwt.verify.publickey", "smallrye.jwt.sign.key");
 
     /** SHA-256 of committed dev secrets (application.properties of the dev, test and local profiles). */
@@ -53,13 +56,23 @@ public class DevKeyGuard {
             "be517fc7d8a8d405898541b91920192ed80162536b003c5e14c36e42e64311f7"); // recovery-code key
 
     /** Key sets ({@code id:base64,...}) and single keys (base64) checked against the dev secrets. */
-    static final List<String> KEY_SETS = List.of("mfa.crypto.totp-keys", "mfa.crypto.sms-keys",
-            "mfa.crypto.email-keys", "mfa.crypto.legacy-field-keys", "mfa.crypto.field-keys");
+    static final List<String> KEY_SETS = List.of(
+            "mfa.crypto.totp-keys",
+            "mfa.crypto.sms-keys",
+            "mfa.crypto.email-keys",
+            "mfa.crypto.legacy-field-keys",
+            "mfa.crypto.field-keys");
+
     static final List<String> SINGLE_KEYS = List.of("mfa.crypto.code-hash-key", "mfa.crypto.recovery-code-key");
 
     /** Plain dev values: the Vonage stub's credentials and the dev identity provider's issuer. */
-    static final Map<String, String> DEV_VALUES = Map.of("mfa.vonage.api-key", "local-key",
-            "mfa.vonage.api-secret", "local-secret", "mp.jwt.verify.issuer", "https://mfa.local/dev");
+    static final Map<String, String> DEV_VALUES = Map.of(
+            "mfa.vonage.api-key",
+            "local-key",
+            "mfa.vonage.api-secret",
+            "local-secret",
+            "mp.jwt.verify.issuer",
+            "https://mfa.local/dev");
 
     /** The only profile a packaged service may run with dev values: deploy/local/run.sh's. */
     static final String LOCAL_PROFILE = "local";
@@ -78,30 +91,39 @@ public class DevKeyGuard {
     static void check(Config config) {
         for (String key : KEY_LOCATIONS) {
             Optional<String> location = config.getOptionalValue(key, String.class);
-            if (location.isPresent() && load(location.get()).map(DevKeyGuard::isDevKey).orElse(false)) {
-                throw new IllegalStateException(key + " points at a committed LOCAL DEV key; the prod profile refuses it");
+            if (location.isPresent()
+                    && load(location.get()).map(DevKeyGuard::isDevKey).orElse(false)) {
+                throw new IllegalStateException(
+                        key + " points at a committed LOCAL DEV key; the prod profile refuses it");
             }
         }
         for (String key : INLINE_KEYS) {
-            if (config.getOptionalValue(key, String.class).map(DevKeyGuard::isDevKey).orElse(false)) {
+            if (config.getOptionalValue(key, String.class)
+                    .map(DevKeyGuard::isDevKey)
+                    .orElse(false)) {
                 throw new IllegalStateException(key + " is a committed LOCAL DEV key; the prod profile refuses it");
             }
         }
         // key sets are "id:base64,..."; any one dev key among them would decrypt what it encrypted
         for (String set : KEY_SETS) {
-            for (String entry : config.getOptionalValue(set, String.class).orElse("").split(",")) {
+            for (String entry :
+                    config.getOptionalValue(set, String.class).orElse("").split(",")) {
                 if (isDevSecret(entry.substring(entry.indexOf(':') + 1))) {
                     throw new IllegalStateException(set + " holds a committed LOCAL DEV key; refused");
                 }
             }
         }
         for (String key : SINGLE_KEYS) {
-            if (config.getOptionalValue(key, String.class).map(DevKeyGuard::isDevSecret).orElse(false)) {
+            if (config.getOptionalValue(key, String.class)
+                    .map(DevKeyGuard::isDevSecret)
+                    .orElse(false)) {
                 throw new IllegalStateException(key + " is a committed LOCAL DEV key; refused");
             }
         }
         DEV_VALUES.forEach((key, devValue) -> {
-            if (config.getOptionalValue(key, String.class).map(v -> v.strip().equals(devValue)).orElse(false)) {
+            if (config.getOptionalValue(key, String.class)
+                    .map(v -> v.strip().equals(devValue))
+                    .orElse(false)) {
                 throw new IllegalStateException(key + " is the committed LOCAL DEV value; refused");
             }
         });
@@ -109,7 +131,8 @@ public class DevKeyGuard {
 
     static boolean isDevSecret(String value) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.strip().getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(value.strip().getBytes(StandardCharsets.UTF_8));
             return DEV_SECRET_FINGERPRINTS.contains(HexFormat.of().formatHex(digest));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -26,8 +26,7 @@ public final class PemKeys {
     public static final String CLASSPATH_PREFIX = "classpath:";
     private static final List<String> ALGORITHMS = List.of("RSA", "EC");
 
-    private PemKeys() {
-    }
+    private PemKeys() {}
 
     /** A {@code -----BEGIN PRIVATE KEY-----} (PKCS#8) RSA or EC key. */
     public static PrivateKey privateKey(String pem) {
@@ -104,7 +103,7 @@ public final class PemKeys {
                 throw new IllegalStateException("no " + algorithm + " key factory", e);
             }
         }
-        throw new IllegalArgumentException("not a PEM " + (priv ? "PKCS#8 private" : "X.509 public")
-                + " key of " + ALGORITHMS);
+        throw new IllegalArgumentException(
+                "not a PEM " + (priv ? "PKCS#8 private" : "X.509 public") + " key of " + ALGORITHMS);
     }
 }

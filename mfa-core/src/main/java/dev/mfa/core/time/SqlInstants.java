@@ -12,8 +12,7 @@ import java.time.ZoneOffset;
  */
 public final class SqlInstants {
 
-    private SqlInstants() {
-    }
+    private SqlInstants() {}
 
     /** The instant of a {@code timestamptz} value (a zone-less value is UTC); null stays null. */
     public static Instant of(Object value) {

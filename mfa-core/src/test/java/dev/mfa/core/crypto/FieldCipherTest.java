@@ -5,18 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mfa.core.crypto.FieldCipherException.Reason;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -208,22 +208,23 @@ class FieldCipherTest {
     // --- malformed values ---
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "",
-        "JBSWY3DPEHPK3PXP",
-        "v1",
-        "v1:",
-        "v1:k1",
-        "v2:k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-        "V1:k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-        "v1::AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-        "v1:k 1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-        "v1:k1:",
-        "v1:k1:AAAA",
-        "v1:k1:not base64!",
-        "v1:k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA:extra",
-        "v1:k1:-_-_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-    })
+    @ValueSource(
+            strings = {
+                "",
+                "JBSWY3DPEHPK3PXP",
+                "v1",
+                "v1:",
+                "v1:k1",
+                "v2:k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                "V1:k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                "v1::AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                "v1:k 1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                "v1:k1:",
+                "v1:k1:AAAA",
+                "v1:k1:not base64!",
+                "v1:k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA:extra",
+                "v1:k1:-_-_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            })
     void malformedValuesAreReported(String value) {
         assertThatThrownBy(() -> k1.decrypt(value))
                 .isInstanceOf(FieldCipherException.class)
@@ -281,14 +282,16 @@ class FieldCipherTest {
     @Test
     void fromSpecAcceptsUnpaddedBase64() {
         String unpadded = b64(K1).replace("=", "");
-        assertThat(FieldCipher.fromSpec("k1:" + unpadded, "k1").decrypt(k1.encrypt(SECRET))).isEqualTo(SECRET);
+        assertThat(FieldCipher.fromSpec("k1:" + unpadded, "k1").decrypt(k1.encrypt(SECRET)))
+                .isEqualTo(SECRET);
     }
 
     @Test
     void generatedKeySpecIsUsable() {
         String spec = FieldCipher.generateKeySpec("2025-01_a");
         assertThat(spec).startsWith("2025-01_a:");
-        assertThat(Base64.getDecoder().decode(spec.substring(spec.indexOf(':') + 1))).hasSize(32);
+        assertThat(Base64.getDecoder().decode(spec.substring(spec.indexOf(':') + 1)))
+                .hasSize(32);
         FieldCipher generated = FieldCipher.fromSpec(spec, "2025-01_a");
         assertThat(generated.decrypt(generated.encrypt(SECRET))).isEqualTo(SECRET);
         assertThat(FieldCipher.generateKeySpec("k1")).isNotEqualTo(FieldCipher.generateKeySpec("k1"));
@@ -298,9 +301,11 @@ class FieldCipherTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 16, 24, 31, 33, 64})
     void wrongKeyLengthIsRejected(int length) {
-        assertInvalidKey(() -> cipher("k1", "k1", new byte[length]),
+        assertInvalidKey(
+                () -> cipher("k1", "k1", new byte[length]),
                 "Field encryption key 'k1' must be 32 bytes (AES-256), got " + length);
-        assertInvalidKey(() -> FieldCipher.fromSpec("k1:" + b64(new byte[length]), "k1"),
+        assertInvalidKey(
+                () -> FieldCipher.fromSpec("k1:" + b64(new byte[length]), "k1"),
                 "must be 32 bytes (AES-256), got " + length);
     }
 

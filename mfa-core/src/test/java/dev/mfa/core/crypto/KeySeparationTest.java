@@ -1,18 +1,17 @@
 package dev.mfa.core.crypto;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.mfa.core.recovery.RecoveryCodeHasher;
 import dev.mfa.core.recovery.RecoveryCodes;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 15 finding 14, key separation: one key set per purpose, ciphertexts bound to field and user, a keyed
@@ -29,11 +28,11 @@ class KeySeparationTest {
     private static final String SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
     /** What enrollment-service holds: every purpose, and the old key to read its old rows. */
-    private final FieldKeys enrollment = keys(Optional.of(TOTP), Optional.of(SMS), Optional.of(EMAIL),
-            Optional.of(LEGACY));
+    private final FieldKeys enrollment =
+            keys(Optional.of(TOTP), Optional.of(SMS), Optional.of(EMAIL), Optional.of(LEGACY));
     /** What notification-service holds: phones, codes and addresses only. */
-    private final FieldKeys notification = keys(Optional.empty(), Optional.of(SMS), Optional.of(EMAIL),
-            Optional.empty());
+    private final FieldKeys notification =
+            keys(Optional.empty(), Optional.of(SMS), Optional.of(EMAIL), Optional.empty());
 
     @Test
     void notificationCannotDecryptATotpSecret() {
@@ -41,15 +40,17 @@ class KeySeparationTest {
         assertThat(FieldCipher.keyIdOf(sealed)).contains("totp-1");
 
         assertThatThrownBy(() -> notification.open(SealedField.TOTP_SECRET, "alice", sealed))
-                .isInstanceOf(FieldCipherException.class).hasMessageNotContaining(SECRET);
+                .isInstanceOf(FieldCipherException.class)
+                .hasMessageNotContaining(SECRET);
         // nor by passing it off as a field notification may read
         assertThatThrownBy(() -> notification.open(SealedField.PHONE, "alice", sealed))
                 .isInstanceOf(FieldCipherException.class)
                 .extracting(e -> ((FieldCipherException) e).reason())
                 .isEqualTo(FieldCipherException.Reason.UNKNOWN_KEY);
         // and it can still read what it must
-        assertThat(notification.open(SealedField.PHONE, "alice",
-                enrollment.seal(SealedField.PHONE, "alice", "+14155550101"))).isEqualTo("+14155550101");
+        assertThat(notification.open(
+                        SealedField.PHONE, "alice", enrollment.seal(SealedField.PHONE, "alice", "+14155550101")))
+                .isEqualTo("+14155550101");
         assertThat(notification.purposes()).doesNotContain(KeyPurpose.TOTP);
         assertThat(notification.hasLegacy()).isFalse();
     }
@@ -70,7 +71,8 @@ class KeySeparationTest {
                 .isEqualTo(FieldCipherException.Reason.AUTHENTICATION_FAILED);
         // at rest, bound to the row too
         String atRest = enrollment.sealAtRest(SealedField.TOTP_SECRET, "alice", "factor-1", SECRET);
-        assertThat(enrollment.openAtRest(SealedField.TOTP_SECRET, "alice", "factor-1", atRest, null)).isEqualTo(SECRET);
+        assertThat(enrollment.openAtRest(SealedField.TOTP_SECRET, "alice", "factor-1", atRest, null))
+                .isEqualTo(SECRET);
         assertThatThrownBy(() -> enrollment.openAtRest(SealedField.TOTP_SECRET, "bob", "factor-1", atRest, null))
                 .isInstanceOf(FieldCipherException.class);
         assertThatThrownBy(() -> enrollment.openAtRest(SealedField.TOTP_SECRET, "alice", "factor-2", atRest, null))
@@ -82,8 +84,10 @@ class KeySeparationTest {
     @Test
     void recoveryCodeHashIsKeyed() throws Exception {
         String code = new RecoveryCodes().generate();
-        RecoveryCodeHasher hasher = RecoveryCodeHasher.fromBase64(Base64.getEncoder().encodeToString(bytes(1)));
-        RecoveryCodeHasher otherKey = RecoveryCodeHasher.fromBase64(Base64.getEncoder().encodeToString(bytes(2)));
+        RecoveryCodeHasher hasher =
+                RecoveryCodeHasher.fromBase64(Base64.getEncoder().encodeToString(bytes(1)));
+        RecoveryCodeHasher otherKey =
+                RecoveryCodeHasher.fromBase64(Base64.getEncoder().encodeToString(bytes(2)));
 
         String stored = hasher.hash(code);
         assertThat(stored).startsWith("h256:");
@@ -91,8 +95,9 @@ class KeySeparationTest {
         assertThat(hasher.matches(code.toLowerCase(), stored)).isTrue();
         assertThat(hasher.matches(new RecoveryCodes().generate(), stored)).isFalse();
         // without the key the hash cannot be recomputed, nor checked by another key
-        String unkeyed = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
-                .digest(RecoveryCodes.normalize(code).orElseThrow().getBytes(StandardCharsets.UTF_8)));
+        String unkeyed = Base64.getEncoder()
+                .encodeToString(MessageDigest.getInstance("SHA-256")
+                        .digest(RecoveryCodes.normalize(code).orElseThrow().getBytes(StandardCharsets.UTF_8)));
         assertThat(stored).doesNotContain(unkeyed);
         assertThat(otherKey.hash(code)).isNotEqualTo(stored);
         assertThat(otherKey.matches(code, stored)).isFalse();
@@ -120,8 +125,9 @@ class KeySeparationTest {
         // old unkeyed recovery-code rows: accepted (constant-time) until replaced, never written
         String code = new RecoveryCodes().generate();
         RecoveryCodeHasher hasher = new RecoveryCodeHasher(bytes(3));
-        String legacyHash = "s256:" + Base64.getEncoder().encodeToString(sha256(RecoveryCodes.normalize(code)
-                .orElseThrow()));
+        String legacyHash = "s256:"
+                + Base64.getEncoder()
+                        .encodeToString(sha256(RecoveryCodes.normalize(code).orElseThrow()));
         assertThat(RecoveryCodeHasher.isLegacy(legacyHash)).isTrue();
         assertThat(hasher.matches(code, legacyHash)).isTrue();
         assertThat(hasher.matches(new RecoveryCodes().generate(), legacyHash)).isFalse();
@@ -131,19 +137,25 @@ class KeySeparationTest {
     @Test
     void keyIdsTellWhichSetAndSetsCannotBorrowEachOthersIds() {
         assertThatThrownBy(() -> keys(Optional.of(SMS), Optional.empty(), Optional.empty(), Optional.empty()))
-                .isInstanceOf(FieldCipherException.class).hasMessageContaining("totp");
-        assertThatThrownBy(() -> keys(Optional.of(TOTP), Optional.empty(), Optional.empty(),
-                Optional.of(FieldCipher.generateKeySpec("sms-old")))).isInstanceOf(FieldCipherException.class);
+                .isInstanceOf(FieldCipherException.class)
+                .hasMessageContaining("totp");
+        assertThatThrownBy(() -> keys(
+                        Optional.of(TOTP),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.of(FieldCipher.generateKeySpec("sms-old"))))
+                .isInstanceOf(FieldCipherException.class);
         // the first entry of a set encrypts, the others still decrypt (rotation)
         String next = FieldCipher.generateKeySpec("totp-2");
         FieldKeys rotated = keys(Optional.of(next + "," + TOTP), Optional.empty(), Optional.empty(), Optional.empty());
         String before = enrollment.seal(SealedField.TOTP_SECRET, "alice", SECRET);
         assertThat(rotated.open(SealedField.TOTP_SECRET, "alice", before)).isEqualTo(SECRET);
-        assertThat(FieldCipher.keyIdOf(rotated.seal(SealedField.TOTP_SECRET, "alice", SECRET))).contains("totp-2");
+        assertThat(FieldCipher.keyIdOf(rotated.seal(SealedField.TOTP_SECRET, "alice", SECRET)))
+                .contains("totp-2");
     }
 
-    private static FieldKeys keys(Optional<String> totp, Optional<String> sms, Optional<String> email,
-                                  Optional<String> legacy) {
+    private static FieldKeys keys(
+            Optional<String> totp, Optional<String> sms, Optional<String> email, Optional<String> legacy) {
         Map<KeyPurpose, Optional<String>> specs = new EnumMap<>(KeyPurpose.class);
         specs.put(KeyPurpose.TOTP, totp);
         specs.put(KeyPurpose.SMS, sms);

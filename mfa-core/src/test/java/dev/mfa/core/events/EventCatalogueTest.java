@@ -1,5 +1,7 @@
 package dev.mfa.core.events;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,9 +13,6 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -34,8 +33,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The event catalogue (docs/asyncapi.yaml and docs/events) against the code and the contract: every type constant
@@ -47,8 +46,8 @@ class EventCatalogueTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-    private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
-            .formatAssertionsEnabled(true).build();
+    private static final SchemaValidatorsConfig CONFIG =
+            SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
     private static final String ENVELOPE = "cloudevent";
 
     private static Path docs;
@@ -59,9 +58,11 @@ class EventCatalogueTest {
     @BeforeAll
     static void load() throws IOException {
         docs = docsDir();
-        asyncapi = new ObjectMapper(new YAMLFactory()).readTree(docs.resolve("asyncapi.yaml").toFile());
+        asyncapi = new ObjectMapper(new YAMLFactory())
+                .readTree(docs.resolve("asyncapi.yaml").toFile());
         try (Stream<Path> files = Files.list(docs.resolve("events"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".schema.json")).toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".schema.json")).toList()) {
                 String name = f.getFileName().toString().replace(".schema.json", "");
                 SCHEMAS.put(name, JSON.readTree(Files.readString(f, StandardCharsets.UTF_8)));
             }
@@ -74,10 +75,14 @@ class EventCatalogueTest {
         assertThat(SCHEMAS).containsKey(ENVELOPE);
         SCHEMAS.forEach((name, schema) -> {
             assertThat(schema.path("$schema").asText()).as(name).isEqualTo(SchemaId.V202012);
-            assertThat(meta.validate(schema)).as(name + " against the 2020-12 meta-schema").isEmpty();
+            assertThat(meta.validate(schema))
+                    .as(name + " against the 2020-12 meta-schema")
+                    .isEmpty();
             if (!name.equals(ENVELOPE)) {
                 // Strict for producers: a field the catalogue does not name is an error, not a surprise.
-                assertThat(schema.path("additionalProperties").asBoolean(true)).as(name).isFalse();
+                assertThat(schema.path("additionalProperties").asBoolean(true))
+                        .as(name)
+                        .isFalse();
                 assertThat(schema.path("type").asText()).as(name).isEqualTo("object");
             }
         });
@@ -92,10 +97,13 @@ class EventCatalogueTest {
         assertThat(SCHEMAS.keySet()).containsAll(constants);
         Set<String> withoutEnvelope = new TreeSet<>(SCHEMAS.keySet());
         withoutEnvelope.remove(ENVELOPE);
-        assertThat(messages.keySet()).as("every message has a schema and every schema a message")
+        assertThat(messages.keySet())
+                .as("every message has a schema and every schema a message")
                 .isEqualTo(withoutEnvelope);
-        messages.forEach((type, message) -> assertThat(message.at("/payload/allOf/1/properties/data/$ref").asText())
-                .as(type).isEqualTo("./events/" + type + ".schema.json"));
+        messages.forEach((type, message) -> assertThat(
+                        message.at("/payload/allOf/1/properties/data/$ref").asText())
+                .as(type)
+                .isEqualTo("./events/" + type + ".schema.json"));
         assertThat(channelsByTopic().keySet()).containsExactlyInAnyOrderElementsOf(Topics.ALL);
     }
 
@@ -110,7 +118,8 @@ class EventCatalogueTest {
             JsonNode schema = SCHEMAS.get(type);
             assertThat(schema).as("schema of " + type).isNotNull();
             Set<String> components = new TreeSet<>(Arrays.stream(nested.getRecordComponents())
-                    .map(RecordComponent::getName).toList());
+                    .map(RecordComponent::getName)
+                    .toList());
             Set<String> properties = new TreeSet<>();
             schema.path("properties").fieldNames().forEachRemaining(properties::add);
             assertThat(components).as(type + " record vs schema properties").isEqualTo(properties);
@@ -132,14 +141,18 @@ class EventCatalogueTest {
             JsonNode channel = channels.get(row.getKey());
             assertThat(channel).as(row.getKey()).isNotNull();
             Set<String> types = new TreeSet<>();
-            channel.path("messages").forEach(m -> types.add(message(m.path("$ref").asText()).path("name").asText()));
+            channel.path("messages")
+                    .forEach(m -> types.add(
+                            message(m.path("$ref").asText()).path("name").asText()));
             assertThat(types).as(row.getKey()).isEqualTo(row.getValue());
         }
         for (Map.Entry<String, String[]> row : contractServices().entrySet()) {
             JsonNode channel = channels.get(row.getKey());
-            assertThat(names(channel.path("x-producers"))).as(row.getKey() + " producers")
+            assertThat(names(channel.path("x-producers")))
+                    .as(row.getKey() + " producers")
                     .containsAll(services(row.getValue()[0]));
-            assertThat(names(channel.path("x-consumers"))).as(row.getKey() + " consumers")
+            assertThat(names(channel.path("x-consumers")))
+                    .as(row.getKey() + " consumers")
                     .containsAll(services(row.getValue()[1]));
         }
     }
@@ -147,16 +160,34 @@ class EventCatalogueTest {
     @Test
     void schemasRejectUnknownFieldsAndClearTextSecrets() {
         JsonSchema schema = FACTORY.getSchema(SCHEMAS.get(EventTypes.FACTOR_ENROLLED), CONFIG);
-        ObjectNode data = new EventCodec().mapper().valueToTree(new Events.FactorEnrolled(UUID.randomUUID(), "u1",
-                "o1", "SMS", "Phone ending in 42", null, "v1:k1:AAAA", "+** *** **42", "DE", null, Instant.EPOCH,
-                null, null, null));
+        ObjectNode data = new EventCodec()
+                .mapper()
+                .valueToTree(new Events.FactorEnrolled(
+                        UUID.randomUUID(),
+                        "u1",
+                        "o1",
+                        "SMS",
+                        "Phone ending in 42",
+                        null,
+                        "v1:k1:AAAA",
+                        "+** *** **42",
+                        "DE",
+                        null,
+                        Instant.EPOCH,
+                        null,
+                        null,
+                        null));
         assertThat(schema.validate(data)).isEmpty();
         assertThat(schema.validate(data.deepCopy().put("extra", 1))).isNotEmpty();
-        assertThat(schema.validate(data.deepCopy().put("phone", "+4915112345642"))).isNotEmpty();
-        assertThat(schema.validate(data.deepCopy().put("enrolledAt", "yesterday"))).isNotEmpty();
+        assertThat(schema.validate(data.deepCopy().put("phone", "+4915112345642")))
+                .isNotEmpty();
+        assertThat(schema.validate(data.deepCopy().put("enrolledAt", "yesterday")))
+                .isNotEmpty();
         assertThat(schema.validate(data.deepCopy().put("totpSecret", "v1:k1:AAAA")))
-                .as("an SMS factor carries no TOTP secret").isNotEmpty();
-        List<ValidationMessage> missing = new ArrayList<>(schema.validate(data.deepCopy().without("userId")));
+                .as("an SMS factor carries no TOTP secret")
+                .isNotEmpty();
+        List<ValidationMessage> missing =
+                new ArrayList<>(schema.validate(data.deepCopy().without("userId")));
         assertThat(missing).hasSize(1);
     }
 
@@ -174,8 +205,8 @@ class EventCatalogueTest {
                     args[i] = 0L;
                 }
             }
-            var ctor = recordClass.getDeclaredConstructor(Arrays.stream(comps).map(RecordComponent::getType)
-                    .toArray(Class[]::new));
+            var ctor = recordClass.getDeclaredConstructor(
+                    Arrays.stream(comps).map(RecordComponent::getType).toArray(Class[]::new));
             return ((EventData) ctor.newInstance(args)).eventType();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(recordClass.getName(), e);
@@ -194,7 +225,9 @@ class EventCatalogueTest {
 
     private static Map<String, JsonNode> messagesByType() {
         Map<String, JsonNode> byType = new TreeMap<>();
-        asyncapi.path("components").path("messages").forEach(m -> byType.put(m.path("name").asText(), m));
+        asyncapi.path("components")
+                .path("messages")
+                .forEach(m -> byType.put(m.path("name").asText(), m));
         return byType;
     }
 
@@ -260,7 +293,8 @@ class EventCatalogueTest {
 
     private static List<String> section5() throws IOException {
         List<String> lines = Files.readAllLines(docs.resolve("contract.md"), StandardCharsets.UTF_8);
-        int start = lines.indexOf(lines.stream().filter(l -> l.startsWith("## 5.")).findFirst().orElseThrow());
+        int start = lines.indexOf(
+                lines.stream().filter(l -> l.startsWith("## 5.")).findFirst().orElseThrow());
         List<String> section = new ArrayList<>();
         for (String l : lines.subList(start + 1, lines.size())) {
             if (l.startsWith("## ")) {
@@ -278,6 +312,7 @@ class EventCatalogueTest {
                 return p.resolve("docs");
             }
         }
-        throw new IllegalStateException("docs/asyncapi.yaml not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "docs/asyncapi.yaml not found above " + Path.of("").toAbsolutePath());
     }
 }

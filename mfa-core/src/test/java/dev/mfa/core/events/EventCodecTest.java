@@ -1,6 +1,7 @@
 package dev.mfa.core.events;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
@@ -9,9 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
 
@@ -29,7 +28,9 @@ class EventCodecTest {
         assertThat(event.datacontenttype()).isEqualTo("application/json");
 
         String json = codec.encode(event);
-        assertThat(json).contains("\"time\":\"2026-12-01T10:15:30Z\"").doesNotContain("eventType")
+        assertThat(json)
+                .contains("\"time\":\"2026-12-01T10:15:30Z\"")
+                .doesNotContain("eventType")
                 .doesNotContain("partitionKey");
         CloudEvent back = codec.decode(json);
         assertThat(back.id()).isEqualTo(event.id());
@@ -39,10 +40,11 @@ class EventCodecTest {
     @Test
     void toleratesUnknownFieldsInEnvelopeAndData() {
         UUID id = UUID.randomUUID();
-        String json = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/x\",\"type\":\"mfa.deadline.reached\","
-                + "\"subject\":\"acme\",\"time\":\"2026-12-01T10:15:30Z\",\"datacontenttype\":\"application/json\","
-                + "\"traceparent\":\"00-abc\",\"data\":{\"orgId\":\"acme\",\"enforcementDeadline\":\"2026-12-31T00:00:00Z\","
-                + "\"futureField\":42}}";
+        String json =
+                "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/x\",\"type\":\"mfa.deadline.reached\","
+                        + "\"subject\":\"acme\",\"time\":\"2026-12-01T10:15:30Z\",\"datacontenttype\":\"application/json\","
+                        + "\"traceparent\":\"00-abc\",\"data\":{\"orgId\":\"acme\",\"enforcementDeadline\":\"2026-12-31T00:00:00Z\","
+                        + "\"futureField\":42}}";
         CloudEvent event = codec.decode(json);
         assertThat(event.id()).isEqualTo(id);
         assertThat(codec.data(event, Events.DeadlineReached.class))
@@ -54,11 +56,11 @@ class EventCodecTest {
         assertThatThrownBy(() -> codec.decode("not json with secret 123456"))
                 .isInstanceOf(EventCodec.EventFormatException.class)
                 .hasMessageNotContaining("123456");
-        assertThatThrownBy(() -> codec.decode(""))
-                .isInstanceOf(EventCodec.EventFormatException.class);
+        assertThatThrownBy(() -> codec.decode("")).isInstanceOf(EventCodec.EventFormatException.class);
         assertThatThrownBy(() -> codec.decode("{\"specversion\":\"0.3\",\"id\":\"" + UUID.randomUUID()
-                + "\",\"source\":\"/x\",\"type\":\"t\"}"))
-                .isInstanceOf(EventCodec.EventFormatException.class).hasMessageContaining("specversion");
+                        + "\",\"source\":\"/x\",\"type\":\"t\"}"))
+                .isInstanceOf(EventCodec.EventFormatException.class)
+                .hasMessageContaining("specversion");
         assertThatThrownBy(() -> codec.decode("{\"specversion\":\"1.0\",\"source\":\"/x\",\"type\":\"t\"}"))
                 .isInstanceOf(EventCodec.EventFormatException.class);
     }
@@ -76,23 +78,39 @@ class EventCodecTest {
         Set<String> types = new HashSet<>();
         for (Class<?> nested : Events.class.getDeclaredClasses()) {
             RecordComponent[] components = nested.getRecordComponents();
-            Object[] args = Arrays.stream(components).map(c -> sample(c.getType())).toArray();
-            var ctor = nested.getDeclaredConstructor(Arrays.stream(components).map(RecordComponent::getType)
-                    .toArray(Class[]::new));
+            Object[] args =
+                    Arrays.stream(components).map(c -> sample(c.getType())).toArray();
+            var ctor = nested.getDeclaredConstructor(
+                    Arrays.stream(components).map(RecordComponent::getType).toArray(Class[]::new));
             EventData data = (EventData) ctor.newInstance(args);
             types.add(data.eventType());
             CloudEvent back = codec.decode(codec.encode(codec.wrap("/test", data, NOW)));
             assertThat(codec.data(back, nested)).as(nested.getSimpleName()).isEqualTo(data);
             assertThat(back.subject()).isEqualTo(data.partitionKey());
         }
-        assertThat(types).containsExactlyInAnyOrder(
-                EventTypes.USER_UPSERTED, EventTypes.USER_REMOVED, EventTypes.FACTOR_ENROLLED, EventTypes.FACTOR_REMOVED,
-                EventTypes.RECOVERY_CODE_ISSUED, EventTypes.RECOVERY_CODE_REVOKED, EventTypes.ORG_POLICY_CHANGED,
-                EventTypes.DEADLINE_APPROACHING, EventTypes.DEADLINE_REACHED, EventTypes.USER_REQUIREMENT_CHANGED,
-                EventTypes.SMS_REQUESTED, EventTypes.SMS_SENT, EventTypes.SMS_DELIVERED, EventTypes.SMS_FAILED,
-                EventTypes.VERIFICATION_SUCCEEDED, EventTypes.VERIFICATION_FAILED, EventTypes.USER_LOCKED,
-                EventTypes.RECOVERY_CODE_USED, EventTypes.EMAIL_REQUESTED, EventTypes.EMAIL_SENT,
-                EventTypes.EMAIL_FAILED);
+        assertThat(types)
+                .containsExactlyInAnyOrder(
+                        EventTypes.USER_UPSERTED,
+                        EventTypes.USER_REMOVED,
+                        EventTypes.FACTOR_ENROLLED,
+                        EventTypes.FACTOR_REMOVED,
+                        EventTypes.RECOVERY_CODE_ISSUED,
+                        EventTypes.RECOVERY_CODE_REVOKED,
+                        EventTypes.ORG_POLICY_CHANGED,
+                        EventTypes.DEADLINE_APPROACHING,
+                        EventTypes.DEADLINE_REACHED,
+                        EventTypes.USER_REQUIREMENT_CHANGED,
+                        EventTypes.SMS_REQUESTED,
+                        EventTypes.SMS_SENT,
+                        EventTypes.SMS_DELIVERED,
+                        EventTypes.SMS_FAILED,
+                        EventTypes.VERIFICATION_SUCCEEDED,
+                        EventTypes.VERIFICATION_FAILED,
+                        EventTypes.USER_LOCKED,
+                        EventTypes.RECOVERY_CODE_USED,
+                        EventTypes.EMAIL_REQUESTED,
+                        EventTypes.EMAIL_SENT,
+                        EventTypes.EMAIL_FAILED);
     }
 
     @Test

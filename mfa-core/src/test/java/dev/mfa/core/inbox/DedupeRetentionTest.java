@@ -1,7 +1,6 @@
 package dev.mfa.core.inbox;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.lang.reflect.Constructor;
@@ -11,8 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 15 finding 7: processed event ids are kept longer than any topic keeps its records, so a redelivery or a
@@ -29,12 +28,15 @@ class DedupeRetentionTest {
         int topics = 0;
         while (m.find()) {
             long ms = Long.parseLong(m.group(1));
-            assertThat(ms).as("a topic that keeps records forever cannot be deduplicated by a table").isPositive();
+            assertThat(ms)
+                    .as("a topic that keeps records forever cannot be deduplicated by a table")
+                    .isPositive();
             longestTopicMillis = Math.max(longestTopicMillis, ms);
             topics++;
         }
         assertThat(topics).isGreaterThan(8);
-        assertThat(defaultRetention()).isGreaterThan(Duration.ofMillis(longestTopicMillis).plusDays(7));
+        assertThat(defaultRetention())
+                .isGreaterThan(Duration.ofMillis(longestTopicMillis).plusDays(7));
     }
 
     /** The default of {@code mfa.inbox.retention}, as the constructor declares it. */

@@ -1,13 +1,14 @@
 package dev.mfa.core.inbox;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,9 +19,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class EventConsumerTest {
 
@@ -45,8 +44,8 @@ class EventConsumerTest {
 
     private String event(UUID id, String type, Object data) {
         var json = codec.mapper().valueToTree(data);
-        return codec.encode(new CloudEvent(CloudEvent.SPEC_VERSION, id, "test", type, "acme", NOW, CloudEvent.JSON,
-                json));
+        return codec.encode(
+                new CloudEvent(CloudEvent.SPEC_VERSION, id, "test", type, "acme", NOW, CloudEvent.JSON, json));
     }
 
     private String deadlineReached(UUID id) {
@@ -59,7 +58,8 @@ class EventConsumerTest {
 
     @Test
     void dispatchesByTypeWithTheDecodedData() {
-        assertThat(await(recording().consume(deadlineReached(UUID.randomUUID())))).isTrue();
+        assertThat(await(recording().consume(deadlineReached(UUID.randomUUID()))))
+                .isTrue();
         assertThat(handled).containsExactly(new Events.DeadlineReached("acme", NOW));
     }
 
@@ -152,7 +152,8 @@ class EventConsumerTest {
 
     @Test
     void twoHandlersForOneTypeAreAMistake() {
-        EventConsumer.Handler<Events.DeadlineReached> nothing = (event, data) -> Uni.createFrom().voidItem();
+        EventConsumer.Handler<Events.DeadlineReached> nothing =
+                (event, data) -> Uni.createFrom().voidItem();
         var builder = EventConsumer.named("x").on(EventTypes.DEADLINE_REACHED, Events.DeadlineReached.class, nothing);
         assertThatThrownBy(() -> builder.on(EventTypes.DEADLINE_REACHED, Events.DeadlineReached.class, nothing))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -170,11 +171,15 @@ class EventConsumerTest {
 
         @Override
         protected <T> Uni<T> inTransaction(Supplier<Uni<T>> work) {
-            return Uni.createFrom().deferred(() -> {
-                transactions.incrementAndGet();
-                pending.clear();
-                return work.get();
-            }).invoke(done -> committed.addAll(pending)).onTermination().invoke(pending::clear);
+            return Uni.createFrom()
+                    .deferred(() -> {
+                        transactions.incrementAndGet();
+                        pending.clear();
+                        return work.get();
+                    })
+                    .invoke(done -> committed.addAll(pending))
+                    .onTermination()
+                    .invoke(pending::clear);
         }
 
         @Override

@@ -14,15 +14,16 @@ class Base32Test {
 
     // RFC 4648 §10; encode() omits the padding, decode() accepts it with or without.
     @ParameterizedTest(name = "\"{0}\" <-> {1}")
-    @CsvSource(value = {
-        "'',     '',       ''",
-        "f,      MY,       MY======",
-        "fo,     MZXQ,     MZXQ====",
-        "foo,    MZXW6,    MZXW6===",
-        "foob,   MZXW6YQ,  MZXW6YQ=",
-        "fooba,  MZXW6YTB, MZXW6YTB",
-        "foobar, MZXW6YTBOI, MZXW6YTBOI======",
-    })
+    @CsvSource(
+            value = {
+                "'',     '',       ''",
+                "f,      MY,       MY======",
+                "fo,     MZXQ,     MZXQ====",
+                "foo,    MZXW6,    MZXW6===",
+                "foob,   MZXW6YQ,  MZXW6YQ=",
+                "fooba,  MZXW6YTB, MZXW6YTB",
+                "foobar, MZXW6YTBOI, MZXW6YTBOI======",
+            })
     void rfc4648Vectors(String plain, String unpadded, String padded) {
         byte[] bytes = plain.getBytes(StandardCharsets.US_ASCII);
         assertThat(Base32.encode(bytes)).isEqualTo(unpadded);

@@ -51,8 +51,8 @@ class CodeHasherTest {
         assertThat(other.hash("424242")).isNotEqualTo(hash);
         assertThat(other.matches("424242", hash)).isFalse();
         // Not a plain digest: knowing the code is not enough to recompute the stored value.
-        String plainSha256 = Base64.getEncoder().encodeToString(
-                MessageDigest.getInstance("SHA-256").digest("424242".getBytes(StandardCharsets.UTF_8)));
+        String plainSha256 = Base64.getEncoder()
+                .encodeToString(MessageDigest.getInstance("SHA-256").digest("424242".getBytes(StandardCharsets.UTF_8)));
         assertThat(hash).isNotEqualTo("h1:" + plainSha256);
     }
 
@@ -65,8 +65,10 @@ class CodeHasherTest {
         assertThat(hasher.matches("424242", hash.substring(3))).isFalse();
         assertThat(hasher.matches("424242", "h2:" + hash.substring(3))).isFalse();
         assertThat(hasher.matches("424242", "h1:not base64!")).isFalse();
-        assertThat(hasher.matches("424242", "h1:" + Base64.getEncoder().encodeToString(new byte[16]))).isFalse();
-        assertThat(hasher.matches("424242", hash.substring(0, hash.length() - 4))).isFalse();
+        assertThat(hasher.matches("424242", "h1:" + Base64.getEncoder().encodeToString(new byte[16])))
+                .isFalse();
+        assertThat(hasher.matches("424242", hash.substring(0, hash.length() - 4)))
+                .isFalse();
     }
 
     @Test

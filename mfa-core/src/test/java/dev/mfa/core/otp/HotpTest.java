@@ -35,9 +35,9 @@ class HotpTest {
     // RFC 4226 Appendix D lists the truncated 31-bit values; longer codes are their last 7/8 decimal digits.
     @ParameterizedTest(name = "counter {0}, 8 digits -> {1}")
     @CsvSource({
-        "0, 84755224",  // 1284755224
-        "1, 94287082",  // 1094287082
-        "9, 45520489",  // 645520489
+        "0, 84755224", // 1284755224
+        "1, 94287082", // 1094287082
+        "9, 45520489", // 645520489
     })
     void longerCodesAreLastDigitsOfTruncatedValue(long counter, String expected) {
         assertThat(Hotp.generate(RFC4226_KEY, counter, 8, OtpAlgorithm.SHA1)).isEqualTo(expected);
@@ -63,7 +63,8 @@ class HotpTest {
         long high = (1L << 32) | 1L;
         assertThat(Hotp.generate(RFC4226_KEY, high, 8, OtpAlgorithm.SHA1))
                 .isNotEqualTo(Hotp.generate(RFC4226_KEY, low, 8, OtpAlgorithm.SHA1));
-        assertThat(Hotp.generate(RFC4226_KEY, Long.MAX_VALUE, 6, OtpAlgorithm.SHA1)).hasSize(6);
+        assertThat(Hotp.generate(RFC4226_KEY, Long.MAX_VALUE, 6, OtpAlgorithm.SHA1))
+                .hasSize(6);
     }
 
     @ParameterizedTest
@@ -78,12 +79,10 @@ class HotpTest {
     void rejectsBadKeyAndCounter() {
         assertThatThrownBy(() -> Hotp.generate(new byte[0], 0, 6, OtpAlgorithm.SHA1))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Hotp.generate(null, 0, 6, OtpAlgorithm.SHA1))
-                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> Hotp.generate(null, 0, 6, OtpAlgorithm.SHA1)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> Hotp.generate(RFC4226_KEY, -1, 6, OtpAlgorithm.SHA1))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Hotp.generate(RFC4226_KEY, 0, 6, null))
-                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> Hotp.generate(RFC4226_KEY, 0, 6, null)).isInstanceOf(NullPointerException.class);
     }
 
     @Test

@@ -20,22 +20,29 @@ class OtpAuthUriTest {
 
     @Test
     void buildsKeyUriWithDefaults() {
-        assertThat(acme().buildUri()).isEqualTo("otpauth://totp/Acme:alice@example.com?secret=" + SECRET_B32
-                + "&issuer=Acme&algorithm=SHA1&digits=6&period=30");
+        assertThat(acme().buildUri())
+                .isEqualTo("otpauth://totp/Acme:alice@example.com?secret=" + SECRET_B32
+                        + "&issuer=Acme&algorithm=SHA1&digits=6&period=30");
     }
 
     @Test
     void buildsNonDefaultParameters() {
         String uri = acme().algorithm(OtpAlgorithm.SHA512).digits(8).period(60).buildUri();
         assertThat(uri).endsWith("&algorithm=SHA512&digits=8&period=60");
-        String fromParams = acme().parameters(new TotpParameters(OtpAlgorithm.SHA256, 7, 45, 2)).buildUri();
+        String fromParams = acme().parameters(new TotpParameters(OtpAlgorithm.SHA256, 7, 45, 2))
+                .buildUri();
         assertThat(fromParams).endsWith("&algorithm=SHA256&digits=7&period=45");
     }
 
     @Test
     void percentEncodesSpacesAsPercent20NotPlus() {
-        String uri = OtpAuthUri.builder().issuer("Acme Corp").account("Alice Smith").secret(SECRET).buildUri();
-        assertThat(uri).startsWith("otpauth://totp/Acme%20Corp:Alice%20Smith?")
+        String uri = OtpAuthUri.builder()
+                .issuer("Acme Corp")
+                .account("Alice Smith")
+                .secret(SECRET)
+                .buildUri();
+        assertThat(uri)
+                .startsWith("otpauth://totp/Acme%20Corp:Alice%20Smith?")
                 .contains("&issuer=Acme%20Corp&")
                 .doesNotContain("+")
                 .doesNotContain(" ");
@@ -48,7 +55,8 @@ class OtpAuthUriTest {
                 .account("bob+mfa@example.com")
                 .secret(SECRET)
                 .buildUri();
-        assertThat(uri).startsWith("otpauth://totp/Z%C3%BCrich%20%26%20Co%2F%3F%23:bob%2Bmfa@example.com?")
+        assertThat(uri)
+                .startsWith("otpauth://totp/Z%C3%BCrich%20%26%20Co%2F%3F%23:bob%2Bmfa@example.com?")
                 .contains("&issuer=Z%C3%BCrich%20%26%20Co%2F%3F%23&");
         // Still one syntactically valid URI whose parts decode back.
         URI parsed = URI.create(uri);
@@ -59,7 +67,11 @@ class OtpAuthUriTest {
 
     @Test
     void issuerInLabelAndParameterAreEqual() {
-        OtpAuthUri key = OtpAuthUri.parse(OtpAuthUri.builder().issuer("Big Bank").account("a").secret(SECRET).buildUri());
+        OtpAuthUri key = OtpAuthUri.parse(OtpAuthUri.builder()
+                .issuer("Big Bank")
+                .account("a")
+                .secret(SECRET)
+                .buildUri());
         assertThat(key.issuer()).isEqualTo("Big Bank");
         String uri = key.uri();
         String labelIssuer = uri.substring("otpauth://totp/".length(), uri.indexOf(':', "otpauth://".length()));
@@ -70,7 +82,11 @@ class OtpAuthUriTest {
     @ParameterizedTest
     @ValueSource(strings = {"Acme:Corp", ":", "Acme:"})
     void refusesColonInIssuer(String issuer) {
-        assertThatThrownBy(() -> OtpAuthUri.builder().issuer(issuer).account("alice").secret(SECRET).build())
+        assertThatThrownBy(() -> OtpAuthUri.builder()
+                        .issuer(issuer)
+                        .account("alice")
+                        .secret(SECRET)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("issuer must not contain ':'");
     }
@@ -78,22 +94,40 @@ class OtpAuthUriTest {
     @ParameterizedTest
     @ValueSource(strings = {"alice:admin", "urn:user:1"})
     void refusesColonInAccount(String account) {
-        assertThatThrownBy(() -> OtpAuthUri.builder().issuer("Acme").account(account).secret(SECRET).build())
+        assertThatThrownBy(() -> OtpAuthUri.builder()
+                        .issuer("Acme")
+                        .account(account)
+                        .secret(SECRET)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("account must not contain ':'");
     }
 
     @Test
     void refusesMissingOrBlankParts() {
-        assertThatThrownBy(() -> OtpAuthUri.builder().issuer("Acme").secret(SECRET).build())
+        assertThatThrownBy(
+                        () -> OtpAuthUri.builder().issuer("Acme").secret(SECRET).build())
                 .isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> OtpAuthUri.builder().issuer("Acme").account(" ").secret(SECRET).build())
+        assertThatThrownBy(() -> OtpAuthUri.builder()
+                        .issuer("Acme")
+                        .account(" ")
+                        .secret(SECRET)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> OtpAuthUri.builder().issuer("").account("a").secret(SECRET).build())
+        assertThatThrownBy(() -> OtpAuthUri.builder()
+                        .issuer("")
+                        .account("a")
+                        .secret(SECRET)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> OtpAuthUri.builder().issuer("Acme").account("a").build())
+        assertThatThrownBy(
+                        () -> OtpAuthUri.builder().issuer("Acme").account("a").build())
                 .isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> OtpAuthUri.builder().issuer("Acme").account("a").secret(new byte[0]).build())
+        assertThatThrownBy(() -> OtpAuthUri.builder()
+                        .issuer("Acme")
+                        .account("a")
+                        .secret(new byte[0])
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> acme().digits(9).build()).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> acme().period(0).build()).isInstanceOf(IllegalArgumentException.class);
@@ -188,16 +222,31 @@ class OtpAuthUriTest {
     @Test
     void toStringHidesSecret() {
         OtpAuthUri key = acme().build();
-        assertThat(key.toString()).doesNotContain(SECRET_B32).contains("secret=***").contains("Acme");
+        assertThat(key.toString())
+                .doesNotContain(SECRET_B32)
+                .contains("secret=***")
+                .contains("Acme");
     }
 
     @Test
     void secretIsCanonicalised() {
-        OtpAuthUri key = OtpAuthUri.builder().issuer("A").account("b").secretBase32("gezd gnbv gy3t qojq").build();
+        OtpAuthUri key = OtpAuthUri.builder()
+                .issuer("A")
+                .account("b")
+                .secretBase32("gezd gnbv gy3t qojq")
+                .build();
         assertThat(key.secret()).isEqualTo("GEZDGNBVGY3TQOJQ");
-        OtpAuthUri padded = OtpAuthUri.builder().issuer("A").account("b").secretBase32("my======").build();
+        OtpAuthUri padded = OtpAuthUri.builder()
+                .issuer("A")
+                .account("b")
+                .secretBase32("my======")
+                .build();
         assertThat(padded.secret()).isEqualTo("MY");
-        assertThatThrownBy(() -> OtpAuthUri.builder().issuer("A").account("b").secretBase32("MY=").build())
+        assertThatThrownBy(() -> OtpAuthUri.builder()
+                        .issuer("A")
+                        .account("b")
+                        .secretBase32("MY=")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

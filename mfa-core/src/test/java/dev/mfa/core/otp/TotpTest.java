@@ -19,8 +19,7 @@ class TotpTest {
     // RFC 6238 Appendix B seeds: the ASCII digits repeated to the HMAC's block-friendly length.
     private static final byte[] SEED_SHA1 = ascii("12345678901234567890");
     private static final byte[] SEED_SHA256 = ascii("12345678901234567890123456789012");
-    private static final byte[] SEED_SHA512 =
-            ascii("1234567890123456789012345678901234567890123456789012345678901234");
+    private static final byte[] SEED_SHA512 = ascii("1234567890123456789012345678901234567890123456789012345678901234");
 
     private static final long NOW = 1_111_111_111L; // step 37037037, mid-step (offset 1 s)
     private static final byte[] KEY = SEED_SHA1;
@@ -108,9 +107,12 @@ class TotpTest {
         Totp totp = new Totp(clockAt(NOW));
         long now = totp.currentStep();
 
-        assertThat(totp.verify(KEY, totp.generateAt(KEY, now), Totp.NO_STEP_USED)).hasValue(now);
-        assertThat(totp.verify(KEY, totp.generateAt(KEY, now - 1), Totp.NO_STEP_USED)).hasValue(now - 1);
-        assertThat(totp.verify(KEY, totp.generateAt(KEY, now + 1), Totp.NO_STEP_USED)).hasValue(now + 1);
+        assertThat(totp.verify(KEY, totp.generateAt(KEY, now), Totp.NO_STEP_USED))
+                .hasValue(now);
+        assertThat(totp.verify(KEY, totp.generateAt(KEY, now - 1), Totp.NO_STEP_USED))
+                .hasValue(now - 1);
+        assertThat(totp.verify(KEY, totp.generateAt(KEY, now + 1), Totp.NO_STEP_USED))
+                .hasValue(now + 1);
     }
 
     @Test
@@ -118,8 +120,10 @@ class TotpTest {
         Totp totp = new Totp(clockAt(NOW));
         long now = totp.currentStep();
 
-        assertThat(totp.verify(KEY, totp.generateAt(KEY, now - 2), Totp.NO_STEP_USED)).isEmpty();
-        assertThat(totp.verify(KEY, totp.generateAt(KEY, now + 2), Totp.NO_STEP_USED)).isEmpty();
+        assertThat(totp.verify(KEY, totp.generateAt(KEY, now - 2), Totp.NO_STEP_USED))
+                .isEmpty();
+        assertThat(totp.verify(KEY, totp.generateAt(KEY, now + 2), Totp.NO_STEP_USED))
+                .isEmpty();
     }
 
     @Test
@@ -127,28 +131,37 @@ class TotpTest {
         long now = new Totp(clockAt(NOW)).currentStep();
         String code = new Totp(clockAt(NOW)).generate(KEY);
         // The same code, checked 30 s later / earlier, is one step off: still accepted.
-        assertThat(new Totp(clockAt(NOW + 30)).verify(KEY, code, Totp.NO_STEP_USED)).hasValue(now);
-        assertThat(new Totp(clockAt(NOW - 30)).verify(KEY, code, Totp.NO_STEP_USED)).hasValue(now);
+        assertThat(new Totp(clockAt(NOW + 30)).verify(KEY, code, Totp.NO_STEP_USED))
+                .hasValue(now);
+        assertThat(new Totp(clockAt(NOW - 30)).verify(KEY, code, Totp.NO_STEP_USED))
+                .hasValue(now);
         // 60 s off is two steps: refused.
-        assertThat(new Totp(clockAt(NOW + 60)).verify(KEY, code, Totp.NO_STEP_USED)).isEmpty();
-        assertThat(new Totp(clockAt(NOW - 60)).verify(KEY, code, Totp.NO_STEP_USED)).isEmpty();
+        assertThat(new Totp(clockAt(NOW + 60)).verify(KEY, code, Totp.NO_STEP_USED))
+                .isEmpty();
+        assertThat(new Totp(clockAt(NOW - 60)).verify(KEY, code, Totp.NO_STEP_USED))
+                .isEmpty();
     }
 
     @Test
     void zeroWindowAcceptsOnlyCurrentStep() {
         Totp totp = new Totp(clockAt(NOW), TotpParameters.DEFAULT.withWindow(0));
         long now = totp.currentStep();
-        assertThat(totp.verify(KEY, totp.generateAt(KEY, now), Totp.NO_STEP_USED)).hasValue(now);
-        assertThat(totp.verify(KEY, totp.generateAt(KEY, now - 1), Totp.NO_STEP_USED)).isEmpty();
-        assertThat(totp.verify(KEY, totp.generateAt(KEY, now + 1), Totp.NO_STEP_USED)).isEmpty();
+        assertThat(totp.verify(KEY, totp.generateAt(KEY, now), Totp.NO_STEP_USED))
+                .hasValue(now);
+        assertThat(totp.verify(KEY, totp.generateAt(KEY, now - 1), Totp.NO_STEP_USED))
+                .isEmpty();
+        assertThat(totp.verify(KEY, totp.generateAt(KEY, now + 1), Totp.NO_STEP_USED))
+                .isEmpty();
     }
 
     @Test
     void widerWindowAcceptsFurtherSteps() {
         Totp totp = new Totp(clockAt(NOW), TotpParameters.DEFAULT.withWindow(2));
         long now = totp.currentStep();
-        assertThat(totp.verify(KEY, totp.generateAt(KEY, now - 2), Totp.NO_STEP_USED)).hasValue(now - 2);
-        assertThat(totp.verify(KEY, totp.generateAt(KEY, now - 3), Totp.NO_STEP_USED)).isEmpty();
+        assertThat(totp.verify(KEY, totp.generateAt(KEY, now - 2), Totp.NO_STEP_USED))
+                .hasValue(now - 2);
+        assertThat(totp.verify(KEY, totp.generateAt(KEY, now - 3), Totp.NO_STEP_USED))
+                .isEmpty();
     }
 
     @Test
@@ -191,8 +204,19 @@ class TotpTest {
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {"12345", "1234567", "12a456", "12345 ", " 12345", "123-45", "+12345", "-12345",
-        "\u0661\u0662\u0663\u0664\u0665\u0666", "\uFF11\uFF12\uFF13\uFF14\uFF15\uFF16"})
+    @ValueSource(
+            strings = {
+                "12345",
+                "1234567",
+                "12a456",
+                "12345 ",
+                " 12345",
+                "123-45",
+                "+12345",
+                "-12345",
+                "\u0661\u0662\u0663\u0664\u0665\u0666",
+                "\uFF11\uFF12\uFF13\uFF14\uFF15\uFF16"
+            })
     void malformedCodesDoNotMatch(String code) {
         Totp totp = new Totp(clockAt(NOW));
         assertThat(totp.verify(KEY, code, Totp.NO_STEP_USED)).isEmpty();
@@ -201,7 +225,8 @@ class TotpTest {
     @Test
     void malformedCodeWithSpacesAroundValidCodeDoesNotMatch() {
         Totp totp = new Totp(clockAt(NOW));
-        assertThat(totp.verify(KEY, " " + totp.generate(KEY), Totp.NO_STEP_USED)).isEmpty();
+        assertThat(totp.verify(KEY, " " + totp.generate(KEY), Totp.NO_STEP_USED))
+                .isEmpty();
     }
 
     @Test
@@ -210,7 +235,8 @@ class TotpTest {
         String code = totp.generate(SEED_SHA256);
         assertThat(code).hasSize(8);
         assertThat(totp.verify(SEED_SHA256, code, Totp.NO_STEP_USED)).hasValue(totp.currentStep());
-        assertThat(totp.verify(SEED_SHA256, code.substring(2), Totp.NO_STEP_USED)).isEmpty();
+        assertThat(totp.verify(SEED_SHA256, code.substring(2), Totp.NO_STEP_USED))
+                .isEmpty();
     }
 
     @Test

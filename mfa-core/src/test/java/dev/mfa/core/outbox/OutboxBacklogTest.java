@@ -1,13 +1,12 @@
 package dev.mfa.core.outbox;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class OutboxBacklogTest {
 
@@ -33,7 +32,8 @@ class OutboxBacklogTest {
         assertThat(gauge("mfa.outbox.backlog.rows")).isEqualTo(3);
         assertThat(gauge("mfa.outbox.backlog.events")).isEqualTo(2_003);
         assertThat(gauge("mfa.outbox.backlog.age")).isEqualTo(90);
-        assertThat(registry.get("mfa.outbox.backlog.age").gauge().getId().getBaseUnit()).isEqualTo("seconds");
+        assertThat(registry.get("mfa.outbox.backlog.age").gauge().getId().getBaseUnit())
+                .isEqualTo("seconds");
     }
 
     @Test

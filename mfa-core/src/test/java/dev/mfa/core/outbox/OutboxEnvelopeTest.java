@@ -1,5 +1,7 @@
 package dev.mfa.core.outbox;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
@@ -9,8 +11,6 @@ import com.networknt.schema.SpecVersion;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,40 +23,48 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Both ways the outbox writes an envelope (Java and SQL) give the catalogue's CloudEvents envelope. */
 class OutboxEnvelopeTest {
 
     private static final Instant NOW = Instant.parse("2026-12-04T20:00:00.123Z");
 
-    private final Outbox outbox = new Outbox(new EventCodec(), new OutboxConfig() {
-        @Override
-        public String source() {
-            return "/test-service";
-        }
+    private final Outbox outbox = new Outbox(
+            new EventCodec(),
+            new OutboxConfig() {
+                @Override
+                public String source() {
+                    return "/test-service";
+                }
 
-        @Override
-        public int batchSize() {
-            return 500;
-        }
+                @Override
+                public int batchSize() {
+                    return 500;
+                }
 
-        @Override
-        public Duration retention() {
-            return Duration.ofDays(1);
-        }
-    }, Clock.fixed(NOW, ZoneOffset.UTC));
+                @Override
+                public Duration retention() {
+                    return Duration.ofDays(1);
+                }
+            },
+            Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void rowIsTheEnvelopeTheCatalogueDescribes() throws IOException {
         JsonNode schemaJson = envelopeSchema();
-        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schemaJson,
-                SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                .getSchema(
+                        schemaJson,
+                        SchemaValidatorsConfig.builder()
+                                .formatAssertionsEnabled(true)
+                                .build());
         Outbox.Row row = outbox.row(Topics.DEADLINES, new Events.DeadlineReached("org-1", NOW), NOW);
         JsonNode payload = new ObjectMapper().readTree(row.payload());
         assertThat(schema.validate(payload)).isEmpty();
-        assertThat(row.key()).isEqualTo("org-1").isEqualTo(payload.path("subject").asText());
+        assertThat(row.key())
+                .isEqualTo("org-1")
+                .isEqualTo(payload.path("subject").asText());
         assertThat(row.type()).isEqualTo("mfa.deadline.reached");
         assertThat(row.id().toString()).isEqualTo(payload.path("id").asText());
         assertThat(row.topic()).isEqualTo(Topics.DEADLINES);

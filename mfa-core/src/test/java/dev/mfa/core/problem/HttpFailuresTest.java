@@ -1,15 +1,13 @@
 package dev.mfa.core.problem;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.HttpException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,8 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The HTTP-layer failures on a real Vert.x router and server (in process, random port). */
 class HttpFailuresTest {
@@ -31,18 +30,25 @@ class HttpFailuresTest {
     private static HttpServer server;
     // HTTP/1.1 like the gateway: the JDK client otherwise tries an h2c upgrade, and the 413's "Connection: close"
     // then surfaces as a GOAWAY instead of the response.
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         HttpFailures.install(router, OptionalLong.of(LIMIT), MAPPER);
-        router.post("/echo").handler(ctx -> ctx.request().body().onSuccess(b -> ctx.response().end(b)));
+        router.post("/echo")
+                .handler(ctx ->
+                        ctx.request().body().onSuccess(b -> ctx.response().end(b)));
         router.get("/bad").handler(ctx -> ctx.fail(400));
         router.get("/gone").handler(ctx -> ctx.fail(new HttpException(410)));
         router.get("/boom").handler(ctx -> ctx.fail(new IllegalStateException("secret 123456")));
-        server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture()
+        server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0)
+                .toCompletionStage()
+                .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
     }
 
@@ -89,8 +95,9 @@ class HttpFailuresTest {
     @Test
     void aChunkedBodyIsLeftToTheReader() throws Exception {
         // No Content-Length: nothing to check up front (the body reader enforces the limit while reading).
-        HttpResponse<String> response = send(at("/echo").POST(HttpRequest.BodyPublishers.ofInputStream(
-                () -> new ByteArrayInputStream("small".getBytes(StandardCharsets.UTF_8)))));
+        HttpResponse<String> response = send(at("/echo")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream("small".getBytes(StandardCharsets.UTF_8)))));
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("small");
     }

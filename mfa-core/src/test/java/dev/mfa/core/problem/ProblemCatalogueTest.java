@@ -1,6 +1,6 @@
 package dev.mfa.core.problem;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,8 +15,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * One problem catalogue (issue 14): every problem type thrown anywhere in the platform's main sources is in
@@ -24,22 +23,39 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProblemCatalogueTest {
 
-    private static final Map<String, Integer> FACTORY_STATUS = Map.of("unauthorized", 401, "forbidden", 403,
-            "conflict", 409, "gone", 410, "unprocessable", 422, "tooManyRequests", 429);
+    private static final Map<String, Integer> FACTORY_STATUS = Map.of(
+            "unauthorized",
+            401,
+            "forbidden",
+            403,
+            "conflict",
+            409,
+            "gone",
+            410,
+            "unprocessable",
+            422,
+            "tooManyRequests",
+            429);
     /** {@code ProblemException.conflict("slug", ...)} and the other factories that take a slug. */
     private static final Pattern FACTORY = Pattern.compile("ProblemException\\.(\\w+)\\(\\s*\"([a-z0-9-]+)\"");
     /** {@code Problem.of(409, "slug", ...)}, and the web edge's {@code Problems.send(res, 409, "slug", ...)}. */
     private static final Pattern LITERAL = Pattern.compile(
             "(?:Problem\\.of|Problems\\.send)\\(\\s*(?:\\w+\\s*,\\s*)?(\\d{3})\\s*,\\s*\"([a-z0-9-]+)\"");
     /** The factories whose type is fixed. */
-    private static final Map<String, ProblemCatalogue> FIXED = Map.of("badRequest", ProblemCatalogue.INVALID_REQUEST,
-            "invalidRequest", ProblemCatalogue.INVALID_REQUEST, "notFound", ProblemCatalogue.NOT_FOUND);
+    private static final Map<String, ProblemCatalogue> FIXED = Map.of(
+            "badRequest",
+            ProblemCatalogue.INVALID_REQUEST,
+            "invalidRequest",
+            ProblemCatalogue.INVALID_REQUEST,
+            "notFound",
+            ProblemCatalogue.NOT_FOUND);
     /** Types the HTTP layer answers by status ({@link ProblemCatalogue#slugForStatus}), not by a literal. */
-    private static final Set<ProblemCatalogue> BY_STATUS = Set.of(ProblemCatalogue.HTTP_METHOD_NOT_ALLOWED,
-            ProblemCatalogue.NOT_ACCEPTABLE, ProblemCatalogue.UNSUPPORTED_MEDIA_TYPE);
+    private static final Set<ProblemCatalogue> BY_STATUS = Set.of(
+            ProblemCatalogue.HTTP_METHOD_NOT_ALLOWED,
+            ProblemCatalogue.NOT_ACCEPTABLE,
+            ProblemCatalogue.UNSUPPORTED_MEDIA_TYPE);
 
-    record Use(String slug, int status, String where) {
-    }
+    record Use(String slug, int status, String where) {}
 
     @Test
     void everyThrownTypeIsCataloguedWithTheStatusItIsThrownWith() {
@@ -62,8 +78,11 @@ class ProblemCatalogueTest {
     void everyCatalogueEntryIsUsed() {
         Set<String> used = new TreeSet<>();
         uses().forEach(u -> used.add(u.slug()));
-        List<String> unused = Stream.of(ProblemCatalogue.values()).filter(e -> !BY_STATUS.contains(e))
-                .map(ProblemCatalogue::slug).filter(s -> !used.contains(s)).toList();
+        List<String> unused = Stream.of(ProblemCatalogue.values())
+                .filter(e -> !BY_STATUS.contains(e))
+                .map(ProblemCatalogue::slug)
+                .filter(s -> !used.contains(s))
+                .toList();
         assertThat(unused).as("catalogue entries nothing throws").isEmpty();
     }
 
@@ -71,10 +90,12 @@ class ProblemCatalogueTest {
     void theHttpLayerNamesStatusesWithoutClashingWithDomainTypes() {
         assertThat(ProblemCatalogue.slugForStatus(405, "Method Not Allowed")).isEqualTo("http-method-not-allowed");
         assertThat(ProblemCatalogue.slugForStatus(400, "Bad Request")).isEqualTo("malformed-request");
-        assertThat(ProblemCatalogue.slugForStatus(415, "Unsupported Media Type")).isEqualTo("unsupported-media-type");
+        assertThat(ProblemCatalogue.slugForStatus(415, "Unsupported Media Type"))
+                .isEqualTo("unsupported-media-type");
         assertThat(ProblemCatalogue.slugForStatus(406, "Not Acceptable")).isEqualTo("not-acceptable");
         for (ProblemCatalogue e : BY_STATUS) {
-            assertThat(ProblemCatalogue.slugForStatus(e.status(), e.name().replace('_', ' '))).isEqualTo(e.slug());
+            assertThat(ProblemCatalogue.slugForStatus(e.status(), e.name().replace('_', ' ')))
+                    .isEqualTo(e.slug());
         }
     }
 
@@ -83,7 +104,10 @@ class ProblemCatalogueTest {
         List<Use> uses = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
             files.filter(p -> p.toString().endsWith(".java"))
-                    .filter(p -> root.relativize(p).toString().replace('\\', '/').matches("(deploy/)?[^/]+/src/main/java/.*"))
+                    .filter(p -> root.relativize(p)
+                            .toString()
+                            .replace('\\', '/')
+                            .matches("(deploy/)?[^/]+/src/main/java/.*"))
                     .forEach(p -> uses.addAll(uses(root, p)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -121,10 +145,13 @@ class ProblemCatalogueTest {
 
     private static Path repoRoot() {
         Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !(Files.isDirectory(dir.resolve("mfa-core")) && Files.isRegularFile(dir.resolve("pom.xml")))) {
+        while (dir != null
+                && !(Files.isDirectory(dir.resolve("mfa-core")) && Files.isRegularFile(dir.resolve("pom.xml")))) {
             dir = dir.getParent();
         }
-        assertThat(dir).as("the repository root above " + Path.of("").toAbsolutePath()).isNotNull();
+        assertThat(dir)
+                .as("the repository root above " + Path.of("").toAbsolutePath())
+                .isNotNull();
         return dir;
     }
 }

@@ -19,6 +19,7 @@ class RecoveryCodesTest {
 
     /** The hash tests below cover the legacy s256 rows the keyed hasher still accepts (see KeySeparationTest). */
     private static final RecoveryCodeHasher LEGACY_ROWS = new RecoveryCodeHasher(new byte[32]);
+
     private static final String DISPLAY_FORMAT = "[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){5}";
     private static final String CODE = "7KQ4-M2XD-0PRT-9VWA-BC3E-FGH5";
     private static final String CANONICAL = "7KQ4M2XD0PRT9VWABC3EFGH5";
@@ -92,7 +93,8 @@ class RecoveryCodesTest {
         assertThat(RecoveryCodes.normalize(CODE)).contains(CANONICAL);
         assertThat(RecoveryCodes.normalize(CANONICAL)).contains(CANONICAL);
         assertThat(RecoveryCodes.normalize("7kq4 m2xd 0prt 9vwa bc3e fgh5")).contains(CANONICAL);
-        assertThat(RecoveryCodes.normalize("  7kq4_m2xd-0prt--9vwa bc3e\tfgh5 ")).contains(CANONICAL);
+        assertThat(RecoveryCodes.normalize("  7kq4_m2xd-0prt--9vwa bc3e\tfgh5 "))
+                .contains(CANONICAL);
     }
 
     @Test
@@ -104,19 +106,21 @@ class RecoveryCodesTest {
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {
-        "7KQ4-M2XD-0PRT-9VWA-BC3E-FGH",      // 23 characters
-        "7KQ4-M2XD-0PRT-9VWA-BC3E-FGH55",    // 25 characters
-        "7KQ4-M2XD-0PRT-9VWA-BC3E-FGHU",     // U is not in the alphabet
-        "7KQ4-M2XD-0PRT-9VWA-BC3E-FGH!",
-        "7KQ4.M2XD.0PRT.9VWA.BC3E.FGH5",
-        "7KQ4-M2XD-0PRT-9VWA-BC3E-FGH\u00c5",
-        "------------------------",
-        "123456",
-    })
+    @ValueSource(
+            strings = {
+                "7KQ4-M2XD-0PRT-9VWA-BC3E-FGH", // 23 characters
+                "7KQ4-M2XD-0PRT-9VWA-BC3E-FGH55", // 25 characters
+                "7KQ4-M2XD-0PRT-9VWA-BC3E-FGHU", // U is not in the alphabet
+                "7KQ4-M2XD-0PRT-9VWA-BC3E-FGH!",
+                "7KQ4.M2XD.0PRT.9VWA.BC3E.FGH5",
+                "7KQ4-M2XD-0PRT-9VWA-BC3E-FGH\u00c5",
+                "------------------------",
+                "123456",
+            })
     void normalizeRejectsMalformedInput(String input) {
         assertThat(RecoveryCodes.normalize(input)).isEmpty();
-        assertThat(LEGACY_ROWS.matches(input, RecoveryCodeHasher.legacyHash(CODE))).isFalse();
+        assertThat(LEGACY_ROWS.matches(input, RecoveryCodeHasher.legacyHash(CODE)))
+                .isFalse();
     }
 
     @Test
@@ -133,10 +137,13 @@ class RecoveryCodesTest {
 
     @Test
     void legacyHashIsSha256OfNormalisedCode() throws Exception {
-        String expected = "s256:" + Base64.getEncoder().encodeToString(
-                MessageDigest.getInstance("SHA-256").digest(CANONICAL.getBytes(StandardCharsets.UTF_8)));
+        String expected = "s256:"
+                + Base64.getEncoder()
+                        .encodeToString(MessageDigest.getInstance("SHA-256")
+                                .digest(CANONICAL.getBytes(StandardCharsets.UTF_8)));
         assertThat(RecoveryCodeHasher.legacyHash(CODE)).isEqualTo(expected);
-        assertThat(RecoveryCodeHasher.legacyHash("7kq4 m2xd oprt 9vwa bc3e fgh5")).isEqualTo(expected);
+        assertThat(RecoveryCodeHasher.legacyHash("7kq4 m2xd oprt 9vwa bc3e fgh5"))
+                .isEqualTo(expected);
         assertThat(RecoveryCodeHasher.legacyHash(CODE)).doesNotContain(CANONICAL);
     }
 
@@ -158,7 +165,8 @@ class RecoveryCodesTest {
         assertThat(LEGACY_ROWS.matches(code.toLowerCase(), stored)).isTrue();
         assertThat(LEGACY_ROWS.matches(code.replace("-", " "), stored)).isTrue();
         assertThat(LEGACY_ROWS.matches(code.replace("-", ""), stored)).isTrue();
-        assertThat(LEGACY_ROWS.matches(code.replace('0', 'O').replace('1', 'l'), stored)).isTrue();
+        assertThat(LEGACY_ROWS.matches(code.replace('0', 'O').replace('1', 'l'), stored))
+                .isTrue();
         assertThat(LEGACY_ROWS.matches(codes.generate(), stored)).isFalse();
         assertThat(LEGACY_ROWS.matches(flipLastCharacter(code), stored)).isFalse();
     }
@@ -171,7 +179,8 @@ class RecoveryCodesTest {
         assertThat(LEGACY_ROWS.matches(CODE, stored.substring(5))).isFalse();
         assertThat(LEGACY_ROWS.matches(CODE, "h1:" + stored.substring(5))).isFalse();
         assertThat(LEGACY_ROWS.matches(CODE, "s256:%%%")).isFalse();
-        assertThat(LEGACY_ROWS.matches(CODE, "s256:" + Base64.getEncoder().encodeToString(new byte[31]))).isFalse();
+        assertThat(LEGACY_ROWS.matches(CODE, "s256:" + Base64.getEncoder().encodeToString(new byte[31])))
+                .isFalse();
         assertThat(LEGACY_ROWS.matches(CODE, CANONICAL)).isFalse();
     }
 

@@ -1,6 +1,6 @@
 package dev.mfa.core.security;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,8 +8,7 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class DevKeyGuardTest {
 
@@ -17,11 +16,14 @@ class DevKeyGuardTest {
 
     @Test
     void recognisesEveryCommittedDevKey() throws IOException {
-        for (String name : new String[] {"dev-jwt-public.pem", "dev-jwt-private.pem", "dev-assertion-public.pem",
-                "dev-assertion-private.pem"}) {
+        for (String name : new String[] {
+            "dev-jwt-public.pem", "dev-jwt-private.pem", "dev-assertion-public.pem", "dev-assertion-private.pem"
+        }) {
             String pem = Files.readString(LOCAL.resolve(name));
             assertThat(DevKeyGuard.isDevKey(pem)).as(name).isTrue();
-            assertThat(DevKeyGuard.load("file:" + LOCAL.resolve(name)).map(DevKeyGuard::isDevKey)).as(name).contains(true);
+            assertThat(DevKeyGuard.load("file:" + LOCAL.resolve(name)).map(DevKeyGuard::isDevKey))
+                    .as(name)
+                    .contains(true);
         }
     }
 
@@ -30,28 +32,34 @@ class DevKeyGuardTest {
         var generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         String pem = "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded())
+                + Base64.getMimeEncoder()
+                        .encodeToString(generator.generateKeyPair().getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
         assertThat(DevKeyGuard.isDevKey(pem)).isFalse();
     }
 
     @Test
     void prodConfigurationWithTheDevKeyIsRefused() {
-        var devKey = new io.smallrye.config.SmallRyeConfigBuilder().withDefaultValue(
-                "mp.jwt.verify.publickey.location", "file:" + LOCAL.resolve("dev-jwt-public.pem")).build();
+        var devKey = new io.smallrye.config.SmallRyeConfigBuilder()
+                .withDefaultValue("mp.jwt.verify.publickey.location", "file:" + LOCAL.resolve("dev-jwt-public.pem"))
+                .build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DevKeyGuard.check(devKey))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("LOCAL DEV key");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("LOCAL DEV key");
 
-        var devAssertionKey = new io.smallrye.config.SmallRyeConfigBuilder().withDefaultValue(
-                "mfa.assertion.private-key-location", "file:" + LOCAL.resolve("dev-assertion-private.pem")).build();
+        var devAssertionKey = new io.smallrye.config.SmallRyeConfigBuilder()
+                .withDefaultValue(
+                        "mfa.assertion.private-key-location", "file:" + LOCAL.resolve("dev-assertion-private.pem"))
+                .build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DevKeyGuard.check(devAssertionKey))
                 .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void prodConfigurationWithoutDevKeysStarts() {
-        var config = new io.smallrye.config.SmallRyeConfigBuilder().withDefaultValue(
-                "mp.jwt.verify.publickey.location", "file:/nonexistent/idp.pem").build();
+        var config = new io.smallrye.config.SmallRyeConfigBuilder()
+                .withDefaultValue("mp.jwt.verify.publickey.location", "file:/nonexistent/idp.pem")
+                .build();
         DevKeyGuard.check(config);
     }
 
@@ -64,23 +72,36 @@ class DevKeyGuardTest {
     @Test
     void devFieldKeyCodeHashKeyVonageValuesAndDevIssuerAreRefused() {
         java.util.Map<String, String> devValues = java.util.Map.of(
-                "mfa.crypto.field-keys", "prod-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=,"
-                        + "local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=",
+                "mfa.crypto.field-keys",
+                        "prod-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=,"
+                                + "local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=",
                 "mfa.crypto.code-hash-key", "J7Q+rjzze3hD7tRYvtMSf6mxD00x7D4lK7iUKBvTmV4=",
                 "mfa.vonage.api-key", "local-key",
                 "mfa.vonage.api-secret", "local-secret",
                 "mp.jwt.verify.issuer", "https://mfa.local/dev");
         devValues.forEach((key, value) -> {
-            var config = new io.smallrye.config.SmallRyeConfigBuilder().withDefaultValue(key, value).build();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DevKeyGuard.check(config)).as(key)
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining(key)
+            var config = new io.smallrye.config.SmallRyeConfigBuilder()
+                    .withDefaultValue(key, value)
+                    .build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DevKeyGuard.check(config))
+                    .as(key)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(key)
                     .hasMessageNotContaining(value);
         });
-        var prodValues = new io.smallrye.config.SmallRyeConfigBuilder().withDefaultValues(java.util.Map.of(
-                "mfa.crypto.field-keys", "prod-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=",
-                "mfa.crypto.code-hash-key", "cHJvZC1jb2RlLWhhc2gta2V5LTAxMjM0NTY3ODkwMTI=",
-                "mfa.vonage.api-key", "a1b2c3", "mfa.vonage.api-secret", "s3cr3t",
-                "mp.jwt.verify.issuer", "https://id.example.com")).build();
+        var prodValues = new io.smallrye.config.SmallRyeConfigBuilder()
+                .withDefaultValues(java.util.Map.of(
+                        "mfa.crypto.field-keys",
+                        "prod-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=",
+                        "mfa.crypto.code-hash-key",
+                        "cHJvZC1jb2RlLWhhc2gta2V5LTAxMjM0NTY3ODkwMTI=",
+                        "mfa.vonage.api-key",
+                        "a1b2c3",
+                        "mfa.vonage.api-secret",
+                        "s3cr3t",
+                        "mp.jwt.verify.issuer",
+                        "https://id.example.com"))
+                .build();
         DevKeyGuard.check(prodValues);
     }
 
@@ -88,21 +109,28 @@ class DevKeyGuardTest {
     @Test
     void devKeysOfEveryKeySetAndTheRecoveryCodeKeyAreRefused() {
         java.util.Map<String, String> devValues = java.util.Map.of(
-                "mfa.crypto.totp-keys", "totp-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=,"
-                        + "totp-dev:ehqOIjDOQIy3BaiBKggbObRzXMnjyVrzkdTE8ve9yj0=",
+                "mfa.crypto.totp-keys",
+                        "totp-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=,"
+                                + "totp-dev:ehqOIjDOQIy3BaiBKggbObRzXMnjyVrzkdTE8ve9yj0=",
                 "mfa.crypto.sms-keys", "sms-dev:C/DdcWqYL66bwxMs2YrzZwBP4alHc7o3hvcPFnIm7hA=",
                 "mfa.crypto.email-keys", "email-dev:C0zyum+OqxAI4Ttbfh1yKEcSf3E8zQPMWdEF60h93Ds=",
                 "mfa.crypto.legacy-field-keys", "local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=",
                 "mfa.crypto.recovery-code-key", "WmfZRus53wqi/fcezJ5LPNM9hwQxWkZmxGUvGeKIUz0=");
         devValues.forEach((key, value) -> {
-            var config = new io.smallrye.config.SmallRyeConfigBuilder().withDefaultValue(key, value).build();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DevKeyGuard.check(config)).as(key)
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining(key)
+            var config = new io.smallrye.config.SmallRyeConfigBuilder()
+                    .withDefaultValue(key, value)
+                    .build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DevKeyGuard.check(config))
+                    .as(key)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(key)
                     .hasMessageNotContaining(value);
         });
-        DevKeyGuard.check(new io.smallrye.config.SmallRyeConfigBuilder().withDefaultValues(java.util.Map.of(
-                "mfa.crypto.totp-keys", "totp-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=",
-                "mfa.crypto.recovery-code-key", "cHJvZC1jb2RlLWhhc2gta2V5LTAxMjM0NTY3ODkwMTI=")).build());
+        DevKeyGuard.check(new io.smallrye.config.SmallRyeConfigBuilder()
+                .withDefaultValues(java.util.Map.of(
+                        "mfa.crypto.totp-keys", "totp-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=",
+                        "mfa.crypto.recovery-code-key", "cHJvZC1jb2RlLWhhc2gta2V5LTAxMjM0NTY3ODkwMTI="))
+                .build());
     }
 
     /**
@@ -111,12 +139,19 @@ class DevKeyGuardTest {
      */
     @Test
     void guardRunsWheneverTheLaunchModeIsNormal() {
-        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("prod"))).isTrue();
-        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("staging"))).isTrue();
-        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("dev"))).isTrue();
-        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("test"))).isTrue();
-        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("local"))).isFalse();
-        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.TEST, java.util.List.of("test"))).isFalse();
-        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.DEVELOPMENT, java.util.List.of("dev"))).isFalse();
+        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("prod")))
+                .isTrue();
+        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("staging")))
+                .isTrue();
+        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("dev")))
+                .isTrue();
+        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("test")))
+                .isTrue();
+        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("local")))
+                .isFalse();
+        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.TEST, java.util.List.of("test")))
+                .isFalse();
+        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.DEVELOPMENT, java.util.List.of("dev")))
+                .isFalse();
     }
 }

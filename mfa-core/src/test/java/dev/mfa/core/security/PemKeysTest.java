@@ -1,7 +1,7 @@
 package dev.mfa.core.security;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,15 +10,15 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PemKeysTest {
 
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 
@@ -50,7 +50,8 @@ class PemKeysTest {
         Path file = dir.resolve("key.pem");
         Files.writeString(file, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
         assertThat(PemKeys.readPrivateKey(file.toString())).isEqualTo(pair.getPrivate());
-        assertThatThrownBy(() -> PemKeys.read("classpath:" + file)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> PemKeys.read("classpath:" + file))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no key found");
     }
 
@@ -59,9 +60,12 @@ class PemKeysTest {
         KeyPair pair = ec();
         String publicPem = pem("PUBLIC KEY", pair.getPublic().getEncoded());
         String body = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
-        assertThatThrownBy(() -> PemKeys.privateKey(publicPem)).isInstanceOf(IllegalArgumentException.class)
-                .message().doesNotContain(body.substring(0, 16));
+        assertThatThrownBy(() -> PemKeys.privateKey(publicPem))
+                .isInstanceOf(IllegalArgumentException.class)
+                .message()
+                .doesNotContain(body.substring(0, 16));
         assertThatThrownBy(() -> PemKeys.publicKey("-----BEGIN PUBLIC KEY-----\n%%%\n-----END PUBLIC KEY-----"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("not a PEM key");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a PEM key");
     }
 }

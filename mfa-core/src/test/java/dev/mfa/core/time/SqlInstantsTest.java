@@ -1,14 +1,13 @@
 package dev.mfa.core.time;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class SqlInstantsTest {
 
@@ -20,7 +19,8 @@ class SqlInstantsTest {
         assertThat(SqlInstants.of(T.atOffset(ZoneOffset.ofHours(2)))).isEqualTo(T);
         assertThat(SqlInstants.of(Timestamp.from(T))).isEqualTo(T);
         assertThat(SqlInstants.of(LocalDateTime.ofInstant(T, ZoneOffset.UTC))).isEqualTo(T);
-        assertThat(SqlInstants.of(OffsetDateTime.ofInstant(T, ZoneOffset.UTC).toString())).isEqualTo(T);
+        assertThat(SqlInstants.of(OffsetDateTime.ofInstant(T, ZoneOffset.UTC).toString()))
+                .isEqualTo(T);
         assertThat(SqlInstants.of(null)).isNull();
     }
 }

@@ -2,7 +2,6 @@ package dev.mfa.notification.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** E-mail notices ({@code mfa.notification.email.*}); the SMTP server itself is {@code quarkus.mailer.*}. */

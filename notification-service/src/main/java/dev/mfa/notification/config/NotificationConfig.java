@@ -2,7 +2,6 @@ package dev.mfa.notification.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -30,10 +29,12 @@ public interface NotificationConfig {
 
     /** Text per purpose; placeholders {@code {brand}}, {@code {code}}, {@code {minutes}}. */
     interface Templates {
-        @WithDefault("{brand}: {code} is your code to set up text message verification. It expires in {minutes} min. Never share this code.")
+        @WithDefault(
+                "{brand}: {code} is your code to set up text message verification. It expires in {minutes} min. Never share this code.")
         String enrollment();
 
-        @WithDefault("{brand}: {code} is your sign-in code. It expires in {minutes} min. Never share this code with anyone.")
+        @WithDefault(
+                "{brand}: {code} is your sign-in code. It expires in {minutes} min. Never share this code with anyone.")
         String signIn();
     }
 

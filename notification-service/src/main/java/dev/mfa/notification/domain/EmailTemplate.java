@@ -1,7 +1,6 @@
 package dev.mfa.notification.domain;
 
 import dev.mfa.core.events.EmailTemplates;
-
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
@@ -13,25 +12,43 @@ import java.util.Set;
  * {@code {param}} placeholders.
  */
 public enum EmailTemplate {
-    DEADLINE_APPROACHING(EmailTemplates.DEADLINE_APPROACHING, "Set up two-step verification before {deadline}",
-            Set.of("deadline", "daysLeft"), Set.of()),
+    DEADLINE_APPROACHING(
+            EmailTemplates.DEADLINE_APPROACHING,
+            "Set up two-step verification before {deadline}",
+            Set.of("deadline", "daysLeft"),
+            Set.of()),
     MFA_REQUIRED(EmailTemplates.MFA_REQUIRED, "Two-step verification is now required", Set.of(), Set.of("deadline")),
-    FACTOR_ADDED(EmailTemplates.FACTOR_ADDED, "A sign-in method was added to your account",
-            Set.of("method"), Set.of("phoneMasked", "at")),
-    FACTOR_REMOVED(EmailTemplates.FACTOR_REMOVED, "A sign-in method was removed from your account",
-            Set.of("method"), Set.of("phoneMasked", "at")),
-    RECOVERY_CODE_USED(EmailTemplates.RECOVERY_CODE_USED, "Your recovery code was used to sign in",
-            Set.of(), Set.of("at")),
-    ADMIN_RESET(EmailTemplates.ADMIN_RESET, "Your two-step verification was reset by an administrator",
-            Set.of(), Set.of("at")),
-    ACCOUNT_THROTTLED(EmailTemplates.ACCOUNT_THROTTLED, "Sign-in paused after several wrong codes",
-            Set.of(), Set.of("until")),
-    ACCOUNT_LOCKED(EmailTemplates.ACCOUNT_LOCKED, "Your account is locked after too many wrong codes",
-            Set.of(), Set.of("at")),
-    EXEMPTION_ENDING(EmailTemplates.EXEMPTION_ENDING, "Your exemption from two-step verification ends on {until}",
-            Set.of("until"), Set.of()),
-    ADMIN_USER_LOCKED(EmailTemplates.ADMIN_USER_LOCKED, "A user of your organization was locked",
-            Set.of("lockedUserId"), Set.of("at"));
+    FACTOR_ADDED(
+            EmailTemplates.FACTOR_ADDED,
+            "A sign-in method was added to your account",
+            Set.of("method"),
+            Set.of("phoneMasked", "at")),
+    FACTOR_REMOVED(
+            EmailTemplates.FACTOR_REMOVED,
+            "A sign-in method was removed from your account",
+            Set.of("method"),
+            Set.of("phoneMasked", "at")),
+    RECOVERY_CODE_USED(
+            EmailTemplates.RECOVERY_CODE_USED, "Your recovery code was used to sign in", Set.of(), Set.of("at")),
+    ADMIN_RESET(
+            EmailTemplates.ADMIN_RESET,
+            "Your two-step verification was reset by an administrator",
+            Set.of(),
+            Set.of("at")),
+    ACCOUNT_THROTTLED(
+            EmailTemplates.ACCOUNT_THROTTLED, "Sign-in paused after several wrong codes", Set.of(), Set.of("until")),
+    ACCOUNT_LOCKED(
+            EmailTemplates.ACCOUNT_LOCKED, "Your account is locked after too many wrong codes", Set.of(), Set.of("at")),
+    EXEMPTION_ENDING(
+            EmailTemplates.EXEMPTION_ENDING,
+            "Your exemption from two-step verification ends on {until}",
+            Set.of("until"),
+            Set.of()),
+    ADMIN_USER_LOCKED(
+            EmailTemplates.ADMIN_USER_LOCKED,
+            "A user of your organization was locked",
+            Set.of("lockedUserId"),
+            Set.of("at"));
 
     private final String id;
     private final String subject;

@@ -6,5 +6,9 @@ package dev.mfa.notification.domain;
  * message was not accepted.
  */
 public enum SmsState {
-    PENDING, SENDING, SENT, DELIVERED, FAILED
+    PENDING,
+    SENDING,
+    SENT,
+    DELIVERED,
+    FAILED
 }

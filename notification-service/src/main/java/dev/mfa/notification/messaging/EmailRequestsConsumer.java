@@ -22,8 +22,8 @@ public class EmailRequestsConsumer {
     private final EventConsumer events;
     private final EmailDispatcher dispatcher;
 
-    public EmailRequestsConsumer(EventCodec codec, ProcessedEvents processed, EmailIntake intake,
-                                 EmailDispatcher dispatcher) {
+    public EmailRequestsConsumer(
+            EventCodec codec, ProcessedEvents processed, EmailIntake intake, EmailDispatcher dispatcher) {
         this.events = EventConsumer.named(Channels.CONSUMER)
                 .on(EventTypes.EMAIL_REQUESTED, Events.EmailRequested.class, intake::accept)
                 .build(codec, processed);

@@ -22,8 +22,8 @@ public class SmsRequestsConsumer {
     private final EventConsumer events;
     private final SmsDispatcher dispatcher;
 
-    public SmsRequestsConsumer(EventCodec codec, ProcessedEvents processed, SmsIntake intake,
-                               SmsDispatcher dispatcher) {
+    public SmsRequestsConsumer(
+            EventCodec codec, ProcessedEvents processed, SmsIntake intake, SmsDispatcher dispatcher) {
         this.events = EventConsumer.named(Channels.CONSUMER)
                 .on(EventTypes.SMS_REQUESTED, Events.SmsRequested.class, intake::accept)
                 .build(codec, processed);

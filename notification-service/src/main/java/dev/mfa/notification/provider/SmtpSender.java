@@ -7,7 +7,6 @@ import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.mutiny.TimeoutException;
 import io.vertx.ext.mail.SMTPException;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
@@ -54,7 +53,8 @@ public class SmtpSender {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SMTPException smtp) {
                 String code = Integer.toString(smtp.getReplyCode());
-                return smtp.isPermanent() ? ProviderResult.permanent("rejected", code)
+                return smtp.isPermanent()
+                        ? ProviderResult.permanent("rejected", code)
                         : ProviderResult.temporary("smtp_" + code, code);
             }
             if (t instanceof TimeoutException || t instanceof java.util.concurrent.TimeoutException) {

@@ -21,6 +21,7 @@ public final class TokenBucket {
     private boolean started;
     /** Theoretical start of the next call (GCRA on the calls' starts, see {@link #startAt}). */
     private long nextStart;
+
     private boolean anyStart;
 
     public TokenBucket(double ratePerSecond, int burst) {

@@ -8,12 +8,11 @@ import com.vonage.client.sms.SmsSubmissionResponseMessage;
 import com.vonage.client.sms.messages.TextMessage;
 import dev.mfa.notification.config.VonageConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * Sends one text through the Vonage Java SDK ({@code POST /sms/json}). Blocking: call it from a worker thread only.

@@ -10,8 +10,7 @@ import com.vonage.client.sms.MessageStatus;
  */
 public final class VonageStatuses {
 
-    private VonageStatuses() {
-    }
+    private VonageStatuses() {}
 
     public static ProviderResult classify(MessageStatus status) {
         String code = status == null ? "null" : Integer.toString(status.getMessageStatus());
@@ -33,10 +32,18 @@ public final class VonageStatuses {
             case PARTNER_ACCOUNT_BARRED -> ProviderResult.permanent("account_barred", code);
             case PARTNER_QUOTA_EXCEEDED -> ProviderResult.permanent("account_quota_exceeded", code);
             case MESSAGE_TOO_LONG -> ProviderResult.permanent("message_too_long", code);
-            case MISSING_PARAMS, INVALID_CREDENTIALS, ACCOUNT_NOT_HTTP, INVALID_SIGNATURE, INVALID_FROM_ADDRESS,
-                 INVALID_TTL, TOO_MANY_DESTINATIONS, FACILITY_NOT_ALLOWED, INVALID_MESSAGE_CLASS,
-                 INVALID_NETWORK_CODE, INVALID_CALLBACK, SIGNATURE_API_SECRET_DISALLOWED ->
-                    ProviderResult.permanent("provider_configuration", code);
+            case MISSING_PARAMS,
+                    INVALID_CREDENTIALS,
+                    ACCOUNT_NOT_HTTP,
+                    INVALID_SIGNATURE,
+                    INVALID_FROM_ADDRESS,
+                    INVALID_TTL,
+                    TOO_MANY_DESTINATIONS,
+                    FACILITY_NOT_ALLOWED,
+                    INVALID_MESSAGE_CLASS,
+                    INVALID_NETWORK_CODE,
+                    INVALID_CALLBACK,
+                    SIGNATURE_API_SECRET_DISALLOWED -> ProviderResult.permanent("provider_configuration", code);
             default -> ProviderResult.permanent("provider_rejected", code);
         };
     }

@@ -4,7 +4,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -17,10 +16,18 @@ public class EmailRequestRepository {
 
     public EmailRequestRepository(SmsRequestRepository locks, Pool pool) {
         this.locks = locks;
-        this.queue = new QueueTable<>(pool, "email_request",
-                "request_id, user_id, template, recipient, params, expires_at, attempts", List.of("SENT", "FAILED"),
-                r -> new EmailClaim(r.getUUID("request_id"), r.getString("user_id"), r.getString("template"),
-                        r.getString("recipient"), r.getString("params"), QueueTable.instant(r, "expires_at"),
+        this.queue = new QueueTable<>(
+                pool,
+                "email_request",
+                "request_id, user_id, template, recipient, params, expires_at, attempts",
+                List.of("SENT", "FAILED"),
+                r -> new EmailClaim(
+                        r.getUUID("request_id"),
+                        r.getString("user_id"),
+                        r.getString("template"),
+                        r.getString("recipient"),
+                        r.getString("params"),
+                        QueueTable.instant(r, "expires_at"),
                         r.getInteger("attempts")));
     }
 
@@ -35,11 +42,13 @@ public class EmailRequestRepository {
     }
 
     public Uni<Long> countByRecipientSince(String recipientHash, Instant since) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "select count(*) from email_request where recipient_hash = :k and received_at > :since "
-                                + "and counted", Long.class)
-                .setParameter("k", recipientHash)
-                .setParameter("since", since)
-                .getSingleResult());
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "select count(*) from email_request where recipient_hash = :k and received_at > :since "
+                                        + "and counted",
+                                Long.class)
+                        .setParameter("k", recipientHash)
+                        .setParameter("since", since)
+                        .getSingleResult());
     }
 }

@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -42,7 +41,8 @@ public final class QueueTable<C> {
                 + "and next_attempt_at <= $1 and expires_at > $1 order by next_attempt_at limit 1 "
                 + "for update skip locked) returning " + returning;
         this.purgeSql = "delete from " + table + " where updated_at < :before and state in ("
-                + String.join(", ", finishedStates.stream().map(s -> "'" + s + "'").toList()) + ")";
+                + String.join(
+                        ", ", finishedStates.stream().map(s -> "'" + s + "'").toList()) + ")";
     }
 
     /**
@@ -61,36 +61,45 @@ public final class QueueTable<C> {
 
     /** Locks up to {@code limit} PENDING requests past their expiry. */
     public Uni<List<UUID>> lockExpiredPending(Instant now, int limit) {
-        return ids("select request_id from " + table + " where state = 'PENDING' and expires_at <= :now "
-                + "limit :limit for update skip locked", now, limit);
+        return ids(
+                "select request_id from " + table + " where state = 'PENDING' and expires_at <= :now "
+                        + "limit :limit for update skip locked",
+                now,
+                limit);
     }
 
     /** Locks up to {@code limit} SENDING requests whose lease ran out (the sender died mid-call). */
     public Uni<List<UUID>> lockLostInFlight(Instant now, int limit) {
-        return ids("select request_id from " + table + " where state = 'SENDING' and lease_until < :now "
-                + "limit :limit for update skip locked", now, limit);
+        return ids(
+                "select request_id from " + table + " where state = 'SENDING' and lease_until < :now "
+                        + "limit :limit for update skip locked",
+                now,
+                limit);
     }
 
     private Uni<List<UUID>> ids(String sql, Instant now, int limit) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(sql, UUID.class)
-                .setParameter("now", now)
-                .setParameter("limit", limit)
-                .getResultList());
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(sql, UUID.class)
+                        .setParameter("now", now)
+                        .setParameter("limit", limit)
+                        .getResultList());
     }
 
     /** [count, oldest requested_at or null] of the PENDING queue. */
     public Uni<Object[]> pendingStats() {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "select count(*), min(requested_at) from " + table + " where state = 'PENDING'",
-                        Object[].class)
-                .getSingleResult());
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "select count(*), min(requested_at) from " + table + " where state = 'PENDING'",
+                                Object[].class)
+                        .getSingleResult());
     }
 
     /** Deletes finished requests last changed before {@code before}. */
     public Uni<Integer> purgeFinished(Instant before) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(purgeSql)
-                .setParameter("before", before)
-                .executeUpdate());
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(purgeSql)
+                        .setParameter("before", before)
+                        .executeUpdate());
     }
 
     static Instant instant(Row row, String column) {

@@ -3,8 +3,6 @@ package dev.mfa.notification.service;
 import dev.mfa.notification.provider.TokenBucket;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * The dispatch loop every channel (SMS, e-mail) shares. One pacer thread reserves the next slot of the channel's
@@ -64,8 +63,14 @@ public final class DispatchQueue<C> {
      * @param threadPrefix names the threads ({@code <prefix>-dispatch-pacer}, {@code <prefix>-sender-N})
      * @param claimLead    how long before its slot a request is claimed, or {@link #CLAIM_AT_ONCE}
      */
-    public DispatchQueue(String label, String threadPrefix, TokenBucket bucket, int concurrency,
-                         Duration pollInterval, Duration claimLead, Channel<C> channel) {
+    public DispatchQueue(
+            String label,
+            String threadPrefix,
+            TokenBucket bucket,
+            int concurrency,
+            Duration pollInterval,
+            Duration claimLead,
+            Channel<C> channel) {
         this.label = label;
         this.threadPrefix = threadPrefix;
         this.bucket = bucket;
@@ -107,7 +112,8 @@ public final class DispatchQueue<C> {
             pacer.join(SHUTDOWN_GRACE.toMillis());
             senders.shutdown();
             if (!senders.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warnf("%s senders still busy at shutdown: their requests stay SENDING until the lease runs out",
+                LOG.warnf(
+                        "%s senders still busy at shutdown: their requests stay SENDING until the lease runs out",
                         label);
             }
         } catch (InterruptedException e) {
@@ -140,7 +146,9 @@ public final class DispatchQueue<C> {
                 try {
                     claimed = channel.claimNext().await().indefinitely();
                 } catch (RuntimeException e) {
-                    LOG.warnf("%s dispatcher: claiming failed (%s), retrying", label, e.getClass().getSimpleName());
+                    LOG.warnf(
+                            "%s dispatcher: claiming failed (%s), retrying",
+                            label, e.getClass().getSimpleName());
                     bucket.cancelLast();
                     slots.release();
                     idle(CLAIM_FAILURE_PAUSE);
@@ -188,8 +196,11 @@ public final class DispatchQueue<C> {
 
     /** Records a provider's answer; it must not be lost to a database blip, the message may already be on its way. */
     static void record(Supplier<Uni<Void>> answer) throws Throwable {
-        await(() -> answer.get().onFailure().retry()
-                .withBackOff(RECORD_BACKOFF, RECORD_BACKOFF.multipliedBy(8)).atMost(RECORD_RETRIES));
+        await(() -> answer.get()
+                .onFailure()
+                .retry()
+                .withBackOff(RECORD_BACKOFF, RECORD_BACKOFF.multipliedBy(8))
+                .atMost(RECORD_RETRIES));
     }
 
     static <T> T await(Supplier<Uni<T>> work) throws Throwable {

@@ -13,13 +13,12 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * The state transitions of a queued request, each in its own transaction with its outbox event: claim
@@ -40,8 +39,12 @@ public class DispatchService {
     private final NotificationConfig.Dispatch config;
     private final Clock clock;
 
-    public DispatchService(SmsRequestRepository repository, Outbox outbox, NotificationMetrics metrics,
-                           NotificationConfig config, Clock clock) {
+    public DispatchService(
+            SmsRequestRepository repository,
+            Outbox outbox,
+            NotificationMetrics metrics,
+            NotificationConfig config,
+            Clock clock) {
         this.repository = repository;
         this.outbox = outbox;
         this.metrics = metrics;
@@ -66,16 +69,19 @@ public class DispatchService {
             return switch (result.kind()) {
                 case ACCEPTED -> accepted(row, result.messageId(), now);
                 case TEMPORARY -> temporary(row, result.reason(), now);
-                case PERMANENT -> row.state == SmsState.SENDING ? fail(row, result.reason(), true, now)
-                        : Uni.createFrom().voidItem();
+                case PERMANENT ->
+                    row.state == SmsState.SENDING
+                            ? fail(row, result.reason(), true, now)
+                            : Uni.createFrom().voidItem();
             };
         }));
     }
 
     /** The code expired before its turn came: FAILED without a provider call. */
     public Uni<Void> expireClaimed(SmsClaim claimed) {
-        return Panache.withTransaction(() -> locked(claimed.requestId()).flatMap(row ->
-                row == null || row.state != SmsState.SENDING ? Uni.createFrom().voidItem()
+        return Panache.withTransaction(() -> locked(claimed.requestId())
+                .flatMap(row -> row == null || row.state != SmsState.SENDING
+                        ? Uni.createFrom().voidItem()
                         : fail(row, "expired", false, clock.instant())));
     }
 
@@ -84,8 +90,9 @@ public class DispatchService {
         if (row.state != SmsState.SENDING) {
             // Only when the sweeper already gave up on this call (a stall longer than the lease): keep the id so
             // that receipts still map, emit nothing twice.
-            LOG.warnf("sms request %s accepted by the provider after its lease expired (state %s)", row.requestId,
-                    row.state);
+            LOG.warnf(
+                    "sms request %s accepted by the provider after its lease expired (state %s)",
+                    row.requestId, row.state);
             return Uni.createFrom().voidItem();
         }
         row.state = SmsState.SENT;
@@ -95,8 +102,9 @@ public class DispatchService {
         row.recipient = null;
         row.code = null;
         metrics.message(row.country, "sent");
-        Uni<Void> sent = outbox.publish(Topics.SMS_STATUS,
-                new Events.SmsSent(row.requestId, row.userId, messageId, row.country, now)).replaceWithVoid();
+        Uni<Void> sent = outbox.publish(
+                        Topics.SMS_STATUS, new Events.SmsSent(row.requestId, row.userId, messageId, row.country, now))
+                .replaceWithVoid();
         // A receipt that overtook our own commit was parked on the row: apply it now, after mfa.sms.sent.
         return sent.flatMap(ignored -> applyReceipt(row, now));
     }
@@ -108,7 +116,8 @@ public class DispatchService {
         Instant next = now.plus(backoff(row.attempts));
         row.lastError = reason;
         if (!next.isBefore(row.expiresAt)) {
-            LOG.infof("sms request %s: giving up after %d attempts (last: %s), the code expires first",
+            LOG.infof(
+                    "sms request %s: giving up after %d attempts (last: %s), the code expires first",
                     row.requestId, row.attempts, reason);
             return fail(row, "expired", false, now);
         }
@@ -116,7 +125,8 @@ public class DispatchService {
         row.leaseUntil = null;
         row.nextAttemptAt = next;
         metrics.retry(reason);
-        LOG.infof("sms request %s: temporary failure %s on attempt %d, retry in %d ms",
+        LOG.infof(
+                "sms request %s: temporary failure %s on attempt %d, retry in %d ms",
                 row.requestId, reason, row.attempts, Duration.between(now, next).toMillis());
         return Uni.createFrom().voidItem();
     }
@@ -135,8 +145,8 @@ public class DispatchService {
         row.recipient = null;
         row.code = null;
         metrics.message(row.country, "expired".equals(reason) || "outcome_unknown".equals(reason) ? reason : "failed");
-        return outbox.publish(Topics.SMS_STATUS,
-                        new Events.SmsFailed(row.requestId, row.userId, reason, permanent, now))
+        return outbox.publish(
+                        Topics.SMS_STATUS, new Events.SmsFailed(row.requestId, row.userId, reason, permanent, now))
                 .replaceWithVoid();
     }
 
@@ -151,8 +161,9 @@ public class DispatchService {
                 row.deliveredAt = now;
                 row.updatedAt = now;
                 metrics.message(row.country, "delivered");
-                yield outbox.publish(Topics.SMS_STATUS,
-                        new Events.SmsDelivered(row.requestId, row.userId, row.providerMessageId, now))
+                yield outbox.publish(
+                                Topics.SMS_STATUS,
+                                new Events.SmsDelivered(row.requestId, row.userId, row.providerMessageId, now))
                         .replaceWithVoid();
             }
             case "expired", "failed", "rejected" -> {
@@ -163,8 +174,10 @@ public class DispatchService {
                 row.failedAt = now;
                 row.updatedAt = now;
                 metrics.message(row.country, "undelivered");
-                yield outbox.publish(Topics.SMS_STATUS, new Events.SmsFailed(row.requestId, row.userId,
-                        row.failureReason, permanent, now)).replaceWithVoid();
+                yield outbox.publish(
+                                Topics.SMS_STATUS,
+                                new Events.SmsFailed(row.requestId, row.userId, row.failureReason, permanent, now))
+                        .replaceWithVoid();
             }
             default -> Uni.createFrom().voidItem(); // accepted, buffered, unknown: not final
         };

@@ -13,12 +13,11 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * The state transitions of a queued e-mail, each in its own transaction with its outbox event: claim
@@ -36,8 +35,12 @@ public class EmailDispatchService {
     private final EmailConfig config;
     private final Clock clock;
 
-    public EmailDispatchService(EmailRequestRepository repository, Outbox outbox, NotificationMetrics metrics,
-                                EmailConfig config, Clock clock) {
+    public EmailDispatchService(
+            EmailRequestRepository repository,
+            Outbox outbox,
+            NotificationMetrics metrics,
+            EmailConfig config,
+            Clock clock) {
         this.repository = repository;
         this.outbox = outbox;
         this.metrics = metrics;
@@ -67,8 +70,9 @@ public class EmailDispatchService {
                 case ACCEPTED -> sent(row, now);
                 case TEMPORARY -> temporary(row, result.reason(), now);
                 case PERMANENT -> {
-                    LOG.warnf("email request %s refused by the SMTP server (reply %s)", row.requestId,
-                            result.providerStatus());
+                    LOG.warnf(
+                            "email request %s refused by the SMTP server (reply %s)",
+                            row.requestId, result.providerStatus());
                     yield fail(row, result.reason(), true, now);
                 }
             };
@@ -91,7 +95,8 @@ public class EmailDispatchService {
         Instant next = now.plus(backoff(row.attempts));
         row.lastError = reason;
         if (!next.isBefore(row.expiresAt)) {
-            LOG.infof("email request %s: giving up after %d attempts (last: %s), max age reached",
+            LOG.infof(
+                    "email request %s: giving up after %d attempts (last: %s), max age reached",
                     row.requestId, row.attempts, reason);
             return fail(row, "expired", false, now);
         }
@@ -99,7 +104,8 @@ public class EmailDispatchService {
         row.leaseUntil = null;
         row.nextAttemptAt = next;
         metrics.emailRetry(reason);
-        LOG.infof("email request %s: temporary failure %s on attempt %d, retry in %d ms",
+        LOG.infof(
+                "email request %s: temporary failure %s on attempt %d, retry in %d ms",
                 row.requestId, reason, row.attempts, Duration.between(now, next).toMillis());
         return Uni.createFrom().voidItem();
     }
@@ -110,8 +116,9 @@ public class EmailDispatchService {
 
     /** The request is past its max age before its turn came: FAILED without an SMTP call. */
     public Uni<Void> expireClaimed(EmailClaim claimed) {
-        return Panache.withTransaction(() -> locked(claimed.requestId()).flatMap(row ->
-                row == null || row.state != EmailState.SENDING ? Uni.createFrom().voidItem()
+        return Panache.withTransaction(() -> locked(claimed.requestId())
+                .flatMap(row -> row == null || row.state != EmailState.SENDING
+                        ? Uni.createFrom().voidItem()
                         : fail(row, "expired", false, clock.instant())));
     }
 
@@ -125,7 +132,8 @@ public class EmailDispatchService {
         row.recipient = null;
         row.params = "{}";
         metrics.email(row.template, "expired".equals(reason) || "outcome_unknown".equals(reason) ? reason : "failed");
-        return outbox.publish(Topics.EMAIL_STATUS,
+        return outbox.publish(
+                        Topics.EMAIL_STATUS,
                         new Events.EmailFailed(row.requestId, row.userId, row.template, reason, permanent, now))
                 .replaceWithVoid();
     }

@@ -1,26 +1,25 @@
 package dev.mfa.notification.service;
 
+import static dev.mfa.notification.service.DispatchQueue.await;
+import static dev.mfa.notification.service.DispatchQueue.sleepUntil;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.notification.config.EmailConfig;
 import dev.mfa.notification.domain.EmailRequest;
 import dev.mfa.notification.domain.EmailTemplate;
 import dev.mfa.notification.provider.ProviderResult;
-import dev.mfa.notification.repository.EmailClaim;
 import dev.mfa.notification.provider.SmtpSender;
 import dev.mfa.notification.provider.TokenBucket;
+import dev.mfa.notification.repository.EmailClaim;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.util.Map;
-
-import static dev.mfa.notification.service.DispatchQueue.await;
-import static dev.mfa.notification.service.DispatchQueue.sleepUntil;
+import org.jboss.logging.Logger;
 
 /**
  * The e-mail channel of the {@link DispatchQueue}: drains the PENDING e-mail queue at the configured rate
@@ -32,8 +31,7 @@ import static dev.mfa.notification.service.DispatchQueue.sleepUntil;
 public class EmailDispatcher implements DispatchQueue.Channel<EmailClaim> {
 
     private static final Logger LOG = Logger.getLogger(EmailDispatcher.class);
-    private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() {};
 
     private final EmailDispatchService dispatch;
     private final SmtpSender sender;
@@ -43,8 +41,13 @@ public class EmailDispatcher implements DispatchQueue.Channel<EmailClaim> {
     private final Clock clock;
     private final DispatchQueue<EmailClaim> queue;
 
-    public EmailDispatcher(EmailDispatchService dispatch, SmtpSender sender, EmailRenderer renderer,
-                           FieldKeys keys, EmailConfig config, Clock clock) {
+    public EmailDispatcher(
+            EmailDispatchService dispatch,
+            SmtpSender sender,
+            EmailRenderer renderer,
+            FieldKeys keys,
+            EmailConfig config,
+            Clock clock) {
         this.dispatch = dispatch;
         this.sender = sender;
         this.renderer = renderer;
@@ -52,8 +55,14 @@ public class EmailDispatcher implements DispatchQueue.Channel<EmailClaim> {
         this.config = config;
         this.clock = clock;
         TokenBucket bucket = new TokenBucket(config.throughput() / Math.max(1, config.replicas()), 1);
-        this.queue = new DispatchQueue<>("e-mail", "email", bucket, config.concurrency(), config.pollInterval(),
-                DispatchQueue.CLAIM_AT_ONCE, this);
+        this.queue = new DispatchQueue<>(
+                "e-mail",
+                "email",
+                bucket,
+                config.concurrency(),
+                config.pollInterval(),
+                DispatchQueue.CLAIM_AT_ONCE,
+                this);
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -91,8 +100,9 @@ public class EmailDispatcher implements DispatchQueue.Channel<EmailClaim> {
                 rendered = renderer.render(template, EmailIntake.JSON.readValue(claimed.params(), PARAMS));
             } catch (Exception e) {
                 // Nothing was sent: a row that cannot be rendered (e.g. keys rotated away) never will be.
-                LOG.errorf("email request %s cannot be rendered (%s)", claimed.requestId(),
-                        e.getClass().getSimpleName());
+                LOG.errorf(
+                        "email request %s cannot be rendered (%s)",
+                        claimed.requestId(), e.getClass().getSimpleName());
                 ProviderResult unrenderable = ProviderResult.permanent("internal_error", "none");
                 DispatchQueue.record(() -> dispatch.record(claimed, unrenderable));
                 return;
@@ -106,8 +116,9 @@ public class EmailDispatcher implements DispatchQueue.Channel<EmailClaim> {
             DispatchQueue.record(() -> dispatch.record(claimed, result));
         } catch (Throwable e) {
             // The row stays SENDING; the sweeper resolves it when the lease runs out (never resent blindly).
-            LOG.errorf("email request %s: could not complete the send (%s)", claimed.requestId(),
-                    e.getClass().getSimpleName());
+            LOG.errorf(
+                    "email request %s: could not complete the send (%s)",
+                    claimed.requestId(), e.getClass().getSimpleName());
         }
     }
 }

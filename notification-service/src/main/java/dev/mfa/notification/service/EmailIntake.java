@@ -2,8 +2,8 @@ package dev.mfa.notification.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.crypto.FieldCipherException;
+import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.Events;
@@ -17,13 +17,12 @@ import dev.mfa.notification.domain.EmailTemplate;
 import dev.mfa.notification.repository.EmailRequestRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Accepts {@code mfa.email.requested} into the queue, inside the consumer's transaction (with the processed-event
@@ -38,6 +37,7 @@ public class EmailIntake {
     private static final Duration CAP_WINDOW = Duration.ofHours(1);
     /** Domain separation: the same HMAC key also hashes codes and phone numbers elsewhere. */
     private static final String RECIPIENT_HASH_PREFIX = "email-recipient:";
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final FieldKeys keys;
@@ -48,8 +48,14 @@ public class EmailIntake {
     private final NotificationMetrics metrics;
     private final Clock clock;
 
-    public EmailIntake(FieldKeys keys, CodeHasher hasher, Outbox outbox, EmailRequestRepository repository,
-                       EmailConfig config, NotificationMetrics metrics, Clock clock) {
+    public EmailIntake(
+            FieldKeys keys,
+            CodeHasher hasher,
+            Outbox outbox,
+            EmailRequestRepository repository,
+            EmailConfig config,
+            NotificationMetrics metrics,
+            Clock clock) {
         this.keys = keys;
         this.hasher = hasher;
         this.outbox = outbox;
@@ -69,7 +75,8 @@ public class EmailIntake {
         }
         String to = decrypt(data.userId(), data.to());
         Instant now = clock.instant();
-        return repository.lock("email-request:" + data.requestId())
+        return repository
+                .lock("email-request:" + data.requestId())
                 .flatMap(ignored -> EmailRequest.<EmailRequest>findById(data.requestId()))
                 .flatMap(existing -> {
                     if (existing != null) {
@@ -87,17 +94,20 @@ public class EmailIntake {
                         params = EmailRules.params(template, data.params());
                     } catch (InvalidEmailRequestException e) {
                         // The message names a field or a rule, never a value.
-                        LOG.warnf("email request %s for user %s refused: %s (%s)", data.requestId(), data.userId(),
-                                e.reason(), e.getMessage());
+                        LOG.warnf(
+                                "email request %s for user %s refused: %s (%s)",
+                                data.requestId(), data.userId(), e.reason(), e.getMessage());
                         return refuse(row, e.reason(), true, now);
                     }
                     row.recipientHash = hasher.hash(RECIPIENT_HASH_PREFIX + address.toLowerCase(Locale.ROOT));
-                    return repository.lock("email-recipient:" + row.recipientHash)
-                            .flatMap(ignored -> repository.countByRecipientSince(row.recipientHash,
-                                    now.minus(CAP_WINDOW)))
+                    return repository
+                            .lock("email-recipient:" + row.recipientHash)
+                            .flatMap(ignored ->
+                                    repository.countByRecipientSince(row.recipientHash, now.minus(CAP_WINDOW)))
                             .flatMap(count -> {
                                 if (count >= config.perRecipientPerHour()) {
-                                    LOG.warnf("email request %s for user %s refused: per-recipient cap reached",
+                                    LOG.warnf(
+                                            "email request %s for user %s refused: per-recipient cap reached",
                                             data.requestId(), data.userId());
                                     return refuse(row, "rate_limited", false, now);
                                 }
@@ -117,7 +127,8 @@ public class EmailIntake {
         row.failedAt = now;
         metrics.email(row.template, reason);
         return row.persist()
-                .flatMap(ignored -> outbox.publish(Topics.EMAIL_STATUS,
+                .flatMap(ignored -> outbox.publish(
+                        Topics.EMAIL_STATUS,
                         new Events.EmailFailed(row.requestId, row.userId, row.template, reason, permanent, now)))
                 .replaceWithVoid();
     }
@@ -151,7 +162,8 @@ public class EmailIntake {
         try {
             return keys.open(SealedField.EMAIL, userId, ciphertext).strip();
         } catch (FieldCipherException e) {
-            throw new IllegalArgumentException("to cannot be decrypted (" + e.getClass().getSimpleName() + ")");
+            throw new IllegalArgumentException(
+                    "to cannot be decrypted (" + e.getClass().getSimpleName() + ")");
         }
     }
 

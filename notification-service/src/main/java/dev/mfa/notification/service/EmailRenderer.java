@@ -7,7 +7,6 @@ import io.quarkus.qute.Template;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,9 +27,21 @@ public class EmailRenderer {
         }
     }
 
-    private static final Map<String, String> SAMPLE = Map.of("deadline", "2026-12-18", "daysLeft", "14",
-            "method", "SMS", "phoneMasked", "+1 ••• ••• ••01", "at", "2026-12-04T10:15:30Z",
-            "until", "2026-12-20", "lockedUserId", "sample-user");
+    private static final Map<String, String> SAMPLE = Map.of(
+            "deadline",
+            "2026-12-18",
+            "daysLeft",
+            "14",
+            "method",
+            "SMS",
+            "phoneMasked",
+            "+1 ••• ••• ••01",
+            "at",
+            "2026-12-04T10:15:30Z",
+            "until",
+            "2026-12-20",
+            "lockedUserId",
+            "sample-user");
 
     private final Engine engine;
     private final EmailConfig config;
@@ -58,8 +69,8 @@ public class EmailRenderer {
         Map<String, String> display = EmailRules.displayAll(template, raw);
         String subject = EmailRules.subject(config.brand(), template, display);
         Template[] pair = templates.computeIfAbsent(template, this::load);
-        Map<String, Object> data = Map.of("p", display, "brand", config.brand(), "accountUrl", config.accountUrl(),
-                "subject", subject);
+        Map<String, Object> data =
+                Map.of("p", display, "brand", config.brand(), "accountUrl", config.accountUrl(), "subject", subject);
         return new Rendered(subject, pair[0].render(data), pair[1].render(data));
     }
 

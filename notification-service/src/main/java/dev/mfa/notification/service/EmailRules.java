@@ -1,7 +1,6 @@
 package dev.mfa.notification.service;
 
 import dev.mfa.notification.domain.EmailTemplate;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -21,8 +20,8 @@ import java.util.regex.Pattern;
 public final class EmailRules {
 
     static final int MAX_ADDRESS_LENGTH = 254;
-    private static final Pattern ADDRESS = Pattern.compile("[^\\s@<>()\\[\\],;:\"\\\\]{1,64}@[A-Za-z0-9.-]{1,189}"
-            + "\\.[A-Za-z0-9-]{2,63}");
+    private static final Pattern ADDRESS =
+            Pattern.compile("[^\\s@<>()\\[\\],;:\"\\\\]{1,64}@[A-Za-z0-9.-]{1,189}" + "\\.[A-Za-z0-9-]{2,63}");
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@+-]{1,128}");
     private static final Pattern MASKED_PHONE = Pattern.compile("[+0-9 •*·-]{4,32}");
     private static final int MAX_MASKED_PHONE_DIGITS = 5;
@@ -32,8 +31,7 @@ public final class EmailRules {
     private static final Map<String, String> METHODS =
             Map.of("TOTP", "authenticator app", "SMS", "text message (SMS)", "PASSKEY", "passkey");
 
-    private EmailRules() {
-    }
+    private EmailRules() {}
 
     public static EmailTemplate template(String id) {
         return EmailTemplate.byId(id == null ? "" : id.strip())
@@ -128,7 +126,8 @@ public final class EmailRules {
             }
             case "phoneMasked" -> {
                 long digits = value.chars().filter(Character::isDigit).count();
-                if (!MASKED_PHONE.matcher(value).matches() || digits > MAX_MASKED_PHONE_DIGITS
+                if (!MASKED_PHONE.matcher(value).matches()
+                        || digits > MAX_MASKED_PHONE_DIGITS
                         || value.chars().noneMatch(c -> c == '•' || c == '*' || c == '·')) {
                     throw invalid("param phoneMasked is not a masked number");
                 }

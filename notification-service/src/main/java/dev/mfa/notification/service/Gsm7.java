@@ -11,8 +11,7 @@ public final class Gsm7 {
     /** Extension table: each costs an escape septet plus itself. */
     private static final String EXTENDED = "^{}\\[~]|€\f";
 
-    private Gsm7() {
-    }
+    private Gsm7() {}
 
     /** Septets needed for {@code text}, or -1 when a character is outside GSM-7 (the text would go as unicode). */
     public static int septets(String text) {

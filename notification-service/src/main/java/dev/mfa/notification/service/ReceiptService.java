@@ -8,8 +8,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
@@ -17,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Vonage delivery receipts ({@code msisdn}, {@code to}, {@code network-code}, {@code messageId}, {@code price},
@@ -28,7 +27,8 @@ import java.util.UUID;
 public class ReceiptService {
 
     private static final Logger LOG = Logger.getLogger(ReceiptService.class);
-    static final Set<String> STATUSES = Set.of("delivered", "expired", "failed", "rejected", "accepted", "buffered", "unknown");
+    static final Set<String> STATUSES =
+            Set.of("delivered", "expired", "failed", "rejected", "accepted", "buffered", "unknown");
     private static final int MAX_FIELD = 64;
 
     private final Optional<ReceiptSignature> signature;
@@ -53,8 +53,8 @@ public class ReceiptService {
                         + " without it anyone could post forged delivery receipts");
             }
             if (!method.equals("sha256") && !method.equals("sha512")) {
-                throw new IllegalStateException("mfa.vonage.signature-method " + method
-                        + " is too weak for production; use sha256 or sha512");
+                throw new IllegalStateException(
+                        "mfa.vonage.signature-method " + method + " is too weak for production; use sha256 or sha512");
             }
         } else if (secret.isEmpty()) {
             LOG.warn("delivery receipts are accepted unsigned (no mfa.vonage.signature-secret; not allowed in prod)");
@@ -65,12 +65,15 @@ public class ReceiptService {
     public Uni<Void> handle(Map<String, String> params) {
         if (signature.isPresent() && !signature.get().verify(params, clock.instant())) {
             metrics.receipt("bad_signature");
-            throw ProblemException.unauthorized("invalid-signature",
-                    "Delivery receipts must carry a valid Vonage signature (sig, timestamp).");
+            throw ProblemException.unauthorized(
+                    "invalid-signature", "Delivery receipts must carry a valid Vonage signature (sig, timestamp).");
         }
-        String status = Optional.ofNullable(params.get("status")).map(s -> s.strip().toLowerCase(Locale.ROOT)).orElse("");
+        String status = Optional.ofNullable(params.get("status"))
+                .map(s -> s.strip().toLowerCase(Locale.ROOT))
+                .orElse("");
         if (!STATUSES.contains(status)) {
-            throw ProblemException.badRequest("status must be one of " + String.join(", ", new java.util.TreeSet<>(STATUSES)));
+            throw ProblemException.badRequest(
+                    "status must be one of " + String.join(", ", new java.util.TreeSet<>(STATUSES)));
         }
         String messageId = bounded(params.get("messageId"));
         UUID requestId = uuid(params.get("client-ref"));
@@ -99,25 +102,32 @@ public class ReceiptService {
                 row.providerMessageId = messageId;
             }
             // SENDING: our own commit of the send has not happened yet; it applies the parked receipt.
-            return row.state == SmsState.SENT ? dispatch.applyReceipt(row, now) : Uni.createFrom().voidItem();
+            return row.state == SmsState.SENT
+                    ? dispatch.applyReceipt(row, now)
+                    : Uni.createFrom().voidItem();
         }));
     }
 
     private static Uni<SmsRequest> find(UUID requestId, String messageId) {
         if (requestId != null) {
-            return SmsRequest.<SmsRequest>findById(requestId, LockModeType.PESSIMISTIC_WRITE).flatMap(row ->
-                    row != null || messageId == null ? Uni.createFrom().item(row) : byMessageId(messageId));
+            return SmsRequest.<SmsRequest>findById(requestId, LockModeType.PESSIMISTIC_WRITE)
+                    .flatMap(row ->
+                            row != null || messageId == null ? Uni.createFrom().item(row) : byMessageId(messageId));
         }
         return byMessageId(messageId);
     }
 
     private static Uni<SmsRequest> byMessageId(String messageId) {
         return SmsRequest.<SmsRequest>find("providerMessageId", messageId)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .firstResult();
     }
 
     private static boolean isFinal(String status) {
-        return "delivered".equals(status) || "expired".equals(status) || "failed".equals(status) || "rejected".equals(status);
+        return "delivered".equals(status)
+                || "expired".equals(status)
+                || "failed".equals(status)
+                || "rejected".equals(status);
     }
 
     private static UUID uuid(String value) {

@@ -6,8 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /** The retry delay of every dispatch queue after a temporary provider failure. */
 final class RetryBackoff {
 
-    private RetryBackoff() {
-    }
+    private RetryBackoff() {}
 
     /**
      * Exponential backoff with equal jitter: half the capped delay fixed (so retries never bunch up at zero), half

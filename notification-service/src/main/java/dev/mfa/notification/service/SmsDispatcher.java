@@ -1,29 +1,28 @@
 package dev.mfa.notification.service;
 
+import static dev.mfa.notification.service.DispatchQueue.await;
+import static dev.mfa.notification.service.DispatchQueue.sleepUntil;
+
 import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.notification.config.NotificationConfig;
 import dev.mfa.notification.config.VonageConfig;
 import dev.mfa.notification.domain.SmsRequest;
 import dev.mfa.notification.provider.ProviderResult;
-import dev.mfa.notification.repository.SmsClaim;
 import dev.mfa.notification.provider.TokenBucket;
 import dev.mfa.notification.provider.VonageSender;
+import dev.mfa.notification.repository.SmsClaim;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
-
-import static dev.mfa.notification.service.DispatchQueue.await;
-import static dev.mfa.notification.service.DispatchQueue.sleepUntil;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * The SMS channel of the {@link DispatchQueue}: drains the PENDING SMS queue at the provider's rate. The request is
@@ -49,12 +48,19 @@ public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
     private final boolean enabled;
     /** Held by the one call in progress until a provider call has returned (the client is loaded then). */
     private final Semaphore coldClient = new Semaphore(1);
+
     private volatile boolean clientWarm;
 
-    public SmsDispatcher(DispatchService dispatch, VonageSender sender, SmsTemplates templates, FieldKeys keys,
-                         NotificationMetrics metrics, NotificationConfig config, VonageConfig vonage, Clock clock,
-                         @ConfigProperty(name = "mfa.notification.dispatch.enabled", defaultValue = "true")
-                         boolean enabled) {
+    public SmsDispatcher(
+            DispatchService dispatch,
+            VonageSender sender,
+            SmsTemplates templates,
+            FieldKeys keys,
+            NotificationMetrics metrics,
+            NotificationConfig config,
+            VonageConfig vonage,
+            Clock clock,
+            @ConfigProperty(name = "mfa.notification.dispatch.enabled", defaultValue = "true") boolean enabled) {
         this.dispatch = dispatch;
         this.sender = sender;
         this.templates = templates;
@@ -64,8 +70,8 @@ public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
         this.enabled = enabled;
         // Every replica gets its share of the account's throughput (docs/notification.md, "Rate limits").
         double headroom = Math.min(0.5, Math.max(0, vonage.headroom()));
-        this.bucket = new TokenBucket(vonage.throughput() / Math.max(1, vonage.replicas()) * (1 - headroom),
-                vonage.burst());
+        this.bucket =
+                new TokenBucket(vonage.throughput() / Math.max(1, vonage.replicas()) * (1 - headroom), vonage.burst());
         NotificationConfig.Dispatch d = config.dispatch();
         Duration lead = d.claimLead().isNegative() ? Duration.ZERO : d.claimLead();
         this.queue = new DispatchQueue<>("SMS", "sms", bucket, d.concurrency(), d.pollInterval(), lead, this);
@@ -109,7 +115,9 @@ public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
                 text = templates.render(claimed.purpose(), code, Duration.between(now, claimed.expiresAt()));
             } catch (RuntimeException e) {
                 // Nothing was sent: a row that cannot be rendered (e.g. keys rotated away) will never be.
-                LOG.errorf("sms request %s cannot be rendered (%s)", claimed.requestId(), e.getClass().getSimpleName());
+                LOG.errorf(
+                        "sms request %s cannot be rendered (%s)",
+                        claimed.requestId(), e.getClass().getSimpleName());
                 ProviderResult unrenderable = ProviderResult.permanent("internal_error", "none");
                 DispatchQueue.record(() -> dispatch.record(claimed, unrenderable));
                 return;
@@ -149,14 +157,16 @@ public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
                 }
             }
             if (result.kind() == ProviderResult.Kind.PERMANENT) {
-                LOG.warnf("sms request %s refused by the provider: %s (status %s)", claimed.requestId(),
-                        result.reason(), result.providerStatus());
+                LOG.warnf(
+                        "sms request %s refused by the provider: %s (status %s)",
+                        claimed.requestId(), result.reason(), result.providerStatus());
             }
             DispatchQueue.record(() -> dispatch.record(claimed, result));
         } catch (Throwable e) {
             // The row stays SENDING; the sweeper resolves it when the lease runs out (never resent blindly).
-            LOG.errorf("sms request %s: could not complete the send (%s)", claimed.requestId(),
-                    e.getClass().getSimpleName());
+            LOG.errorf(
+                    "sms request %s: could not complete the send (%s)",
+                    claimed.requestId(), e.getClass().getSimpleName());
         }
     }
 }

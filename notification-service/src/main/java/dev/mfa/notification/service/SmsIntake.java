@@ -1,7 +1,7 @@
 package dev.mfa.notification.service;
 
-import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.crypto.FieldCipherException;
+import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.Events;
@@ -15,8 +15,6 @@ import dev.mfa.notification.domain.SmsState;
 import dev.mfa.notification.repository.SmsRequestRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Accepts {@code mfa.sms.requested} into the queue, inside the consumer's transaction (with the processed-event
@@ -48,8 +47,14 @@ public class SmsIntake {
     private final Set<String> allowedCountries;
     private final Map<String, Integer> countryCaps;
 
-    public SmsIntake(FieldKeys keys, CodeHasher hasher, Outbox outbox, SmsRequestRepository repository,
-                     NotificationConfig config, NotificationMetrics metrics, Clock clock) {
+    public SmsIntake(
+            FieldKeys keys,
+            CodeHasher hasher,
+            Outbox outbox,
+            SmsRequestRepository repository,
+            NotificationConfig config,
+            NotificationMetrics metrics,
+            Clock clock) {
         this.keys = keys;
         this.hasher = hasher;
         this.outbox = outbox;
@@ -57,12 +62,14 @@ public class SmsIntake {
         this.abuse = config.abuse();
         this.metrics = metrics;
         this.clock = clock;
-        this.allowedCountries = abuse.allowedCountries().stream().map(c -> c.strip().toUpperCase(Locale.ROOT))
+        this.allowedCountries = abuse.allowedCountries().stream()
+                .map(c -> c.strip().toUpperCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
         this.countryCaps = abuse.countryCapMap();
         for (String c : allowedCountries) {
             if (CallingCodes.of(c).isEmpty()) {
-                throw new IllegalStateException("mfa.notification.abuse.allowed-countries: no calling code known for " + c);
+                throw new IllegalStateException(
+                        "mfa.notification.abuse.allowed-countries: no calling code known for " + c);
             }
         }
     }
@@ -73,13 +80,16 @@ public class SmsIntake {
         SmsPurpose purpose = purpose(data.purpose());
         String to = decrypt(SealedField.PHONE, data.userId(), data.to(), "to");
         String code = decrypt(SealedField.SMS_CODE, data.userId(), data.code(), "code");
-        if (code.isEmpty() || code.length() > SmsTemplates.MAX_CODE_DIGITS || !code.chars().allMatch(Character::isDigit)) {
+        if (code.isEmpty()
+                || code.length() > SmsTemplates.MAX_CODE_DIGITS
+                || !code.chars().allMatch(Character::isDigit)) {
             throw new InvalidSmsRequestException("code is not a numeric code");
         }
         String country = data.country().strip().toUpperCase(Locale.ROOT);
         String destinationHash = hasher.hash(DESTINATION_HASH_PREFIX + to);
         Instant now = clock.instant();
-        return repository.lock("sms-request:" + data.requestId())
+        return repository
+                .lock("sms-request:" + data.requestId())
                 .flatMap(ignored -> SmsRequest.<SmsRequest>findById(data.requestId()))
                 .flatMap(existing -> {
                     if (existing != null) {
@@ -88,7 +98,8 @@ public class SmsIntake {
                     }
                     SmsRequest row = newRow(event, data, purpose, country, destinationHash, now);
                     if (!allowedCountries.contains(country) || !CallingCodes.matches(country, to)) {
-                        LOG.warnf("sms request %s for user %s refused: destination not in an allowed country",
+                        LOG.warnf(
+                                "sms request %s for user %s refused: destination not in an allowed country",
                                 data.requestId(), data.userId());
                         return refuse(row, "country_not_allowed", true, "other", now);
                     }
@@ -98,7 +109,8 @@ public class SmsIntake {
                     return withinCaps(row, now).flatMap(refusal -> {
                         if (refusal != null) {
                             metrics.abuseRefused(refusal, country);
-                            LOG.warnf("sms request %s for user %s refused: %s cap reached (country %s)",
+                            LOG.warnf(
+                                    "sms request %s for user %s refused: %s cap reached (country %s)",
                                     data.requestId(), data.userId(), refusal, country);
                             return refuse(row, "rate_limited", false, country, now);
                         }
@@ -123,7 +135,8 @@ public class SmsIntake {
         boolean signIn = row.purpose == SmsPurpose.SIGN_IN;
         String destinationScope = signIn ? purpose : purpose + ":" + row.userId;
         // Locks in a fixed order (request, destination, country) so that concurrent intakes count exactly.
-        return repository.lock("sms-destination:" + destinationScope + ":" + row.destinationHash)
+        return repository
+                .lock("sms-destination:" + destinationScope + ":" + row.destinationHash)
                 .flatMap(ignored -> repository.lock("sms-country:" + purpose + ":" + row.country))
                 .flatMap(ignored -> signIn
                         ? repository.countByDestinationSince(row.destinationHash, purpose, since)
@@ -132,7 +145,8 @@ public class SmsIntake {
                     if (perDestination >= abuse.perDestinationPerHour()) {
                         return Uni.createFrom().item("destination");
                     }
-                    return repository.countByCountrySince(row.country, purpose, since)
+                    return repository
+                            .countByCountrySince(row.country, purpose, since)
                             .map(perCountry -> perCountry >= countryCap ? "country" : null);
                 });
     }
@@ -144,13 +158,18 @@ public class SmsIntake {
         row.failedAt = now;
         metrics.message(metricCountry, reason);
         return row.persist()
-                .flatMap(ignored -> outbox.publish(Topics.SMS_STATUS,
-                        new Events.SmsFailed(row.requestId, row.userId, reason, permanent, now)))
+                .flatMap(ignored -> outbox.publish(
+                        Topics.SMS_STATUS, new Events.SmsFailed(row.requestId, row.userId, reason, permanent, now)))
                 .replaceWithVoid();
     }
 
-    private static SmsRequest newRow(CloudEvent event, Events.SmsRequested data, SmsPurpose purpose, String country,
-                                     String destinationHash, Instant now) {
+    private static SmsRequest newRow(
+            CloudEvent event,
+            Events.SmsRequested data,
+            SmsPurpose purpose,
+            String country,
+            String destinationHash,
+            Instant now) {
         SmsRequest row = new SmsRequest();
         row.requestId = data.requestId();
         row.eventId = event.id();
@@ -167,8 +186,13 @@ public class SmsIntake {
     }
 
     private static void validate(Events.SmsRequested d) {
-        if (d.requestId() == null || blank(d.userId()) || blank(d.purpose()) || blank(d.country())
-                || blank(d.to()) || blank(d.code()) || d.expiresAt() == null) {
+        if (d.requestId() == null
+                || blank(d.userId())
+                || blank(d.purpose())
+                || blank(d.country())
+                || blank(d.to())
+                || blank(d.code())
+                || d.expiresAt() == null) {
             throw new InvalidSmsRequestException("mfa.sms.requested is missing a required field");
         }
         if (d.userId().length() > 128) {
@@ -190,7 +214,8 @@ public class SmsIntake {
             return keys.open(sealed, userId, ciphertext).strip();
         } catch (FieldCipherException e) {
             // The reason only: the message never holds key material or plaintext, but keep it short anyway.
-            throw new InvalidSmsRequestException(field + " cannot be decrypted (" + e.getClass().getSimpleName() + ")");
+            throw new InvalidSmsRequestException(
+                    field + " cannot be decrypted (" + e.getClass().getSimpleName() + ")");
         }
     }
 

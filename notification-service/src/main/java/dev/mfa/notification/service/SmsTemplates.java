@@ -4,7 +4,6 @@ import dev.mfa.notification.config.NotificationConfig;
 import dev.mfa.notification.domain.SmsPurpose;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -47,7 +46,10 @@ public class SmsTemplates {
     }
 
     public String render(SmsPurpose purpose, String code, Duration remaining) {
-        if (code == null || code.isEmpty() || code.length() > MAX_CODE_DIGITS || !code.chars().allMatch(Character::isDigit)) {
+        if (code == null
+                || code.isEmpty()
+                || code.length() > MAX_CODE_DIGITS
+                || !code.chars().allMatch(Character::isDigit)) {
             throw new IllegalArgumentException("code must be 1.." + MAX_CODE_DIGITS + " digits");
         }
         return fill(templates.get(purpose), code, minutes(remaining));
@@ -60,6 +62,8 @@ public class SmsTemplates {
     }
 
     private String fill(String template, String code, int minutes) {
-        return template.replace("{brand}", brand).replace("{code}", code).replace("{minutes}", Integer.toString(minutes));
+        return template.replace("{brand}", brand)
+                .replace("{code}", code)
+                .replace("{minutes}", Integer.toString(minutes));
     }
 }

@@ -1,7 +1,6 @@
 package dev.mfa.notification.bench;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
-
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,7 @@
 package dev.mfa.notification.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfa.core.events.CloudEvent;
@@ -9,9 +11,6 @@ import dev.mfa.notification.EmailFixtures;
 import dev.mfa.notification.SmsFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
 
 /**
  * The e-mail send rate to the local SMTP server (GreenMail) against the configured limit
@@ -61,8 +60,12 @@ class EmailDispatchBenchmark {
         for (int i = 0; i < n; i++) {
             String to = "bench-" + run + "-" + i + "@example.test";
             addresses.add(to);
-            events.add(EmailFixtures.event(UUID.randomUUID(), "bench-" + run + "-" + i,
-                    EmailTemplates.DEADLINE_APPROACHING, to, Map.of("deadline", "2026-12-18", "daysLeft", "14")));
+            events.add(EmailFixtures.event(
+                    UUID.randomUUID(),
+                    "bench-" + run + "-" + i,
+                    EmailTemplates.DEADLINE_APPROACHING,
+                    to,
+                    Map.of("deadline", "2026-12-18", "daysLeft", "14")));
         }
         long published;
         try (KafkaCompanion kafka = SmsFixtures.kafka()) {
@@ -75,10 +78,13 @@ class EmailDispatchBenchmark {
         // At the limit the run takes n / limit seconds; give it twice that plus a minute. Polling the mail server's
         // list every 2 s does not change the arrival times it records.
         List<Map<String, Object>> ours = new ArrayList<>();
-        await().atMost(Duration.ofSeconds((long) (2 * n / limit) + 60)).pollInterval(Duration.ofSeconds(2))
+        await().atMost(Duration.ofSeconds((long) (2 * n / limit) + 60))
+                .pollInterval(Duration.ofSeconds(2))
                 .until(() -> {
                     ours.clear();
-                    mails().stream().filter(m -> addresses.contains((String) m.get("to"))).forEach(ours::add);
+                    mails().stream()
+                            .filter(m -> addresses.contains((String) m.get("to")))
+                            .forEach(ours::add);
                     return ours.stream().map(m -> m.get("to")).distinct().count() >= n;
                 });
         List<Instant> arrivals = new ArrayList<>();
@@ -91,7 +97,9 @@ class EmailDispatchBenchmark {
             }
         }
         arrivals.sort(null);
-        double spanS = Duration.between(arrivals.get(0), arrivals.get(arrivals.size() - 1)).toMillis() / 1000.0;
+        double spanS = Duration.between(arrivals.get(0), arrivals.get(arrivals.size() - 1))
+                        .toMillis()
+                / 1000.0;
         double rate = (arrivals.size() - 1) / spanS;
         int busiest = 0;
         for (int i = 0, j = 0; i < arrivals.size(); i++) {
@@ -100,21 +108,32 @@ class EmailDispatchBenchmark {
             }
             busiest = Math.max(busiest, i - j + 1);
         }
-        String row = String.format("| %,d | %,d | %.0f/s | %.2f/s (%+.1f %%) over %.1f s | busiest 1-s window %d "
-                        + "| duplicates %d | published in %,d ms, first mail %.1f s after |", n, seen.size(), limit,
-                rate, 100 * (rate - limit) / limit, spanS, busiest, duplicates, published,
+        String row = String.format(
+                "| %,d | %,d | %.0f/s | %.2f/s (%+.1f %%) over %.1f s | busiest 1-s window %d "
+                        + "| duplicates %d | published in %,d ms, first mail %.1f s after |",
+                n,
+                seen.size(),
+                limit,
+                rate,
+                100 * (rate - limit) / limit,
+                spanS,
+                busiest,
+                duplicates,
+                published,
                 Duration.between(queued, arrivals.get(0)).toMillis() / 1000.0);
         Path out = Path.of("target/bench/email-dispatch.md");
         Files.createDirectories(out.getParent());
-        Files.writeString(out, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        Files.writeString(
+                out, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         System.out.println(row);
     }
 
     private static List<Map<String, Object>> mails() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(MailServerTestResource.httpBaseUrl()
-                + "/_stub/mails")).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        return JSON.readValue(r.body(), new TypeReference<>() {
-        });
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(MailServerTestResource.httpBaseUrl() + "/_stub/mails"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return JSON.readValue(r.body(), new TypeReference<>() {});
     }
 }

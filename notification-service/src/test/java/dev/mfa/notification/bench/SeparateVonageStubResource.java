@@ -3,7 +3,6 @@ package dev.mfa.notification.bench;
 import dev.mfa.localstack.testing.VonageStubProcess;
 import dev.mfa.notification.VonageStubResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,13 +1,12 @@
 package dev.mfa.notification.provider;
 
-import io.vertx.ext.mail.SMTPException;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.ext.mail.SMTPException;
 import java.net.ConnectException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class SmtpSenderTest {
 
@@ -18,14 +17,17 @@ class SmtpSenderTest {
         assertThat(rejected.reason()).isEqualTo("rejected");
         assertThat(rejected.providerStatus()).isEqualTo("550");
 
-        ProviderResult busy = SmtpSender.classify(new CompletionException(
-                new SMTPException("421 busy", 421, List.of("busy"), false)));
+        ProviderResult busy = SmtpSender.classify(
+                new CompletionException(new SMTPException("421 busy", 421, List.of("busy"), false)));
         assertThat(busy.kind()).isEqualTo(ProviderResult.Kind.TEMPORARY);
         assertThat(busy.reason()).isEqualTo("smtp_421");
 
-        assertThat(SmtpSender.classify(new RuntimeException(new ConnectException("refused"))).reason())
+        assertThat(SmtpSender.classify(new RuntimeException(new ConnectException("refused")))
+                        .reason())
                 .isEqualTo("unavailable");
-        assertThat(SmtpSender.classify(new io.smallrye.mutiny.TimeoutException()).reason()).isEqualTo("timeout");
+        assertThat(SmtpSender.classify(new io.smallrye.mutiny.TimeoutException())
+                        .reason())
+                .isEqualTo("timeout");
         assertThat(SmtpSender.classify(new IllegalStateException("closed")).kind())
                 .isEqualTo(ProviderResult.Kind.TEMPORARY);
     }

@@ -1,10 +1,9 @@
 package dev.mfa.notification.provider;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class TokenBucketTest {
 
@@ -61,7 +60,9 @@ class TokenBucketTest {
         assertThat(bucket.reserveSlot()).isEqualTo(100 * MS);
         now[0] = 350 * MS; // that call was made 250 ms late
         bucket.usedAt(now[0], 100 * MS, 5 * MS);
-        assertThat(bucket.reserveSlot()).as("one interval after the late call, not at once").isEqualTo(450 * MS);
+        assertThat(bucket.reserveSlot())
+                .as("one interval after the late call, not at once")
+                .isEqualTo(450 * MS);
     }
 
     @Test

@@ -1,18 +1,17 @@
 package dev.mfa.notification.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.vonage.client.auth.RequestSigning;
 import com.vonage.client.auth.hashutils.HashType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Our verifier against signatures made by the Vonage SDK's own signer, for every method an account can choose. */
 class ReceiptSignatureTest {
@@ -42,12 +41,15 @@ class ReceiptSignatureTest {
 
         Map<String, String> upper = new HashMap<>(params);
         upper.put("sig", params.get("sig").toUpperCase());
-        assertThat(verifier.verify(upper, Instant.now())).as("hex case does not matter").isTrue();
+        assertThat(verifier.verify(upper, Instant.now()))
+                .as("hex case does not matter")
+                .isTrue();
 
         Map<String, String> tampered = new HashMap<>(params);
         tampered.put("status", "failed");
         assertThat(verifier.verify(tampered, Instant.now())).isFalse();
-        assertThat(new ReceiptSignature("other", method, Duration.ofMinutes(5)).verify(params, Instant.now())).isFalse();
+        assertThat(new ReceiptSignature("other", method, Duration.ofMinutes(5)).verify(params, Instant.now()))
+                .isFalse();
     }
 
     @Test
@@ -57,8 +59,10 @@ class ReceiptSignatureTest {
 
         Map<String, String> params = receipt();
         params.putAll(RequestSigning.getSignatureForRequestParameters(params, SECRET, HashType.HMAC_SHA256));
-        assertThat(verifier.verify(params, Instant.now().plus(Duration.ofMinutes(6)))).isFalse();
-        assertThat(verifier.verify(params, Instant.now().minus(Duration.ofMinutes(6)))).isFalse();
+        assertThat(verifier.verify(params, Instant.now().plus(Duration.ofMinutes(6))))
+                .isFalse();
+        assertThat(verifier.verify(params, Instant.now().minus(Duration.ofMinutes(6))))
+                .isFalse();
 
         Map<String, String> noTimestamp = new HashMap<>(params);
         noTimestamp.remove("timestamp");

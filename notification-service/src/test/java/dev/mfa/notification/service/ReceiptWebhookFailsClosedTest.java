@@ -1,17 +1,16 @@
 package dev.mfa.notification.service;
 
-import dev.mfa.notification.config.VonageConfig;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import org.junit.jupiter.api.Test;
-
-import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mfa.notification.config.VonageConfig;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 15 finding 6: the delivery-receipt webhook must not fail open. Outside the dev, test and local profiles
@@ -21,11 +20,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ReceiptWebhookFailsClosedTest {
 
     private static VonageConfig config(Map<String, String> extra) {
-        Map<String, String> values = new HashMap<>(Map.of("mfa.vonage.api-key", "k", "mfa.vonage.api-secret", "s",
-                "mfa.vonage.from", "MFA"));
+        Map<String, String> values = new HashMap<>(
+                Map.of("mfa.vonage.api-key", "k", "mfa.vonage.api-secret", "s", "mfa.vonage.from", "MFA"));
         values.putAll(extra);
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(VonageConfig.class)
-                .withDefaultValues(values).build();
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(VonageConfig.class)
+                .withDefaultValues(values)
+                .build();
         return config.getConfigMapping(VonageConfig.class);
     }
 
@@ -36,16 +37,20 @@ class ReceiptWebhookFailsClosedTest {
     @Test
     void blankSignatureSecretStopsTheServiceWhenSignaturesAreRequired() {
         assertThatThrownBy(() -> service(config(Map.of("mfa.vonage.signature-secret", ""))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("signature-secret");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("signature-secret");
         assertThatThrownBy(() -> service(config(Map.of())))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("signature-secret");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("signature-secret");
     }
 
     @Test
     void weakSchemesStopTheServiceWhenSignaturesAreRequired() {
         for (String method : new String[] {"md5hash", "md5", "sha1"}) {
-            assertThatThrownBy(() -> service(config(Map.of("mfa.vonage.signature-secret", "0123456789abcdef",
-                    "mfa.vonage.signature-method", method)))).as(method).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> service(config(Map.of(
+                            "mfa.vonage.signature-secret", "0123456789abcdef", "mfa.vonage.signature-method", method))))
+                    .as(method)
+                    .isInstanceOf(IllegalStateException.class);
         }
     }
 

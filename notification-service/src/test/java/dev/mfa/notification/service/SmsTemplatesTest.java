@@ -1,18 +1,19 @@
 package dev.mfa.notification.service;
 
-import dev.mfa.notification.domain.SmsPurpose;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mfa.notification.domain.SmsPurpose;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class SmsTemplatesTest {
 
     // The defaults of NotificationConfig.Templates.
-    static final String ENROLLMENT = "{brand}: {code} is your code to set up text message verification. It expires in {minutes} min. Never share this code.";
-    static final String SIGN_IN = "{brand}: {code} is your sign-in code. It expires in {minutes} min. Never share this code with anyone.";
+    static final String ENROLLMENT =
+            "{brand}: {code} is your code to set up text message verification. It expires in {minutes} min. Never share this code.";
+    static final String SIGN_IN =
+            "{brand}: {code} is your sign-in code. It expires in {minutes} min. Never share this code with anyone.";
 
     @Test
     void defaultTemplatesFitOneGsm7SegmentWithTheLongestValues() {
@@ -20,7 +21,10 @@ class SmsTemplatesTest {
         for (SmsPurpose purpose : SmsPurpose.values()) {
             String text = templates.render(purpose, "99999999", Duration.ofMinutes(999));
             assertThat(Gsm7.septets(text)).isBetween(1, 160);
-            assertThat(text).contains("Never share this code").contains("MFA Platform").contains("99999999");
+            assertThat(text)
+                    .contains("Never share this code")
+                    .contains("MFA Platform")
+                    .contains("99999999");
         }
     }
 
@@ -28,17 +32,22 @@ class SmsTemplatesTest {
     void rendersBrandCodeAndWholeMinutesRoundedUp() {
         SmsTemplates templates = new SmsTemplates("Acme", ENROLLMENT, SIGN_IN);
         assertThat(templates.render(SmsPurpose.SIGN_IN, "123456", Duration.ofSeconds(241)))
-                .isEqualTo("Acme: 123456 is your sign-in code. It expires in 5 min. Never share this code with anyone.");
-        assertThat(templates.render(SmsPurpose.ENROLLMENT, "123456", Duration.ofSeconds(10))).contains("expires in 1 min");
-        assertThat(templates.render(SmsPurpose.ENROLLMENT, "123456", Duration.ofSeconds(-5))).contains("expires in 1 min");
+                .isEqualTo(
+                        "Acme: 123456 is your sign-in code. It expires in 5 min. Never share this code with anyone.");
+        assertThat(templates.render(SmsPurpose.ENROLLMENT, "123456", Duration.ofSeconds(10)))
+                .contains("expires in 1 min");
+        assertThat(templates.render(SmsPurpose.ENROLLMENT, "123456", Duration.ofSeconds(-5)))
+                .contains("expires in 1 min");
     }
 
     @Test
     void refusesToStartWithABrandThatBreaksTheSingleSegment() {
         assertThatThrownBy(() -> new SmsTemplates("A".repeat(60), ENROLLMENT, SIGN_IN))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("one GSM-7 segment");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("one GSM-7 segment");
         // A non-GSM character would switch the whole text to UCS-2 (70 characters per segment).
-        assertThatThrownBy(() -> new SmsTemplates("Acme™", ENROLLMENT, SIGN_IN)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new SmsTemplates("Acme™", ENROLLMENT, SIGN_IN))
+                .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> new SmsTemplates("Acme", "{brand}: no code", SIGN_IN))
                 .hasMessageContaining("{code}");
     }
@@ -47,7 +56,8 @@ class SmsTemplatesTest {
     void rejectsCodesThatAreNotShortDigitStrings() {
         SmsTemplates templates = new SmsTemplates("Acme", ENROLLMENT, SIGN_IN);
         assertThatThrownBy(() -> templates.render(SmsPurpose.SIGN_IN, "12ab56", Duration.ofMinutes(5)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("12ab56");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("12ab56");
         assertThatThrownBy(() -> templates.render(SmsPurpose.SIGN_IN, "1234567890", Duration.ofMinutes(5)))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -2,7 +2,6 @@ package dev.mfa.verification.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** The MFA assertion this service signs ({@code mfa.assertion.*}, env {@code MFA_ASSERTION_*}). */

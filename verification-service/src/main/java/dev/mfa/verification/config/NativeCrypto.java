@@ -3,10 +3,9 @@ package dev.mfa.verification.config;
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.security.Provider;
 import java.security.Security;
+import org.jboss.logging.Logger;
 
 /**
  * Puts Amazon Corretto Crypto Provider in front of the JDK's providers. Every sign-in verifies a caller token,
@@ -41,7 +40,8 @@ public class NativeCrypto {
         try {
             AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
             if (accp.getLoadingError() != null) {
-                LOG.warnf("Amazon Corretto Crypto Provider unavailable on this platform (%s); using the JDK's providers",
+                LOG.warnf(
+                        "Amazon Corretto Crypto Provider unavailable on this platform (%s); using the JDK's providers",
                         accp.getLoadingError().toString());
                 return false;
             }
@@ -50,7 +50,8 @@ public class NativeCrypto {
             LOG.infof("Amazon Corretto Crypto Provider %s installed as the first JCA provider", accp.getVersionStr());
             return true;
         } catch (LinkageError | RuntimeException e) {
-            LOG.warnf("Amazon Corretto Crypto Provider could not be installed (%s); using the JDK's providers",
+            LOG.warnf(
+                    "Amazon Corretto Crypto Provider could not be installed (%s); using the JDK's providers",
                     e.toString());
             return false;
         }

@@ -4,7 +4,6 @@ import dev.mfa.core.otp.Totp;
 import dev.mfa.core.otp.TotpParameters;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 
 /** TOTP with a window of ±1 step; each factor's algorithm, digits and period come with mfa.factor.enrolled. */

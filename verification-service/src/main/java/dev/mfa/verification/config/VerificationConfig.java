@@ -2,7 +2,6 @@ package dev.mfa.verification.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** Sign-in challenge, SMS and throttling settings ({@code mfa.verification.*}, env {@code MFA_VERIFICATION_*}). */

@@ -5,7 +5,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -61,8 +60,11 @@ public class Challenge extends PanacheEntityBase {
     public UUID smsRequestId;
 
     public List<Method> methodList() {
-        return Arrays.stream(methods.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .map(Method::valueOf).toList();
+        return Arrays.stream(methods.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .map(Method::valueOf)
+                .toList();
     }
 
     public static String join(List<Method> methods) {

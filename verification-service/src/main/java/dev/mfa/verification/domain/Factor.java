@@ -8,7 +8,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
 import java.time.Instant;
 import java.util.UUID;
 
@@ -70,8 +69,8 @@ public class Factor extends PanacheEntityBase {
 
     /** Rows written before the key split open with the legacy key and their old context. */
     public static String openSecret(FieldKeys keys, String userId, UUID factorId, String secretEnc) {
-        return keys.openAtRest(SealedField.TOTP_SECRET, userId, factorId.toString(), secretEnc,
-                secretContext(factorId));
+        return keys.openAtRest(
+                SealedField.TOTP_SECRET, userId, factorId.toString(), secretEnc, secretContext(factorId));
     }
 
     public static String sealPhone(FieldKeys keys, String userId, UUID factorId, String e164) {

@@ -8,6 +8,5 @@ public final class Channels {
     /** The consumer name under which processed event ids are recorded. */
     public static final String CONSUMER = "verification-service";
 
-    private Channels() {
-    }
+    private Channels() {}
 }

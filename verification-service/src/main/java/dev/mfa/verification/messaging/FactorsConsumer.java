@@ -30,15 +30,18 @@ public class FactorsConsumer {
     @Incoming(Channels.FACTORS)
     public Uni<Void> consume(String payload) {
         CloudEvent event = codec.decode(payload);
-        return processed.once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
-            case EventTypes.FACTOR_ENROLLED ->
-                    projection.factorEnrolled(codec.data(event, Events.FactorEnrolled.class));
-            case EventTypes.FACTOR_REMOVED -> projection.factorRemoved(codec.data(event, Events.FactorRemoved.class));
-            case EventTypes.RECOVERY_CODE_ISSUED ->
-                    projection.recoveryCodeIssued(codec.data(event, Events.RecoveryCodeIssued.class));
-            case EventTypes.RECOVERY_CODE_REVOKED ->
-                    projection.recoveryCodeRevoked(codec.data(event, Events.RecoveryCodeRevoked.class));
-            default -> Uni.createFrom().voidItem();
-        }).replaceWithVoid();
+        return processed
+                .once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
+                    case EventTypes.FACTOR_ENROLLED ->
+                        projection.factorEnrolled(codec.data(event, Events.FactorEnrolled.class));
+                    case EventTypes.FACTOR_REMOVED ->
+                        projection.factorRemoved(codec.data(event, Events.FactorRemoved.class));
+                    case EventTypes.RECOVERY_CODE_ISSUED ->
+                        projection.recoveryCodeIssued(codec.data(event, Events.RecoveryCodeIssued.class));
+                    case EventTypes.RECOVERY_CODE_REVOKED ->
+                        projection.recoveryCodeRevoked(codec.data(event, Events.RecoveryCodeRevoked.class));
+                    default -> Uni.createFrom().voidItem();
+                })
+                .replaceWithVoid();
     }
 }

@@ -27,10 +27,12 @@ public class UserRequirementsConsumer {
     @Incoming(Channels.USER_REQUIREMENTS)
     public Uni<Void> consume(String payload) {
         CloudEvent event = codec.decode(payload);
-        return processed.once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
-            case EventTypes.USER_REQUIREMENT_CHANGED ->
-                    projection.requirementChanged(codec.data(event, Events.UserRequirementChanged.class));
-            default -> Uni.createFrom().voidItem();
-        }).replaceWithVoid();
+        return processed
+                .once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
+                    case EventTypes.USER_REQUIREMENT_CHANGED ->
+                        projection.requirementChanged(codec.data(event, Events.UserRequirementChanged.class));
+                    default -> Uni.createFrom().voidItem();
+                })
+                .replaceWithVoid();
     }
 }

@@ -4,7 +4,6 @@ import dev.mfa.verification.domain.Factor;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.List;
 import java.util.UUID;
 
@@ -22,26 +21,27 @@ public class FactorRepository {
 
     /** First projection wins: a replayed enrollment of the same factor changes nothing. */
     public Uni<Integer> insertIfAbsent(Factor f) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("insert into factor (factor_id, user_id, org_id, "
-                        + "method, label, secret_enc, phone_enc, phone_masked, country, last_used_step, enrolled_at, "
-                        + "totp_algorithm, totp_digits, totp_period) values (:id, :user, :org, :method, :label, "
-                        + ":secret, :phone, :masked, :country, :step, :at, :algorithm, :digits, :period) "
-                        + "on conflict (factor_id) do nothing")
-                .setParameter("id", f.factorId)
-                .setParameter("user", f.userId)
-                .setParameter("org", f.orgId)
-                .setParameter("method", f.method)
-                .setParameter("label", f.label)
-                .setParameter("secret", f.secretEnc)
-                .setParameter("phone", f.phoneEnc)
-                .setParameter("masked", f.phoneMasked)
-                .setParameter("country", f.country)
-                .setParameter("step", f.lastUsedStep)
-                .setParameter("at", f.enrolledAt)
-                .setParameter("algorithm", f.totpAlgorithm)
-                .setParameter("digits", f.totpDigits)
-                .setParameter("period", f.totpPeriod)
-                .executeUpdate());
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("insert into factor (factor_id, user_id, org_id, "
+                                + "method, label, secret_enc, phone_enc, phone_masked, country, last_used_step, enrolled_at, "
+                                + "totp_algorithm, totp_digits, totp_period) values (:id, :user, :org, :method, :label, "
+                                + ":secret, :phone, :masked, :country, :step, :at, :algorithm, :digits, :period) "
+                                + "on conflict (factor_id) do nothing")
+                        .setParameter("id", f.factorId)
+                        .setParameter("user", f.userId)
+                        .setParameter("org", f.orgId)
+                        .setParameter("method", f.method)
+                        .setParameter("label", f.label)
+                        .setParameter("secret", f.secretEnc)
+                        .setParameter("phone", f.phoneEnc)
+                        .setParameter("masked", f.phoneMasked)
+                        .setParameter("country", f.country)
+                        .setParameter("step", f.lastUsedStep)
+                        .setParameter("at", f.enrolledAt)
+                        .setParameter("algorithm", f.totpAlgorithm)
+                        .setParameter("digits", f.totpDigits)
+                        .setParameter("period", f.totpPeriod)
+                        .executeUpdate());
     }
 
     public Uni<Long> delete(UUID factorId, String userId) {
@@ -53,12 +53,13 @@ public class FactorRepository {
      * or every code of the user when {@code factorId} is null (admin reset).
      */
     public Uni<Integer> clearOpenSmsCodes(String userId, UUID factorId) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("update challenge set sms_code_hash = null, "
-                        + "sms_code_expires_at = null where user_id = :user and completed_at is null "
-                        + "and sms_code_hash is not null and (cast(:factor as uuid) is null or sms_factor_id is null "
-                        + "or sms_factor_id = cast(:factor as uuid))")
-                .setParameter("user", userId)
-                .setParameter("factor", factorId == null ? null : factorId.toString())
-                .executeUpdate());
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("update challenge set sms_code_hash = null, "
+                                + "sms_code_expires_at = null where user_id = :user and completed_at is null "
+                                + "and sms_code_hash is not null and (cast(:factor as uuid) is null or sms_factor_id is null "
+                                + "or sms_factor_id = cast(:factor as uuid))")
+                        .setParameter("user", userId)
+                        .setParameter("factor", factorId == null ? null : factorId.toString())
+                        .executeUpdate());
     }
 }

@@ -10,7 +10,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -30,9 +29,18 @@ import java.util.function.Function;
 public class VerificationStore {
 
     /** Everything an attempt is judged on; null when the challenge does not exist or is another user's. */
-    public record Attempt(int consecutiveFailures, Instant blockedUntil, Instant lockedAt, String orgId,
-                          String methods, Instant expiresAt, Instant completedAt, String smsCodeHash,
-                          Instant smsCodeExpiresAt, List<TotpSecret> totpFactors, StoredRecoveryCode recoveryCode) {
+    public record Attempt(
+            int consecutiveFailures,
+            Instant blockedUntil,
+            Instant lockedAt,
+            String orgId,
+            String methods,
+            Instant expiresAt,
+            Instant completedAt,
+            String smsCodeHash,
+            Instant smsCodeExpiresAt,
+            List<TotpSecret> totpFactors,
+            StoredRecoveryCode recoveryCode) {
         @Override
         public String toString() {
             return "Attempt[failures=" + consecutiveFailures + ", blockedUntil=" + blockedUntil + ", lockedAt="
@@ -43,8 +51,8 @@ public class VerificationStore {
     }
 
     /** A TOTP factor, newest first; the secret is still the at-rest ciphertext; window as configured. */
-    public record TotpSecret(UUID factorId, String secretEnc, Long lastUsedStep, OtpAlgorithm algorithm, int digits,
-                             int period) {
+    public record TotpSecret(
+            UUID factorId, String secretEnc, Long lastUsedStep, OtpAlgorithm algorithm, int digits, int period) {
         @Override
         public String toString() {
             return "TotpSecret[factorId=" + factorId + ", secretEnc=***, lastUsedStep=" + lastUsedStep + ", algorithm="
@@ -60,17 +68,21 @@ public class VerificationStore {
     }
 
     /** An outbox row; {@code onSuccess} says on which outcome it is written. */
-    public record OutboxRow(UUID id, String topic, String key, String type, String payload, boolean onSuccess) {
-    }
+    public record OutboxRow(UUID id, String topic, String key, String type, String payload, boolean onSuccess) {}
 
     /**
      * How to write the outcome. {@code proof} is what the code matched (TOTP: factor id, recovery code: its id, SMS:
      * any non-null value), null when it matched nothing; {@code step} the TOTP step to take. The failure fields are
      * the state after one more failure and are applied only if the code is not accepted.
      */
-    public record Outcome(Method method, UUID proof, long step, int failures, Instant blockedUntil, boolean lockNow,
-                          List<OutboxRow> events) {
-    }
+    public record Outcome(
+            Method method,
+            UUID proof,
+            long step,
+            int failures,
+            Instant blockedUntil,
+            boolean lockNow,
+            List<OutboxRow> events) {}
 
     /** A transaction open on a connection: {@link #finish} or {@link #rollback} ends it. */
     public interface Open {
@@ -117,24 +129,24 @@ public class VerificationStore {
     /** A success clears failures and wait; with a recovery code it also lifts a lock (issue 15 #12). */
     private static String apply(boolean successUnlocks) {
         return ", ok as (select exists (select 1 from accepted) as v), "
-            + "completed as (update challenge set completed_at = $3, sms_code_hash = null "
-            + "  where challenge_id = $2 and completed_at is null and (select v from ok) returning 1), "
-            + "state as (update user_state set "
-            + "  consecutive_failures = case when ok.v then 0 else $4::int end, "
-            + "  blocked_until = case when ok.v then null else $5::timestamptz end, "
-            + (successUnlocks
-                    ? "  locked_at = case when ok.v then null when $6::boolean then $3 else locked_at end, "
-                    : "  locked_at = case when not ok.v and $6::boolean then $3 else locked_at end, ")
-            + "  updated_at = $3 "
-            + "  from ok where user_id = $1 and (not ok.v or consecutive_failures <> 0 or blocked_until is not null"
-            + (successUnlocks ? " or locked_at is not null" : "") + ") "
-            + "  returning 1), "
-            + "events as (" + Outbox.INSERT_ROWS
-            + "  select e.id, e.topic, e.record_key, e.event_type, e.payload, $3 "
-            + "  from unnest($7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[]) "
-            + "    with ordinality as e(id, topic, record_key, event_type, payload, on_success, n) "
-            + "  where e.on_success = (select v from ok) order by e.n returning 1) "
-            + "select v from ok";
+                + "completed as (update challenge set completed_at = $3, sms_code_hash = null "
+                + "  where challenge_id = $2 and completed_at is null and (select v from ok) returning 1), "
+                + "state as (update user_state set "
+                + "  consecutive_failures = case when ok.v then 0 else $4::int end, "
+                + "  blocked_until = case when ok.v then null else $5::timestamptz end, "
+                + (successUnlocks
+                        ? "  locked_at = case when ok.v then null when $6::boolean then $3 else locked_at end, "
+                        : "  locked_at = case when not ok.v and $6::boolean then $3 else locked_at end, ")
+                + "  updated_at = $3 "
+                + "  from ok where user_id = $1 and (not ok.v or consecutive_failures <> 0 or blocked_until is not null"
+                + (successUnlocks ? " or locked_at is not null" : "") + ") "
+                + "  returning 1), "
+                + "events as (" + Outbox.INSERT_ROWS
+                + "  select e.id, e.topic, e.record_key, e.event_type, e.payload, $3 "
+                + "  from unnest($7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[]) "
+                + "    with ordinality as e(id, topic, record_key, event_type, payload, on_success, n) "
+                + "  where e.on_success = (select v from ok) order by e.n returning 1) "
+                + "select v from ok";
     }
 
     private static final String WRITE_TOTP = ACCEPT_TOTP + apply(false);
@@ -151,22 +163,27 @@ public class VerificationStore {
      * Opens a transaction, locks and reads what the attempt needs, and hands it to {@code work}, which must end the
      * transaction through {@link Open}. Any failure rolls it back before the connection returns to the pool.
      */
-    public <T> Uni<T> attempt(String userId, String orgId, UUID challengeId, Method method, Instant now,
-                              Function<Open, Uni<T>> work) {
+    public <T> Uni<T> attempt(
+            String userId, String orgId, UUID challengeId, Method method, Instant now, Function<Open, Uni<T>> work) {
         Tuple read = Tuple.of(userId, challengeId, method == Method.TOTP, method == Method.RECOVERY_CODE);
         return pool.withConnection(conn -> {
             // Pipelined: BEGIN and the locking read travel together (one round trip).
-            Uni<RowSet<Row>> first = Uni.combine().all()
-                    .unis(conn.query("BEGIN").execute(), conn.preparedQuery(READ).execute(read))
-                    .asTuple().map(t -> t.getItem2());
-            return first
-                    .flatMap(rows -> rows.size() > 0 ? Uni.createFrom().item(rows)
+            Uni<RowSet<Row>> first = Uni.combine()
+                    .all()
+                    .unis(
+                            conn.query("BEGIN").execute(),
+                            conn.preparedQuery(READ).execute(read))
+                    .asTuple()
+                    .map(t -> t.getItem2());
+            return first.flatMap(rows -> rows.size() > 0
+                            ? Uni.createFrom().item(rows)
                             // Rare: no state row yet (or no such challenge); create it and look again.
-                            : conn.preparedQuery(ENSURE_STATE).execute(Tuple.of(userId, orgId, utc(now)))
+                            : conn.preparedQuery(ENSURE_STATE)
+                                    .execute(Tuple.of(userId, orgId, utc(now)))
                                     .flatMap(ignored -> conn.preparedQuery(READ).execute(read)))
                     .flatMap(rows -> work.apply(new OpenTx(conn, toAttempt(rows))))
-                    .onFailure().call(() -> conn.query("ROLLBACK").execute()
-                            .onFailure().recoverWithNull());
+                    .onFailure()
+                    .call(() -> conn.query("ROLLBACK").execute().onFailure().recoverWithNull());
         });
     }
 
@@ -176,16 +193,29 @@ public class VerificationStore {
         for (Row r : rows) {
             if (attempt == null) {
                 UUID rcId = r.getUUID("recovery_code_id");
-                attempt = new Attempt(r.getInteger("consecutive_failures"), instant(r, "blocked_until"),
-                        instant(r, "locked_at"), r.getString("org_id"), r.getString("methods"),
-                        instant(r, "expires_at"), instant(r, "completed_at"), r.getString("sms_code_hash"),
-                        instant(r, "sms_code_expires_at"), totp, rcId == null ? null
-                        : new StoredRecoveryCode(rcId, r.getString("code_hash"), instant(r, "used_at")));
+                attempt = new Attempt(
+                        r.getInteger("consecutive_failures"),
+                        instant(r, "blocked_until"),
+                        instant(r, "locked_at"),
+                        r.getString("org_id"),
+                        r.getString("methods"),
+                        instant(r, "expires_at"),
+                        instant(r, "completed_at"),
+                        r.getString("sms_code_hash"),
+                        instant(r, "sms_code_expires_at"),
+                        totp,
+                        rcId == null
+                                ? null
+                                : new StoredRecoveryCode(rcId, r.getString("code_hash"), instant(r, "used_at")));
             }
             UUID factorId = r.getUUID("factor_id");
             if (factorId != null) {
-                totp.add(new TotpSecret(factorId, r.getString("secret_enc"), r.getLong("last_used_step"),
-                        OtpAlgorithm.fromOtpauthName(r.getString("totp_algorithm")), r.getInteger("totp_digits"),
+                totp.add(new TotpSecret(
+                        factorId,
+                        r.getString("secret_enc"),
+                        r.getLong("last_used_step"),
+                        OtpAlgorithm.fromOtpauthName(r.getString("totp_algorithm")),
+                        r.getInteger("totp_digits"),
                         r.getInteger("totp_period")));
             }
         }
@@ -213,9 +243,15 @@ public class VerificationStore {
                 onSuccess[i] = e.onSuccess();
             }
             Tuple args = Tuple.tuple(List.of(userId, challengeId, utc(now)))
-                    .addInteger(o.failures()).addOffsetDateTime(utc(o.blockedUntil())).addBoolean(o.lockNow())
-                    .addArrayOfUUID(ids).addArrayOfString(topics).addArrayOfString(keys).addArrayOfString(types)
-                    .addArrayOfString(payloads).addArrayOfBoolean(onSuccess)
+                    .addInteger(o.failures())
+                    .addOffsetDateTime(utc(o.blockedUntil()))
+                    .addBoolean(o.lockNow())
+                    .addArrayOfUUID(ids)
+                    .addArrayOfString(topics)
+                    .addArrayOfString(keys)
+                    .addArrayOfString(types)
+                    .addArrayOfString(payloads)
+                    .addArrayOfBoolean(onSuccess)
                     .addUUID(o.proof());
             String sql = switch (o.method()) {
                 case TOTP -> {
@@ -227,9 +263,13 @@ public class VerificationStore {
             };
             // Pipelined: the outcome and COMMIT travel together. Should the statement fail, the server answers the
             // COMMIT of the aborted transaction with a rollback, and the failure is reported.
-            return Uni.combine().all()
-                    .unis(conn.preparedQuery(sql).execute(args), conn.query("COMMIT").execute())
-                    .asTuple().map(t -> t.getItem1().iterator().next().getBoolean(0));
+            return Uni.combine()
+                    .all()
+                    .unis(
+                            conn.preparedQuery(sql).execute(args),
+                            conn.query("COMMIT").execute())
+                    .asTuple()
+                    .map(t -> t.getItem1().iterator().next().getBoolean(0));
         }
 
         @Override

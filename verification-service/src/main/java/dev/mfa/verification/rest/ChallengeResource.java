@@ -19,9 +19,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** CONTRACT §4: the second step of a sign-in. */
 @Path("/api/v1/challenges")
@@ -39,8 +38,12 @@ public class ChallengeResource {
     private final VerificationService verification;
     private final VerificationMetrics metrics;
 
-    public ChallengeResource(JsonWebToken jwt, ChallengeService challenges, SmsChallengeService sms,
-                             VerificationService verification, VerificationMetrics metrics) {
+    public ChallengeResource(
+            JsonWebToken jwt,
+            ChallengeService challenges,
+            SmsChallengeService sms,
+            VerificationService verification,
+            VerificationMetrics metrics) {
         this.jwt = jwt;
         this.challenges = challenges;
         this.sms = sms;
@@ -51,11 +54,17 @@ public class ChallengeResource {
     @POST
     public Uni<Response> create() {
         Caller caller = Caller.from(jwt);
-        return challenges.create(caller).map(opened -> opened.mfaRequired()
-                ? Response.status(Response.Status.CREATED).entity(new Dtos.ChallengeCreated(
-                        opened.challenge().challengeId, opened.methods(), opened.phoneMasked(),
-                        opened.challenge().expiresAt)).build()
-                : Response.ok(new Dtos.NoChallenge(false)).build());
+        return challenges
+                .create(caller)
+                .map(opened -> opened.mfaRequired()
+                        ? Response.status(Response.Status.CREATED)
+                                .entity(new Dtos.ChallengeCreated(
+                                        opened.challenge().challengeId,
+                                        opened.methods(),
+                                        opened.phoneMasked(),
+                                        opened.challenge().expiresAt))
+                                .build()
+                        : Response.ok(new Dtos.NoChallenge(false)).build());
     }
 
     @POST
@@ -76,36 +85,52 @@ public class ChallengeResource {
         if (body == null) {
             throw ProblemException.badRequest("A body {\"method\",\"code\"} is required.");
         }
-        Method method = Method.parse(body.method()).orElseThrow(() -> ProblemException.unprocessable("unknown-method",
-                "method must be one of TOTP, SMS, RECOVERY_CODE.", "method"));
+        Method method = Method.parse(body.method())
+                .orElseThrow(() -> ProblemException.unprocessable(
+                        "unknown-method", "method must be one of TOTP, SMS, RECOVERY_CODE.", "method"));
         if (body.code() == null || body.code().isBlank() || body.code().length() > MAX_CODE_LENGTH) {
             throw ProblemException.invalidRequest("code", "A code is required.");
         }
-        return verification.verify(caller, challengeId, method, body.code().trim()).map(outcome -> {
-            if (outcome instanceof VerificationService.Verified v) {
-                metrics.record(method, Outcome.SUCCESS, start);
-                return Response.ok(new Dtos.Verified(true, v.assertion(), v.recoveryCodeUsed())).build();
-            }
-            if (outcome instanceof VerificationService.Rejected r) {
-                metrics.record(method, Outcome.FAILURE, start);
-                Response.ResponseBuilder rb = Response.status(Response.Status.UNAUTHORIZED).type(Problem.MEDIA_TYPE)
-                        .entity(new Dtos.VerificationFailed(PROBLEM_BASE + "verification-failed", "Unauthorized", 401,
-                                "The code is not valid.", false, r.attemptsRemaining(), r.retryAfterSeconds()));
-                if (r.retryAfterSeconds() != null) {
-                    rb.header(HttpHeaders.RETRY_AFTER, r.retryAfterSeconds());
-                }
-                return rb.build();
-            }
-            if (outcome instanceof VerificationService.Throttled t) {
-                metrics.record(method, Outcome.THROTTLED, start);
-                throw ProblemException.tooManyRequests("verification-throttled",
-                        "Too many failed attempts: wait before trying again.", t.retryAfterSeconds());
-            }
-            metrics.record(method, Outcome.LOCKED, start);
-            throw new ProblemException(Problem.of(429, "user-locked", "Too many requests",
-                    "Too many failed attempts: sign in with your recovery code, or ask your administrator to reset "
-                            + "your verification methods."));
-        });
+        return verification
+                .verify(caller, challengeId, method, body.code().trim())
+                .map(outcome -> {
+                    if (outcome instanceof VerificationService.Verified v) {
+                        metrics.record(method, Outcome.SUCCESS, start);
+                        return Response.ok(new Dtos.Verified(true, v.assertion(), v.recoveryCodeUsed()))
+                                .build();
+                    }
+                    if (outcome instanceof VerificationService.Rejected r) {
+                        metrics.record(method, Outcome.FAILURE, start);
+                        Response.ResponseBuilder rb = Response.status(Response.Status.UNAUTHORIZED)
+                                .type(Problem.MEDIA_TYPE)
+                                .entity(new Dtos.VerificationFailed(
+                                        PROBLEM_BASE + "verification-failed",
+                                        "Unauthorized",
+                                        401,
+                                        "The code is not valid.",
+                                        false,
+                                        r.attemptsRemaining(),
+                                        r.retryAfterSeconds()));
+                        if (r.retryAfterSeconds() != null) {
+                            rb.header(HttpHeaders.RETRY_AFTER, r.retryAfterSeconds());
+                        }
+                        return rb.build();
+                    }
+                    if (outcome instanceof VerificationService.Throttled t) {
+                        metrics.record(method, Outcome.THROTTLED, start);
+                        throw ProblemException.tooManyRequests(
+                                "verification-throttled",
+                                "Too many failed attempts: wait before trying again.",
+                                t.retryAfterSeconds());
+                    }
+                    metrics.record(method, Outcome.LOCKED, start);
+                    throw new ProblemException(Problem.of(
+                            429,
+                            "user-locked",
+                            "Too many requests",
+                            "Too many failed attempts: sign in with your recovery code, or ask your administrator to reset "
+                                    + "your verification methods."));
+                });
     }
 
     /** A malformed id cannot name a challenge: answered like any unknown one. */

@@ -2,7 +2,6 @@ package dev.mfa.verification.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.mfa.verification.domain.Method;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -10,17 +9,13 @@ import java.util.UUID;
 /** Request and response bodies of CONTRACT §4. */
 public final class Dtos {
 
-    private Dtos() {
-    }
+    private Dtos() {}
 
-    public record ChallengeCreated(UUID challengeId, List<Method> methods, String phoneMasked, Instant expiresAt) {
-    }
+    public record ChallengeCreated(UUID challengeId, List<Method> methods, String phoneMasked, Instant expiresAt) {}
 
-    public record NoChallenge(boolean mfaRequired) {
-    }
+    public record NoChallenge(boolean mfaRequired) {}
 
-    public record SmsSent(Instant resendAvailableAt) {
-    }
+    public record SmsSent(Instant resendAvailableAt) {}
 
     public record VerifyRequest(String method, String code) {
         @Override
@@ -38,7 +33,12 @@ public final class Dtos {
 
     /** RFC 9457 problem with the contract's {@code verified} and {@code attemptsRemaining} as extension members. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record VerificationFailed(String type, String title, int status, String detail, boolean verified,
-                                     int attemptsRemaining, Long retryAfterSeconds) {
-    }
+    public record VerificationFailed(
+            String type,
+            String title,
+            int status,
+            String detail,
+            boolean verified,
+            int attemptsRemaining,
+            Long retryAfterSeconds) {}
 }

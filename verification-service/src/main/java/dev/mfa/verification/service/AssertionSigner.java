@@ -5,7 +5,6 @@ import dev.mfa.verification.domain.Method;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Singleton;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,13 +59,14 @@ public class AssertionSigner {
     static PrivateKey readPrivateKey(String location) {
         String pem;
         try {
-            String name = location.startsWith(CLASSPATH_PREFIX)
-                    ? location.substring(CLASSPATH_PREFIX.length()) : location;
+            String name =
+                    location.startsWith(CLASSPATH_PREFIX) ? location.substring(CLASSPATH_PREFIX.length()) : location;
             Path file = Path.of(name);
             if (!location.startsWith(CLASSPATH_PREFIX) && Files.isRegularFile(file)) {
                 pem = Files.readString(file, StandardCharsets.US_ASCII);
             } else {
-                try (InputStream in = Thread.currentThread().getContextClassLoader()
+                try (InputStream in = Thread.currentThread()
+                        .getContextClassLoader()
                         .getResourceAsStream(name.startsWith("/") ? name.substring(1) : name)) {
                     if (in == null) {
                         throw new IllegalStateException("assertion signing key not found at " + location);
@@ -82,7 +82,8 @@ public class AssertionSigner {
             byte[] der = Base64.getDecoder().decode(body);
             return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("the assertion signing key at " + location + " is not a PKCS#8 EC (P-256) key");
+            throw new IllegalStateException(
+                    "the assertion signing key at " + location + " is not a PKCS#8 EC (P-256) key");
         }
     }
 }

@@ -16,7 +16,6 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,8 +43,12 @@ public class ChallengeService {
     private final VerificationConfig config;
     private final Clock clock;
 
-    public ChallengeService(FactorRepository factors, RecoveryCodeRepository recoveryCodes, UserStateRepository users,
-                            VerificationConfig config, Clock clock) {
+    public ChallengeService(
+            FactorRepository factors,
+            RecoveryCodeRepository recoveryCodes,
+            UserStateRepository users,
+            VerificationConfig config,
+            Clock clock) {
         this.factors = factors;
         this.recoveryCodes = recoveryCodes;
         this.users = users;
@@ -59,28 +62,34 @@ public class ChallengeService {
     @WithTransaction
     public Uni<Opened> create(Caller caller) {
         Instant now = clock.instant();
-        return factors.ofUser(caller.userId()).flatMap(userFactors -> userFactors.isEmpty()
-                ? users.find(caller.userId()).flatMap(state -> open(caller, state, userFactors, null, now))
-                // The user's state row is locked so that parallel requests count their challenges one by one.
-                : users.lock(caller.userId(), caller.orgId(), now).flatMap(state -> recoveryCodes.find(caller.userId())
-                        .flatMap(code -> withinHourlyLimit(caller, now)
-                                .flatMap(ignored -> open(caller, state, userFactors, code, now)))));
+        return factors.ofUser(caller.userId())
+                .flatMap(userFactors -> userFactors.isEmpty()
+                        ? users.find(caller.userId()).flatMap(state -> open(caller, state, userFactors, null, now))
+                        // The user's state row is locked so that parallel requests count their challenges one by one.
+                        : users.lock(caller.userId(), caller.orgId(), now)
+                                .flatMap(state -> recoveryCodes
+                                        .find(caller.userId())
+                                        .flatMap(code -> withinHourlyLimit(caller, now)
+                                                .flatMap(ignored -> open(caller, state, userFactors, code, now)))));
     }
 
     private Uni<Void> withinHourlyLimit(Caller caller, Instant now) {
         Instant since = now.minus(HOUR);
-        return Challenge.count("userId = ?1 and createdAt > ?2", caller.userId(), since).flatMap(opened -> {
-            if (opened < config.maxChallengesPerHour()) {
-                return Uni.createFrom().voidItem();
-            }
-            return Challenge.<Challenge>find("userId = ?1 and createdAt > ?2 order by createdAt",
-                            caller.userId(), since)
-                    .firstResult().map(oldest -> {
-                        throw ProblemException.tooManyRequests("too-many-challenges",
-                                "Too many sign-in attempts; try again later.",
-                                ThrottlePolicy.secondsUntil(oldest.createdAt.plus(HOUR), now));
-                    });
-        });
+        return Challenge.count("userId = ?1 and createdAt > ?2", caller.userId(), since)
+                .flatMap(opened -> {
+                    if (opened < config.maxChallengesPerHour()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return Challenge.<Challenge>find(
+                                    "userId = ?1 and createdAt > ?2 order by createdAt", caller.userId(), since)
+                            .firstResult()
+                            .map(oldest -> {
+                                throw ProblemException.tooManyRequests(
+                                        "too-many-challenges",
+                                        "Too many sign-in attempts; try again later.",
+                                        ThrottlePolicy.secondsUntil(oldest.createdAt.plus(HOUR), now));
+                            });
+                });
     }
 
     private Uni<Opened> open(Caller caller, UserState state, List<Factor> userFactors, RecoveryCode code, Instant now) {
@@ -88,7 +97,8 @@ public class ChallengeService {
             // Pay users need MFA whatever the projection says yet (CONTRACT §2).
             boolean required = caller.isPayUser() || (state != null && UserState.REQUIRED.equals(state.requirement));
             if (required) {
-                throw ProblemException.conflict("enrollment-required",
+                throw ProblemException.conflict(
+                        "enrollment-required",
                         "Multi-factor authentication is required: set up a verification method first.");
             }
             return Uni.createFrom().item(new Opened(null, List.of(), null));
@@ -117,15 +127,19 @@ public class ChallengeService {
         c.expiresAt = now.plus(config.challengeTtl());
         String masked = phoneMasked;
         // The state row is what verifications lock; create it now rather than on the hot path.
-        Uni<Integer> ensureState = state != null ? Uni.createFrom().item(0)
-                : users.ensure(caller.userId(), caller.orgId(), now);
-        return ensureState.flatMap(ignored -> c.persist())
+        Uni<Integer> ensureState =
+                state != null ? Uni.createFrom().item(0) : users.ensure(caller.userId(), caller.orgId(), now);
+        return ensureState
+                .flatMap(ignored -> c.persist())
                 .replaceWith(() -> new Opened(c, List.copyOf(methods), masked));
     }
 
     @Scheduled(every = "1h", delayed = "3m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> purgeExpired() {
-        return Panache.withTransaction(() -> Challenge.delete("expiresAt < ?1", clock.instant().minus(RETENTION)))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return Panache.withTransaction(
+                        () -> Challenge.delete("expiresAt < ?1", clock.instant().minus(RETENTION)))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 }

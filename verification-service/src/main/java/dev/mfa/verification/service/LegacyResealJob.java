@@ -9,7 +9,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
 import java.util.List;
 import java.util.UUID;
 
@@ -20,10 +19,15 @@ import java.util.UUID;
 @ApplicationScoped
 public class LegacyResealJob {
 
-    static final List<ResealTarget> TARGETS = List.of(new ResealTarget("factor", "factor_id", "user_id", List.of(
-            new ResealTarget.Column("secret_enc", SealedField.TOTP_SECRET,
-                    id -> Factor.secretContext(UUID.fromString(id))),
-            new ResealTarget.Column("phone_enc", SealedField.PHONE, id -> Factor.phoneContext(UUID.fromString(id))))));
+    static final List<ResealTarget> TARGETS = List.of(new ResealTarget(
+            "factor",
+            "factor_id",
+            "user_id",
+            List.of(
+                    new ResealTarget.Column(
+                            "secret_enc", SealedField.TOTP_SECRET, id -> Factor.secretContext(UUID.fromString(id))),
+                    new ResealTarget.Column(
+                            "phone_enc", SealedField.PHONE, id -> Factor.phoneContext(UUID.fromString(id))))));
 
     private final LegacyReseal reseal;
 

@@ -10,11 +10,10 @@ import dev.mfa.verification.repository.RecoveryCodeRepository;
 import dev.mfa.verification.repository.UserStateRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps this service's view of factors, recovery codes and requirements. Runs inside the consumer's transaction
@@ -25,6 +24,7 @@ public class ProjectionService {
 
     /** Removal reason after which the user starts over, failures and lock included (docs/design.md). */
     public static final String ADMIN_RESET = "admin-reset";
+
     private static final Logger LOG = Logger.getLogger(ProjectionService.class);
 
     private final FactorRepository factors;
@@ -33,8 +33,12 @@ public class ProjectionService {
     private final FieldKeys keys;
     private final Clock clock;
 
-    public ProjectionService(FactorRepository factors, RecoveryCodeRepository recoveryCodes, UserStateRepository users,
-                             FieldKeys keys, Clock clock) {
+    public ProjectionService(
+            FactorRepository factors,
+            RecoveryCodeRepository recoveryCodes,
+            UserStateRepository users,
+            FieldKeys keys,
+            Clock clock) {
         this.factors = factors;
         this.recoveryCodes = recoveryCodes;
         this.users = users;
@@ -62,8 +66,8 @@ public class ProjectionService {
                 if (e.totpSecret() == null) {
                     throw new IllegalArgumentException("TOTP factor event without secret");
                 }
-                f.secretEnc = Factor.sealSecret(keys, f.userId, f.factorId,
-                        keys.open(SealedField.TOTP_SECRET, f.userId, e.totpSecret()));
+                f.secretEnc = Factor.sealSecret(
+                        keys, f.userId, f.factorId, keys.open(SealedField.TOTP_SECRET, f.userId, e.totpSecret()));
                 TotpParameters p = e.totpParameters(); // bad values: IllegalArgumentException, dead-lettered
                 f.totpAlgorithm = p.algorithm().otpauthName();
                 f.totpDigits = p.digits();
@@ -73,8 +77,8 @@ public class ProjectionService {
                 if (e.phone() == null) {
                     throw new IllegalArgumentException("SMS factor event without phone");
                 }
-                f.phoneEnc = Factor.sealPhone(keys, f.userId, f.factorId,
-                        keys.open(SealedField.PHONE, f.userId, e.phone()));
+                f.phoneEnc =
+                        Factor.sealPhone(keys, f.userId, f.factorId, keys.open(SealedField.PHONE, f.userId, e.phone()));
             }
             default -> {
                 LOG.warnf("factor %s has unknown method; ignored", f.factorId);
@@ -93,17 +97,25 @@ public class ProjectionService {
     }
 
     public Uni<Void> recoveryCodeIssued(Events.RecoveryCodeIssued e) {
-        return recoveryCodes.replace(e.recoveryCodeId(), e.userId(), e.orgId(), e.codeHash(),
-                e.issuedAt() != null ? e.issuedAt() : clock.instant()).replaceWithVoid();
+        return recoveryCodes
+                .replace(
+                        e.recoveryCodeId(),
+                        e.userId(),
+                        e.orgId(),
+                        e.codeHash(),
+                        e.issuedAt() != null ? e.issuedAt() : clock.instant())
+                .replaceWithVoid();
     }
 
     public Uni<Void> recoveryCodeRevoked(Events.RecoveryCodeRevoked e) {
-        return recoveryCodes.delete(e.userId(), e.recoveryCodeId())
+        return recoveryCodes
+                .delete(e.userId(), e.recoveryCodeId())
                 .flatMap(ignored -> adminResetIfAsked(e.userId(), e.reason(), e.revokedAt()));
     }
 
     public Uni<Void> requirementChanged(Events.UserRequirementChanged e) {
-        return users.setRequirement(e.userId(), e.orgId(), e.requirement(), clock.instant()).replaceWithVoid();
+        return users.setRequirement(e.userId(), e.orgId(), e.requirement(), clock.instant())
+                .replaceWithVoid();
     }
 
     /** A reset clears only what happened before it: a replayed old reset must not lift a newer lock. */

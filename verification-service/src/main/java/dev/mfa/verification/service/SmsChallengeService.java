@@ -20,7 +20,6 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,9 +41,16 @@ public class SmsChallengeService {
     private final VerificationMetrics metrics;
     private final Clock clock;
 
-    public SmsChallengeService(FactorRepository factors, UserStateRepository users, Outbox outbox, FieldKeys keys,
-                               CodeHasher hasher, NumericCodes codes, VerificationConfig config,
-                               VerificationMetrics metrics, Clock clock) {
+    public SmsChallengeService(
+            FactorRepository factors,
+            UserStateRepository users,
+            Outbox outbox,
+            FieldKeys keys,
+            CodeHasher hasher,
+            NumericCodes codes,
+            VerificationConfig config,
+            VerificationMetrics metrics,
+            Clock clock) {
         this.factors = factors;
         this.users = users;
         this.outbox = outbox;
@@ -62,57 +68,72 @@ public class SmsChallengeService {
         Instant now = clock.instant();
         // The user's state row, then the challenge row: the cooldown, the per-challenge and the per-user hourly
         // limits hold against concurrent requests (verifications lock the same rows).
-        return users.lock(caller.userId(), caller.orgId(), now).flatMap(state -> Challenge.<Challenge>findById(
-                challengeId, LockModeType.PESSIMISTIC_WRITE).flatMap(challenge -> {
-            if (challenge == null || !challenge.userId.equals(caller.userId())) {
-                throw ProblemException.notFound("No such challenge.");
-            }
-            if (challenge.completedAt != null) {
-                throw ProblemException.conflict("challenge-completed",
-                        "This challenge was already verified; start a new sign-in.");
-            }
-            if (challenge.isExpired(now)) {
-                throw ProblemException.gone("challenge-expired", "This challenge expired; start a new sign-in.");
-            }
-            if (!challenge.offers(Method.SMS)) {
-                throw ProblemException.unprocessable("method-not-offered",
-                        "SMS is not available for this challenge.", null);
-            }
-            if (challenge.smsSends >= config.sms().maxSends()) {
-                throw ProblemException.tooManyRequests("too-many-sends",
-                        "No more codes can be sent for this challenge; start a new sign-in.",
-                        ThrottlePolicy.secondsUntil(challenge.expiresAt, now));
-            }
-            if (challenge.smsNextSendAt != null && now.isBefore(challenge.smsNextSendAt)) {
-                throw ProblemException.tooManyRequests("resend-too-soon", "Wait before asking for another code.",
-                        ThrottlePolicy.secondsUntil(challenge.smsNextSendAt, now));
-            }
-            if (state != null && state.lockedAt != null) {
-                throw new ProblemException(Problem.of(429, "user-locked", "Too many requests",
-                        "Too many failed attempts: ask your administrator to reset your verification methods."));
-            }
-            return withinHourlyCap(caller.userId(), now)
-                    .flatMap(ignored -> factors.ofUser(caller.userId(), Factor.SMS))
-                    .flatMap(smsFactors -> {
-                        if (smsFactors.isEmpty()) {
-                            throw ProblemException.unprocessable("method-not-offered",
-                                    "SMS is not available for this challenge.", null);
-                        }
-                        return sendTo(smsFactors.get(0), challenge, now);
-                    });
-        }));
+        return users.lock(caller.userId(), caller.orgId(), now)
+                .flatMap(state -> Challenge.<Challenge>findById(challengeId, LockModeType.PESSIMISTIC_WRITE)
+                        .flatMap(challenge -> {
+                            if (challenge == null || !challenge.userId.equals(caller.userId())) {
+                                throw ProblemException.notFound("No such challenge.");
+                            }
+                            if (challenge.completedAt != null) {
+                                throw ProblemException.conflict(
+                                        "challenge-completed",
+                                        "This challenge was already verified; start a new sign-in.");
+                            }
+                            if (challenge.isExpired(now)) {
+                                throw ProblemException.gone(
+                                        "challenge-expired", "This challenge expired; start a new sign-in.");
+                            }
+                            if (!challenge.offers(Method.SMS)) {
+                                throw ProblemException.unprocessable(
+                                        "method-not-offered", "SMS is not available for this challenge.", null);
+                            }
+                            if (challenge.smsSends >= config.sms().maxSends()) {
+                                throw ProblemException.tooManyRequests(
+                                        "too-many-sends",
+                                        "No more codes can be sent for this challenge; start a new sign-in.",
+                                        ThrottlePolicy.secondsUntil(challenge.expiresAt, now));
+                            }
+                            if (challenge.smsNextSendAt != null && now.isBefore(challenge.smsNextSendAt)) {
+                                throw ProblemException.tooManyRequests(
+                                        "resend-too-soon",
+                                        "Wait before asking for another code.",
+                                        ThrottlePolicy.secondsUntil(challenge.smsNextSendAt, now));
+                            }
+                            if (state != null && state.lockedAt != null) {
+                                throw new ProblemException(
+                                        Problem.of(
+                                                429,
+                                                "user-locked",
+                                                "Too many requests",
+                                                "Too many failed attempts: ask your administrator to reset your verification methods."));
+                            }
+                            return withinHourlyCap(caller.userId(), now)
+                                    .flatMap(ignored -> factors.ofUser(caller.userId(), Factor.SMS))
+                                    .flatMap(smsFactors -> {
+                                        if (smsFactors.isEmpty()) {
+                                            throw ProblemException.unprocessable(
+                                                    "method-not-offered",
+                                                    "SMS is not available for this challenge.",
+                                                    null);
+                                        }
+                                        return sendTo(smsFactors.get(0), challenge, now);
+                                    });
+                        }));
     }
 
     /** Every send counts, resends included, over all of the user's challenges of the last hour. */
     private Uni<Void> withinHourlyCap(String userId, Instant now) {
         Instant since = now.minus(ChallengeService.HOUR);
-        return Challenge.<Challenge>list("userId = ?1 and createdAt > ?2 and smsSends > 0 order by createdAt",
-                userId, since).map(recent -> {
+        return Challenge.<Challenge>list(
+                        "userId = ?1 and createdAt > ?2 and smsSends > 0 order by createdAt", userId, since)
+                .map(recent -> {
                     int sends = recent.stream().mapToInt(c -> c.smsSends).sum();
                     if (sends >= config.sms().maxSendsPerHour()) {
-                        throw ProblemException.tooManyRequests("too-many-sms",
+                        throw ProblemException.tooManyRequests(
+                                "too-many-sms",
                                 "Too many codes were sent this hour; use another method or try again later.",
-                                ThrottlePolicy.secondsUntil(recent.get(0).createdAt.plus(ChallengeService.HOUR), now));
+                                ThrottlePolicy.secondsUntil(
+                                        recent.get(0).createdAt.plus(ChallengeService.HOUR), now));
                     }
                     return null;
                 });
@@ -127,14 +148,23 @@ public class SmsChallengeService {
         Duration cooldown = config.sms().cooldown().multipliedBy(1L << Math.min(challenge.smsSends - 1, 20));
         challenge.smsNextSendAt = now.plus(cooldown);
         // Events carry sms-key ciphertexts bound to field and user, which notification-service reads (docs/design.md).
-        String to = keys.seal(SealedField.PHONE, challenge.userId,
+        String to = keys.seal(
+                SealedField.PHONE,
+                challenge.userId,
                 Factor.openPhone(keys, factor.userId, factor.factorId, factor.phoneEnc));
         challenge.smsRequestId = UUID.randomUUID();
-        Events.SmsRequested request = new Events.SmsRequested(challenge.smsRequestId, challenge.userId, PURPOSE_SIGN_IN,
-                factor.country, to, keys.seal(SealedField.SMS_CODE, challenge.userId, code),
+        Events.SmsRequested request = new Events.SmsRequested(
+                challenge.smsRequestId,
+                challenge.userId,
+                PURPOSE_SIGN_IN,
+                factor.country,
+                to,
+                keys.seal(SealedField.SMS_CODE, challenge.userId, code),
                 challenge.smsCodeExpiresAt);
         Instant next = challenge.smsNextSendAt;
-        return outbox.publish(Topics.SMS_REQUESTS, request).invoke(ignored -> metrics.smsRequested()).replaceWith(next);
+        return outbox.publish(Topics.SMS_REQUESTS, request)
+                .invoke(ignored -> metrics.smsRequested())
+                .replaceWith(next);
     }
 
     /**
@@ -144,7 +174,9 @@ public class SmsChallengeService {
      */
     public Uni<Integer> smsFailed(Events.SmsFailed failed) {
         Instant now = clock.instant();
-        return Challenge.update("smsNextSendAt = ?1 where smsRequestId = ?2 and completedAt is null "
-                + "and smsNextSendAt > ?1", now, failed.requestId());
+        return Challenge.update(
+                "smsNextSendAt = ?1 where smsRequestId = ?2 and completedAt is null " + "and smsNextSendAt > ?1",
+                now,
+                failed.requestId());
     }
 }

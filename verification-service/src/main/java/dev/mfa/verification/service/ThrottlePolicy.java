@@ -3,7 +3,6 @@ package dev.mfa.verification.service;
 import dev.mfa.verification.config.VerificationConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.time.Duration;
 import java.time.Instant;
 
@@ -22,12 +21,17 @@ public class ThrottlePolicy {
 
     @Inject
     public ThrottlePolicy(VerificationConfig config) {
-        this(config.throttle().freeFailures(), config.throttle().baseDelay(), config.throttle().maxDelay(),
+        this(
+                config.throttle().freeFailures(),
+                config.throttle().baseDelay(),
+                config.throttle().maxDelay(),
                 config.throttle().lockAfter());
     }
 
     public ThrottlePolicy(int freeFailures, Duration baseDelay, Duration maxDelay, int lockAfter) {
-        if (freeFailures < 1 || lockAfter <= freeFailures || baseDelay.isNegative()
+        if (freeFailures < 1
+                || lockAfter <= freeFailures
+                || baseDelay.isNegative()
                 || maxDelay.compareTo(baseDelay) < 0) {
             throw new IllegalArgumentException("inconsistent throttle settings");
         }

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
-
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,7 +13,12 @@ import java.util.Map;
 @Singleton
 public class VerificationMetrics {
 
-    public enum Outcome { SUCCESS, FAILURE, THROTTLED, LOCKED }
+    public enum Outcome {
+        SUCCESS,
+        FAILURE,
+        THROTTLED,
+        LOCKED
+    }
 
     private final Map<Method, Map<Outcome, Counter>> verifications = new EnumMap<>(Method.class);
     private final Map<Method, Timer> latency = new EnumMap<>(Method.class);
@@ -27,26 +31,35 @@ public class VerificationMetrics {
         for (Method method : Method.values()) {
             Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
             for (Outcome outcome : Outcome.values()) {
-                byOutcome.put(outcome, Counter.builder("mfa.verification.verifications")
-                        .description("Code verifications by method and outcome")
-                        .tag("method", method.name()).tag("outcome", outcome.name().toLowerCase())
-                        .register(registry));
+                byOutcome.put(
+                        outcome,
+                        Counter.builder("mfa.verification.verifications")
+                                .description("Code verifications by method and outcome")
+                                .tag("method", method.name())
+                                .tag("outcome", outcome.name().toLowerCase())
+                                .register(registry));
             }
             verifications.put(method, byOutcome);
-            latency.put(method, Timer.builder("mfa.verification.latency")
-                    .description("Time to answer a verification")
-                    .tag("method", method.name())
-                    .publishPercentileHistogram()
-                    .register(registry));
+            latency.put(
+                    method,
+                    Timer.builder("mfa.verification.latency")
+                            .description("Time to answer a verification")
+                            .tag("method", method.name())
+                            .publishPercentileHistogram()
+                            .register(registry));
         }
         throttled = Counter.builder("mfa.verification.throttled")
-                .description("Verifications refused without evaluation because the user must wait").register(registry);
+                .description("Verifications refused without evaluation because the user must wait")
+                .register(registry);
         locked = Counter.builder("mfa.verification.locked")
-                .description("Verifications refused because the user is locked").register(registry);
+                .description("Verifications refused because the user is locked")
+                .register(registry);
         usersLocked = Counter.builder("mfa.verification.users.locked")
-                .description("Users locked after too many consecutive failures").register(registry);
+                .description("Users locked after too many consecutive failures")
+                .register(registry);
         smsSent = Counter.builder("mfa.verification.sms.requested")
-                .description("Sign-in SMS codes requested").register(registry);
+                .description("Sign-in SMS codes requested")
+                .register(registry);
     }
 
     public void record(Method method, Outcome outcome, long startNanos) {

@@ -1,7 +1,6 @@
 package dev.mfa.verification.service;
 
 import dev.mfa.core.crypto.FieldKeys;
-import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.EventData;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
@@ -22,7 +21,6 @@ import dev.mfa.verification.repository.VerificationStore.OutboxRow;
 import dev.mfa.verification.repository.VerificationStore.StoredRecoveryCode;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,26 +38,21 @@ import java.util.UUID;
 public class VerificationService {
 
     /** What an attempt came to; only {@link Verified} and {@link Rejected} evaluated the code. */
-    public sealed interface Outcome permits Verified, Rejected, Throttled, Locked {
-    }
+    public sealed interface Outcome permits Verified, Rejected, Throttled, Locked {}
 
     public record Verified(String assertion, boolean recoveryCodeUsed) implements Outcome {
         @Override
         public String toString() {
             return "Verified[assertion=***, recoveryCodeUsed=" + recoveryCodeUsed + "]";
         }
-
     }
 
     /** {@code retryAfterSeconds} is null when the next attempt may come at once. */
-    public record Rejected(int attemptsRemaining, Long retryAfterSeconds) implements Outcome {
-    }
+    public record Rejected(int attemptsRemaining, Long retryAfterSeconds) implements Outcome {}
 
-    public record Throttled(long retryAfterSeconds) implements Outcome {
-    }
+    public record Throttled(long retryAfterSeconds) implements Outcome {}
 
-    public record Locked() implements Outcome {
-    }
+    public record Locked() implements Outcome {}
 
     private final VerificationStore store;
     private final ThrottlePolicy throttle;
@@ -74,9 +67,16 @@ public class VerificationService {
     @jakarta.inject.Inject
     RecoveryCodeHasher recoveryHasher;
 
-    public VerificationService(VerificationStore store, ThrottlePolicy throttle, AssertionSigner signer,
-                               Outbox outbox, FieldKeys keys, CodeHasher hasher, Totp totp,
-                               VerificationMetrics metrics, Clock clock) {
+    public VerificationService(
+            VerificationStore store,
+            ThrottlePolicy throttle,
+            AssertionSigner signer,
+            Outbox outbox,
+            FieldKeys keys,
+            CodeHasher hasher,
+            Totp totp,
+            VerificationMetrics metrics,
+            Clock clock) {
         this.store = store;
         this.throttle = throttle;
         this.signer = signer;
@@ -106,14 +106,14 @@ public class VerificationService {
             return open.finish(caller.userId(), challengeId, now, write).map(accepted -> {
                 if (accepted) {
                     // Signed only once the use of the code committed: no assertion without it.
-                    return (Outcome) new Verified(signer.sign(caller.userId(), a.orgId(), method, now),
-                            method == Method.RECOVERY_CODE);
+                    return (Outcome) new Verified(
+                            signer.sign(caller.userId(), a.orgId(), method, now), method == Method.RECOVERY_CODE);
                 }
                 if (write.lockNow()) {
                     metrics.userLocked();
                 }
-                Long retryAfter = write.blockedUntil() == null ? null
-                        : ThrottlePolicy.secondsUntil(write.blockedUntil(), now);
+                Long retryAfter =
+                        write.blockedUntil() == null ? null : ThrottlePolicy.secondsUntil(write.blockedUntil(), now);
                 return new Rejected(throttle.attemptsRemaining(write.failures()), retryAfter);
             });
         });
@@ -124,23 +124,25 @@ public class VerificationService {
             throw ProblemException.notFound("No such challenge.");
         }
         if (a.completedAt() != null) {
-            throw ProblemException.conflict("challenge-completed",
-                    "This challenge was already verified; start a new sign-in.");
+            throw ProblemException.conflict(
+                    "challenge-completed", "This challenge was already verified; start a new sign-in.");
         }
         if (!now.isBefore(a.expiresAt())) {
             throw ProblemException.gone("challenge-expired", "This challenge expired; start a new sign-in.");
         }
         if (!Challenge.offers(a.methods(), method)) {
-            throw ProblemException.unprocessable("method-not-offered",
-                    "This method is not available for this challenge.", "method");
+            throw ProblemException.unprocessable(
+                    "method-not-offered", "This method is not available for this challenge.", "method");
         }
     }
 
     /** Checks a TOTP code with the factor's own parameters (as enrolled) and the configured window. */
     static OptionalLong matchTotp(Totp configured, VerificationStore.TotpSecret f, byte[] key, String code) {
-        TotpParameters p = new TotpParameters(f.algorithm(), f.digits(), f.period(), configured.parameters().window());
-        return configured.withParameters(p).verify(key, code,
-                f.lastUsedStep() == null ? Totp.NO_STEP_USED : f.lastUsedStep());
+        TotpParameters p = new TotpParameters(
+                f.algorithm(), f.digits(), f.period(), configured.parameters().window());
+        return configured
+                .withParameters(p)
+                .verify(key, code, f.lastUsedStep() == null ? Totp.NO_STEP_USED : f.lastUsedStep());
     }
 
     /**
@@ -148,8 +150,8 @@ public class VerificationService {
      * events, and the next failure count with the failure events. The success is final only if the conditional update
      * of the matched factor step or recovery code still applies when written.
      */
-    private VerificationStore.Outcome evaluate(String userId, UUID challengeId, Attempt a, Method method, String code,
-                                               Instant now) {
+    private VerificationStore.Outcome evaluate(
+            String userId, UUID challengeId, Attempt a, Method method, String code, Instant now) {
         UUID proof = null;
         long step = 0;
         switch (method) {
@@ -166,7 +168,9 @@ public class VerificationService {
                 }
             }
             case SMS -> {
-                if (a.smsCodeHash() != null && a.smsCodeExpiresAt() != null && now.isBefore(a.smsCodeExpiresAt())
+                if (a.smsCodeHash() != null
+                        && a.smsCodeExpiresAt() != null
+                        && now.isBefore(a.smsCodeExpiresAt())
                         && hasher.matches(code, a.smsCodeHash())) {
                     proof = challengeId;
                 }
@@ -185,14 +189,18 @@ public class VerificationService {
         List<OutboxRow> events = new ArrayList<>(4);
         if (proof != null) {
             UUID factorId = method == Method.RECOVERY_CODE || method == Method.SMS ? null : proof;
-            events.add(row(new Events.VerificationSucceeded(challengeId, userId, a.orgId(), method.name(), factorId,
-                    now), now, true));
+            events.add(row(
+                    new Events.VerificationSucceeded(challengeId, userId, a.orgId(), method.name(), factorId, now),
+                    now,
+                    true));
             if (method == Method.RECOVERY_CODE) {
                 events.add(row(new Events.RecoveryCodeUsed(proof, userId, a.orgId(), challengeId, now), now, true));
             }
         }
-        events.add(row(new Events.VerificationFailed(challengeId, userId, a.orgId(), method.name(), failures, now),
-                now, false));
+        events.add(row(
+                new Events.VerificationFailed(challengeId, userId, a.orgId(), method.name(), failures, now),
+                now,
+                false));
         if (lockNow) {
             events.add(row(new Events.UserLocked(userId, a.orgId(), failures, now), now, false));
         }

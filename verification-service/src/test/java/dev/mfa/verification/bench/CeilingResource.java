@@ -17,7 +17,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -57,15 +56,18 @@ public class CeilingResource {
     @POST
     @Path("ceiling/{id}")
     public Uni<Response> ceiling(@PathParam("id") int id) {
-        return pool.preparedQuery(UPDATE + "$1").execute(Tuple.of(id))
+        return pool.preparedQuery(UPDATE + "$1")
+                .execute(Tuple.of(id))
                 .map(rows -> Response.noContent().build());
     }
 
     @POST
     @Path("ceiling-hr/{id}")
     public Uni<Response> ceilingHibernate(@PathParam("id") int id) {
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery(UPDATE + ":id")
-                        .setParameter("id", id).executeUpdate()))
+        return Panache.withTransaction(() -> Panache.getSession()
+                        .flatMap(s -> s.createNativeQuery(UPDATE + ":id")
+                                .setParameter("id", id)
+                                .executeUpdate()))
                 .map(n -> Response.noContent().build());
     }
 
@@ -75,15 +77,25 @@ public class CeilingResource {
     public Uni<Response> verifySql(@PathParam("userId") String userId, @PathParam("challengeId") UUID challengeId) {
         Instant now = clock.instant();
         return store.attempt(userId, null, challengeId, Method.TOTP, now, open -> {
-            VerificationStore.Attempt a = open.attempt();
-            UUID factorId = a.totpFactors().get(0).factorId();
-            CloudEvent event = codec.wrap(outbox.source(), new Events.VerificationSucceeded(challengeId, userId,
-                    a.orgId(), Method.TOTP.name(), factorId, now), now);
-            VerificationStore.OutboxRow row = new VerificationStore.OutboxRow(event.id(), Topics.VERIFICATIONS,
-                    event.subject(), event.type(), codec.encode(event), true);
-            return open.finish(userId, challengeId, now, new VerificationStore.Outcome(Method.TOTP, factorId,
-                    nextStep.incrementAndGet(), 1, null, false, List.of(row)));
-        }).map(accepted -> accepted ? Response.noContent().build() : Response.status(409).build());
+                    VerificationStore.Attempt a = open.attempt();
+                    UUID factorId = a.totpFactors().get(0).factorId();
+                    CloudEvent event = codec.wrap(
+                            outbox.source(),
+                            new Events.VerificationSucceeded(
+                                    challengeId, userId, a.orgId(), Method.TOTP.name(), factorId, now),
+                            now);
+                    VerificationStore.OutboxRow row = new VerificationStore.OutboxRow(
+                            event.id(), Topics.VERIFICATIONS, event.subject(), event.type(), codec.encode(event), true);
+                    return open.finish(
+                            userId,
+                            challengeId,
+                            now,
+                            new VerificationStore.Outcome(
+                                    Method.TOTP, factorId, nextStep.incrementAndGet(), 1, null, false, List.of(row)));
+                })
+                .map(accepted -> accepted
+                        ? Response.noContent().build()
+                        : Response.status(409).build());
     }
 
     /**
@@ -93,21 +105,37 @@ public class CeilingResource {
      */
     @POST
     @Path("verify-sql-optimistic/{userId}/{challengeId}")
-    public Uni<Response> verifySqlOptimistic(@PathParam("userId") String userId,
-                                             @PathParam("challengeId") UUID challengeId) {
+    public Uni<Response> verifySqlOptimistic(
+            @PathParam("userId") String userId, @PathParam("challengeId") UUID challengeId) {
         Instant now = clock.instant();
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-        return pool.preparedQuery(OPTIMISTIC_READ).execute(Tuple.of(userId, challengeId)).flatMap(rows -> {
-            Row r = rows.iterator().next();
-            UUID factorId = r.getUUID("factor_id");
-            CloudEvent event = codec.wrap(outbox.source(), new Events.VerificationSucceeded(challengeId, userId,
-                    r.getString("org_id"), Method.TOTP.name(), factorId, now), now);
-            Tuple args = Tuple.of(userId, challengeId, at, r.getInteger("consecutive_failures"), factorId,
-                    nextStep.incrementAndGet()).addUUID(event.id()).addString(Topics.VERIFICATIONS)
-                    .addString(event.subject()).addString(event.type()).addString(codec.encode(event));
-            return pool.preparedQuery(OPTIMISTIC_WRITE).execute(args);
-        }).map(rows -> rows.iterator().next().getBoolean(0) ? Response.noContent().build()
-                : Response.status(409).build());
+        return pool.preparedQuery(OPTIMISTIC_READ)
+                .execute(Tuple.of(userId, challengeId))
+                .flatMap(rows -> {
+                    Row r = rows.iterator().next();
+                    UUID factorId = r.getUUID("factor_id");
+                    CloudEvent event = codec.wrap(
+                            outbox.source(),
+                            new Events.VerificationSucceeded(
+                                    challengeId, userId, r.getString("org_id"), Method.TOTP.name(), factorId, now),
+                            now);
+                    Tuple args = Tuple.of(
+                                    userId,
+                                    challengeId,
+                                    at,
+                                    r.getInteger("consecutive_failures"),
+                                    factorId,
+                                    nextStep.incrementAndGet())
+                            .addUUID(event.id())
+                            .addString(Topics.VERIFICATIONS)
+                            .addString(event.subject())
+                            .addString(event.type())
+                            .addString(codec.encode(event));
+                    return pool.preparedQuery(OPTIMISTIC_WRITE).execute(args);
+                })
+                .map(rows -> rows.iterator().next().getBoolean(0)
+                        ? Response.noContent().build()
+                        : Response.status(409).build());
     }
 
     private static final String OPTIMISTIC_READ = "select u.consecutive_failures, u.blocked_until, u.locked_at, "

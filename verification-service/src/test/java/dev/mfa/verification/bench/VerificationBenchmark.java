@@ -10,8 +10,6 @@ import dev.mfa.verification.domain.Factor;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 
 /**
  * BENCHMARK, not a test (its name matches neither *Test nor *IT, so {@code mvn verify} skips it). Run:
@@ -63,6 +62,7 @@ class VerificationBenchmark {
     private static final int USERS = Integer.getInteger("bench.users", 12000);
     /** Challenges per user: codes of the current and the next step can both be used once. */
     private static final int SLOTS_PER_USER = 2;
+
     private static final int BENCH_ROWS = 10_000;
 
     @Inject
@@ -74,8 +74,11 @@ class VerificationBenchmark {
     @TestHTTPResource("/")
     URI base;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(2)).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newFixedThreadPool(2))
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     /** A benchmark user with its secret, token, open challenges and the last step it used. */
     static final class User {
@@ -93,8 +96,15 @@ class VerificationBenchmark {
         }
     }
 
-    record Result(String name, int ok, int errors, double seconds, long[] latenciesNanos, double jvmCpuSeconds,
-                  double pgCpuSeconds, double machineBusySeconds) {
+    record Result(
+            String name,
+            int ok,
+            int errors,
+            double seconds,
+            long[] latenciesNanos,
+            double jvmCpuSeconds,
+            double pgCpuSeconds,
+            double machineBusySeconds) {
         double rate() {
             return ok / seconds;
         }
@@ -110,8 +120,16 @@ class VerificationBenchmark {
 
         String row() {
             double perK = ok == 0 ? Double.NaN : 1000.0 / ok;
-            return String.format("| %s | %.0f | %.1f | %.1f | %d | %.2f | %.2f | %.2f |", name, rate(), pct(50), pct(99),
-                    errors, jvmCpuSeconds * perK, pgCpuSeconds * perK, machineBusySeconds * perK);
+            return String.format(
+                    "| %s | %.0f | %.1f | %.1f | %d | %.2f | %.2f | %.2f |",
+                    name,
+                    rate(),
+                    pct(50),
+                    pct(99),
+                    errors,
+                    jvmCpuSeconds * perK,
+                    pgCpuSeconds * perK,
+                    machineBusySeconds * perK);
         }
     }
 
@@ -121,10 +139,14 @@ class VerificationBenchmark {
         ConcurrentLinkedQueue<User> users = prepareUsers();
         List<User> allUsers = List.copyOf(users); // the verification phases take users out of the queue
 
-        Supplier<HttpRequest> ceiling = () -> HttpRequest.newBuilder(base.resolve("bench/ceiling/"
-                + ThreadLocalRandom.current().nextInt(BENCH_ROWS))).POST(HttpRequest.BodyPublishers.noBody()).build();
-        Supplier<HttpRequest> ceilingHr = () -> HttpRequest.newBuilder(base.resolve("bench/ceiling-hr/"
-                + ThreadLocalRandom.current().nextInt(BENCH_ROWS))).POST(HttpRequest.BodyPublishers.noBody()).build();
+        Supplier<HttpRequest> ceiling = () -> HttpRequest.newBuilder(base.resolve(
+                        "bench/ceiling/" + ThreadLocalRandom.current().nextInt(BENCH_ROWS)))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        Supplier<HttpRequest> ceilingHr = () -> HttpRequest.newBuilder(base.resolve(
+                        "bench/ceiling-hr/" + ThreadLocalRandom.current().nextInt(BENCH_ROWS)))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
         Totp totp = new Totp(clock);
         Supplier<HttpRequest> verification = () -> nextVerification(users, totp);
 
@@ -139,35 +161,52 @@ class VerificationBenchmark {
         double half = max.rate() / 2;
         results.add(paced(String.format("TOTP verify at half max (%.0f/s)", half), verification, half, SECONDS));
         // Last: it moves the factors' steps far ahead, so no real code would pass after it.
-        List<String> floorTargets = allUsers.stream().flatMap(u -> u.allChallenges.stream()
-                .map(c -> "bench/verify-sql/" + u.id + "/" + c)).toList();
-        Supplier<HttpRequest> floor = () -> HttpRequest.newBuilder(base.resolve(floorTargets.get(
-                ThreadLocalRandom.current().nextInt(floorTargets.size())))).POST(HttpRequest.BodyPublishers.noBody())
+        List<String> floorTargets = allUsers.stream()
+                .flatMap(u -> u.allChallenges.stream().map(c -> "bench/verify-sql/" + u.id + "/" + c))
+                .toList();
+        Supplier<HttpRequest> floor = () -> HttpRequest.newBuilder(base.resolve(
+                        floorTargets.get(ThreadLocalRandom.current().nextInt(floorTargets.size()))))
+                .POST(HttpRequest.BodyPublishers.noBody())
                 .build();
         closedLoop("warm-up floor", floor, WARMUP_SECONDS);
         Result floorMax = closedLoop("floor: the verify's database work alone", floor, SECONDS);
         results.add(floorMax);
         List<String> optimisticTargets = floorTargets.stream()
-                .map(t -> t.replace("bench/verify-sql/", "bench/verify-sql-optimistic/")).toList();
-        Supplier<HttpRequest> optimistic = () -> HttpRequest.newBuilder(base.resolve(optimisticTargets.get(
-                ThreadLocalRandom.current().nextInt(optimisticTargets.size())))).POST(HttpRequest.BodyPublishers.noBody())
+                .map(t -> t.replace("bench/verify-sql/", "bench/verify-sql-optimistic/"))
+                .toList();
+        Supplier<HttpRequest> optimistic = () -> HttpRequest.newBuilder(base.resolve(
+                        optimisticTargets.get(ThreadLocalRandom.current().nextInt(optimisticTargets.size()))))
+                .POST(HttpRequest.BodyPublishers.noBody())
                 .build();
         closedLoop("warm-up floor, optimistic", optimistic, WARMUP_SECONDS);
         Result optimisticMax = closedLoop("floor without row locks or BEGIN/COMMIT (optimistic)", optimistic, SECONDS);
         results.add(optimisticMax);
 
         StringBuilder md = new StringBuilder();
-        md.append("Date: ").append(Instant.now()).append(", concurrency ").append(CONCURRENCY).append(", ")
-                .append(SECONDS).append(" s per phase, ").append(USERS).append(" users, ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores\n\n");
-        md.append("| phase | ok/s | p50 ms | p99 ms | errors | JVM CPU s /1000 | PostgreSQL CPU s /1000 | machine busy s /1000 |\n");
+        md.append("Date: ")
+                .append(Instant.now())
+                .append(", concurrency ")
+                .append(CONCURRENCY)
+                .append(", ")
+                .append(SECONDS)
+                .append(" s per phase, ")
+                .append(USERS)
+                .append(" users, ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" cores\n\n");
+        md.append(
+                "| phase | ok/s | p50 ms | p99 ms | errors | JVM CPU s /1000 | PostgreSQL CPU s /1000 | machine busy s /1000 |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");
         results.forEach(r -> md.append(r.row()).append('\n'));
-        md.append(String.format("%nTOTP max rate / ceiling (pg client): %.2f; / ceiling (Hibernate Reactive): %.2f%n",
+        md.append(String.format(
+                "%nTOTP max rate / ceiling (pg client): %.2f; / ceiling (Hibernate Reactive): %.2f%n",
                 max.rate() / results.get(0).rate(), max.rate() / results.get(1).rate()));
-        md.append(String.format("Database floor / ceiling (pg client): %.2f; TOTP max rate / floor: %.2f; "
-                + "optimistic floor / ceiling: %.2f%n", floorMax.rate() / results.get(0).rate(),
-                max.rate() / floorMax.rate(), optimisticMax.rate() / results.get(0).rate()));
+        md.append(String.format(
+                "Database floor / ceiling (pg client): %.2f; TOTP max rate / floor: %.2f; "
+                        + "optimistic floor / ceiling: %.2f%n",
+                floorMax.rate() / results.get(0).rate(),
+                max.rate() / floorMax.rate(),
+                optimisticMax.rate() / results.get(0).rate()));
         System.out.println(md);
         Files.writeString(Path.of("target", "benchmark-verification.md"), md.toString(), StandardCharsets.UTF_8);
     }
@@ -199,7 +238,8 @@ class VerificationBenchmark {
                 return HttpRequest.newBuilder(base.resolve("api/v1/challenges/" + challenge + "/verify"))
                         .header("Authorization", "Bearer " + u.token)
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build();
             }
         }
         throw new IllegalStateException("out of benchmark users: raise -Dbench.users");
@@ -261,9 +301,15 @@ class VerificationBenchmark {
         inFlight.release(inFlightLimit);
         double elapsed = (System.nanoTime() - start) / 1e9;
         CpuSample after = CpuSample.take();
-        Result r = new Result(name, ok.get(), errors.get(), elapsed,
+        Result r = new Result(
+                name,
+                ok.get(),
+                errors.get(),
+                elapsed,
                 Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length)),
-                after.jvm - before.jvm, after.pg - before.pg, after.machineBusy - before.machineBusy);
+                after.jvm - before.jvm,
+                after.pg - before.pg,
+                after.machineBusy - before.machineBusy);
         System.out.println(r.row());
         return r;
     }
@@ -271,7 +317,8 @@ class VerificationBenchmark {
     // ------------------------------------------------------------------ data
 
     private void prepareCeilingTable() throws Exception {
-        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE); Statement s = c.createStatement()) {
+        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
+                Statement s = c.createStatement()) {
             s.execute("create table if not exists bench_row (id integer primary key, n bigint not null default 0)");
             s.execute("insert into bench_row (id) select g from generate_series(0, " + (BENCH_ROWS - 1) + ") g "
                     + "on conflict do nothing");
@@ -288,12 +335,15 @@ class VerificationBenchmark {
         ExecutorService signers = Executors.newFixedThreadPool(2);
         try (Connection c = PostgresTestResource.connect(TestStack.DATABASE)) {
             c.setAutoCommit(false);
-            try (PreparedStatement factor = c.prepareStatement("insert into factor (factor_id, user_id, org_id, method, "
-                    + "label, secret_enc, enrolled_at) values (?, ?, 'bench', 'TOTP', 'bench', ?, ?)");
-                 PreparedStatement state = c.prepareStatement("insert into user_state (user_id, org_id, requirement, "
-                         + "consecutive_failures, updated_at) values (?, 'bench', 'REQUIRED', 0, ?)");
-                 PreparedStatement challenge = c.prepareStatement("insert into challenge (challenge_id, user_id, org_id, "
-                         + "methods, created_at, expires_at) values (?, ?, 'bench', 'TOTP', ?, ?)")) {
+            try (PreparedStatement factor =
+                            c.prepareStatement("insert into factor (factor_id, user_id, org_id, method, "
+                                    + "label, secret_enc, enrolled_at) values (?, ?, 'bench', 'TOTP', 'bench', ?, ?)");
+                    PreparedStatement state =
+                            c.prepareStatement("insert into user_state (user_id, org_id, requirement, "
+                                    + "consecutive_failures, updated_at) values (?, 'bench', 'REQUIRED', 0, ?)");
+                    PreparedStatement challenge =
+                            c.prepareStatement("insert into challenge (challenge_id, user_id, org_id, "
+                                    + "methods, created_at, expires_at) values (?, ?, 'bench', 'TOTP', ?, ?)")) {
                 List<java.util.concurrent.Future<User>> minted = new ArrayList<>();
                 for (int i = 0; i < USERS; i++) {
                     String id = "bench-" + run + "-" + i;
@@ -319,8 +369,12 @@ class VerificationBenchmark {
                         challenge.addBatch();
                     }
                     minted.add(signers.submit(() -> {
-                        User u = new User(id, secret, TestTokens.builder(id, "bench")
-                                .expiresAt(Instant.now().plus(Duration.ofHours(2))).sign());
+                        User u = new User(
+                                id,
+                                secret,
+                                TestTokens.builder(id, "bench")
+                                        .expiresAt(Instant.now().plus(Duration.ofHours(2)))
+                                        .sign());
                         u.challenges.addAll(placeholder.challenges);
                         u.allChallenges.addAll(placeholder.challenges);
                         return u;
@@ -342,7 +396,8 @@ class VerificationBenchmark {
         } finally {
             signers.shutdown();
         }
-        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE); Statement s = c.createStatement()) {
+        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
+                Statement s = c.createStatement()) {
             s.execute("vacuum analyze");
         }
         return users;
@@ -356,13 +411,15 @@ class VerificationBenchmark {
 
         static CpuSample take() {
             double jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                    .getProcessCpuTime() / 1e9;
+                            .getProcessCpuTime()
+                    / 1e9;
             return new CpuSample(jvm, readPostgresCpu(), readMachineBusy());
         }
 
         static double readMachineBusy() {
             try {
-                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                String[] f =
+                        Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
                 long busy = 0;
                 for (int i = 1; i < f.length; i++) {
                     if (i != 4 && i != 5) { // idle, iowait
@@ -381,12 +438,14 @@ class VerificationBenchmark {
             try (var procs = Files.list(Path.of("/proc"))) {
                 Map<Long, long[]> stats = new java.util.HashMap<>(); // pid -> {ppid, ticks}
                 Long master = null;
-                for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                        .toList()) {
                     try {
                         String stat = Files.readString(p.resolve("stat"));
                         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                         long pid = Long.parseLong(p.getFileName().toString());
-                        stats.put(pid, new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]) + Long.parseLong(f[12])});
+                        stats.put(
+                                pid, new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]) + Long.parseLong(f[12])});
                         if (port != null && stat.contains("(postgres)")) {
                             String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
                                     .replace('\0', ' ');
@@ -413,5 +472,4 @@ class VerificationBenchmark {
             }
         }
     }
-
 }

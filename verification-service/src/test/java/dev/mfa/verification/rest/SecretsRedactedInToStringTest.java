@@ -1,14 +1,13 @@
 package dev.mfa.verification.rest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mfa.verification.repository.VerificationStore;
 import dev.mfa.verification.service.VerificationService;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Issue 15 finding 16: records holding a code, an assertion or a secret never print it (logs, exceptions). */
 class SecretsRedactedInToStringTest {
@@ -20,16 +19,18 @@ class SecretsRedactedInToStringTest {
 
     @Test
     void recordsHoldingSecretsRedactToString() {
-        assertThat(new Dtos.VerifyRequest("SMS", CODE).toString()).contains("SMS").doesNotContain(CODE);
+        assertThat(new Dtos.VerifyRequest("SMS", CODE).toString())
+                .contains("SMS")
+                .doesNotContain(CODE);
         assertThat(new Dtos.Verified(true, ASSERTION, false).toString()).doesNotContain(ASSERTION);
         assertThat(new VerificationService.Verified(ASSERTION, true).toString()).doesNotContain(ASSERTION);
-        var totp = new VerificationStore.TotpSecret(UUID.randomUUID(), CIPHERTEXT, 7L,
-                dev.mfa.core.otp.OtpAlgorithm.SHA1, 6, 30);
+        var totp = new VerificationStore.TotpSecret(
+                UUID.randomUUID(), CIPHERTEXT, 7L, dev.mfa.core.otp.OtpAlgorithm.SHA1, 6, 30);
         assertThat(totp.toString()).doesNotContain(CIPHERTEXT);
         var rc = new VerificationStore.StoredRecoveryCode(UUID.randomUUID(), HASH, null);
         assertThat(rc.toString()).doesNotContain(HASH);
-        var attempt = new VerificationStore.Attempt(0, null, null, "acme", "TOTP,SMS", Instant.now(), null, HASH,
-                Instant.now(), List.of(totp), rc);
+        var attempt = new VerificationStore.Attempt(
+                0, null, null, "acme", "TOTP,SMS", Instant.now(), null, HASH, Instant.now(), List.of(totp), rc);
         assertThat(attempt.toString()).doesNotContain(HASH).doesNotContain(CIPHERTEXT);
     }
 }

@@ -1,18 +1,17 @@
 package dev.mfa.verification.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfa.verification.config.AssertionConfig;
 import dev.mfa.verification.domain.Method;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 15 #13, verification's side: every assertion carries its own {@code jti} (enrollment-service remembers it
@@ -54,7 +53,8 @@ class AssertionSignerTest {
             assertThat(claims.path("jti").asText()).isNotBlank();
             ids.add(claims.path("jti").asText());
             assertThat(claims.path("aud").toString()).contains("mfa").doesNotContain("mfa-api");
-            assertThat(claims.path("exp").asLong() - claims.path("iat").asLong()).isEqualTo(600);
+            assertThat(claims.path("exp").asLong() - claims.path("iat").asLong())
+                    .isEqualTo(600);
             assertThat(claims.path("amr").get(0).asText()).isEqualTo("otp");
         }
         assertThat(ids).hasSize(20);

@@ -8,8 +8,7 @@ final class Args {
 
     private final Map<String, String> values = new HashMap<>();
 
-    private Args() {
-    }
+    private Args() {}
 
     static Args parse(String[] argv) {
         Args args = new Args();

@@ -11,8 +11,6 @@ import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
 import dev.mfa.core.otp.OtpAuthUri;
 import dev.mfa.core.otp.Totp;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
+import javax.imageio.ImageIO;
 
 /**
  * What a user's authenticator app does, for {@code deploy/local/walkthrough.sh}: read the enrollment's QR image and
@@ -37,8 +36,7 @@ import java.util.Map;
  */
 public final class AuthenticatorApp {
 
-    private AuthenticatorApp() {
-    }
+    private AuthenticatorApp() {}
 
     public static void main(String[] argv) throws IOException {
         if (argv.length == 0) {
@@ -97,9 +95,15 @@ public final class AuthenticatorApp {
         int[] pixels = image.getRGB(0, 0, w, h, null, 0, w);
         LuminanceSource source = new RGBLuminanceSource(w, h, pixels);
         try {
-            return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)),
-                    Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE,
-                            DecodeHintType.CHARACTER_SET, StandardCharsets.UTF_8.name())).getText();
+            return new QRCodeReader()
+                    .decode(
+                            new BinaryBitmap(new HybridBinarizer(source)),
+                            Map.of(
+                                    DecodeHintType.PURE_BARCODE,
+                                    Boolean.TRUE,
+                                    DecodeHintType.CHARACTER_SET,
+                                    StandardCharsets.UTF_8.name()))
+                    .getText();
         } catch (NotFoundException | ChecksumException | FormatException e) {
             throw new IllegalArgumentException(
                     "no readable QR code in the image (" + e.getClass().getSimpleName() + ")");

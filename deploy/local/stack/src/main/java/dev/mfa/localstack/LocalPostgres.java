@@ -1,7 +1,6 @@
 package dev.mfa.localstack;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,15 +25,16 @@ public final class LocalPostgres {
     public static final List<String> DEFAULT_DATABASES =
             List.of("mfa_enrollment", "mfa_verification", "mfa_notification", "mfa_scheduler");
 
-    private LocalPostgres() {
-    }
+    private LocalPostgres() {}
 
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv);
         int port = args.getInt("port", "MFA_LOCAL_PG_PORT", DEFAULT_PORT);
-        Path dataDir = Path.of(args.get("data-dir", "MFA_LOCAL_PG_DATA", "deploy/local/.run/pg")).toAbsolutePath();
+        Path dataDir = Path.of(args.get("data-dir", "MFA_LOCAL_PG_DATA", "deploy/local/.run/pg"))
+                .toAbsolutePath();
         List<String> databases = new ArrayList<>();
-        for (String db : args.get("databases", null, String.join(",", DEFAULT_DATABASES)).split(",")) {
+        for (String db :
+                args.get("databases", null, String.join(",", DEFAULT_DATABASES)).split(",")) {
             if (!db.isBlank()) {
                 databases.add(PostgresDatabases.requireValidName(db.trim()));
             }
@@ -42,8 +42,8 @@ public final class LocalPostgres {
         Files.createDirectories(dataDir);
         String workingDir = args.get("working-dir", "MFA_LOCAL_PG_WORKING_DIR", null);
         boolean fresh = !new File(dataDir.toFile(), "PG_VERSION").exists();
-        System.out.printf("LocalPostgres: %s data directory %s, port %d%n",
-                fresh ? "initialising" : "reusing", dataDir, port);
+        System.out.printf(
+                "LocalPostgres: %s data directory %s, port %d%n", fresh ? "initialising" : "reusing", dataDir, port);
 
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
         if (workingDir != null) {
@@ -52,8 +52,7 @@ public final class LocalPostgres {
             builder.setOverrideWorkingDirectory(dir.toFile());
             System.out.printf("LocalPostgres: binaries under %s%n", dir);
         }
-        EmbeddedPostgres pg = builder
-                .setPort(port)
+        EmbeddedPostgres pg = builder.setPort(port)
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
@@ -62,17 +61,20 @@ public final class LocalPostgres {
                 .start();
 
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("LocalPostgres: stopping PostgreSQL (fast shutdown)");
-            try {
-                pg.close();
-                System.out.println("LocalPostgres: stopped");
-            } catch (Throwable e) {
-                System.err.println("LocalPostgres: stop failed: " + e);
-            } finally {
-                stopped.countDown();
-            }
-        }, "local-postgres-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("LocalPostgres: stopping PostgreSQL (fast shutdown)");
+                            try {
+                                pg.close();
+                                System.out.println("LocalPostgres: stopped");
+                            } catch (Throwable e) {
+                                System.err.println("LocalPostgres: stop failed: " + e);
+                            } finally {
+                                stopped.countDown();
+                            }
+                        },
+                        "local-postgres-stop"));
 
         for (String db : databases) {
             boolean created = PostgresDatabases.ensureDatabase("localhost", port, db);

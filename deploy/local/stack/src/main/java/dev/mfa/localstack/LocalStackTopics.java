@@ -1,7 +1,6 @@
 package dev.mfa.localstack;
 
 import dev.mfa.core.events.Topics;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -9,8 +8,7 @@ import java.util.List;
 /** The topics the local stack and the test broker create up front: every contract topic and its dead-letter topic. */
 public final class LocalStackTopics {
 
-    private LocalStackTopics() {
-    }
+    private LocalStackTopics() {}
 
     /** The contract's topics (CONTRACT §5), from {@link Topics#ALL}. */
     public static List<String> contractTopics() {

@@ -13,7 +13,6 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -23,7 +22,6 @@ import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -184,10 +182,10 @@ public final class MailServer implements AutoCloseable {
         try {
             String[] parts = new String[2];
             collect(message, parts);
-            String from = message.getFrom() == null || message.getFrom().length == 0 ? null
-                    : message.getFrom()[0].toString();
-            mails.add(new StubMail(to, message.getSubject(), parts[0], clock.instant(), from, parts[1],
-                    message.getMessageID()));
+            String from =
+                    message.getFrom() == null || message.getFrom().length == 0 ? null : message.getFrom()[0].toString();
+            mails.add(new StubMail(
+                    to, message.getSubject(), parts[0], clock.instant(), from, parts[1], message.getMessageID()));
         } catch (Exception e) {
             // Keep the entry even when the body cannot be parsed: a test then sees the mail and its subject-less form.
             mails.add(new StubMail(to, null, null, clock.instant(), null, null, null));
@@ -291,16 +289,23 @@ public final class MailServer implements AutoCloseable {
      */
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv);
-        MailServer server = new MailServer(args.get("bind", "MAIL_SERVER_BIND", "127.0.0.1"),
-                args.getInt("smtp-port", "MAIL_SERVER_SMTP_PORT", DEFAULT_SMTP_PORT),
-                args.getInt("http-port", "MAIL_SERVER_HTTP_PORT", DEFAULT_HTTP_PORT), Clock.systemUTC()).start();
+        MailServer server = new MailServer(
+                        args.get("bind", "MAIL_SERVER_BIND", "127.0.0.1"),
+                        args.getInt("smtp-port", "MAIL_SERVER_SMTP_PORT", DEFAULT_SMTP_PORT),
+                        args.getInt("http-port", "MAIL_SERVER_HTTP_PORT", DEFAULT_HTTP_PORT),
+                        Clock.systemUTC())
+                .start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop();
-            stopped.countDown();
-        }, "mail-server-stop"));
-        System.out.printf("MailServer: SMTP on %s:%d, GET http://%s:%d/_stub/mails%n", server.bind, server.smtpPort(),
-                server.bind, server.httpPort());
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.stop();
+                            stopped.countDown();
+                        },
+                        "mail-server-stop"));
+        System.out.printf(
+                "MailServer: SMTP on %s:%d, GET http://%s:%d/_stub/mails%n",
+                server.bind, server.smtpPort(), server.bind, server.httpPort());
         System.out.printf("READY mail-server smtp=%d http=%d%n", server.smtpPort(), server.httpPort());
         System.out.flush();
         stopped.await();

@@ -17,12 +17,12 @@ public final class PostgresDatabases {
 
     /** Superuser of the embedded servers (local only; the servers trust local connections). */
     public static final String USERNAME = "postgres";
+
     public static final String PASSWORD = "postgres";
 
     private static final Pattern DB_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-    private PostgresDatabases() {
-    }
+    private PostgresDatabases() {}
 
     public static String jdbcUrl(String host, int port, String database) {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
@@ -35,7 +35,8 @@ public final class PostgresDatabases {
 
     public static String requireValidName(String database) {
         if (database == null || !DB_NAME.matcher(database).matches()) {
-            throw new IllegalArgumentException("invalid database name '" + database + "' (lower-case letters, digits, _)");
+            throw new IllegalArgumentException(
+                    "invalid database name '" + database + "' (lower-case letters, digits, _)");
         }
         return database;
     }

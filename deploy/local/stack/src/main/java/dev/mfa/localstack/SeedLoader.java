@@ -1,6 +1,5 @@
 package dev.mfa.localstack;
 
-import dev.mfa.core.password.PasswordHashes;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,12 +7,7 @@ import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.Events.UserUpserted;
 import dev.mfa.core.events.Topics;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
-
+import dev.mfa.core.password.PasswordHashes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +22,11 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Plays the identity provider for local runs: reads {@code deploy/local/seed.json} (CONTRACT §6), publishes one
@@ -45,28 +44,25 @@ public final class SeedLoader {
 
     public static final String SOURCE = "/seed-loader";
 
-    private SeedLoader() {
-    }
+    private SeedLoader() {}
 
     /** {@code {"orgs":[{"orgId","name","users":[...]}]}}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Seed(List<Org> orgs) {
-    }
+    public record Seed(List<Org> orgs) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Org(String orgId, String name, List<User> users) {
-    }
+    public record Org(String orgId, String name, List<User> users) {}
 
     /** {@code password} is a LOCAL-ONLY development password. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record User(String userId, String email, String password, List<String> groups, String pay) {
-    }
+    public record User(String userId, String email, String password, List<String> groups, String pay) {}
 
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv);
         Path seedFile = Path.of(args.get("seed", "MFA_LOCAL_SEED", "deploy/local/seed.json"));
         String bootstrap = args.get("bootstrap", "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
-        Path hashesFile = Path.of(args.get("hashes", "MFA_LOCAL_PASSWORD_HASHES", "deploy/local/.run/password-hashes.json"));
+        Path hashesFile =
+                Path.of(args.get("hashes", "MFA_LOCAL_PASSWORD_HASHES", "deploy/local/.run/password-hashes.json"));
 
         Seed seed = read(seedFile);
         if (!args.flag("no-hashes")) {
@@ -76,8 +72,9 @@ public final class SeedLoader {
         }
         if (!args.flag("no-publish")) {
             int sent = publish(seed, bootstrap);
-            System.out.printf("SeedLoader: published %d %s events to %s on %s%n", sent, "identity.user.upserted",
-                    Topics.IDENTITY_USERS, bootstrap);
+            System.out.printf(
+                    "SeedLoader: published %d %s events to %s on %s%n",
+                    sent, "identity.user.upserted", Topics.IDENTITY_USERS, bootstrap);
         }
         System.out.println("READY seed");
     }
@@ -94,14 +91,19 @@ public final class SeedLoader {
                 throw new IllegalArgumentException(seedFile + ": every org needs an orgId and users");
             }
             for (User u : org.users()) {
-                if (u.userId() == null || u.userId().isBlank() || u.password() == null || u.password().isEmpty()) {
-                    throw new IllegalArgumentException(seedFile + ": user without userId or password in org " + org.orgId());
+                if (u.userId() == null
+                        || u.userId().isBlank()
+                        || u.password() == null
+                        || u.password().isEmpty()) {
+                    throw new IllegalArgumentException(
+                            seedFile + ": user without userId or password in org " + org.orgId());
                 }
                 if (!ids.add(u.userId())) {
                     throw new IllegalArgumentException(seedFile + ": duplicate userId " + u.userId());
                 }
                 if (u.pay() != null && !u.pay().equals("payee") && !u.pay().equals("user")) {
-                    throw new IllegalArgumentException(seedFile + ": pay of " + u.userId() + " must be payee, user or null");
+                    throw new IllegalArgumentException(
+                            seedFile + ": pay of " + u.userId() + " must be payee, user or null");
                 }
             }
         }
@@ -140,11 +142,13 @@ public final class SeedLoader {
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         Instant now = Instant.now();
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             for (Org org : seed.orgs()) {
                 for (User u : org.users()) {
                     CloudEvent event = upserted(codec, org, u, now);
-                    sent.add(producer.send(new ProducerRecord<>(Topics.IDENTITY_USERS, u.userId(), codec.encode(event))));
+                    sent.add(producer.send(
+                            new ProducerRecord<>(Topics.IDENTITY_USERS, u.userId(), codec.encode(event))));
                 }
             }
             producer.flush();

@@ -2,7 +2,6 @@ package dev.mfa.localstack;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -79,8 +78,7 @@ public final class StubBehaviour {
 
     /** Body of {@code POST /_stub/behaviour}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Script(List<Response> responses, Boolean append) {
-    }
+    public record Script(List<Response> responses, Boolean append) {}
 
     /**
      * Standing behaviour; null fields mean "unchanged" in an update and "off"/default in the current settings.
@@ -88,46 +86,111 @@ public final class StubBehaviour {
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Settings(Double throttlePerSecond, Integer throttleBurst, Long outageMillis, Integer outageHttpStatus,
-                           Long delayMillis, String receiptUrl, String receiptStatus, String receiptErrCode,
-                           Long receiptDelayMillis, String signatureSecret, String signatureMethod) {
+    public record Settings(
+            Double throttlePerSecond,
+            Integer throttleBurst,
+            Long outageMillis,
+            Integer outageHttpStatus,
+            Long delayMillis,
+            String receiptUrl,
+            String receiptStatus,
+            String receiptErrCode,
+            Long receiptDelayMillis,
+            String signatureSecret,
+            String signatureMethod) {
 
         public static Settings none() {
             return new Settings(null, null, null, null, null, null, null, null, null, null, null);
         }
 
         public Settings throttle(double perSecond, int burst) {
-            return new Settings(perSecond, burst, outageMillis, outageHttpStatus, delayMillis, receiptUrl, receiptStatus,
-                    receiptErrCode, receiptDelayMillis, signatureSecret, signatureMethod);
+            return new Settings(
+                    perSecond,
+                    burst,
+                    outageMillis,
+                    outageHttpStatus,
+                    delayMillis,
+                    receiptUrl,
+                    receiptStatus,
+                    receiptErrCode,
+                    receiptDelayMillis,
+                    signatureSecret,
+                    signatureMethod);
         }
 
         public Settings outage(long millis, int httpStatus) {
-            return new Settings(throttlePerSecond, throttleBurst, millis, httpStatus, delayMillis, receiptUrl,
-                    receiptStatus, receiptErrCode, receiptDelayMillis, signatureSecret, signatureMethod);
+            return new Settings(
+                    throttlePerSecond,
+                    throttleBurst,
+                    millis,
+                    httpStatus,
+                    delayMillis,
+                    receiptUrl,
+                    receiptStatus,
+                    receiptErrCode,
+                    receiptDelayMillis,
+                    signatureSecret,
+                    signatureMethod);
         }
 
         public Settings delay(long millis) {
-            return new Settings(throttlePerSecond, throttleBurst, outageMillis, outageHttpStatus, millis, receiptUrl,
-                    receiptStatus, receiptErrCode, receiptDelayMillis, signatureSecret, signatureMethod);
+            return new Settings(
+                    throttlePerSecond,
+                    throttleBurst,
+                    outageMillis,
+                    outageHttpStatus,
+                    millis,
+                    receiptUrl,
+                    receiptStatus,
+                    receiptErrCode,
+                    receiptDelayMillis,
+                    signatureSecret,
+                    signatureMethod);
         }
 
         public Settings receipts(String url, String status, String errCode, long delay) {
-            return new Settings(throttlePerSecond, throttleBurst, outageMillis, outageHttpStatus, delayMillis, url,
-                    status, errCode, delay, signatureSecret, signatureMethod);
+            return new Settings(
+                    throttlePerSecond,
+                    throttleBurst,
+                    outageMillis,
+                    outageHttpStatus,
+                    delayMillis,
+                    url,
+                    status,
+                    errCode,
+                    delay,
+                    signatureSecret,
+                    signatureMethod);
         }
 
         public Settings signed(String secret, String method) {
-            return new Settings(throttlePerSecond, throttleBurst, outageMillis, outageHttpStatus, delayMillis,
-                    receiptUrl, receiptStatus, receiptErrCode, receiptDelayMillis, secret, method);
+            return new Settings(
+                    throttlePerSecond,
+                    throttleBurst,
+                    outageMillis,
+                    outageHttpStatus,
+                    delayMillis,
+                    receiptUrl,
+                    receiptStatus,
+                    receiptErrCode,
+                    receiptDelayMillis,
+                    secret,
+                    method);
         }
 
         /** This update applied over {@code current}. */
         Settings over(Settings current) {
-            return new Settings(pick(throttlePerSecond, current.throttlePerSecond), pick(throttleBurst, current.throttleBurst),
-                    pick(outageMillis, current.outageMillis), pick(outageHttpStatus, current.outageHttpStatus),
-                    pick(delayMillis, current.delayMillis), pick(receiptUrl, current.receiptUrl),
-                    pick(receiptStatus, current.receiptStatus), pick(receiptErrCode, current.receiptErrCode),
-                    pick(receiptDelayMillis, current.receiptDelayMillis), pick(signatureSecret, current.signatureSecret),
+            return new Settings(
+                    pick(throttlePerSecond, current.throttlePerSecond),
+                    pick(throttleBurst, current.throttleBurst),
+                    pick(outageMillis, current.outageMillis),
+                    pick(outageHttpStatus, current.outageHttpStatus),
+                    pick(delayMillis, current.delayMillis),
+                    pick(receiptUrl, current.receiptUrl),
+                    pick(receiptStatus, current.receiptStatus),
+                    pick(receiptErrCode, current.receiptErrCode),
+                    pick(receiptDelayMillis, current.receiptDelayMillis),
+                    pick(signatureSecret, current.signatureSecret),
                     pick(signatureMethod, current.signatureMethod));
         }
 
@@ -145,6 +208,7 @@ public final class StubBehaviour {
     private long tokensAtNanos;
     /** When the last {@value #PRECEDING} calls that took a token arrived and were metered (rings), how many took one. */
     private final long[] acceptedArrived = new long[PRECEDING];
+
     private final long[] acceptedMetered = new long[PRECEDING];
     private long acceptedCount;
 

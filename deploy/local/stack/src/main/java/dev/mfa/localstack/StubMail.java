@@ -1,7 +1,6 @@
 package dev.mfa.localstack;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 
 /**
@@ -10,6 +9,5 @@ import java.time.Instant;
  * {@code messageId} (the {@code Message-ID} header: a sender that sets it per request makes duplicates visible).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record StubMail(String to, String subject, String text, Instant receivedAt, String from, String html,
-                       String messageId) {
-}
+public record StubMail(
+        String to, String subject, String text, Instant receivedAt, String from, String html, String messageId) {}

@@ -1,7 +1,6 @@
 package dev.mfa.localstack;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 
 /**
@@ -9,6 +8,12 @@ import java.time.Instant;
  * {@code receivedAt} (CONTRACT §1) plus {@code messageId}, {@code type}, {@code clientRef} and {@code callback}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record StubMessage(String to, String from, String text, Instant receivedAt,
-                          String messageId, String type, String clientRef, String callback) {
-}
+public record StubMessage(
+        String to,
+        String from,
+        String text,
+        Instant receivedAt,
+        String messageId,
+        String type,
+        String clientRef,
+        String callback) {}

@@ -17,22 +17,23 @@ import java.util.Locale;
  * @param preceding        the accepted calls before it, oldest first
  * @param pauses           pauses of the stub's process overlapping the second before it, oldest first
  */
-public record StubThrottle(Instant arrivedAt, double meteredMillis, double tokens, List<Call> preceding,
-                           List<Pause> pauses) {
+public record StubThrottle(
+        Instant arrivedAt, double meteredMillis, double tokens, List<Call> preceding, List<Pause> pauses) {
 
     /** An accepted call: when it arrived and when it was metered. */
-    public record Call(double arrivedMillis, double meteredMillis) {
-    }
+    public record Call(double arrivedMillis, double meteredMillis) {}
 
     /** The stub's process did not run for {@code millis} ms, until {@code endMillis}. */
-    public record Pause(double endMillis, double millis) {
-    }
+    public record Pause(double endMillis, double millis) {}
 
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder s = new StringBuilder(String.format(
+                Locale.ROOT,
                 "throttled a call arriving at %s (metered %+.1f ms, bucket %.2f); accepted before it (arrived/metered ms):",
-                arrivedAt, meteredMillis, tokens));
+                arrivedAt,
+                meteredMillis,
+                tokens));
         for (Call c : preceding) {
             s.append(String.format(Locale.ROOT, " %.1f/%.1f", c.arrivedMillis(), c.meteredMillis()));
         }

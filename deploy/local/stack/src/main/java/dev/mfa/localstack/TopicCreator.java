@@ -1,10 +1,5 @@
 package dev.mfa.localstack;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +10,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates every contract topic and its {@code .dlq} on a broker, idempotently (existing topics are left alone).
@@ -25,8 +24,7 @@ import java.util.concurrent.ExecutionException;
  */
 public final class TopicCreator {
 
-    private TopicCreator() {
-    }
+    private TopicCreator() {}
 
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv);
@@ -42,7 +40,9 @@ public final class TopicCreator {
             }
         }
         List<String> created = createTopics(bootstrap, topics, partitions, replication, timeout);
-        System.out.printf("TopicCreator: %d topics on %s (%d created now: %s)%n", topics.size(), bootstrap, created.size(), created);
+        System.out.printf(
+                "TopicCreator: %d topics on %s (%d created now: %s)%n",
+                topics.size(), bootstrap, created.size(), created);
         System.out.println("READY topics");
     }
 
@@ -51,8 +51,9 @@ public final class TopicCreator {
      *
      * @return the topics created by this call
      */
-    public static List<String> createTopics(String bootstrap, Collection<String> topics, int partitions, short replication,
-                                            Duration timeout) throws InterruptedException {
+    public static List<String> createTopics(
+            String bootstrap, Collection<String> topics, int partitions, short replication, Duration timeout)
+            throws InterruptedException {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
@@ -69,7 +70,8 @@ public final class TopicCreator {
                 }
             }
         }
-        throw new IllegalStateException("Kafka at " + bootstrap + " did not accept topic creation within " + timeout, last);
+        throw new IllegalStateException(
+                "Kafka at " + bootstrap + " did not accept topic creation within " + timeout, last);
     }
 
     /** Creates the missing topics with an existing admin client. */
@@ -86,7 +88,8 @@ public final class TopicCreator {
         if (missing.isEmpty()) {
             return created;
         }
-        Map<String, org.apache.kafka.common.KafkaFuture<Void>> results = admin.createTopics(missing).values();
+        Map<String, org.apache.kafka.common.KafkaFuture<Void>> results =
+                admin.createTopics(missing).values();
         for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> r : results.entrySet()) {
             try {
                 r.getValue().get();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,8 +37,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -128,7 +127,10 @@ public final class VonageStub implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        receiptClient = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(5)).build();
+        receiptClient = HttpClient.newBuilder()
+                .executor(executor)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         server.setExecutor(executor);
         server.createContext("/sms/json", this::handleSms);
         server.createContext("/_stub/config", this::handleConfig);
@@ -244,7 +246,8 @@ public final class VonageStub implements AutoCloseable {
             }
             if (!scripted.statusOrOk().equals("0")) {
                 failed.incrementAndGet();
-                String errorText = scripted.errorText() != null ? scripted.errorText() : errorText(scripted.statusOrOk());
+                String errorText =
+                        scripted.errorText() != null ? scripted.errorText() : errorText(scripted.statusOrOk());
                 respond(ex, 200, "application/json", error(to, scripted.statusOrOk(), errorText));
                 return;
             }
@@ -276,7 +279,8 @@ public final class VonageStub implements AutoCloseable {
                 entries.add(m);
             }
             Instant receivedAt = arrivedAt;
-            messages.add(new StubMessage(to, p.get("from"), text, receivedAt, firstId, type, clientRef, p.get("callback")));
+            messages.add(
+                    new StubMessage(to, p.get("from"), text, receivedAt, firstId, type, clientRef, p.get("callback")));
             accepted.incrementAndGet();
             scheduleReceipt(to, p.get("from"), firstId, clientRef, p.get("callback"));
             Map<String, Object> body = new LinkedHashMap<>();
@@ -287,8 +291,8 @@ public final class VonageStub implements AutoCloseable {
     }
 
     /** A throttled call as metered ({@link System#nanoTime()}); turned into a {@link StubThrottle} when asked for. */
-    private record Throttled(Instant arrivedAt, long arrivedNanos, long meteredNanos, StubBehaviour.Metering metering) {
-    }
+    private record Throttled(
+            Instant arrivedAt, long arrivedNanos, long meteredNanos, StubBehaviour.Metering metering) {}
 
     /**
      * Keeps what preceded a throttled call (who bunched the calls, the client or the stub?) and prints it a moment
@@ -298,8 +302,10 @@ public final class VonageStub implements AutoCloseable {
         Throttled t = new Throttled(arrivedAt, arrivedNanos, meteredNanos, m);
         throttles.add(t);
         try {
-            receiptExecutor.schedule(() -> System.out.println("VonageStub: " + describe(t)),
-                    PauseWatch.TICK_MILLIS * 10, TimeUnit.MILLISECONDS);
+            receiptExecutor.schedule(
+                    () -> System.out.println("VonageStub: " + describe(t)),
+                    PauseWatch.TICK_MILLIS * 10,
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // stopping: nothing to print to
         }
@@ -309,12 +315,16 @@ public final class VonageStub implements AutoCloseable {
         StubBehaviour.Metering m = t.metering();
         List<StubThrottle.Call> preceding = new ArrayList<>();
         for (int i = 0; i < m.precedingArrivedNanos().length; i++) {
-            preceding.add(new StubThrottle.Call(millis(m.precedingArrivedNanos()[i] - t.arrivedNanos()),
+            preceding.add(new StubThrottle.Call(
+                    millis(m.precedingArrivedNanos()[i] - t.arrivedNanos()),
                     millis(m.precedingMeteredNanos()[i] - t.arrivedNanos())));
         }
-        List<StubThrottle.Pause> pauses = pauseWatch.overlapping(t.arrivedNanos() - 1_000_000_000L, t.meteredNanos())
-                .stream().map(p -> new StubThrottle.Pause(millis(p.endNanos() - t.arrivedNanos()), p.millis())).toList();
-        return new StubThrottle(t.arrivedAt(), millis(t.meteredNanos() - t.arrivedNanos()), m.tokens(), preceding, pauses);
+        List<StubThrottle.Pause> pauses =
+                pauseWatch.overlapping(t.arrivedNanos() - 1_000_000_000L, t.meteredNanos()).stream()
+                        .map(p -> new StubThrottle.Pause(millis(p.endNanos() - t.arrivedNanos()), p.millis()))
+                        .toList();
+        return new StubThrottle(
+                t.arrivedAt(), millis(t.meteredNanos() - t.arrivedNanos()), m.tokens(), preceding, pauses);
     }
 
     private static double millis(long nanos) {
@@ -343,16 +353,17 @@ public final class VonageStub implements AutoCloseable {
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
             try {
-                String decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+                String decoded =
+                        new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
                 int colon = decoded.indexOf(':');
                 if (colon > 0) {
-                    return new String[]{decoded.substring(0, colon), decoded.substring(colon + 1)};
+                    return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
                 }
             } catch (IllegalArgumentException ignored) {
                 // fall back to parameters
             }
         }
-        return new String[]{p.get("api_key"), p.get("api_secret")};
+        return new String[] {p.get("api_key"), p.get("api_secret")};
     }
 
     /** Vonage splits long messages: 160/153 GSM characters, 70/67 for unicode. */
@@ -402,7 +413,8 @@ public final class VonageStub implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ delivery receipts
 
-    private static final DateTimeFormatter SCTS = DateTimeFormatter.ofPattern("yyMMddHHmm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SCTS =
+            DateTimeFormatter.ofPattern("yyMMddHHmm").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter MESSAGE_TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -419,8 +431,8 @@ public final class VonageStub implements AutoCloseable {
     }
 
     /** The parameters of a Vonage SMS delivery receipt (signed when the settings hold a signature secret). */
-    static Map<String, String> receipt(StubBehaviour.Settings settings, String to, String from, String messageId,
-                                       String clientRef, Instant at) {
+    static Map<String, String> receipt(
+            StubBehaviour.Settings settings, String to, String from, String messageId, String clientRef, Instant at) {
         String status = settings.receiptStatus() == null ? "delivered" : settings.receiptStatus();
         Map<String, String> dlr = new LinkedHashMap<>();
         dlr.put("msisdn", to);
@@ -430,8 +442,13 @@ public final class VonageStub implements AutoCloseable {
         dlr.put("price", MESSAGE_PRICE);
         dlr.put("status", status);
         dlr.put("scts", SCTS.format(at));
-        dlr.put("err-code", settings.receiptErrCode() != null ? settings.receiptErrCode()
-                : "delivered".equals(status) || "accepted".equals(status) || "buffered".equals(status) ? "0" : "1");
+        dlr.put(
+                "err-code",
+                settings.receiptErrCode() != null
+                        ? settings.receiptErrCode()
+                        : "delivered".equals(status) || "accepted".equals(status) || "buffered".equals(status)
+                                ? "0"
+                                : "1");
         dlr.put("message-timestamp", MESSAGE_TIMESTAMP.format(at));
         if (clientRef != null) {
             dlr.put("client-ref", clientRef);
@@ -455,8 +472,10 @@ public final class VonageStub implements AutoCloseable {
         StringBuilder base = new StringBuilder();
         new TreeMap<>(params).forEach((k, v) -> {
             if (!"sig".equals(k) && v != null && !v.isBlank()) {
-                base.append('&').append(k.replace('&', '_').replace('=', '_'))
-                        .append('=').append(v.replace('&', '_').replace('=', '_'));
+                base.append('&')
+                        .append(k.replace('&', '_').replace('=', '_'))
+                        .append('=')
+                        .append(v.replace('&', '_').replace('=', '_'));
             }
         });
         String m = method == null ? "sha256" : method.toLowerCase(Locale.ROOT);
@@ -471,8 +490,7 @@ public final class VonageStub implements AutoCloseable {
         try {
             byte[] digest;
             if (hmac == null) {
-                digest = MessageDigest.getInstance("MD5")
-                        .digest((base + secret).getBytes(StandardCharsets.UTF_8));
+                digest = MessageDigest.getInstance("MD5").digest((base + secret).getBytes(StandardCharsets.UTF_8));
             } else {
                 Mac mac = Mac.getInstance(hmac);
                 mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), hmac));
@@ -486,19 +504,25 @@ public final class VonageStub implements AutoCloseable {
 
     private void postReceipt(String url, Map<String, String> dlr) {
         StringBuilder form = new StringBuilder();
-        dlr.forEach((k, v) -> form.append(form.length() == 0 ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8))
-                .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        dlr.forEach((k, v) -> form.append(form.length() == 0 ? "" : "&")
+                .append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form.toString(), StandardCharsets.UTF_8)).build();
-            receiptClient.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-                if (e == null && r.statusCode() / 100 == 2) {
-                    receiptsPosted.incrementAndGet();
-                } else {
-                    receiptsFailed.incrementAndGet();
-                }
-            });
+                    .POST(HttpRequest.BodyPublishers.ofString(form.toString(), StandardCharsets.UTF_8))
+                    .build();
+            receiptClient
+                    .sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((r, e) -> {
+                        if (e == null && r.statusCode() / 100 == 2) {
+                            receiptsPosted.incrementAndGet();
+                        } else {
+                            receiptsFailed.incrementAndGet();
+                        }
+                    });
         } catch (RuntimeException e) {
             receiptsFailed.incrementAndGet();
         }
@@ -531,7 +555,11 @@ public final class VonageStub implements AutoCloseable {
             switch (ex.getRequestMethod().toUpperCase(Locale.ROOT)) {
                 case "GET" -> {
                     String to = query(ex).get("to");
-                    respond(ex, 200, "application/json", JSON.writeValueAsString(to == null ? messages() : messagesTo(to)));
+                    respond(
+                            ex,
+                            200,
+                            "application/json",
+                            JSON.writeValueAsString(to == null ? messages() : messagesTo(to)));
                 }
                 case "DELETE" -> {
                     clear();
@@ -545,17 +573,30 @@ public final class VonageStub implements AutoCloseable {
     private void handleBehaviour(HttpExchange ex) throws IOException {
         try (ex) {
             switch (ex.getRequestMethod().toUpperCase(Locale.ROOT)) {
-                case "GET" -> respond(ex, 200, "application/json", JSON.writeValueAsString(Map.of("pending", behaviour.pending())));
+                case "GET" ->
+                    respond(
+                            ex,
+                            200,
+                            "application/json",
+                            JSON.writeValueAsString(Map.of("pending", behaviour.pending())));
                 case "POST", "PUT" -> {
                     StubBehaviour.Script script;
                     try {
                         script = JSON.readValue(ex.getRequestBody(), StubBehaviour.Script.class);
                     } catch (IOException e) {
-                        respond(ex, 400, "application/json", "{\"error\":\"body must be {\\\"responses\\\":[...],\\\"append\\\":false}\"}");
+                        respond(
+                                ex,
+                                400,
+                                "application/json",
+                                "{\"error\":\"body must be {\\\"responses\\\":[...],\\\"append\\\":false}\"}");
                         return;
                     }
                     behaviour.apply(script);
-                    respond(ex, 200, "application/json", JSON.writeValueAsString(Map.of("pending", behaviour.pending())));
+                    respond(
+                            ex,
+                            200,
+                            "application/json",
+                            JSON.writeValueAsString(Map.of("pending", behaviour.pending())));
                 }
                 case "DELETE" -> {
                     behaviour.reset();
@@ -626,13 +667,18 @@ public final class VonageStub implements AutoCloseable {
         if (body.isEmpty()) {
             return p;
         }
-        String contentType = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type")).toLowerCase(Locale.ROOT);
+        String contentType =
+                String.valueOf(ex.getRequestHeaders().getFirst("Content-Type")).toLowerCase(Locale.ROOT);
         if (contentType.contains("json") || body.startsWith("{")) {
             JsonNode node = JSON.readTree(body);
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> f = it.next();
                 if (!f.getValue().isNull()) {
-                    p.put(f.getKey(), f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString());
+                    p.put(
+                            f.getKey(),
+                            f.getValue().isValueNode()
+                                    ? f.getValue().asText()
+                                    : f.getValue().toString());
                 }
             }
         } else {
@@ -666,7 +712,8 @@ public final class VonageStub implements AutoCloseable {
             return;
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType + (contentType.startsWith("text/") ? "; charset=utf-8" : ""));
+        ex.getResponseHeaders()
+                .set("Content-Type", contentType + (contentType.startsWith("text/") ? "; charset=utf-8" : ""));
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
@@ -699,28 +746,38 @@ public final class VonageStub implements AutoCloseable {
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv);
         VonageStub stub = new VonageStub(args.getInt("port", "VONAGE_STUB_PORT", DEFAULT_PORT))
-                .requireCredentials(args.get("api-key", "VONAGE_STUB_API_KEY", null), args.get("api-secret", "VONAGE_STUB_API_SECRET", null))
+                .requireCredentials(
+                        args.get("api-key", "VONAGE_STUB_API_KEY", null),
+                        args.get("api-secret", "VONAGE_STUB_API_SECRET", null))
                 .start();
         String throttle = args.get("throttle-per-second", "VONAGE_STUB_THROTTLE_PER_SECOND", null);
         StubBehaviour.Settings settings = StubBehaviour.Settings.none();
         if (throttle != null) {
-            settings = settings.throttle(Double.parseDouble(throttle), args.getInt("throttle-burst", "VONAGE_STUB_THROTTLE_BURST", 5));
+            settings = settings.throttle(
+                    Double.parseDouble(throttle), args.getInt("throttle-burst", "VONAGE_STUB_THROTTLE_BURST", 5));
         }
         String receiptUrl = args.get("receipt-url", "VONAGE_STUB_RECEIPT_URL", null);
         if (receiptUrl != null) {
-            settings = settings.receipts(receiptUrl, args.get("receipt-status", "VONAGE_STUB_RECEIPT_STATUS", "delivered"),
-                    null, args.getInt("receipt-delay-millis", "VONAGE_STUB_RECEIPT_DELAY_MILLIS", 0));
+            settings = settings.receipts(
+                    receiptUrl,
+                    args.get("receipt-status", "VONAGE_STUB_RECEIPT_STATUS", "delivered"),
+                    null,
+                    args.getInt("receipt-delay-millis", "VONAGE_STUB_RECEIPT_DELAY_MILLIS", 0));
         }
         String signatureSecret = args.get("signature-secret", "VONAGE_STUB_SIGNATURE_SECRET", null);
         if (signatureSecret != null) {
-            settings = settings.signed(signatureSecret, args.get("signature-method", "VONAGE_STUB_SIGNATURE_METHOD", "sha256"));
+            settings = settings.signed(
+                    signatureSecret, args.get("signature-method", "VONAGE_STUB_SIGNATURE_METHOD", "sha256"));
         }
         stub.behaviour().configure(settings);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stub.stop();
-            stopped.countDown();
-        }, "vonage-stub-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stub.stop();
+                            stopped.countDown();
+                        },
+                        "vonage-stub-stop"));
         System.out.printf("VonageStub: listening on %s (POST /sms/json, GET /_stub/messages)%n", stub.baseUrl());
         System.out.printf("READY vonage-stub port=%d%n", stub.port());
         System.out.flush();

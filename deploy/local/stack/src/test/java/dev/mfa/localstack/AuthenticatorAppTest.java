@@ -1,5 +1,8 @@
 package dev.mfa.localstack;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.zxing.BarcodeFormat;
 import com.google.zxing.EncodeHintType;
 import com.google.zxing.WriterException;
@@ -7,9 +10,6 @@ import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
 import dev.mfa.core.otp.OtpAuthUri;
-import org.junit.jupiter.api.Test;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,9 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
 
 class AuthenticatorAppTest {
 
@@ -40,8 +39,11 @@ class AuthenticatorAppTest {
         for (int i = 0; i < 1000; i++) {
             byte[] secret = new byte[20];
             random.nextBytes(secret);
-            String uri = OtpAuthUri.builder().issuer("MFA Platform").account("user" + random.nextInt(1_000_000)
-                    + "@org" + i + ".test").secret(secret).buildUri();
+            String uri = OtpAuthUri.builder()
+                    .issuer("MFA Platform")
+                    .account("user" + random.nextInt(1_000_000) + "@org" + i + ".test")
+                    .secret(secret)
+                    .buildUri();
             try {
                 if (!uri.equals(AuthenticatorApp.decodeQr(image(uri, 256)))) {
                     misses.add(i);
@@ -90,7 +92,10 @@ class AuthenticatorAppTest {
 
     @Test
     void decodesAPngFile() throws Exception {
-        String uri = OtpAuthUri.builder().issuer("MFA Platform").account("alice@acme.test").secret(new byte[20])
+        String uri = OtpAuthUri.builder()
+                .issuer("MFA Platform")
+                .account("alice@acme.test")
+                .secret(new byte[20])
                 .buildUri();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image(uri, 256), "PNG", out);
@@ -98,10 +103,19 @@ class AuthenticatorAppTest {
     }
 
     private static BufferedImage image(String content, int size) throws WriterException {
-        BitMatrix m = new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, size, size, Map.of(
-                EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
-                EncodeHintType.MARGIN, 4,
-                EncodeHintType.CHARACTER_SET, StandardCharsets.UTF_8.name()));
+        BitMatrix m = new QRCodeWriter()
+                .encode(
+                        content,
+                        BarcodeFormat.QR_CODE,
+                        size,
+                        size,
+                        Map.of(
+                                EncodeHintType.ERROR_CORRECTION,
+                                ErrorCorrectionLevel.M,
+                                EncodeHintType.MARGIN,
+                                4,
+                                EncodeHintType.CHARACTER_SET,
+                                StandardCharsets.UTF_8.name()));
         BufferedImage image = new BufferedImage(m.getWidth(), m.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < m.getHeight(); y++) {
             for (int x = 0; x < m.getWidth(); x++) {

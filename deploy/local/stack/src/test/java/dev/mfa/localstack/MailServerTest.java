@@ -1,5 +1,8 @@
 package dev.mfa.localstack;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.mail.MessagingException;
@@ -9,19 +12,15 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class MailServerTest {
 
@@ -55,9 +54,10 @@ class MailServerTest {
         assertThat(listed.get(1).get("to").asText()).isEqualTo("bob@example.test");
         assertThat(listed.get(1).get("text").asText()).isEqualTo("plain two");
 
-        assertThat(json.readTree(get("/_stub/mails?to=bob@example.test").body())).hasSize(1);
-        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(uri("/_stub/mails")).DELETE().build(),
-                HttpResponse.BodyHandlers.ofString());
+        assertThat(json.readTree(get("/_stub/mails?to=bob@example.test").body()))
+                .hasSize(1);
+        HttpResponse<String> deleted = http.send(
+                HttpRequest.newBuilder(uri("/_stub/mails")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(deleted.statusCode()).isEqualTo(204);
         assertThat(json.readTree(get("/_stub/mails").body())).isEmpty();
     }
@@ -117,12 +117,16 @@ class MailServerTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(uri(path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     private HttpResponse<String> put(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.noBody()).build(),
+        return http.send(
+                HttpRequest.newBuilder(uri(path))
+                        .PUT(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 }

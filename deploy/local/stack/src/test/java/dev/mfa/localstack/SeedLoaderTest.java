@@ -1,19 +1,18 @@
 package dev.mfa.localstack;
 
-import dev.mfa.core.password.PasswordHashes;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
-import org.junit.jupiter.api.Test;
-
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
+import dev.mfa.core.password.PasswordHashes;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import org.junit.jupiter.api.Test;
 
 class SeedLoaderTest {
 
@@ -46,13 +45,21 @@ class SeedLoaderTest {
         assertThat(seed.orgs()).hasSizeGreaterThanOrEqualTo(2);
         for (SeedLoader.Org org : seed.orgs()) {
             assertThat(org.users()).anySatisfy(u -> assertThat(u.groups()).contains("org-admin"));
-            assertThat(org.users().stream().filter(u -> !u.groups().contains("org-admin")).count()).isGreaterThanOrEqualTo(3);
+            assertThat(org.users().stream()
+                            .filter(u -> !u.groups().contains("org-admin"))
+                            .count())
+                    .isGreaterThanOrEqualTo(3);
         }
-        assertThat(seed.orgs().stream().flatMap(o -> o.users().stream())).anySatisfy(u -> assertThat(u.pay()).isEqualTo("payee"));
+        assertThat(seed.orgs().stream().flatMap(o -> o.users().stream()))
+                .anySatisfy(u -> assertThat(u.pay()).isEqualTo("payee"));
 
         Map<String, String> hashes = SeedLoader.passwordHashes(seed, 1000);
-        SeedLoader.User alice = seed.orgs().get(0).users().stream().filter(u -> u.userId().equals("alice")).findFirst().orElseThrow();
-        assertThat(PasswordHashes.verify(alice.password().toCharArray(), hashes.get("alice"))).isTrue();
+        SeedLoader.User alice = seed.orgs().get(0).users().stream()
+                .filter(u -> u.userId().equals("alice"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(PasswordHashes.verify(alice.password().toCharArray(), hashes.get("alice")))
+                .isTrue();
     }
 
     @Test

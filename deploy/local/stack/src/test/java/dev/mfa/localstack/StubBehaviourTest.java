@@ -1,10 +1,9 @@
 package dev.mfa.localstack;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The throughput bucket on synthetic clocks ({@link System#nanoTime()} values chosen by the test). */
 class StubBehaviourTest {

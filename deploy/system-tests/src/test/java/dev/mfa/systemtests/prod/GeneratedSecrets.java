@@ -1,7 +1,6 @@
 package dev.mfa.systemtests.prod;
 
 import dev.mfa.k8s.PodEnvironment.SecretKey;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -68,23 +67,30 @@ final class GeneratedSecrets {
         String secret = ref.secret();
         return switch (ref.key()) {
             // CNPG basic-auth Secrets mfa-<service>-db: a role name the test creates, and its password
-            case "username" -> secret.replace("mfa-", "pb_").replace("-db", "").replace('-', '_') + "_"
-                    + HexFormat.of().formatHex(bytes(3));
+            case "username" ->
+                secret.replace("mfa-", "pb_").replace("-db", "").replace('-', '_') + "_"
+                        + HexFormat.of().formatHex(bytes(3));
             case "password", "api-secret", "signature-secret" -> token(24);
             case "api-key" -> HexFormat.of().formatHex(bytes(4));
             // Strimzi KafkaUser Secret: the SCRAM login line (unused against the local PLAINTEXT broker)
-            case "sasl.jaas.config" -> "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                    + secret + "\" password=\"" + token(24) + "\";";
+            case "sasl.jaas.config" ->
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + secret
+                        + "\" password=\"" + token(24) + "\";";
             // the legacy shared key of before the key split (decrypt only), then one key set per purpose
             case "field-keys" -> fieldKeyId + ":" + Base64.getEncoder().encodeToString(bytes(32));
-            case "totp-keys", "sms-keys", "email-keys" -> ref.key().substring(0, ref.key().indexOf('-')) + "-"
-                    + HexFormat.of().formatHex(bytes(4)) + ":" + Base64.getEncoder().encodeToString(bytes(32));
+            case "totp-keys", "sms-keys", "email-keys" ->
+                ref.key().substring(0, ref.key().indexOf('-')) + "-"
+                        + HexFormat.of().formatHex(bytes(4)) + ":"
+                        + Base64.getEncoder().encodeToString(bytes(32));
             case "code-hash-key", "recovery-code-key" -> Base64.getEncoder().encodeToString(bytes(32));
-            case "public.pem" -> switch (secret) {
-                case "mfa-jwt-issuer" -> pem("PUBLIC KEY", identityProvider.getPublic().getEncoded());
-                case "mfa-assertion-verify" -> pem("PUBLIC KEY", assertion.getPublic().getEncoded());
-                default -> throw unknown(ref);
-            };
+            case "public.pem" ->
+                switch (secret) {
+                    case "mfa-jwt-issuer" ->
+                        pem("PUBLIC KEY", identityProvider.getPublic().getEncoded());
+                    case "mfa-assertion-verify" ->
+                        pem("PUBLIC KEY", assertion.getPublic().getEncoded());
+                    default -> throw unknown(ref);
+                };
             case "private.pem" -> {
                 if (!secret.equals("mfa-assertion-signing")) {
                     throw unknown(ref);
@@ -115,8 +121,9 @@ final class GeneratedSecrets {
     }
 
     static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     /** A self-signed CA certificate (PEM), made by the JDK's keytool: the JDK has no public API for it. */
@@ -124,11 +131,39 @@ final class GeneratedSecrets {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Path store = dir.resolve(name + "-ca.p12");
         String pass = token(12);
-        run(List.of(keytool.toString(), "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=" + name + " test CA", "-validity", "2", "-ext", "bc:c", "-storetype", "PKCS12",
-                "-keystore", store.toString(), "-storepass", pass));
-        String out = run(List.of(keytool.toString(), "-exportcert", "-rfc", "-alias", "ca", "-storetype", "PKCS12",
-                "-keystore", store.toString(), "-storepass", pass));
+        run(List.of(
+                keytool.toString(),
+                "-genkeypair",
+                "-alias",
+                "ca",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=" + name + " test CA",
+                "-validity",
+                "2",
+                "-ext",
+                "bc:c",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                pass));
+        String out = run(List.of(
+                keytool.toString(),
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "ca",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                pass));
         int begin = out.indexOf("-----BEGIN CERTIFICATE-----");
         int end = out.indexOf("-----END CERTIFICATE-----");
         if (begin < 0 || end < begin) {
@@ -147,13 +182,55 @@ final class GeneratedSecrets {
         Path keyStore = dir.resolve(name + "-tls.p12");
         Path trustStore = dir.resolve(name + "-trust.p12");
         Path cert = dir.resolve(name + "-tls.crt");
-        run(List.of(keytool.toString(), "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost", "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", storePassword));
-        run(List.of(keytool.toString(), "-exportcert", "-rfc", "-alias", name, "-storetype", "PKCS12",
-                "-keystore", keyStore.toString(), "-storepass", storePassword, "-file", cert.toString()));
-        run(List.of(keytool.toString(), "-importcert", "-noprompt", "-alias", name, "-file", cert.toString(),
-                "-storetype", "PKCS12", "-keystore", trustStore.toString(), "-storepass", storePassword));
+        run(List.of(
+                keytool.toString(),
+                "-genkeypair",
+                "-alias",
+                name,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "san=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                storePassword));
+        run(List.of(
+                keytool.toString(),
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                name,
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                storePassword,
+                "-file",
+                cert.toString()));
+        run(List.of(
+                keytool.toString(),
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                name,
+                "-file",
+                cert.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                trustStore.toString(),
+                "-storepass",
+                storePassword));
         return new Path[] {keyStore, trustStore};
     }
 

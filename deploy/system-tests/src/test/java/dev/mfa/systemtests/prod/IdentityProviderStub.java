@@ -5,23 +5,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The identity provider's password check as enrollment-service's {@code HttpPasswordVerifier} calls it
@@ -70,8 +69,10 @@ final class IdentityProviderStub implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String type = ex.getRequestHeaders().getFirst("Content-Type");
-            if (!"POST".equals(ex.getRequestMethod()) || !PATH.equals(ex.getRequestURI().getPath())
-                    || type == null || !type.startsWith("application/json")) {
+            if (!"POST".equals(ex.getRequestMethod())
+                    || !PATH.equals(ex.getRequestURI().getPath())
+                    || type == null
+                    || !type.startsWith("application/json")) {
                 respond(ex, 400, "{\"error\":\"POST application/json to " + PATH + " only\"}");
                 return;
             }
@@ -82,14 +83,17 @@ final class IdentityProviderStub implements AutoCloseable {
                 respond(ex, 400, "{\"error\":\"not JSON\"}");
                 return;
             }
-            if (body == null || !body.path("userId").isTextual() || !body.path("password").isTextual()) {
+            if (body == null
+                    || !body.path("userId").isTextual()
+                    || !body.path("password").isTextual()) {
                 respond(ex, 400, "{\"error\":\"userId and password are required strings\"}");
                 return;
             }
             String userId = body.get("userId").asText();
             byte[] known = passwords.get(userId);
             boolean valid = known != null
-                    && MessageDigest.isEqual(known, body.get("password").asText().getBytes(StandardCharsets.UTF_8));
+                    && MessageDigest.isEqual(
+                            known, body.get("password").asText().getBytes(StandardCharsets.UTF_8));
             checked.add(userId);
             respond(ex, 200, "{\"valid\":" + valid + "}");
         }

@@ -1,5 +1,7 @@
 package dev.mfa.systemtests.prod;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfa.core.events.EventCodec;
@@ -14,19 +16,6 @@ import dev.mfa.systemtests.support.Phones;
 import dev.mfa.systemtests.support.Platform;
 import dev.mfa.systemtests.support.Secrets;
 import dev.mfa.systemtests.support.SystemTest;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -53,8 +42,18 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The production profile as the manifests configure it (issue 13): each service's packaged jar, started with exactly
@@ -114,7 +113,8 @@ class ProdBootIT {
         classStart = Instant.now();
         Platform platform = Platform.get();
         root = platform.root();
-        String output = System.getProperty("mfa.system-tests.output",
+        String output = System.getProperty(
+                "mfa.system-tests.output",
                 root.resolve("deploy/system-tests/target/system-tests").toString());
         work = Path.of(output).resolve("prod-boot");
         deleteTree(work);
@@ -128,8 +128,10 @@ class ProdBootIT {
             pods.put(svc, PodEnvironment.of(root.resolve("deploy/k8s"), OVERLAY, svc));
         }
         PodEnvironment notification = pods.get(Platform.NOTIFICATION);
-        vonage = new VonageStub(0).requireCredentials(secret(notification, "MFA_VONAGE_API_KEY"),
-                secret(notification, "MFA_VONAGE_API_SECRET")).start();
+        vonage = new VonageStub(0)
+                .requireCredentials(
+                        secret(notification, "MFA_VONAGE_API_KEY"), secret(notification, "MFA_VONAGE_API_SECRET"))
+                .start();
 
         // The local services leave run.sh's ports and their Kafka consumer groups to the prod ones (in parallel:
         // each takes up to its shutdown timeout).
@@ -148,23 +150,28 @@ class ProdBootIT {
                 case Platform.NOTIFICATION -> overrides.put("MFA_VONAGE_BASE_URI", vonage.baseUrl());
                 case Platform.ENROLLMENT -> overrides.put("MFA_REAUTH_VERIFY_URL", identityProvider.url());
                 case Platform.SCHEDULER -> tunings.put("MFA_SCHEDULER_INTERVAL", "1s");
-                default -> { }
+                default -> {}
             }
             Path dir = work.resolve(svc);
             Files.createDirectories(dir);
-            services.put(svc, ProdService.prepare(root, svc, Platform.SERVICE_PORTS.get(svc), pod, secrets, overrides,
-                    tunings, dir));
+            services.put(
+                    svc,
+                    ProdService.prepare(
+                            root, svc, Platform.SERVICE_PORTS.get(svc), pod, secrets, overrides, tunings, dir));
         }
         issuer = services.get(Platform.ENROLLMENT).env.get("MFA_JWT_ISSUER");
         audience = services.get(Platform.ENROLLMENT).env.get("MFA_JWT_AUDIENCES");
         Instant t0 = Instant.now();
-        services.get(Platform.ENROLLMENT).jvmOptions(List.of("-Djavax.net.ssl.trustStore=" + idpStores[1],
-                "-Djavax.net.ssl.trustStoreType=PKCS12",
-                "-Djavax.net.ssl.trustStorePassword=" + secrets.storePassword()));
+        services.get(Platform.ENROLLMENT)
+                .jvmOptions(List.of(
+                        "-Djavax.net.ssl.trustStore=" + idpStores[1],
+                        "-Djavax.net.ssl.trustStoreType=PKCS12",
+                        "-Djavax.net.ssl.trustStorePassword=" + secrets.storePassword()));
         services.values().forEach(s -> s.start(root));
         services.values().forEach(ProdService::awaitReady);
-        System.out.println(Instant.now() + " prod boot: four services ready " + Duration.between(t0, Instant.now())
-                .toMillis() + " ms after start (" + Duration.between(classStart, Instant.now()).toMillis()
+        System.out.println(Instant.now() + " prod boot: four services ready "
+                + Duration.between(t0, Instant.now()).toMillis() + " ms after start ("
+                + Duration.between(classStart, Instant.now()).toMillis()
                 + " ms with setup)");
     }
 
@@ -212,9 +219,11 @@ class ProdBootIT {
 
         // enrollment: the password check goes to the identity provider, whose answer decides
         String reauthUrl = Platform.ENROLLMENT_API + "/me/reauth";
-        Http.Reply wrong = post(reauthUrl, token).json(Map.of("password", "not-it")).send();
+        Http.Reply wrong =
+                post(reauthUrl, token).json(Map.of("password", "not-it")).send();
         assertThat(wrong.status()).as("reauth with a wrong password").isEqualTo(401);
-        Http.Reply reauth = post(reauthUrl, token).json(Map.of("password", password)).send();
+        Http.Reply reauth =
+                post(reauthUrl, token).json(Map.of("password", password)).send();
         assertThat(reauth.status()).as("reauth with the password").isEqualTo(200);
         assertThat(identityProvider.checked()).containsExactly(userId, userId);
         String reauthToken = reauth.json().path("reauthToken").asText();
@@ -222,28 +231,40 @@ class ProdBootIT {
 
         // notification: the enrollment code reaches Vonage, sent with the Secret's credentials
         Phones.Phone phone = Phones.next("US");
-        Http.Reply start = post(Platform.ENROLLMENT_API + "/me/mfa/sms", token).header("X-Reauth-Token", reauthToken)
-                .json(Map.of("countryCode", "US", "phoneNumber", phone.e164())).send();
+        Http.Reply start = post(Platform.ENROLLMENT_API + "/me/mfa/sms", token)
+                .header("X-Reauth-Token", reauthToken)
+                .json(Map.of("countryCode", "US", "phoneNumber", phone.e164()))
+                .send();
         assertThat(start.status()).as("start SMS enrollment: %s", start.text()).isEqualTo(201);
         String enrollmentCode = awaitSms(phone.e164(), 1);
-        Http.Reply confirmed = post(Platform.ENROLLMENT_API + "/me/mfa/enrollments/"
-                + start.json().path("enrollmentId").asText() + "/confirm", token)
-                .json(Map.of("code", enrollmentCode)).send();
+        Http.Reply confirmed = post(
+                        Platform.ENROLLMENT_API + "/me/mfa/enrollments/"
+                                + start.json().path("enrollmentId").asText() + "/confirm",
+                        token)
+                .json(Map.of("code", enrollmentCode))
+                .send();
         assertThat(confirmed.status()).as("confirm").isEqualTo(200);
         Secrets.recoveryCode(confirmed.json().path("recoveryCode").asText());
 
         // verification: a sign-in challenge by SMS; the assertion is signed with the generated assertion key
         AtomicReference<Http.Reply> challenge = new AtomicReference<>();
-        Awaitility.await("a challenge offering SMS").atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
-            challenge.set(post(Platform.VERIFICATION_API + "/challenges", token).send());
-            return challenge.get().status() == 201 && challenge.get().json().path("methods").toString().contains("SMS");
-        });
+        Awaitility.await("a challenge offering SMS")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    challenge.set(post(Platform.VERIFICATION_API + "/challenges", token)
+                            .send());
+                    return challenge.get().status() == 201
+                            && challenge.get().json().path("methods").toString().contains("SMS");
+                });
         String challengeId = challenge.get().json().path("challengeId").asText();
-        Http.Reply sent = post(Platform.VERIFICATION_API + "/challenges/" + challengeId + "/sms", token).send();
+        Http.Reply sent = post(Platform.VERIFICATION_API + "/challenges/" + challengeId + "/sms", token)
+                .send();
         assertThat(sent.status()).as("send sign-in SMS").isEqualTo(202);
         String signInCode = awaitSms(phone.e164(), 2);
         Http.Reply verified = post(Platform.VERIFICATION_API + "/challenges/" + challengeId + "/verify", token)
-                .json(Map.of("method", "SMS", "code", signInCode)).send();
+                .json(Map.of("method", "SMS", "code", signInCode))
+                .send();
         assertThat(verified.status()).as("verify").isEqualTo(200);
         String assertion = verified.json().path("assertion").asText();
         JsonNode claims = verifyEs256(assertion, secrets.assertion().getPublic());
@@ -261,13 +282,17 @@ class ProdBootIT {
         String admin = token("admin-" + org, org, List.of("user", "org-admin"));
         String user = token(userId, org, List.of("user"));
         Instant deadline = Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS);
-        Http.Reply put = Http.put(Platform.ENROLLMENT_API + "/orgs/" + org + "/mfa-policy").bearer(admin)
-                .json(Map.of("enabled", true, "enforcementDeadline", deadline.toString())).send();
+        Http.Reply put = Http.put(Platform.ENROLLMENT_API + "/orgs/" + org + "/mfa-policy")
+                .bearer(admin)
+                .json(Map.of("enabled", true, "enforcementDeadline", deadline.toString()))
+                .send();
         assertThat(put.status()).as("set policy: %s", put.text()).isEqualTo(200);
 
         String scheduler = services.get(Platform.SCHEDULER).base() + "/api/v1/deadlines/" + org;
         AtomicReference<JsonNode> view = new AtomicReference<>();
-        Awaitility.await("the scheduler fires the deadline of " + org).atMost(WAIT).pollInterval(Duration.ofMillis(300))
+        Awaitility.await("the scheduler fires the deadline of " + org)
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(300))
                 .until(() -> {
                     Http.Reply r = Http.get(scheduler).bearer(admin).send();
                     if (r.status() != 200) {
@@ -282,11 +307,18 @@ class ProdBootIT {
                     }
                     return false;
                 });
-        assertThat(Instant.parse(view.get().path("enforcementDeadline").asText())).isEqualTo(deadline);
-        Awaitility.await(userId + " REQUIRED").atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
-            Http.Reply r = Http.get(Platform.ENROLLMENT_API + "/me/mfa").bearer(user).send();
-            return r.status() == 200 && "REQUIRED".equals(r.json().path("requirement").asText());
-        });
+        assertThat(Instant.parse(view.get().path("enforcementDeadline").asText()))
+                .isEqualTo(deadline);
+        Awaitility.await(userId + " REQUIRED")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    Http.Reply r = Http.get(Platform.ENROLLMENT_API + "/me/mfa")
+                            .bearer(user)
+                            .send();
+                    return r.status() == 200
+                            && "REQUIRED".equals(r.json().path("requirement").asText());
+                });
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
@@ -295,7 +327,9 @@ class ProdBootIT {
     private String secret(PodEnvironment pod, String variable) {
         PodEnvironment.Value v = pod.variables().get(variable);
         assertThat(v).as("%s: %s from the overlay", pod.deployment(), variable).isNotNull();
-        assertThat(v.fromSecret()).as("%s: %s comes from a Secret", pod.deployment(), variable).isTrue();
+        assertThat(v.fromSecret())
+                .as("%s: %s comes from a Secret", pod.deployment(), variable)
+                .isTrue();
         return secrets.value(v.secretKey());
     }
 
@@ -310,7 +344,7 @@ class ProdBootIT {
             throw new IllegalStateException("unexpected generated role name or password format");
         }
         try (Connection c = PostgresDatabases.connect("localhost", 55432, "postgres");
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("drop database if exists \"" + db + "\"");
             st.execute("create role \"" + user + "\" login password '" + password + "'");
             st.execute("create database \"" + db + "\" owner \"" + user + "\"");
@@ -323,11 +357,14 @@ class ProdBootIT {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "prod-boot-identity");
         try (KafkaProducer<String, String> producer =
-                     new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            Events.UserUpserted data = new Events.UserUpserted(userId, org, userId + "@" + org + ".test", null,
-                    List.of("user"));
-            producer.send(new ProducerRecord<>(Topics.IDENTITY_USERS, userId,
-                    CODEC.encode(CODEC.wrap("/prod-boot-test", data, Instant.now())))).get(60, TimeUnit.SECONDS);
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            Events.UserUpserted data =
+                    new Events.UserUpserted(userId, org, userId + "@" + org + ".test", null, List.of("user"));
+            producer.send(new ProducerRecord<>(
+                            Topics.IDENTITY_USERS,
+                            userId,
+                            CODEC.encode(CODEC.wrap("/prod-boot-test", data, Instant.now()))))
+                    .get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish identity.user.upserted", e);
         }
@@ -335,11 +372,15 @@ class ProdBootIT {
 
     private void awaitOnRoster(String org, String userId) {
         String admin = token("admin-" + org, org, List.of("user", "org-admin"));
-        Awaitility.await(userId + " on the roster of " + org).atMost(WAIT).pollInterval(Duration.ofMillis(300))
+        Awaitility.await(userId + " on the roster of " + org)
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(300))
                 .until(() -> {
                     Http.Reply r = Http.get(Platform.ENROLLMENT_API + "/orgs/" + org + "/mfa-report")
-                            .bearer(admin).send();
-                    return r.status() == 200 && r.json().path("users").toString().contains("\"" + userId + "\"");
+                            .bearer(admin)
+                            .send();
+                    return r.status() == 200
+                            && r.json().path("users").toString().contains("\"" + userId + "\"");
                 });
     }
 
@@ -347,17 +388,22 @@ class ProdBootIT {
         String digits = e164.replace("+", "");
         List<StubMessage> got = new ArrayList<>();
         try {
-            Awaitility.await("SMS #" + n + " at the Vonage stub").atMost(WAIT).pollInterval(Duration.ofMillis(300))
+            Awaitility.await("SMS #" + n + " at the Vonage stub")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(300))
                     .until(() -> {
                         got.clear();
-                        vonage.messages().stream().filter(m -> m.to().replace("+", "").equals(digits))
+                        vonage.messages().stream()
+                                .filter(m -> m.to().replace("+", "").equals(digits))
                                 .forEach(got::add);
                         return got.size() >= n;
                     });
         } catch (ConditionTimeoutException e) {
             ProdService notification = services.get(Platform.NOTIFICATION);
-            throw new AssertionError("SMS #" + n + " never reached the Vonage stub" + notification.diagnosis()
-                    + "\n--- notification-service log (tail) ---\n" + notification.tail(15), e);
+            throw new AssertionError(
+                    "SMS #" + n + " never reached the Vonage stub" + notification.diagnosis()
+                            + "\n--- notification-service log (tail) ---\n" + notification.tail(15),
+                    e);
         }
         Matcher m = CODE.matcher(got.get(n - 1).text());
         assertThat(m.find()).as("a 6-digit code in the SMS").isTrue();
@@ -403,11 +449,15 @@ class ProdBootIT {
     private static JsonNode verifyEs256(String jwt, PublicKey key) throws Exception {
         String[] parts = jwt.split("\\.");
         assertThat(parts).hasSize(3);
-        assertThat(JSON.readTree(Base64.getUrlDecoder().decode(parts[0])).path("alg").asText()).isEqualTo("ES256");
+        assertThat(JSON.readTree(Base64.getUrlDecoder().decode(parts[0]))
+                        .path("alg")
+                        .asText())
+                .isEqualTo("ES256");
         Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
         s.initVerify(key);
         s.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-        assertThat(s.verify(Base64.getUrlDecoder().decode(parts[2]))).as("assertion signed with the generated key")
+        assertThat(s.verify(Base64.getUrlDecoder().decode(parts[2])))
+                .as("assertion signed with the generated key")
                 .isTrue();
         return JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
     }

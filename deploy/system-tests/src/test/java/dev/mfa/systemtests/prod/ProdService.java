@@ -2,7 +2,6 @@ package dev.mfa.systemtests.prod;
 
 import dev.mfa.k8s.PodEnvironment;
 import dev.mfa.k8s.ProdProfile;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 final class ProdService implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final String name;
     final int port;
@@ -52,10 +52,17 @@ final class ProdService implements AutoCloseable {
      * Assembles the environment. {@code overrides} replace manifest values (addresses, TLS settings of servers the
      * test runs in plaintext); {@code tunings} add timing settings the manifest leaves at their defaults.
      */
-    static ProdService prepare(Path root, String name, int port, PodEnvironment pod, GeneratedSecrets secrets,
-                               Map<String, String> overrides, Map<String, String> tunings, Path work) {
-        Map<String, String> required = ProdProfile.requiredVariables(
-                root.resolve(name).resolve("src/main/resources/application.properties"));
+    static ProdService prepare(
+            Path root,
+            String name,
+            int port,
+            PodEnvironment pod,
+            GeneratedSecrets secrets,
+            Map<String, String> overrides,
+            Map<String, String> tunings,
+            Path work) {
+        Map<String, String> required =
+                ProdProfile.requiredVariables(root.resolve(name).resolve("src/main/resources/application.properties"));
         Map<String, String> missing = new TreeMap<>(required);
         missing.keySet().removeAll(pod.variables().keySet());
 
@@ -99,13 +106,20 @@ final class ProdService implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("not built: " + jar);
         }
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // run.sh's service JVM settings; not part of the environment under test
-                "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=96m",
+                "-Xms32m",
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:MaxMetaspaceSize=192m",
+                "-XX:ReservedCodeCacheSize=96m",
                 "-Dmfa.prod-boot=" + name));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(log.getParent().toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(log.getParent().toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
@@ -126,8 +140,12 @@ final class ProdService implements AutoCloseable {
                         + diagnosis() + "\n--- " + log + " (tail) ---\n" + tail(40));
             }
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(base() + "/q/health/ready"))
+                                .timeout(Duration.ofSeconds(3))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
                 }
@@ -151,8 +169,10 @@ final class ProdService implements AutoCloseable {
     }
 
     String diagnosis() {
-        return missing.isEmpty() ? "" : "\nthe prod overlay does not set " + missing.keySet()
-                + " (needed by the prod profile's " + missing.values() + ")";
+        return missing.isEmpty()
+                ? ""
+                : "\nthe prod overlay does not set " + missing.keySet() + " (needed by the prod profile's "
+                        + missing.values() + ")";
     }
 
     String base() {

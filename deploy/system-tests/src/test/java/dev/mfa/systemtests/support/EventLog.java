@@ -1,14 +1,6 @@
 package dev.mfa.systemtests.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.awaitility.Awaitility;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +11,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 
 /**
  * The real topics read back by a plain Kafka consumer (no group: assigned partitions from the beginning), the way an
@@ -43,7 +42,9 @@ public final class EventLog {
 
         public String dataText(String field) {
             JsonNode d = data();
-            return d == null || d.path(field).isMissingNode() || d.path(field).isNull() ? null : d.path(field).asText();
+            return d == null || d.path(field).isMissingNode() || d.path(field).isNull()
+                    ? null
+                    : d.path(field).asText();
         }
 
         @Override
@@ -80,8 +81,10 @@ public final class EventLog {
     /** Waits until at least {@code count} records match, and returns the matches. */
     public List<Event> await(Predicate<Event> filter, int count, Duration timeout) {
         List<List<Event>> last = new ArrayList<>();
-        Awaitility.await("at least " + count + " matching record(s) on " + topic).atMost(timeout)
-                .pollInterval(Duration.ofMillis(500)).until(() -> {
+        Awaitility.await("at least " + count + " matching record(s) on " + topic)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
                     List<Event> matches = events(filter);
                     last.clear();
                     last.add(matches);
@@ -93,7 +96,8 @@ public final class EventLog {
     /** Names of every topic on the broker except Kafka's internal ones. */
     public static Set<String> allTopics() {
         try (KafkaConsumer<String, String> c = newConsumer()) {
-            Set<String> names = new TreeSet<>(c.listTopics(Duration.ofSeconds(30)).keySet());
+            Set<String> names =
+                    new TreeSet<>(c.listTopics(Duration.ofSeconds(30)).keySet());
             names.removeIf(n -> n.startsWith("__"));
             return names;
         }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,20 +20,22 @@ import java.util.Map;
 /** The public REST API through {@link HttpClient} (HTTP/1.1, like a gateway in front of the services). */
 public final class Http {
 
-    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     public static final String PROBLEM_JSON = "application/problem+json";
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private Http() {
-    }
+    private Http() {}
 
     /** An answer: status, headers and body. */
-    public record Reply(String method, String url, String request, int status, Map<String, List<String>> headers,
-                        byte[] body) {
+    public record Reply(
+            String method, String url, String request, int status, Map<String, List<String>> headers, byte[] body) {
 
         public String text() {
             return new String(body, StandardCharsets.UTF_8);
@@ -49,14 +50,20 @@ public final class Http {
         }
 
         public String contentType() {
-            List<String> values = headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("content-type"))
-                    .map(Map.Entry::getValue).findFirst().orElse(List.of());
+            List<String> values = headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase("content-type"))
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElse(List.of());
             return values.isEmpty() ? "" : values.get(0);
         }
 
         public String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().isEmpty() ? null : e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().isEmpty() ? null : e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
 
         public boolean isProblem() {
@@ -72,8 +79,8 @@ public final class Http {
         @Override
         public String toString() {
             String t = text();
-            return method + " " + url + (request.isEmpty() ? "" : " " + request) + " -> " + status + " " + contentType() + " "
-                    + (t.length() > 600 ? t.substring(0, 600) + "..." : t);
+            return method + " " + url + (request.isEmpty() ? "" : " " + request) + " -> " + status + " " + contentType()
+                    + " " + (t.length() > 600 ? t.substring(0, 600) + "..." : t);
         }
     }
 
@@ -154,13 +161,18 @@ public final class Http {
         }
 
         public Reply send() {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(TIMEOUT)
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(body));
             headers.forEach(b::header);
             try {
                 HttpResponse<byte[]> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-                return new Reply(method, url, excerpt(), r.statusCode(), r.headers().map(), r.body());
+                return new Reply(
+                        method, url, excerpt(), r.statusCode(), r.headers().map(), r.body());
             } catch (IOException e) {
                 throw new UncheckedIOException(method + " " + url + " failed: " + e, e);
             } catch (InterruptedException e) {

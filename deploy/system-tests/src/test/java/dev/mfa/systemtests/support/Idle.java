@@ -1,17 +1,5 @@
 package dev.mfa.systemtests.support;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.ConsumerGroupListing;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.TopicPartition;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -27,6 +15,17 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Waits until the platform has nothing left to do: every outbox relayed, every consumer group with members stable and
@@ -39,25 +38,27 @@ import java.util.concurrent.TimeoutException;
 public final class Idle {
 
     private static final String PG = "jdbc:postgresql://localhost:55432/";
-    private static final List<String> DATABASES = List.of("mfa_enrollment", "mfa_verification", "mfa_notification",
-            "mfa_scheduler");
+    private static final List<String> DATABASES =
+            List.of("mfa_enrollment", "mfa_verification", "mfa_notification", "mfa_scheduler");
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-    private Idle() {
-    }
+    private Idle() {}
 
     /** Waits until two checks in a row find nothing pending (one could fall between two stages of a chain). */
     public static void await() {
         int[] clear = {0};
         List<String> last = new ArrayList<>();
         try {
-            Awaitility.await("the platform idle").atMost(TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
-                List<String> pending = pending();
-                last.clear();
-                last.addAll(pending);
-                clear[0] = pending.isEmpty() ? clear[0] + 1 : 0;
-                return clear[0] >= 2;
-            });
+            Awaitility.await("the platform idle")
+                    .atMost(TIMEOUT)
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        List<String> pending = pending();
+                        last.clear();
+                        last.addAll(pending);
+                        clear[0] = pending.isEmpty() ? clear[0] + 1 : 0;
+                        return clear[0] >= 2;
+                    });
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("the platform is still busy after " + TIMEOUT + ": " + last, e);
         }
@@ -68,9 +69,11 @@ public final class Idle {
         List<String> pending = new ArrayList<>();
         for (String db : DATABASES) {
             try (Connection c = DriverManager.getConnection(PG + db, "postgres", "postgres");
-                 Statement s = c.createStatement()) {
-                long unsent = count(s, "select case when to_regclass('outbox_event') is null then 0 else "
-                        + "(select count(*) from outbox_event where sent_at is null) end");
+                    Statement s = c.createStatement()) {
+                long unsent = count(
+                        s,
+                        "select case when to_regclass('outbox_event') is null then 0 else "
+                                + "(select count(*) from outbox_event where sent_at is null) end");
                 if (unsent > 0) {
                     pending.add(db + ": " + unsent + " unsent outbox rows");
                 }
@@ -89,7 +92,7 @@ public final class Idle {
     /** Outbox rows of one service's database not relayed to Kafka yet. */
     public static long unsentOutboxRows(String database) throws SQLException {
         try (Connection c = DriverManager.getConnection(PG + database, "postgres", "postgres");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             return count(s, "select count(*) from outbox_event where sent_at is null");
         }
     }
@@ -97,8 +100,8 @@ public final class Idle {
     /** deadline-scheduler's triggers of an org that have not fired yet. */
     public static long pendingDeadlineTriggers(String orgId) throws SQLException {
         try (Connection c = DriverManager.getConnection(PG + "mfa_scheduler", "postgres", "postgres");
-             PreparedStatement s = c.prepareStatement(
-                     "select count(*) from deadline_trigger where org_id = ? and fired_at is null")) {
+                PreparedStatement s = c.prepareStatement(
+                        "select count(*) from deadline_trigger where org_id = ? and fired_at is null")) {
             s.setString(1, orgId);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
@@ -122,9 +125,10 @@ public final class Idle {
         List<String> lagging = new ArrayList<>();
         try (Admin admin = Admin.create(p)) {
             List<String> groups = admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS).stream()
-                    .map(ConsumerGroupListing::groupId).toList();
-            Map<String, ConsumerGroupDescription> described = admin.describeConsumerGroups(groups).all()
-                    .get(30, TimeUnit.SECONDS);
+                    .map(ConsumerGroupListing::groupId)
+                    .toList();
+            Map<String, ConsumerGroupDescription> described =
+                    admin.describeConsumerGroups(groups).all().get(30, TimeUnit.SECONDS);
             for (String group : groups) {
                 ConsumerGroupDescription d = described.get(group);
                 if (d == null || d.groupState() == GroupState.EMPTY || d.groupState() == GroupState.DEAD) {
@@ -135,15 +139,17 @@ public final class Idle {
                     continue;
                 }
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                        .partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS);
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                d.members().forEach(m -> m.assignment().topicPartitions().forEach(tp -> latest.put(tp,
-                        OffsetSpec.latest())));
+                d.members()
+                        .forEach(m ->
+                                m.assignment().topicPartitions().forEach(tp -> latest.put(tp, OffsetSpec.latest())));
                 if (latest.isEmpty()) {
                     continue;
                 }
-                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
-                        .get(30, TimeUnit.SECONDS);
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                        admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
                 long lag = 0;
                 for (var e : ends.entrySet()) {
                     OffsetAndMetadata at = committed.get(e.getKey());

@@ -4,7 +4,6 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,16 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Phones {
 
     /** A mobile number: {@code e164} for events and the stub, {@code national} as a user would type it. */
-    public record Phone(String country, String e164, String national) {
-    }
+    public record Phone(String country, String e164, String national) {}
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
-    private static final Set<PhoneNumberType> MOBILE = Set.of(PhoneNumberType.MOBILE,
-            PhoneNumberType.FIXED_LINE_OR_MOBILE);
-    private static final AtomicInteger NEXT = new AtomicInteger(ThreadLocalRandom.current().nextInt(1000, 5000));
+    private static final Set<PhoneNumberType> MOBILE =
+            Set.of(PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE);
+    private static final AtomicInteger NEXT =
+            new AtomicInteger(ThreadLocalRandom.current().nextInt(1000, 5000));
 
-    private Phones() {
-    }
+    private Phones() {}
 
     public static Phone next(String country) {
         PhoneNumber example = UTIL.getExampleNumberForType(country, PhoneNumberType.MOBILE);

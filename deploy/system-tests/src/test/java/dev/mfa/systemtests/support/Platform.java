@@ -39,11 +39,12 @@ public final class Platform implements AutoCloseable {
     public static final String VERIFICATION_API = "http://localhost:8082/api/v1";
     public static final String STUB_URL = "http://localhost:8089";
     public static final String KAFKA_BOOTSTRAP = "localhost:9092";
-    public static final Map<String, Integer> SERVICE_PORTS = Map.of(ENROLLMENT, 8081, VERIFICATION, 8082,
-            NOTIFICATION, 8083, SCHEDULER, 8084);
+    public static final Map<String, Integer> SERVICE_PORTS =
+            Map.of(ENROLLMENT, 8081, VERIFICATION, 8082, NOTIFICATION, 8083, SCHEDULER, 8084);
 
     /** Throttle settings the lock-out scenario relies on (verification-service, {@code mfa.verification.throttle}). */
     public static final int FREE_FAILURES = 3;
+
     public static final int LOCK_AFTER = 5;
 
     /**
@@ -83,12 +84,15 @@ public final class Platform implements AutoCloseable {
         // A killed service's consumers stay in their groups until their session times out (45 s by default), and
         // its restarted consumers get no partition before: 6 s (the broker's minimum). run.sh's default service JVM
         // options, plus these two.
-        env.put("MFA_LOCAL_SERVICE_JVM_OPTS", "-Xms32m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m "
-                + "-XX:ReservedCodeCacheSize=96m -Xss512k "
-                + "-Dmp.messaging.connector.smallrye-kafka.session.timeout.ms=6000 "
-                + "-Dmp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000");
+        env.put(
+                "MFA_LOCAL_SERVICE_JVM_OPTS",
+                "-Xms32m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m "
+                        + "-XX:ReservedCodeCacheSize=96m -Xss512k "
+                        + "-Dmp.messaging.connector.smallrye-kafka.session.timeout.ms=6000 "
+                        + "-Dmp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000");
         // PostgreSQL's binaries are unpacked anew into a directory of this run (as on a machine where nothing was
-        // unpacked before), not reused from ~/.embedpostgresql or java.io.tmpdir; it is deleted when the platform stops.
+        // unpacked before), not reused from ~/.embedpostgresql or java.io.tmpdir; it is deleted when the platform
+        // stops.
         env.put("MFA_LOCAL_PG_WORKING_DIR", PG_WORKING_DIR.toString());
         // The services run from copies of their quarkus-app: a rebuild during the tests cannot change their jars.
         env.put("MFA_LOCAL_SNAPSHOT_APPS", "true");
@@ -118,7 +122,9 @@ public final class Platform implements AutoCloseable {
         this.root = root;
         this.runSh = root.resolve("deploy/local/run.sh");
         this.runDir = root.resolve("deploy/local/.run");
-        Path out = Path.of(System.getProperty("mfa.system-tests.output", root.resolve("deploy/system-tests/target/system-tests").toString()));
+        Path out = Path.of(System.getProperty(
+                "mfa.system-tests.output",
+                root.resolve("deploy/system-tests/target/system-tests").toString()));
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -133,8 +139,8 @@ public final class Platform implements AutoCloseable {
             return instance;
         }
         if (startFailure != null) {
-            throw new IllegalStateException("the platform did not start earlier in this JVM: " + startFailure.getMessage(),
-                    startFailure);
+            throw new IllegalStateException(
+                    "the platform did not start earlier in this JVM: " + startFailure.getMessage(), startFailure);
         }
         Platform p = new Platform(repoRoot());
         Runtime.getRuntime().addShutdownHook(new Thread(p::stopQuietly, "system-tests-stop-platform"));
@@ -172,7 +178,8 @@ public final class Platform implements AutoCloseable {
         runSh(Duration.ofMinutes(3), "--reset");
         Instant t0 = Instant.now();
         runSh(RUN_SH_TIMEOUT, "--detach");
-        log("system tests: platform ready after " + Duration.between(t0, Instant.now()).toSeconds() + " s");
+        log("system tests: platform ready after "
+                + Duration.between(t0, Instant.now()).toSeconds() + " s");
         Users.afterStackStart(this);
     }
 
@@ -188,14 +195,18 @@ public final class Platform implements AutoCloseable {
             needed.add(root.resolve(svc).resolve("target/quarkus-app/quarkus-run.jar"));
         }
         long deadline = System.nanoTime() + BUILD_WAIT.toNanos();
-        List<Path> missing = needed.stream().filter(p -> !Files.isRegularFile(p)).toList();
+        List<Path> missing =
+                needed.stream().filter(p -> !Files.isRegularFile(p)).toList();
         while (!missing.isEmpty()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not built: " + missing.stream().map(p -> root.relativize(p).toString())
-                        .toList() + " — run the whole reactor (mvn verify from the repository root) or "
+                throw new IllegalStateException("not built: "
+                        + missing.stream()
+                                .map(p -> root.relativize(p).toString())
+                                .toList() + " — run the whole reactor (mvn verify from the repository root) or "
                         + "mvn -DskipTests package for the services and deploy/local/stack first");
             }
-            log("system tests: waiting for " + missing.stream().map(p -> root.relativize(p).toString()).toList());
+            log("system tests: waiting for "
+                    + missing.stream().map(p -> root.relativize(p).toString()).toList());
             sleep(Duration.ofSeconds(5));
             missing = needed.stream().filter(p -> !Files.isRegularFile(p)).toList();
         }
@@ -238,15 +249,15 @@ public final class Platform implements AutoCloseable {
 
     private static void deleteTree(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             System.err.println("system tests: could not delete " + dir + ": " + e.getMessage());
         }
     }
 
     /** What a script printed (stdout and stderr, interleaved) and how it exited. */
-    public record ScriptRun(int exitCode, String output) {
-    }
+    public record ScriptRun(int exitCode, String output) {}
 
     /**
      * Runs a script of the repository (e.g. {@code deploy/local/walkthrough.sh}) as a user would, with the platform's
@@ -255,8 +266,10 @@ public final class Platform implements AutoCloseable {
     public ScriptRun runScript(String script, Map<String, String> env, Duration timeout) {
         Path file = root.resolve(script);
         Path out = log.resolveSibling(file.getFileName() + ".log");
-        ProcessBuilder pb = new ProcessBuilder("bash", file.toString()).directory(root.toFile())
-                .redirectErrorStream(true).redirectOutput(out.toFile());
+        ProcessBuilder pb = new ProcessBuilder("bash", file.toString())
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile());
         pb.environment().putAll(ENV);
         pb.environment().putAll(env);
         log("$ " + script);
@@ -270,8 +283,10 @@ public final class Platform implements AutoCloseable {
             }
             String output = Files.readString(out, StandardCharsets.UTF_8);
             System.out.print(output);
-            return finished ? new ScriptRun(p.exitValue(), output)
-                    : new ScriptRun(-1, output + "\n(" + script + " did not finish within " + timeout.toSeconds() + " s)");
+            return finished
+                    ? new ScriptRun(p.exitValue(), output)
+                    : new ScriptRun(
+                            -1, output + "\n(" + script + " did not finish within " + timeout.toSeconds() + " s)");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -285,7 +300,9 @@ public final class Platform implements AutoCloseable {
         cmd.add("bash");
         cmd.add(runSh.toString());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(ENV);
         log("$ run.sh " + String.join(" ", args));
@@ -417,7 +434,8 @@ public final class Platform implements AutoCloseable {
             p = p.getParent();
         }
         if (p == null) {
-            throw new IllegalStateException("cannot find the repository root (deploy/local/run.sh); set -Dmfa.repo.root");
+            throw new IllegalStateException(
+                    "cannot find the repository root (deploy/local/run.sh); set -Dmfa.repo.root");
         }
         return p;
     }
@@ -426,8 +444,12 @@ public final class Platform implements AutoCloseable {
         String stamped = Instant.now() + " " + line;
         System.out.println(stamped);
         try {
-            Files.writeString(log, stamped + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(
+                    log,
+                    stamped + "\n",
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException ignored) {
             // the console has it
         }

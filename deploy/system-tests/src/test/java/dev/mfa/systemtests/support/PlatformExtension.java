@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class PlatformExtension implements BeforeAllCallback {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PlatformExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(PlatformExtension.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {

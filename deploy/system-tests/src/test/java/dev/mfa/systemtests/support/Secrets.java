@@ -17,8 +17,7 @@ public final class Secrets {
     /** Digit strings (codes, phone numbers): a leak when not part of a longer token (a UUID or a timestamp). */
     private static final Set<String> DIGITS = ConcurrentHashMap.newKeySet();
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     public static void secret(String value) {
         if (value != null && value.length() >= 8) {
@@ -64,8 +63,10 @@ public final class Secrets {
             }
         }
         for (String d : DIGITS) {
-            if (text.contains(d) && Pattern.compile("(?<![0-9A-Za-z])" + Pattern.quote(d) + "(?![0-9A-Za-z])")
-                    .matcher(text).find()) {
+            if (text.contains(d)
+                    && Pattern.compile("(?<![0-9A-Za-z])" + Pattern.quote(d) + "(?![0-9A-Za-z])")
+                            .matcher(text)
+                            .find()) {
                 found.add(describe(d));
             }
         }

@@ -1,14 +1,13 @@
 package dev.mfa.systemtests.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.awaitility.Awaitility;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /**
  * The Vonage SMS stub of the local stack (port 8089): what it received ({@code GET /_stub/messages}) and scripted
@@ -18,8 +17,7 @@ public final class Stub {
 
     private static final Pattern CODE = Pattern.compile("(?<![0-9])([0-9]{6})(?![0-9])");
 
-    private Stub() {
-    }
+    private Stub() {}
 
     /** Every message the stub accepted, oldest first. */
     public static List<JsonNode> messages() {
@@ -35,13 +33,17 @@ public final class Stub {
     /** Messages to one number (E.164; the stub records it as sent, with or without the plus). */
     public static List<JsonNode> messagesTo(String e164) {
         String digits = e164.replace("+", "");
-        return messages().stream().filter(m -> m.path("to").asText("").replace("+", "").equals(digits)).toList();
+        return messages().stream()
+                .filter(m -> m.path("to").asText("").replace("+", "").equals(digits))
+                .toList();
     }
 
     /** Waits for the {@code n}-th message (1-based) to the number and returns the 6-digit code in its text. */
     public static String awaitCode(String e164, int n, Duration timeout) {
         List<JsonNode> got = new ArrayList<>();
-        Awaitility.await("SMS #" + n + " to a test number").atMost(timeout).pollInterval(Duration.ofMillis(300))
+        Awaitility.await("SMS #" + n + " to a test number")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(300))
                 .until(() -> {
                     List<JsonNode> to = messagesTo(e164);
                     got.clear();

@@ -1,18 +1,17 @@
 package dev.mfa.systemtests.support;
 
+import static dev.mfa.systemtests.support.Platform.ENROLLMENT_API;
+import static dev.mfa.systemtests.support.Platform.VERIFICATION_API;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfa.core.otp.OtpAuthUri;
 import dev.mfa.localstack.testing.QrScanner;
 import dev.mfa.localstack.testing.TestTokens;
-import org.awaitility.Awaitility;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static dev.mfa.systemtests.support.Platform.ENROLLMENT_API;
-import static dev.mfa.systemtests.support.Platform.VERIFICATION_API;
+import org.awaitility.Awaitility;
 
 /**
  * A user of the platform, acting only through the public REST API with an access token like the gateway passes on
@@ -74,8 +73,11 @@ public final class TestUser {
 
     /** The user's access token (valid one hour; a fresh one after 50 minutes). */
     public String token() {
-        if (token == null || System.currentTimeMillis() - tokenMintedAt > Duration.ofMinutes(50).toMillis()) {
-            TestTokens.Builder b = TestTokens.builder(userId, orgId).groups(groups.toArray(String[]::new))
+        if (token == null
+                || System.currentTimeMillis() - tokenMintedAt
+                        > Duration.ofMinutes(50).toMillis()) {
+            TestTokens.Builder b = TestTokens.builder(userId, orgId)
+                    .groups(groups.toArray(String[]::new))
                     .claim("upn", email);
             if (pay != null) {
                 b.claim("pay", pay);
@@ -102,7 +104,9 @@ public final class TestUser {
     }
 
     public Http.Reply reauthReply(String password) {
-        return post(ENROLLMENT_API + "/me/reauth").json(Map.of("password", password)).send();
+        return post(ENROLLMENT_API + "/me/reauth")
+                .json(Map.of("password", password))
+                .send();
     }
 
     public Http.Reply mfaReply() {
@@ -110,27 +114,37 @@ public final class TestUser {
     }
 
     public Http.Reply startTotpReply(String reauth, String assertion) {
-        return post(ENROLLMENT_API + "/me/mfa/authenticator-app").header(REAUTH, reauth).header(ASSERTION, assertion)
+        return post(ENROLLMENT_API + "/me/mfa/authenticator-app")
+                .header(REAUTH, reauth)
+                .header(ASSERTION, assertion)
                 .send();
     }
 
     public Http.Reply startSmsReply(String reauth, String assertion, String country, String number) {
-        return post(ENROLLMENT_API + "/me/mfa/sms").header(REAUTH, reauth).header(ASSERTION, assertion)
-                .json(Map.of("countryCode", country, "phoneNumber", number)).send();
+        return post(ENROLLMENT_API + "/me/mfa/sms")
+                .header(REAUTH, reauth)
+                .header(ASSERTION, assertion)
+                .json(Map.of("countryCode", country, "phoneNumber", number))
+                .send();
     }
 
     public Http.Reply confirmReply(String enrollmentId, String code) {
-        return post(ENROLLMENT_API + "/me/mfa/enrollments/" + enrollmentId + "/confirm").json(Map.of("code", code))
+        return post(ENROLLMENT_API + "/me/mfa/enrollments/" + enrollmentId + "/confirm")
+                .json(Map.of("code", code))
                 .send();
     }
 
     /** The QR PNG of a pending enrollment: it shows the secret, so it needs a reauth token like the start. */
     public Http.Reply qrPng(String enrollmentId, String reauth) {
-        return get(ENROLLMENT_API + "/me/mfa/enrollments/" + enrollmentId + "/qr.png").header(REAUTH, reauth).send();
+        return get(ENROLLMENT_API + "/me/mfa/enrollments/" + enrollmentId + "/qr.png")
+                .header(REAUTH, reauth)
+                .send();
     }
 
     public Http.Reply newRecoveryCodeReply(String reauth, String assertion) {
-        return post(ENROLLMENT_API + "/me/mfa/recovery-code").header(REAUTH, reauth).header(ASSERTION, assertion)
+        return post(ENROLLMENT_API + "/me/mfa/recovery-code")
+                .header(REAUTH, reauth)
+                .header(ASSERTION, assertion)
                 .send();
     }
 
@@ -140,7 +154,8 @@ public final class TestUser {
 
     public Http.Reply verifyReply(String challengeId, String method, String code) {
         return post(VERIFICATION_API + "/challenges/" + challengeId + "/verify")
-                .json(Map.of("method", method, "code", code)).send();
+                .json(Map.of("method", method, "code", code))
+                .send();
     }
 
     public Http.Reply sendSignInSmsReply(String challengeId) {
@@ -165,7 +180,9 @@ public final class TestUser {
     /** Waits until {@code GET /me/mfa} shows this requirement. */
     public JsonNode awaitRequirement(String requirement) {
         AtomicReference<JsonNode> last = new AtomicReference<>();
-        Awaitility.await(userId + " " + requirement).atMost(PROPAGATION).pollInterval(Duration.ofMillis(300))
+        Awaitility.await(userId + " " + requirement)
+                .atMost(PROPAGATION)
+                .pollInterval(Duration.ofMillis(300))
                 .until(() -> {
                     last.set(mfa());
                     return requirement.equals(last.get().path("requirement").asText());
@@ -186,7 +203,8 @@ public final class TestUser {
         expect(r, 201);
         JsonNode a = r.json();
         Secrets.secret(a.path("secret").asText());
-        OtpAuthUri scanned = OtpAuthUri.parse(QrScanner.decodeDataUri(a.path("qrCodeDataUri").asText()));
+        OtpAuthUri scanned =
+                OtpAuthUri.parse(QrScanner.decodeDataUri(a.path("qrCodeDataUri").asText()));
         return new TotpStart(a, new TotpDevice(scanned));
     }
 
@@ -212,23 +230,28 @@ public final class TestUser {
     /** Opens a sign-in challenge once verification-service knows the user's factors (the events travel first). */
     public JsonNode awaitChallenge(String method) {
         AtomicReference<Http.Reply> last = new AtomicReference<>();
-        Awaitility.await(userId + ": a challenge offering " + method).atMost(PROPAGATION)
-                .pollInterval(Duration.ofMillis(300)).until(() -> {
+        Awaitility.await(userId + ": a challenge offering " + method)
+                .atMost(PROPAGATION)
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
                     last.set(challengeReply());
                     // Until the factor event arrives, verification-service answers as for a user without one.
-                    boolean notYet = last.get().status() == 200 || (last.get().status() == 409
-                            && "enrollment-required".equals(last.get().problemType()));
+                    boolean notYet = last.get().status() == 200
+                            || (last.get().status() == 409
+                                    && "enrollment-required".equals(last.get().problemType()));
                     if (last.get().status() != 201 && !notYet) {
                         throw new AssertionError("unexpected " + last.get());
                     }
-                    return last.get().status() == 201 && methods(last.get().json()).contains(method);
+                    return last.get().status() == 201
+                            && methods(last.get().json()).contains(method);
                 });
         return last.get().json();
     }
 
     public static List<String> methods(JsonNode challenge) {
         return java.util.stream.StreamSupport.stream(challenge.path("methods").spliterator(), false)
-                .map(JsonNode::asText).toList();
+                .map(JsonNode::asText)
+                .toList();
     }
 
     /** A full sign-in second step with the device; answers the MFA assertion. */

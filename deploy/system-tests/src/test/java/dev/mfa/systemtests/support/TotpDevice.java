@@ -2,7 +2,6 @@ package dev.mfa.systemtests.support;
 
 import dev.mfa.core.otp.OtpAuthUri;
 import dev.mfa.core.otp.Totp;
-
 import java.time.Clock;
 
 /**

@@ -6,13 +6,6 @@ import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.password.PasswordHashes;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.awaitility.Awaitility;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,6 +24,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 
 /**
  * Plays the identity provider for users the tests add: their password hash goes into the local password file that
@@ -52,13 +51,17 @@ public final class Users {
     private static final EventCodec CODEC = new EventCodec();
     private static KafkaProducer<String, String> producer;
 
-    private Users() {
-    }
+    private Users() {}
 
     /** A seed user of {@code deploy/local/seed.json} (already known to the platform). */
     public static TestUser seed(String userId, String orgId, String password, String pay, String... groups) {
         Secrets.secret(password);
-        return new TestUser(userId, orgId, userId + "@" + orgId + ".test", password, pay,
+        return new TestUser(
+                userId,
+                orgId,
+                userId + "@" + orgId + ".test",
+                password,
+                pay,
                 groups.length == 0 ? List.of("user") : List.of(groups));
     }
 
@@ -85,8 +88,9 @@ public final class Users {
             users.add(new TestUser(userId, orgId, userId + "@" + orgId + ".test", password, pay, List.of("user")));
         }
         Map<String, String> hashes = new ConcurrentHashMap<>();
-        users.parallelStream().forEach(u -> hashes.put(u.userId(), PasswordHashes.hash(u.password().toCharArray(),
-                PASSWORD_ITERATIONS)));
+        users.parallelStream()
+                .forEach(u ->
+                        hashes.put(u.userId(), PasswordHashes.hash(u.password().toCharArray(), PASSWORD_ITERATIONS)));
         HASHES.putAll(hashes);
         writeHashes(Platform.get().passwordFile());
         publish(users);
@@ -103,8 +107,8 @@ public final class Users {
         String userId = "admin-" + orgId;
         String password = "pw-" + UUID.randomUUID();
         Secrets.secret(password);
-        TestUser admin = new TestUser(userId, orgId, userId + "@" + orgId + ".test", password, null,
-                List.of("user", "org-admin"));
+        TestUser admin = new TestUser(
+                userId, orgId, userId + "@" + orgId + ".test", password, null, List.of("user", "org-admin"));
         HASHES.put(userId, PasswordHashes.hash(password.toCharArray()));
         writeHashes(Platform.get().passwordFile());
         return admin;
@@ -121,8 +125,7 @@ public final class Users {
         try {
             Map<String, String> all = new LinkedHashMap<>();
             if (Files.isRegularFile(file)) {
-                all.putAll(Http.JSON.readValue(file.toFile(), new TypeReference<Map<String, String>>() {
-                }));
+                all.putAll(Http.JSON.readValue(file.toFile(), new TypeReference<Map<String, String>>() {}));
             }
             all.putAll(HASHES);
             Path tmp = Files.createTempFile(file.getParent(), ".password-hashes", ".tmp");
@@ -151,8 +154,9 @@ public final class Users {
         Instant now = Instant.now();
         for (TestUser u : users) {
             Events.UserUpserted data = new Events.UserUpserted(u.userId(), u.orgId(), u.email(), u.pay(), u.groups());
-            sent.add(producer().send(new ProducerRecord<>(Topics.IDENTITY_USERS, u.userId(),
-                    CODEC.encode(CODEC.wrap(SOURCE, data, now)))));
+            sent.add(producer()
+                    .send(new ProducerRecord<>(
+                            Topics.IDENTITY_USERS, u.userId(), CODEC.encode(CODEC.wrap(SOURCE, data, now)))));
         }
         try {
             for (Future<RecordMetadata> f : sent) {
@@ -167,12 +171,16 @@ public final class Users {
         Set<String> wanted = new HashSet<>();
         users.forEach(u -> wanted.add(u.userId()));
         String admin = TestUser.adminToken(orgId);
-        Awaitility.await("new users on the roster of " + orgId).atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(300)).until(() -> {
+        Awaitility.await("new users on the roster of " + orgId)
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
                     Set<String> seen = new HashSet<>();
                     for (int page = 0; ; page++) {
-                        Http.Reply r = Http.get(Platform.ENROLLMENT_API + "/orgs/" + orgId + "/mfa-report?size=500&page="
-                                + page).bearer(admin).send();
+                        Http.Reply r = Http.get(Platform.ENROLLMENT_API + "/orgs/" + orgId
+                                        + "/mfa-report?size=500&page=" + page)
+                                .bearer(admin)
+                                .send();
                         if (r.status() != 200) {
                             return false;
                         }

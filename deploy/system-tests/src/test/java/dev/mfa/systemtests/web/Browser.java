@@ -1,5 +1,11 @@
 package dev.mfa.systemtests.web;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -12,13 +18,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * One headless Chromium (Debian's chromium and chromium-driver, paths given explicitly, Selenium Manager off) driven
@@ -49,14 +48,24 @@ public final class Browser implements AutoCloseable {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(binary);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1000",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=1280,1000",
                 "--lang=en-US");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(driverPath))
-                .usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(driverPath))
+                .usingAnyFreePort()
+                .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(new Dimension(1280, 1000));
-        Path out = Path.of(System.getProperty("mfa.system-tests.output", "target/system-tests")).resolve("web");
+        Path out = Path.of(System.getProperty("mfa.system-tests.output", "target/system-tests"))
+                .resolve("web");
         Browser b = new Browser(driver, out);
         current = b;
         return b;
@@ -85,9 +94,10 @@ public final class Browser implements AutoCloseable {
 
     /** Waits until one of the two is visible; answers which. */
     public By awaitEither(By first, By second) {
-        new WebDriverWait(driver, WAIT).until(ExpectedConditions.or(
-                ExpectedConditions.visibilityOfElementLocated(first),
-                ExpectedConditions.visibilityOfElementLocated(second)));
+        new WebDriverWait(driver, WAIT)
+                .until(ExpectedConditions.or(
+                        ExpectedConditions.visibilityOfElementLocated(first),
+                        ExpectedConditions.visibilityOfElementLocated(second)));
         return driver.findElements(first).stream().anyMatch(WebElement::isDisplayed) ? first : second;
     }
 

@@ -1,11 +1,9 @@
 package dev.mfa.systemtests.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mfa.localstack.testing.TestTokens;
 import dev.mfa.systemtests.support.SystemTest;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,8 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * What the edge adds to a proxied call: the same {@code GET /api/v1/me/mfa} straight to enrollment-service (with the
@@ -34,24 +33,33 @@ class EdgeOverheadIT {
 
     @Test
     void proxiedCallOverheadP50UnderFiveMs() throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(Browser.BASE + "/login"))
-                .header("Content-Type", "application/json").header("X-Requested-With", "mfa-web")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"carol\",\"password\":\"carol-pw\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> login = http.send(
+                HttpRequest.newBuilder(URI.create(Browser.BASE + "/login"))
+                        .header("Content-Type", "application/json")
+                        .header("X-Requested-With", "mfa-web")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"carol\",\"password\":\"carol-pw\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).isEqualTo(200);
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-        HttpResponse<String> challenge = http.send(HttpRequest.newBuilder(
-                        URI.create(Browser.BASE + "/api/v1/challenges"))
-                .header("Cookie", cookie).header("X-Requested-With", "mfa-web")
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> challenge = http.send(
+                HttpRequest.newBuilder(URI.create(Browser.BASE + "/api/v1/challenges"))
+                        .header("Cookie", cookie)
+                        .header("X-Requested-With", "mfa-web")
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(challenge.body()).contains("\"mfaRequired\":false");
 
         String token = TestTokens.builder("carol", "acme").groups("user").sign();
         HttpRequest direct = HttpRequest.newBuilder(URI.create("http://localhost:8081/api/v1/me/mfa"))
-                .header("Authorization", "Bearer " + token).build();
+                .header("Authorization", "Bearer " + token)
+                .build();
         HttpRequest edge = HttpRequest.newBuilder(URI.create(Browser.BASE + "/api/v1/me/mfa"))
-                .header("Cookie", cookie).build();
+                .header("Cookie", cookie)
+                .build();
         for (int i = 0; i < WARMUP; i++) {
             time(http, direct);
             time(http, edge);
@@ -68,13 +76,24 @@ class EdgeOverheadIT {
         double p50e = e[SAMPLES / 2] / 1e6;
         double p99d = d[SAMPLES * 99 / 100] / 1e6;
         double p99e = e[SAMPLES * 99 / 100] / 1e6;
-        String report = String.format(java.util.Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
-                Instant.now(), SAMPLES, p50d, p50e, p50e - p50d, p99d, p99e);
+        String report = String.format(
+                java.util.Locale.ROOT,
+                "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+                Instant.now(),
+                SAMPLES,
+                p50d,
+                p50e,
+                p50e - p50d,
+                p99d,
+                p99e);
         Path out = Path.of(System.getProperty("mfa.system-tests.output", "target/system-tests"))
                 .resolve("web-edge-overhead.md");
         Files.createDirectories(out.getParent());
-        Files.writeString(out, "| when | samples | p50 direct ms | p50 via edge ms | p50 added ms | p99 direct ms "
-                + "| p99 via edge ms |\n|---|---|---|---|---|---|---|\n" + report, StandardCharsets.UTF_8);
+        Files.writeString(
+                out,
+                "| when | samples | p50 direct ms | p50 via edge ms | p50 added ms | p99 direct ms "
+                        + "| p99 via edge ms |\n|---|---|---|---|---|---|---|\n" + report,
+                StandardCharsets.UTF_8);
         System.out.print(report);
         assertThat(p50e - p50d).as("p50 added by the edge (ms)").isLessThan(5.0);
     }

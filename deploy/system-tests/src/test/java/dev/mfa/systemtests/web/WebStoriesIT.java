@@ -1,5 +1,7 @@
 package dev.mfa.systemtests.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.DecodeHintType;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
@@ -11,6 +13,16 @@ import dev.mfa.systemtests.support.Platform;
 import dev.mfa.systemtests.support.Stub;
 import dev.mfa.systemtests.support.SystemTest;
 import dev.mfa.systemtests.support.TotpDevice;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -25,19 +37,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web app's stories through the pages only, in a real Chromium, against the edge and the four services on the
@@ -116,7 +115,8 @@ class WebStoriesIT {
         OtpAuthUri key = OtpAuthUri.parse(decodeQr(qr.getDomAttribute("src")));
         String manual = browser.driver().findElement(By.id("manual-key")).getText();
         assertThat(manual.replace(" ", "")).isEqualTo(key.secret());
-        assertThat(manual.split(" ")).allSatisfy(group -> assertThat(group.length()).isLessThanOrEqualTo(4));
+        assertThat(manual.split(" "))
+                .allSatisfy(group -> assertThat(group.length()).isLessThanOrEqualTo(4));
         browser.screenshot(screenshots().resolve("authenticator-app.png"));
         davesPhone = new TotpDevice(key);
         browser.driver().findElement(By.id("totp-code")).sendKeys(davesPhone.currentCode());
@@ -160,7 +160,8 @@ class WebStoriesIT {
         signIn("dave", "dave-pw");
         browser.awaitUrl("/verify.html");
         browser.await(By.id("other-methods")).click();
-        browser.await(By.cssSelector("#methods button[data-method=RECOVERY_CODE]")).click();
+        browser.await(By.cssSelector("#methods button[data-method=RECOVERY_CODE]"))
+                .click();
         browser.awaitText(By.id("method-title"), "Recovery code");
         browser.driver().findElement(By.id("code")).sendKeys(davesRecoveryCode);
         browser.driver().findElement(By.id("verify")).click();
@@ -251,7 +252,8 @@ class WebStoriesIT {
         tabTo("saved-it", 5).sendKeys(Keys.SPACE);
         tabTo("recovery-done", 3).sendKeys(Keys.ENTER);
         browser.awaitText(By.id("factors"), "Authenticator app");
-        assertThat(browser.driver().findElement(By.id("recovery")).isDisplayed()).isFalse();
+        assertThat(browser.driver().findElement(By.id("recovery")).isDisplayed())
+                .isFalse();
         signOut();
     }
 
@@ -271,7 +273,8 @@ class WebStoriesIT {
         assertThat(browser.driver().findElement(By.id("pv-payees")).getText()).isEqualTo("2");
         assertThat(browser.driver().findElement(By.id("pv-exempt")).getText()).isEqualTo("0");
         assertThat(browser.driver().findElement(By.id("pv-without")).getText()).isEqualTo("2");
-        assertThat(browser.driver().findElement(By.id("pv-sample")).getText()).contains("globex-admin", "peter")
+        assertThat(browser.driver().findElement(By.id("pv-sample")).getText())
+                .contains("globex-admin", "peter")
                 .doesNotContain("erin");
         // Any edit makes the preview stale, so it goes away.
         browser.driver().findElement(By.id("m-sms")).click();
@@ -282,7 +285,8 @@ class WebStoriesIT {
         // Exempt erin from her row; 100 days is refused by the API and its problem is shown.
         browser.await(By.cssSelector("#report-rows button[data-exempt=erin]")).click();
         assertThat(browser.active().getDomAttribute("id")).isEqualTo("ex-until");
-        assertThat(browser.driver().findElement(By.id("ex-user")).getDomProperty("value")).isEqualTo("erin");
+        assertThat(browser.driver().findElement(By.id("ex-user")).getDomProperty("value"))
+                .isEqualTo("erin");
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         typeDate("ex-until", today.plusDays(100));
         browser.driver().findElement(By.id("ex-reason")).sendKeys("Travelling without her phone");
@@ -292,7 +296,8 @@ class WebStoriesIT {
         typeDate("ex-until", today.plusDays(20));
         browser.driver().findElement(By.id("grant-exemption")).click();
         browser.awaitText(By.id("exempt-done"), "erin is exempt until " + today.plusDays(20));
-        assertThat(browser.driver().findElement(By.id("exempt-error")).isDisplayed()).isFalse();
+        assertThat(browser.driver().findElement(By.id("exempt-error")).isDisplayed())
+                .isFalse();
 
         // The audit, newest first, shows the grant with its actor; filtered to erin it shows only her entries.
         browser.awaitText(By.cssSelector("#audit-rows tr:first-child"), "exemption-granted");
@@ -304,11 +309,14 @@ class WebStoriesIT {
         browser.screenshot(screenshots().resolve("org-exemptions-audit.png"));
         browser.driver().findElement(By.id("audit-user")).sendKeys("erin", Keys.ENTER);
         // Waits for the filtered list: every row's user is erin (the unfiltered one has the admin's policy change).
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(30))
+                .ignoring(StaleElementReferenceException.class)
                 .until(d -> d.findElements(By.cssSelector("#audit-rows td:nth-child(4)")).stream()
                         .allMatch(td -> td.getText().equals("erin")));
-        assertThat(browser.driver().findElements(By.cssSelector("#audit-rows tr"))).hasSizeGreaterThanOrEqualTo(2);
-        assertThat(browser.driver().findElement(By.id("audit-rows")).getText()).contains("factor-enrolled")
+        assertThat(browser.driver().findElements(By.cssSelector("#audit-rows tr")))
+                .hasSizeGreaterThanOrEqualTo(2);
+        assertThat(browser.driver().findElement(By.id("audit-rows")).getText())
+                .contains("factor-enrolled")
                 .contains("exemption-granted");
 
         // Removing the exemption is recorded too, on top.
@@ -325,10 +333,12 @@ class WebStoriesIT {
         WebElement date = browser.driver().findElement(By.id(id));
         browser.script("arguments[0].focus()", date);
         // Chromium's date field in en-US takes the digits month, day, year.
-        browser.active().sendKeys(String.format("%02d%02d%04d", day.getMonthValue(), day.getDayOfMonth(),
-                day.getYear()));
+        browser.active()
+                .sendKeys(String.format("%02d%02d%04d", day.getMonthValue(), day.getDayOfMonth(), day.getYear()));
         if (!day.toString().equals(date.getDomProperty("value"))) {
-            browser.script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))", date,
+            browser.script(
+                    "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))",
+                    date,
                     day.toString());
         }
         assertThat(date.getDomProperty("value")).isEqualTo(day.toString());
@@ -386,6 +396,8 @@ class WebStoriesIT {
         byte[] png = Base64.getDecoder().decode(dataUri.substring("data:image/png;base64,".length()));
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
-        return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE)).getText();
+        return new QRCodeReader()
+                .decode(bitmap, Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE))
+                .getText();
     }
 }

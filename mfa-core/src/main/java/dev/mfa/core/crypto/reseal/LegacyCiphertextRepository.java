@@ -5,14 +5,13 @@ import dev.mfa.core.crypto.FieldKeys;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.hibernate.reactive.mutiny.Mutiny;
-import org.jboss.logging.Logger;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
 
 /**
  * Re-seals, batch by batch, the values of a {@link ResealTarget} still written under the legacy shared key: each is
@@ -26,8 +25,7 @@ public class LegacyCiphertextRepository {
     private static final Logger LOG = Logger.getLogger(LegacyCiphertextRepository.class);
 
     /** One batch's outcome: rows re-sealed and the last id seen (null when there was nothing left). */
-    public record Batch(int resealed, UUID lastId) {
-    }
+    public record Batch(int resealed, UUID lastId) {}
 
     /** Re-seals up to {@code limit} rows after {@code after} (null: from the start), in one transaction. */
     public Uni<Batch> resealBatch(ResealTarget target, FieldKeys keys, UUID after, int limit) {
@@ -38,7 +36,8 @@ public class LegacyCiphertextRepository {
                 + " order by " + target.idColumn() + " limit :limit for update skip locked";
         return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> {
             var query = session.createNativeQuery(select, Object[].class).setParameter("limit", limit);
-            return (after == null ? query : query.setParameter("after", after.toString())).getResultList()
+            return (after == null ? query : query.setParameter("after", after.toString()))
+                    .getResultList()
                     .flatMap(rows -> rewrite(session, target, keys, rows));
         }));
     }
@@ -47,8 +46,10 @@ public class LegacyCiphertextRepository {
         if (rows.isEmpty()) {
             return Uni.createFrom().item(new Batch(0, null));
         }
-        String update = "update " + target.table() + " set " + target.columns().stream()
-                .map(c -> c.name() + " = :" + c.name()).collect(Collectors.joining(", "))
+        String update = "update " + target.table() + " set "
+                + target.columns().stream()
+                        .map(c -> c.name() + " = :" + c.name())
+                        .collect(Collectors.joining(", "))
                 + " where " + target.idColumn() + " = cast(:id as uuid)";
         List<Uni<Integer>> writes = new ArrayList<>();
         for (Object[] row : rows) {
@@ -60,7 +61,11 @@ public class LegacyCiphertextRepository {
                     ResealTarget.Column column = target.columns().get(i);
                     String value = (String) row[2 + i];
                     if (value != null && keys.isLegacy(value)) {
-                        String plain = keys.openAtRest(column.field(), userId, id, value,
+                        String plain = keys.openAtRest(
+                                column.field(),
+                                userId,
+                                id,
+                                value,
                                 column.legacyContext().apply(id));
                         value = keys.sealAtRest(column.field(), userId, id, plain);
                     }
@@ -69,8 +74,9 @@ public class LegacyCiphertextRepository {
                 writes.add(write.executeUpdate());
             } catch (FieldCipherException e) {
                 // Never the value: the row and why. It stays as it is (and unreadable) until an operator looks.
-                LOG.warnf("%s row %s: a legacy ciphertext cannot be opened (%s); left as it is", target.table(), id,
-                        e.reason());
+                LOG.warnf(
+                        "%s row %s: a legacy ciphertext cannot be opened (%s); left as it is",
+                        target.table(), id, e.reason());
             }
         }
         UUID last = UUID.fromString((String) rows.get(rows.size() - 1)[0]);

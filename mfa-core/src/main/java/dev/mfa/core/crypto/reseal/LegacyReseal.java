@@ -9,10 +9,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * The one-off re-encryption of rows written under the legacy shared key (issue 15 #14): run by each service that
@@ -52,9 +51,11 @@ public class LegacyReseal {
     }
 
     private Uni<Integer> resealFrom(ResealTarget target, UUID after, int done) {
-        return repository.resealBatch(target, keys, after, batchSize).flatMap(batch -> batch.lastId() == null
-                ? Uni.createFrom().item(done)
-                : resealFrom(target, batch.lastId(), done + batch.resealed()));
+        return repository
+                .resealBatch(target, keys, after, batchSize)
+                .flatMap(batch -> batch.lastId() == null
+                        ? Uni.createFrom().item(done)
+                        : resealFrom(target, batch.lastId(), done + batch.resealed()));
     }
 
     /**
@@ -74,10 +75,14 @@ public class LegacyReseal {
             vertx.cancelTimer(timer[0]);
             Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
             VertxContextSafetyToggle.setContextSafe(context, true);
-            context.runOnContext(ignored -> Uni.createFrom().deferred(() -> resealAll(targets)).subscribe().with(
-                    n -> LOG.infof("legacy field key: %d row(s) re-sealed at startup", n),
-                    e -> LOG.warnf("legacy field key re-sealing failed, retried at the next start: %s",
-                            e.getClass().getSimpleName())));
+            context.runOnContext(ignored -> Uni.createFrom()
+                    .deferred(() -> resealAll(targets))
+                    .subscribe()
+                    .with(
+                            n -> LOG.infof("legacy field key: %d row(s) re-sealed at startup", n),
+                            e -> LOG.warnf(
+                                    "legacy field key re-sealing failed, retried at the next start: %s",
+                                    e.getClass().getSimpleName())));
         });
     }
 }

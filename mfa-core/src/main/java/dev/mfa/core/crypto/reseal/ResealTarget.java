@@ -1,7 +1,6 @@
 package dev.mfa.core.crypto.reseal;
 
 import dev.mfa.core.crypto.SealedField;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;

@@ -3,10 +3,6 @@ package dev.mfa.localstack.testing;
 import dev.mfa.localstack.LocalStackTopics;
 import dev.mfa.localstack.TopicCreator;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.server.common.MetadataVersion;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -20,6 +16,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real Kafka broker (KRaft, one combined broker+controller node, {@link KafkaClusterTestKit}) for a service's
@@ -49,10 +48,21 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
     private static final Object LOCK = "dev.mfa.localstack.testing.KafkaTestResource#LOCK";
 
     /** Broker-side log categories turned down to WARNING (set {@value #QUIET_PROPERTY}=false to keep them). */
-    static final List<String> BROKER_LOG_CATEGORIES = List.of("kafka", "state.change.logger", "org.apache.kafka.server",
-            "org.apache.kafka.controller", "org.apache.kafka.raft", "org.apache.kafka.metadata", "org.apache.kafka.image",
-            "org.apache.kafka.storage", "org.apache.kafka.coordinator", "org.apache.kafka.queue",
-            "org.apache.kafka.snapshot", "org.apache.kafka.common.test", "org.apache.kafka.security");
+    static final List<String> BROKER_LOG_CATEGORIES = List.of(
+            "kafka",
+            "state.change.logger",
+            "org.apache.kafka.server",
+            "org.apache.kafka.controller",
+            "org.apache.kafka.raft",
+            "org.apache.kafka.metadata",
+            "org.apache.kafka.image",
+            "org.apache.kafka.storage",
+            "org.apache.kafka.coordinator",
+            "org.apache.kafka.queue",
+            "org.apache.kafka.snapshot",
+            "org.apache.kafka.common.test",
+            "org.apache.kafka.security");
+
     public static final String QUIET_PROPERTY = "mfa.localstack.kafka.quiet";
     // Strong references: java.util.logging keeps loggers weakly, and a collected logger loses its level.
     private static final List<java.util.logging.Logger> QUIETED = new ArrayList<>();
@@ -71,7 +81,10 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
         }
         String t = initArgs.get(TOPICS);
         if (t != null) {
-            Arrays.stream(t.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(extraTopics::add);
+            Arrays.stream(t.split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .forEach(extraTopics::add);
         }
     }
 
@@ -81,15 +94,12 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
         if (!extraTopics.isEmpty()) {
             createTopics(extraTopics);
         }
-        return Map.of(
-                "kafka.bootstrap.servers", bootstrap,
-                "quarkus.kafka.devservices.enabled", "false");
+        return Map.of("kafka.bootstrap.servers", bootstrap, "quarkus.kafka.devservices.enabled", "false");
     }
 
     /** The broker lives as long as the JVM: nothing to do per test application. */
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     // ---------------------------------------------------------------- static accessors for tests
 
@@ -193,13 +203,15 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
     private static void stopBroker(KafkaClusterTestKit cluster, Path baseDir) {
         // Closing can block on a stuck client; bound it so that the JVM exits.
-        Thread closer = new Thread(() -> {
-            try {
-                cluster.close();
-            } catch (Throwable ignored) {
-                // best effort: the JVM is going away
-            }
-        }, "mfa-test-kafka-close");
+        Thread closer = new Thread(
+                () -> {
+                    try {
+                        cluster.close();
+                    } catch (Throwable ignored) {
+                        // best effort: the JVM is going away
+                    }
+                },
+                "mfa-test-kafka-close");
         closer.setDaemon(true);
         closer.start();
         try {
@@ -220,7 +232,9 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
         String first = bootstrap.split(",")[0].trim();
         int colon = first.lastIndexOf(':');
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(first.substring(0, colon), Integer.parseInt(first.substring(colon + 1))), 1000);
+            s.connect(
+                    new InetSocketAddress(first.substring(0, colon), Integer.parseInt(first.substring(colon + 1))),
+                    1000);
             return true;
         } catch (IOException | RuntimeException e) {
             return false;

@@ -2,7 +2,6 @@ package dev.mfa.localstack.testing;
 
 import dev.mfa.localstack.MailServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;

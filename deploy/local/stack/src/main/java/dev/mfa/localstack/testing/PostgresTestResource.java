@@ -3,7 +3,6 @@ package dev.mfa.localstack.testing;
 import dev.mfa.localstack.PostgresDatabases;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -35,6 +34,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
 
     /** Init arg: the database to create and point the datasource at. */
     public static final String DATABASE = "database";
+
     public static final String DEFAULT_DATABASE = "mfa_test";
     public static final String HOST = "localhost";
 
@@ -48,7 +48,9 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public void init(Map<String, String> initArgs) {
-        if (initArgs != null && initArgs.get(DATABASE) != null && !initArgs.get(DATABASE).isBlank()) {
+        if (initArgs != null
+                && initArgs.get(DATABASE) != null
+                && !initArgs.get(DATABASE).isBlank()) {
             database = PostgresDatabases.requireValidName(initArgs.get(DATABASE).trim());
         }
     }
@@ -65,8 +67,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
 
     /** The server lives as long as the JVM: nothing to do per test application. */
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     // ---------------------------------------------------------------- static accessors for tests
 
@@ -144,9 +145,12 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     /** pg_ctl next to the running postmaster's binary (pid from {@code postmaster.pid}), or null. */
     static String pgCtlOf(Path dataDir) {
         try {
-            long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
-            Optional<String> command = ProcessHandle.of(pid).flatMap(h -> h.info().command());
-            return command.map(c -> Path.of(c).resolveSibling("pg_ctl").toString()).orElse(null);
+            long pid = Long.parseLong(
+                    Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+            Optional<String> command =
+                    ProcessHandle.of(pid).flatMap(h -> h.info().command());
+            return command.map(c -> Path.of(c).resolveSibling("pg_ctl").toString())
+                    .orElse(null);
         } catch (IOException | RuntimeException e) {
             return null;
         }

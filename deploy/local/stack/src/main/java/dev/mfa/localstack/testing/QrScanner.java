@@ -1,12 +1,11 @@
 package dev.mfa.localstack.testing;
 
 import dev.mfa.localstack.AuthenticatorApp;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Base64;
+import javax.imageio.ImageIO;
 
 /**
  * Reads the QR code images the services render: PNG bytes (or a PNG data URI) in, text out. For tests only.
@@ -18,8 +17,7 @@ public final class QrScanner {
 
     public static final String PNG_DATA_URI = "data:image/png;base64,";
 
-    private QrScanner() {
-    }
+    private QrScanner() {}
 
     /** Reads as {@link AuthenticatorApp#decodeQr(BufferedImage)} does (one reader for the walkthrough and tests). */
     public static String decode(BufferedImage image) {

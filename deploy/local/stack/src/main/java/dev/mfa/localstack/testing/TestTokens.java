@@ -1,7 +1,8 @@
 package dev.mfa.localstack.testing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfa.core.security.PemKeys;
-
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -15,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * Mints tokens with the committed LOCAL DEV keys (deploy/local/*.pem, on the test classpath): RS256 with the identity
  * provider's RSA key, the same tokens {@code deploy/local/token.sh} prints, and ES256 with verification-service's
@@ -28,6 +26,7 @@ public final class TestTokens {
     public static final String DEV_ISSUER = "https://mfa.local/dev";
     /** The audience every service expects of an access token (mp.jwt.verify.audiences). */
     public static final String API_AUDIENCE = "mfa-api";
+
     public static final String DEV_PRIVATE_KEY = "dev-jwt-private.pem";
     public static final String ASSERTION_ISSUER = "https://mfa.local/verification";
     public static final String ASSERTION_PRIVATE_KEY = "dev-assertion-private.pem";
@@ -35,8 +34,7 @@ public final class TestTokens {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     /** A plain user's access token, valid one hour. */
     public static String user(String userId, String orgId) {

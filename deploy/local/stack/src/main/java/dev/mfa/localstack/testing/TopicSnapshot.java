@@ -1,17 +1,16 @@
 package dev.mfa.localstack.testing;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 
 /**
  * Every record of a topic up to its end at the time of the call, read without a consumer group. Instead of
@@ -22,8 +21,7 @@ public final class TopicSnapshot {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private TopicSnapshot() {
-    }
+    private TopicSnapshot() {}
 
     /** The records of {@code topic} on this JVM's test broker. */
     public static List<ConsumerRecord<String, String>> read(String topic) {
@@ -37,8 +35,8 @@ public final class TopicSnapshot {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             List<PartitionInfo> infos = consumer.partitionsFor(topic, TIMEOUT);
             if (infos == null) {

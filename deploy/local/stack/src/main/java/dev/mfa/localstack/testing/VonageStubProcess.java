@@ -1,7 +1,6 @@
 package dev.mfa.localstack.testing;
 
 import dev.mfa.localstack.VonageStub;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,12 +42,22 @@ public final class VonageStubProcess implements AutoCloseable {
     /** Starts the stub ({@code extraArgs}: options of {@link VonageStub#main}) and waits until it listens. */
     public static VonageStubProcess start(Path log, String... extraArgs) throws IOException {
         Files.createDirectories(log.toAbsolutePath().getParent());
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Small and simple, like the local stack's stub: a young collection of its few objects takes ~1 ms.
-                "-Xmx128m", "-XX:+UseSerialGC", "-Dmfa.local.component=vonage-stub",
-                "-cp", System.getProperty("java.class.path"), VonageStub.class.getName(), "--port", "0"));
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-Dmfa.local.component=vonage-stub",
+                "-cp",
+                System.getProperty("java.class.path"),
+                VonageStub.class.getName(),
+                "--port",
+                "0"));
         command.addAll(List.of(extraArgs));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         Thread reaper = new Thread(process::destroyForcibly, "vonage-stub-process-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
         long deadline = System.nanoTime() + STARTUP.toNanos();

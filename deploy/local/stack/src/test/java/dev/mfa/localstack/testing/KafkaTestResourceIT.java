@@ -1,6 +1,15 @@
 package dev.mfa.localstack.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mfa.core.events.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -12,16 +21,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class KafkaTestResourceIT {
 
@@ -48,8 +47,10 @@ class KafkaTestResourceIT {
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         pp.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(topic, "user-1", "{\"hello\":\"kafka\"}")).get();
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, "user-1", "{\"hello\":\"kafka\"}"))
+                    .get();
         }
 
         Properties cp = new Properties();
@@ -57,7 +58,8 @@ class KafkaTestResourceIT {
         cp.put(ConsumerConfig.GROUP_ID_CONFIG, "kafka-test-resource-it");
         cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<ConsumerRecord<String, String>> received = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             Instant deadline = Instant.now().plusSeconds(30);
             while (received.isEmpty() && Instant.now().isBefore(deadline)) {
@@ -70,6 +72,7 @@ class KafkaTestResourceIT {
 
         // One broker per JVM.
         resource.stop();
-        assertThat(new KafkaTestResource().start().get("kafka.bootstrap.servers")).isEqualTo(bootstrap);
+        assertThat(new KafkaTestResource().start().get("kafka.bootstrap.servers"))
+                .isEqualTo(bootstrap);
     }
 }

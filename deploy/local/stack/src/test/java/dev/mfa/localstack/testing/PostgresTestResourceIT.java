@@ -1,13 +1,12 @@
 package dev.mfa.localstack.testing;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class PostgresTestResourceIT {
 
@@ -18,14 +17,15 @@ class PostgresTestResourceIT {
         Map<String, String> config = enrollment.start();
 
         int port = PostgresTestResource.port();
-        assertThat(config).containsEntry("quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/mfa_enrollment")
+        assertThat(config)
+                .containsEntry("quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/mfa_enrollment")
                 .containsEntry("quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + port + "/mfa_enrollment")
                 .containsEntry("quarkus.datasource.username", "postgres")
                 .containsEntry("quarkus.datasource.password", "postgres");
 
         try (Connection c = PostgresTestResource.connect("mfa_enrollment");
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select 1, current_database(), version()")) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("select 1, current_database(), version()")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(1);
             assertThat(rs.getString(2)).isEqualTo("mfa_enrollment");
@@ -36,10 +36,12 @@ class PostgresTestResourceIT {
         PostgresTestResource verification = new PostgresTestResource();
         verification.init(Map.of(PostgresTestResource.DATABASE, "mfa_verification"));
         Map<String, String> second = verification.start();
-        assertThat(second.get("quarkus.datasource.jdbc.url")).isEqualTo("jdbc:postgresql://localhost:" + port + "/mfa_verification");
+        assertThat(second.get("quarkus.datasource.jdbc.url"))
+                .isEqualTo("jdbc:postgresql://localhost:" + port + "/mfa_verification");
         enrollment.stop();
         try (Connection c = PostgresTestResource.connect("mfa_verification");
-             ResultSet rs = c.createStatement().executeQuery("select count(*) from pg_database where datname like 'mfa_%'")) {
+                ResultSet rs = c.createStatement()
+                        .executeQuery("select count(*) from pg_database where datname like 'mfa_%'")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(2);
         }
