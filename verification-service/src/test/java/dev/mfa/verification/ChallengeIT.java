@@ -128,7 +128,11 @@ class ChallengeIT extends VerificationTestBase {
                 .statusCode(422)
                 .contentType("application/problem+json")
                 .body("field", equalTo("method"));
-        verify(user, challengeId, "TOTP", " ").then().statusCode(422).body("field", equalTo("code"));
+        verify(user, challengeId, "TOTP", " ")
+                .then()
+                .statusCode(400)
+                .body("type", endsWith("invalid-request"))
+                .body("field", equalTo("code"));
         verify(user, challengeId, "SMS", "123456").then().statusCode(422).body("type", endsWith("method-not-offered"));
         given().auth()
                 .oauth2(token(user))

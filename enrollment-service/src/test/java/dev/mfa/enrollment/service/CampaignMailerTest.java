@@ -86,7 +86,7 @@ class CampaignMailerTest {
             assertThat(r.template()).isEqualTo(EmailTemplates.DEADLINE_APPROACHING);
             assertThat(r.requestId()).isEqualTo(campaign.requestId(r.userId()));
             assertThat(r.params()).containsEntry("deadline", "2026-12-18").containsEntry("daysLeft", "14");
-            assertThat(r.to()).startsWith("v1:k1:").doesNotContain("@");
+            assertThat(r.to()).startsWith("v1:email-1:").doesNotContain("@");
             assertThat(KEYS.open(SealedField.EMAIL, r.userId(), r.to())).isEqualTo(r.userId() + "@example.test");
         }
         // 10 users in ranges of 3: four range transactions (one per publishAll that had someone), then markDone.
