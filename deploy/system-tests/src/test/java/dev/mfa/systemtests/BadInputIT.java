@@ -93,8 +93,15 @@ class BadInputIT {
         String otherAssertion = other.signInTotp(otherDevice);
         String otherReauth = other.reauth();
         otherEnrollmentId = other.startTotp(otherReauth, otherAssertion).enrollmentId();
+        // An assertion authorises one change (CONTRACT §4): a second step with the recovery code for the second start
+        // (another TOTP sign-in would wait for the next 30 s step).
+        String rcChallenge =
+                other.awaitChallenge("RECOVERY_CODE").path("challengeId").asText();
+        Http.Reply rc = other.verifyReply(rcChallenge, "RECOVERY_CODE", other.recoveryCode());
+        expect(rc, 200);
         Phones.Phone phone = Phones.next("US");
-        Http.Reply sms = other.startSmsReply(otherReauth, otherAssertion, "US", phone.e164());
+        Http.Reply sms =
+                other.startSmsReply(otherReauth, rc.json().path("assertion").asText(), "US", phone.e164());
         expect(sms, 201);
         otherSmsEnrollmentId = sms.json().path("enrollmentId").asText();
         Stub.awaitCode(phone.e164(), 1, Stub.defaultWait());

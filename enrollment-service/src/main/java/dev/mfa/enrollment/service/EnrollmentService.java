@@ -470,8 +470,10 @@ public class EnrollmentService {
                         f.userId,
                         f.userId,
                         java.util.Map.of("method", f.method.name(), "label", f.label)))
-                .flatMap(i -> RecoveryCode.<RecoveryCode>findById(caller.userId()))
-                .flatMap(rc -> rc != null && RecoveryCode.ACTIVE.equals(rc.status)
+                // A count, not the entity: issueRecoveryCode row-locks the code, and Hibernate Reactive's lock upgrade
+                // of an entity already in the session issues broken SQL (a used code then answered 500).
+                .flatMap(i -> RecoveryCode.count("userId = ?1 and status = ?2", caller.userId(), RecoveryCode.ACTIVE))
+                .flatMap(active -> active > 0
                         ? Uni.createFrom().<String>nullItem()
                         : factors.issueRecoveryCode(caller.userId(), caller.orgId()))
                 .map(recovery -> new Confirmed(FactorService.FactorView.of(f), recovery));
