@@ -281,6 +281,27 @@ class ProdBootIT {
         awaitOnRoster(org, userId);
         String admin = token("admin-" + org, org, List.of("user", "org-admin"));
         String user = token(userId, org, List.of("user"));
+        // In prod MFA is not available to an org until a platform operator grants it (issue 18's limited rollout).
+        Map<String, Object> policy = Map.of(
+                "enabled",
+                true,
+                "enforcementDeadline",
+                Instant.now().plusSeconds(60).toString());
+        Http.Reply refused = Http.put(Platform.ENROLLMENT_API + "/orgs/" + org + "/mfa-policy")
+                .bearer(admin)
+                .json(policy)
+                .send();
+        assertThat(refused.status())
+                .as("policy before the grant: %s", refused.text())
+                .isEqualTo(409);
+        assertThat(refused.text()).contains("mfa-not-available");
+        String operator = token("operator-" + org, "platform-operators", List.of("user", "platform-operator"));
+        Http.Reply grant = Http.put(Platform.ENROLLMENT_API + "/orgs/" + org + "/mfa-availability")
+                .bearer(operator)
+                .json(Map.of("available", true))
+                .send();
+        assertThat(grant.status()).as("grant availability: %s", grant.text()).isEqualTo(200);
+
         Instant deadline = Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS);
         Http.Reply put = Http.put(Platform.ENROLLMENT_API + "/orgs/" + org + "/mfa-policy")
                 .bearer(admin)
