@@ -1,22 +1,14 @@
 package dev.mfa.verification.service;
 
+import dev.mfa.core.security.PemKeys;
 import dev.mfa.verification.config.AssertionConfig;
 import dev.mfa.verification.domain.Method;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.interfaces.ECPrivateKey;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -55,35 +47,13 @@ public class AssertionSigner {
                 .sign(key);
     }
 
-    /** Reads a PKCS#8 PEM key from a file, or else from the classpath; the message never holds key material. */
+    /** The PKCS#8 PEM key at {@code location} ({@link PemKeys}: a file, else the classpath); it must be EC (P-256). */
     static PrivateKey readPrivateKey(String location) {
-        String pem;
-        try {
-            String name =
-                    location.startsWith(CLASSPATH_PREFIX) ? location.substring(CLASSPATH_PREFIX.length()) : location;
-            Path file = Path.of(name);
-            if (!location.startsWith(CLASSPATH_PREFIX) && Files.isRegularFile(file)) {
-                pem = Files.readString(file, StandardCharsets.US_ASCII);
-            } else {
-                try (InputStream in = Thread.currentThread()
-                        .getContextClassLoader()
-                        .getResourceAsStream(name.startsWith("/") ? name.substring(1) : name)) {
-                    if (in == null) {
-                        throw new IllegalStateException("assertion signing key not found at " + location);
-                    }
-                    pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the assertion signing key at " + location, e);
-        }
-        try {
-            String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            byte[] der = Base64.getDecoder().decode(body);
-            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+        PrivateKey key = PemKeys.readPrivateKey(location);
+        if (!(key instanceof ECPrivateKey)) {
             throw new IllegalStateException(
                     "the assertion signing key at " + location + " is not a PKCS#8 EC (P-256) key");
         }
+        return key;
     }
 }
