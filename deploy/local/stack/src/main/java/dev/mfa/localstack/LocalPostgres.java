@@ -52,7 +52,10 @@ public final class LocalPostgres {
             builder.setOverrideWorkingDirectory(dir.toFile());
             System.out.printf("LocalPostgres: binaries under %s%n", dir);
         }
+        // zonky gives the server 10 s by default; a first start (initdb on a fresh directory) on a busy 2-core machine
+        // has taken longer (a CI run failed on it), so run.sh's own ready timeout is the limit that counts.
         EmbeddedPostgres pg = builder.setPort(port)
+                .setPGStartupWait(java.time.Duration.ofSeconds(90))
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)

@@ -125,6 +125,8 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         try {
             Path dataDir = Files.createTempDirectory("mfa-test-pg-");
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                    // zonky's 10 s default is too short for a first start on a busy 2-core machine
+                    .setPGStartupWait(java.time.Duration.ofSeconds(90))
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(true)
                     .setRegisterShutdownHook(false)
