@@ -13,6 +13,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.mfa.core.support.RepoFiles;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -307,12 +308,6 @@ class EventCatalogueTest {
 
     /** The repository's docs directory, found upwards from the module (surefire runs in the module directory). */
     private static Path docsDir() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("docs/asyncapi.yaml"))) {
-                return p.resolve("docs");
-            }
-        }
-        throw new IllegalStateException(
-                "docs/asyncapi.yaml not found above " + Path.of("").toAbsolutePath());
+        return RepoFiles.rootHolding("docs/asyncapi.yaml").resolve("docs");
     }
 }

@@ -11,6 +11,7 @@ import com.networknt.schema.SpecVersion;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
+import dev.mfa.core.support.RepoFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,12 +87,7 @@ class OutboxEnvelopeTest {
     }
 
     private static JsonNode envelopeSchema() throws IOException {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path f = p.resolve("docs/events/cloudevent.schema.json");
-            if (Files.isRegularFile(f)) {
-                return new ObjectMapper().readTree(Files.readString(f, StandardCharsets.UTF_8));
-            }
-        }
-        throw new IllegalStateException("docs/events/cloudevent.schema.json not found");
+        Path f = RepoFiles.find("docs/events/cloudevent.schema.json");
+        return new ObjectMapper().readTree(Files.readString(f, StandardCharsets.UTF_8));
     }
 }

@@ -2,6 +2,7 @@ package dev.mfa.core.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mfa.core.support.RepoFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -144,14 +145,6 @@ class ProblemCatalogueTest {
     }
 
     private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null
-                && !(Files.isDirectory(dir.resolve("mfa-core")) && Files.isRegularFile(dir.resolve("pom.xml")))) {
-            dir = dir.getParent();
-        }
-        assertThat(dir)
-                .as("the repository root above " + Path.of("").toAbsolutePath())
-                .isNotNull();
-        return dir;
+        return RepoFiles.rootHolding("mfa-core/pom.xml");
     }
 }
