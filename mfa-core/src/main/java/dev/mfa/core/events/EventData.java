@@ -1,13 +1,58 @@
 package dev.mfa.core.events;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
- * Marker for the typed {@code data} of an event. Each implementation names its CloudEvents type and
- * the record key (user id for user events, org id for org events) so that producers cannot mix them up.
+ * The typed {@code data} of an event. Each implementation names its CloudEvents type with {@link EventType} and is
+ * keyed by its user ({@link OfUser}) or its org ({@link OfOrg}), so that producers cannot mix them up.
  */
 public interface EventData {
-    /** The CloudEvents {@code type}. */
-    String eventType();
+
+    /** The CloudEvents {@code type}, from the record's {@link EventType}. */
+    @JsonIgnore
+    default String eventType() {
+        return TypeNames.TYPES.get(getClass());
+    }
 
     /** The Kafka record key and CloudEvents {@code subject}: keeps one user's (or org's) events in order. */
+    @JsonIgnore
     String partitionKey();
+
+    /** An event about one user: keyed by the user id. */
+    interface OfUser extends EventData {
+        String userId();
+
+        @Override
+        @JsonIgnore
+        default String partitionKey() {
+            return userId();
+        }
+    }
+
+    /** An event about an org as a whole: keyed by the org id. */
+    interface OfOrg extends EventData {
+        String orgId();
+
+        @Override
+        @JsonIgnore
+        default String partitionKey() {
+            return orgId();
+        }
+    }
+
+    /** Reads each class's {@link EventType} once. */
+    final class TypeNames {
+        private static final ClassValue<String> TYPES = new ClassValue<>() {
+            @Override
+            protected String computeValue(Class<?> type) {
+                EventType annotation = type.getAnnotation(EventType.class);
+                if (annotation == null) {
+                    throw new IllegalStateException(type.getName() + " has no @EventType");
+                }
+                return annotation.value();
+            }
+        };
+
+        private TypeNames() {}
+    }
 }
