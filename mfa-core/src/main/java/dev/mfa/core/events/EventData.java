@@ -1,11 +1,14 @@
 package dev.mfa.core.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
  * The typed {@code data} of an event. Each implementation names its CloudEvents type with {@link EventType} and is
- * keyed by its user ({@link OfUser}) or its org ({@link OfOrg}), so that producers cannot mix them up.
+ * keyed by its user ({@link OfUser}) or its org ({@link OfOrg}), so that producers cannot mix them up. Every record
+ * tolerates fields it does not know (Jackson inherits the annotation), so producers can add fields first.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public interface EventData {
 
     /** The CloudEvents {@code type}, from the record's {@link EventType}. */

@@ -1,27 +1,24 @@
 package dev.mfa.core.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.mfa.core.otp.OtpAlgorithm;
 import dev.mfa.core.otp.TotpParameters;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Typed {@code data} of every event type of CONTRACT §5. Unknown fields are tolerated. */
+/** Typed {@code data} of every event type of CONTRACT §5. Unknown fields are tolerated ({@link EventData}). */
 public final class Events {
 
     private Events() {}
 
     /** A user of an org exists or changed. {@code pay} is {@code payee}, {@code user} or null. */
     @EventType(EventTypes.USER_UPSERTED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record UserUpserted(String userId, String orgId, String email, String pay, List<String> groups)
             implements EventData.OfUser {}
 
     /** A user left the identity provider. */
     @EventType(EventTypes.USER_REMOVED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record UserRemoved(String userId, String orgId) implements EventData.OfUser {}
 
     /**
@@ -30,7 +27,6 @@ public final class Events {
      * {@code period} (seconds) are the TOTP parameters, null for SMS and in events written before they travelled.
      */
     @EventType(EventTypes.FACTOR_ENROLLED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record FactorEnrolled(
             UUID factorId,
             String userId,
@@ -115,27 +111,23 @@ public final class Events {
 
     /** A factor was removed by its user ({@code user}) or an admin reset ({@code admin-reset}). */
     @EventType(EventTypes.FACTOR_REMOVED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record FactorRemoved(UUID factorId, String userId, String orgId, String reason, Instant removedAt)
             implements EventData.OfUser {}
 
     /** A new recovery code replaces any previous one; only its hash travels. */
     @EventType(EventTypes.RECOVERY_CODE_ISSUED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record RecoveryCodeIssued(
             UUID recoveryCodeId, String userId, String orgId, String codeHash, Instant issuedAt)
             implements EventData.OfUser {}
 
     /** The user's recovery code no longer works. */
     @EventType(EventTypes.RECOVERY_CODE_REVOKED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record RecoveryCodeRevoked(
             UUID recoveryCodeId, String userId, String orgId, String reason, Instant revokedAt)
             implements EventData.OfUser {}
 
     /** An org's MFA policy changed; {@code version} grows with every change so that stale events can be ignored. */
     @EventType(EventTypes.ORG_POLICY_CHANGED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record OrgPolicyChanged(
             String orgId,
             boolean enabled,
@@ -148,44 +140,37 @@ public final class Events {
 
     /** A reminder before an org's enforcement deadline. */
     @EventType(EventTypes.DEADLINE_APPROACHING)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record DeadlineApproaching(String orgId, Instant enforcementDeadline, int daysLeft)
             implements EventData.OfOrg {}
 
     /** An org's enforcement deadline passed: MFA becomes mandatory. */
     @EventType(EventTypes.DEADLINE_REACHED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record DeadlineReached(String orgId, Instant enforcementDeadline) implements EventData.OfOrg {}
 
     /** A user's MFA requirement changed ({@code NOT_REQUIRED}, {@code OPTIONAL}, {@code REQUIRED}). */
     @EventType(EventTypes.USER_REQUIREMENT_CHANGED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record UserRequirementChanged(
             String userId, String orgId, String requirement, String previous, String reason)
             implements EventData.OfUser {}
 
     /** Send one SMS code. {@code to} and {@code code} are field-cipher ciphertexts; {@code purpose} is {@code ENROLLMENT} or {@code SIGN_IN}. */
     @EventType(EventTypes.SMS_REQUESTED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record SmsRequested(
             UUID requestId, String userId, String purpose, String country, String to, String code, Instant expiresAt)
             implements EventData.OfUser {}
 
     /** The provider accepted the message. */
     @EventType(EventTypes.SMS_SENT)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record SmsSent(UUID requestId, String userId, String providerMessageId, String country, Instant sentAt)
             implements EventData.OfUser {}
 
     /** The provider reported delivery to the handset. */
     @EventType(EventTypes.SMS_DELIVERED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record SmsDelivered(UUID requestId, String userId, String providerMessageId, Instant deliveredAt)
             implements EventData.OfUser {}
 
     /** The message could not be sent or delivered; {@code reason} is a short machine-readable word. */
     @EventType(EventTypes.SMS_FAILED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record SmsFailed(UUID requestId, String userId, String reason, boolean permanent, Instant failedAt)
             implements EventData.OfUser {}
 
@@ -195,47 +180,40 @@ public final class Events {
      * phones; never a code, secret or full number).
      */
     @EventType(EventTypes.EMAIL_REQUESTED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record EmailRequested(
             UUID requestId, String userId, String template, String to, java.util.Map<String, String> params)
             implements EventData.OfUser {}
 
     /** The mail server accepted the e-mail. */
     @EventType(EventTypes.EMAIL_SENT)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record EmailSent(UUID requestId, String userId, String template, Instant sentAt)
             implements EventData.OfUser {}
 
     /** The e-mail was not sent; {@code reason} is a short machine-readable word. */
     @EventType(EventTypes.EMAIL_FAILED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record EmailFailed(
             UUID requestId, String userId, String template, String reason, boolean permanent, Instant failedAt)
             implements EventData.OfUser {}
 
     /** A sign-in second step succeeded (never carries the code). */
     @EventType(EventTypes.VERIFICATION_SUCCEEDED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record VerificationSucceeded(
             UUID challengeId, String userId, String orgId, String method, UUID factorId, Instant verifiedAt)
             implements EventData.OfUser {}
 
     /** A sign-in second step failed (never carries the code). */
     @EventType(EventTypes.VERIFICATION_FAILED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record VerificationFailed(
             UUID challengeId, String userId, String orgId, String method, int consecutiveFailures, Instant failedAt)
             implements EventData.OfUser {}
 
     /** Too many consecutive failures: the user is locked until an admin reset. */
     @EventType(EventTypes.USER_LOCKED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record UserLocked(String userId, String orgId, int consecutiveFailures, Instant lockedAt)
             implements EventData.OfUser {}
 
     /** The user signed in with their recovery code; it no longer works. */
     @EventType(EventTypes.RECOVERY_CODE_USED)
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record RecoveryCodeUsed(UUID recoveryCodeId, String userId, String orgId, UUID challengeId, Instant usedAt)
             implements EventData.OfUser {}
 }

@@ -3,6 +3,8 @@ package dev.mfa.core.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.Arrays;
@@ -49,6 +51,20 @@ class EventCodecTest {
         assertThat(event.id()).isEqualTo(id);
         assertThat(codec.data(event, Events.DeadlineReached.class))
                 .isEqualTo(new Events.DeadlineReached("acme", Instant.parse("2026-12-31T00:00:00Z")));
+    }
+
+    @Test
+    void everyEventRecordToleratesUnknownFieldsEvenWithAStrictMapper() throws Exception {
+        // A consumer may read data with its own mapper; the records themselves must not fail on a field added later.
+        ObjectMapper strict = new ObjectMapper().findAndRegisterModules();
+        assertThat(strict.isEnabled(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES))
+                .isTrue();
+        Events.DeadlineReached read = strict.readValue(
+                "{\"orgId\":\"acme\",\"enforcementDeadline\":\"2026-12-31T00:00:00Z\",\"futureField\":42}",
+                Events.DeadlineReached.class);
+        assertThat(read.orgId()).isEqualTo("acme");
+        assertThat(strict.readValue("{\"userId\":\"u1\",\"orgId\":\"acme\",\"later\":true}", Events.UserRemoved.class))
+                .isEqualTo(new Events.UserRemoved("u1", "acme"));
     }
 
     @Test
