@@ -103,79 +103,25 @@ public final class StubBehaviour {
             return new Settings(null, null, null, null, null, null, null, null, null, null, null);
         }
 
+        // Each "with" is an update of the named fields applied over these settings (a null argument keeps the field).
         public Settings throttle(double perSecond, int burst) {
-            return new Settings(
-                    perSecond,
-                    burst,
-                    outageMillis,
-                    outageHttpStatus,
-                    delayMillis,
-                    receiptUrl,
-                    receiptStatus,
-                    receiptErrCode,
-                    receiptDelayMillis,
-                    signatureSecret,
-                    signatureMethod);
+            return new Settings(perSecond, burst, null, null, null, null, null, null, null, null, null).over(this);
         }
 
         public Settings outage(long millis, int httpStatus) {
-            return new Settings(
-                    throttlePerSecond,
-                    throttleBurst,
-                    millis,
-                    httpStatus,
-                    delayMillis,
-                    receiptUrl,
-                    receiptStatus,
-                    receiptErrCode,
-                    receiptDelayMillis,
-                    signatureSecret,
-                    signatureMethod);
+            return new Settings(null, null, millis, httpStatus, null, null, null, null, null, null, null).over(this);
         }
 
         public Settings delay(long millis) {
-            return new Settings(
-                    throttlePerSecond,
-                    throttleBurst,
-                    outageMillis,
-                    outageHttpStatus,
-                    millis,
-                    receiptUrl,
-                    receiptStatus,
-                    receiptErrCode,
-                    receiptDelayMillis,
-                    signatureSecret,
-                    signatureMethod);
+            return new Settings(null, null, null, null, millis, null, null, null, null, null, null).over(this);
         }
 
         public Settings receipts(String url, String status, String errCode, long delay) {
-            return new Settings(
-                    throttlePerSecond,
-                    throttleBurst,
-                    outageMillis,
-                    outageHttpStatus,
-                    delayMillis,
-                    url,
-                    status,
-                    errCode,
-                    delay,
-                    signatureSecret,
-                    signatureMethod);
+            return new Settings(null, null, null, null, null, url, status, errCode, delay, null, null).over(this);
         }
 
         public Settings signed(String secret, String method) {
-            return new Settings(
-                    throttlePerSecond,
-                    throttleBurst,
-                    outageMillis,
-                    outageHttpStatus,
-                    delayMillis,
-                    receiptUrl,
-                    receiptStatus,
-                    receiptErrCode,
-                    receiptDelayMillis,
-                    secret,
-                    method);
+            return new Settings(null, null, null, null, null, null, null, null, null, secret, method).over(this);
         }
 
         /** This update applied over {@code current}. */
