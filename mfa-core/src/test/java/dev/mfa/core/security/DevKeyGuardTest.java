@@ -1,13 +1,19 @@
 package dev.mfa.core.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quarkus.runtime.LaunchMode;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DevKeyGuardTest {
@@ -40,24 +46,23 @@ class DevKeyGuardTest {
 
     @Test
     void prodConfigurationWithTheDevKeyIsRefused() {
-        var devKey = new io.smallrye.config.SmallRyeConfigBuilder()
+        var devKey = new SmallRyeConfigBuilder()
                 .withDefaultValue("mp.jwt.verify.publickey.location", "file:" + LOCAL.resolve("dev-jwt-public.pem"))
                 .build();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DevKeyGuard.check(devKey))
+        assertThatThrownBy(() -> DevKeyGuard.check(devKey))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("LOCAL DEV key");
 
-        var devAssertionKey = new io.smallrye.config.SmallRyeConfigBuilder()
+        var devAssertionKey = new SmallRyeConfigBuilder()
                 .withDefaultValue(
                         "mfa.assertion.private-key-location", "file:" + LOCAL.resolve("dev-assertion-private.pem"))
                 .build();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DevKeyGuard.check(devAssertionKey))
-                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> DevKeyGuard.check(devAssertionKey)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void prodConfigurationWithoutDevKeysStarts() {
-        var config = new io.smallrye.config.SmallRyeConfigBuilder()
+        var config = new SmallRyeConfigBuilder()
                 .withDefaultValue("mp.jwt.verify.publickey.location", "file:/nonexistent/idp.pem")
                 .build();
         DevKeyGuard.check(config);
@@ -71,7 +76,7 @@ class DevKeyGuardTest {
     /** Issue 15 finding 15: every committed dev value is refused, not only the JWT and assertion keys. */
     @Test
     void devFieldKeyCodeHashKeyVonageValuesAndDevIssuerAreRefused() {
-        java.util.Map<String, String> devValues = java.util.Map.of(
+        Map<String, String> devValues = Map.of(
                 "mfa.crypto.field-keys",
                         "prod-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=,"
                                 + "local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=",
@@ -79,18 +84,9 @@ class DevKeyGuardTest {
                 "mfa.vonage.api-key", "local-key",
                 "mfa.vonage.api-secret", "local-secret",
                 "mp.jwt.verify.issuer", "https://mfa.local/dev");
-        devValues.forEach((key, value) -> {
-            var config = new io.smallrye.config.SmallRyeConfigBuilder()
-                    .withDefaultValue(key, value)
-                    .build();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DevKeyGuard.check(config))
-                    .as(key)
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining(key)
-                    .hasMessageNotContaining(value);
-        });
-        var prodValues = new io.smallrye.config.SmallRyeConfigBuilder()
-                .withDefaultValues(java.util.Map.of(
+        assertEachRefusedWithoutEchoingIt(devValues);
+        var prodValues = new SmallRyeConfigBuilder()
+                .withDefaultValues(Map.of(
                         "mfa.crypto.field-keys",
                         "prod-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=",
                         "mfa.crypto.code-hash-key",
@@ -108,7 +104,7 @@ class DevKeyGuardTest {
     /** Issue 15 finding 14: the dev keys of every key set and the recovery-code key are refused too. */
     @Test
     void devKeysOfEveryKeySetAndTheRecoveryCodeKeyAreRefused() {
-        java.util.Map<String, String> devValues = java.util.Map.of(
+        Map<String, String> devValues = Map.of(
                 "mfa.crypto.totp-keys",
                         "totp-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=,"
                                 + "totp-dev:ehqOIjDOQIy3BaiBKggbObRzXMnjyVrzkdTE8ve9yj0=",
@@ -116,18 +112,9 @@ class DevKeyGuardTest {
                 "mfa.crypto.email-keys", "email-dev:C0zyum+OqxAI4Ttbfh1yKEcSf3E8zQPMWdEF60h93Ds=",
                 "mfa.crypto.legacy-field-keys", "local-dev:9KNZMCs3A/SdedMQzg2ydfziN7g8lY1LCqjUSh7DLAw=",
                 "mfa.crypto.recovery-code-key", "WmfZRus53wqi/fcezJ5LPNM9hwQxWkZmxGUvGeKIUz0=");
-        devValues.forEach((key, value) -> {
-            var config = new io.smallrye.config.SmallRyeConfigBuilder()
-                    .withDefaultValue(key, value)
-                    .build();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DevKeyGuard.check(config))
-                    .as(key)
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining(key)
-                    .hasMessageNotContaining(value);
-        });
-        DevKeyGuard.check(new io.smallrye.config.SmallRyeConfigBuilder()
-                .withDefaultValues(java.util.Map.of(
+        assertEachRefusedWithoutEchoingIt(devValues);
+        DevKeyGuard.check(new SmallRyeConfigBuilder()
+                .withDefaultValues(Map.of(
                         "mfa.crypto.totp-keys", "totp-1:Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=",
                         "mfa.crypto.recovery-code-key", "cHJvZC1jb2RlLWhhc2gta2V5LTAxMjM0NTY3ODkwMTI="))
                 .build());
@@ -139,19 +126,25 @@ class DevKeyGuardTest {
      */
     @Test
     void guardRunsWheneverTheLaunchModeIsNormal() {
-        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("prod")))
-                .isTrue();
-        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("staging")))
-                .isTrue();
-        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("dev")))
-                .isTrue();
-        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("test")))
-                .isTrue();
-        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.NORMAL, java.util.List.of("local")))
-                .isFalse();
-        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.TEST, java.util.List.of("test")))
-                .isFalse();
-        assertThat(DevKeyGuard.applies(io.quarkus.runtime.LaunchMode.DEVELOPMENT, java.util.List.of("dev")))
-                .isFalse();
+        assertThat(DevKeyGuard.applies(LaunchMode.NORMAL, List.of("prod"))).isTrue();
+        assertThat(DevKeyGuard.applies(LaunchMode.NORMAL, List.of("staging"))).isTrue();
+        assertThat(DevKeyGuard.applies(LaunchMode.NORMAL, List.of("dev"))).isTrue();
+        assertThat(DevKeyGuard.applies(LaunchMode.NORMAL, List.of("test"))).isTrue();
+        assertThat(DevKeyGuard.applies(LaunchMode.NORMAL, List.of("local"))).isFalse();
+        assertThat(DevKeyGuard.applies(LaunchMode.TEST, List.of("test"))).isFalse();
+        assertThat(DevKeyGuard.applies(LaunchMode.DEVELOPMENT, List.of("dev"))).isFalse();
+    }
+
+    /** Each entry alone is refused; the message names the property and never holds its value. */
+    private static void assertEachRefusedWithoutEchoingIt(Map<String, String> devValues) {
+        devValues.forEach((key, value) -> {
+            SmallRyeConfig config =
+                    new SmallRyeConfigBuilder().withDefaultValue(key, value).build();
+            assertThatThrownBy(() -> DevKeyGuard.check(config))
+                    .as(key)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(key)
+                    .hasMessageNotContaining(value);
+        });
     }
 }
