@@ -1,14 +1,15 @@
 package dev.mfa.enrollment.messaging;
 
-import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
+import dev.mfa.core.inbox.EventConsumer;
 import dev.mfa.core.inbox.ProcessedEvents;
 import dev.mfa.enrollment.repository.OrgAdminRepository;
 import dev.mfa.enrollment.service.RosterService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Org rosters from {@code identity.users}; duplicates are dropped by event id. */
@@ -17,32 +18,25 @@ public class IdentityUsersConsumer {
 
     private static final String ORG_ADMIN = "org-admin";
 
-    private final EventCodec codec;
-    private final ProcessedEvents processed;
+    private final EventConsumer events;
     private final RosterService roster;
-    /** Field-injected to keep the constructor as it is (other changes in flight touch it). */
-    @jakarta.inject.Inject
-    OrgAdminRepository admins;
+    private final OrgAdminRepository admins;
+    private final Clock clock;
 
-    @jakarta.inject.Inject
-    java.time.Clock clock;
-
-    public IdentityUsersConsumer(EventCodec codec, ProcessedEvents processed, RosterService roster) {
-        this.codec = codec;
-        this.processed = processed;
+    public IdentityUsersConsumer(
+            EventCodec codec, ProcessedEvents processed, RosterService roster, OrgAdminRepository admins, Clock clock) {
+        this.events = EventConsumer.named(Channels.CONSUMER)
+                .on(EventTypes.USER_UPSERTED, Events.UserUpserted.class, (event, user) -> upsert(valid(user)))
+                .on(EventTypes.USER_REMOVED, Events.UserRemoved.class, (event, user) -> remove(valid(user)))
+                .build(codec, processed);
         this.roster = roster;
+        this.admins = admins;
+        this.clock = clock;
     }
 
     @Incoming(Channels.IDENTITY_USERS)
     public Uni<Void> consume(String payload) {
-        CloudEvent event = codec.decode(payload);
-        return processed
-                .once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
-                    case EventTypes.USER_UPSERTED -> upsert(valid(codec.data(event, Events.UserUpserted.class)));
-                    case EventTypes.USER_REMOVED -> remove(valid(codec.data(event, Events.UserRemoved.class)));
-                    default -> Uni.createFrom().voidItem();
-                })
-                .replaceWithVoid();
+        return events.consume(payload).replaceWithVoid();
     }
 
     /** The roster row, and whether the user is an org admin (told of locks in the org, issue 15 #12). */
