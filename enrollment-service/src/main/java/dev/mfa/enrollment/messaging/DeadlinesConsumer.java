@@ -1,5 +1,7 @@
 package dev.mfa.enrollment.messaging;
 
+import static dev.mfa.enrollment.messaging.Required.present;
+
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
@@ -43,8 +45,15 @@ public class DeadlinesConsumer {
                 .on(
                         EventTypes.DEADLINE_APPROACHING,
                         Events.DeadlineApproaching.class,
-                        (event, data) -> approaching(valid(data)))
-                .on(EventTypes.DEADLINE_REACHED, Events.DeadlineReached.class, (event, data) -> reached(valid(data)))
+                        (event, data) -> approaching(Required.check(
+                                data,
+                                present(data.orgId()) && data.enforcementDeadline() != null,
+                                "mfa.deadline.approaching lacks orgId or enforcementDeadline")))
+                .on(
+                        EventTypes.DEADLINE_REACHED,
+                        Events.DeadlineReached.class,
+                        (event, data) -> reached(
+                                Required.check(data, present(data.orgId()), "mfa.deadline.reached lacks orgId")))
                 .build(codec, processed);
         this.policies = policies;
         this.requirements = requirements;
@@ -79,24 +88,5 @@ public class DeadlinesConsumer {
         return switched.flatMap(ignored -> next.campaign() == null
                 ? Uni.createFrom().voidItem()
                 : mailer.fanOut(next.campaign()).replaceWithVoid());
-    }
-
-    private static Events.DeadlineApproaching valid(Events.DeadlineApproaching data) {
-        if (blank(data.orgId()) || data.enforcementDeadline() == null) {
-            throw new EventCodec.EventFormatException(
-                    "mfa.deadline.approaching lacks orgId or enforcementDeadline", null);
-        }
-        return data;
-    }
-
-    private static Events.DeadlineReached valid(Events.DeadlineReached data) {
-        if (blank(data.orgId())) {
-            throw new EventCodec.EventFormatException("mfa.deadline.reached lacks orgId", null);
-        }
-        return data;
-    }
-
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
     }
 }

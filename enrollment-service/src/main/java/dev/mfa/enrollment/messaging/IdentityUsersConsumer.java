@@ -1,5 +1,7 @@
 package dev.mfa.enrollment.messaging;
 
+import static dev.mfa.enrollment.messaging.Required.present;
+
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
@@ -26,8 +28,18 @@ public class IdentityUsersConsumer {
     public IdentityUsersConsumer(
             EventCodec codec, ProcessedEvents processed, RosterService roster, OrgAdminRepository admins, Clock clock) {
         this.events = EventConsumer.named(Channels.CONSUMER)
-                .on(EventTypes.USER_UPSERTED, Events.UserUpserted.class, (event, user) -> upsert(valid(user)))
-                .on(EventTypes.USER_REMOVED, Events.UserRemoved.class, (event, user) -> remove(valid(user)))
+                .on(
+                        EventTypes.USER_UPSERTED,
+                        Events.UserUpserted.class,
+                        (event, user) -> upsert(Required.check(
+                                user,
+                                present(user.userId()) && present(user.orgId()) && user.email() != null,
+                                "identity.user.upserted lacks userId, orgId or email")))
+                .on(
+                        EventTypes.USER_REMOVED,
+                        Events.UserRemoved.class,
+                        (event, user) -> remove(
+                                Required.check(user, present(user.userId()), "identity.user.removed lacks userId")))
                 .build(codec, processed);
         this.roster = roster;
         this.admins = admins;
@@ -47,23 +59,5 @@ public class IdentityUsersConsumer {
 
     private Uni<Void> remove(Events.UserRemoved user) {
         return roster.remove(user).flatMap(i -> admins.remove(user.userId()));
-    }
-
-    private static Events.UserUpserted valid(Events.UserUpserted u) {
-        if (blank(u.userId()) || blank(u.orgId()) || u.email() == null) {
-            throw new EventCodec.EventFormatException("identity.user.upserted lacks userId, orgId or email", null);
-        }
-        return u;
-    }
-
-    private static Events.UserRemoved valid(Events.UserRemoved u) {
-        if (blank(u.userId())) {
-            throw new EventCodec.EventFormatException("identity.user.removed lacks userId", null);
-        }
-        return u;
-    }
-
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
     }
 }
