@@ -7,7 +7,7 @@ import dev.mfa.enrollment.support.Admins;
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Db;
 import dev.mfa.enrollment.support.Factors;
-import dev.mfa.enrollment.support.TestClock;
+import dev.mfa.localstack.testing.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
@@ -44,7 +44,7 @@ class AdminStepUpIT {
         String org = "stepup-" + UUID.randomUUID();
         String admin = "adm-" + UUID.randomUUID();
         Factors.insert(admin, org);
-        Instant deadline = TestClock.now().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
+        Instant deadline = TestClock.get().instant().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
         List<String> totp = List.of("TOTP");
         // Raising protection needs no step-up: enabling, an earlier deadline, fewer methods.
         put(Admins.as(admin, org), org, policy(true, deadline, List.of("TOTP", "SMS")))
@@ -85,7 +85,7 @@ class AdminStepUpIT {
     void anAdminWithoutAFactorIsToldToEnrollFirst() {
         String org = "stepup-nf-" + UUID.randomUUID();
         String admin = "adm-nf-" + UUID.randomUUID();
-        Instant deadline = TestClock.now().plus(Duration.ofDays(10));
+        Instant deadline = TestClock.get().instant().plus(Duration.ofDays(10));
         put(Admins.as(admin, org), org, policy(true, deadline, List.of("TOTP"))).statusCode(200);
         Api.problem(
                 put(

@@ -17,8 +17,8 @@ import dev.mfa.core.recovery.RecoveryCodes;
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Bus;
 import dev.mfa.enrollment.support.Db;
-import dev.mfa.enrollment.support.TestClock;
 import dev.mfa.localstack.testing.QrScanner;
+import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.localstack.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
@@ -51,7 +51,7 @@ class AuthenticatorAppIT {
 
     @AfterEach
     void resetClock() {
-        TestClock.reset();
+        TestClock.get().reset();
     }
 
     @Test
@@ -73,7 +73,7 @@ class AuthenticatorAppIT {
         assertThat(otpauthUri)
                 .isEqualTo("otpauth://totp/MFA%20Platform:" + user + "@" + ORG + ".test?secret=" + secret
                         + "&issuer=MFA%20Platform&algorithm=SHA1&digits=6&period=30");
-        assertThat(Duration.between(TestClock.now(), Instant.parse(started.path("expiresAt"))))
+        assertThat(Duration.between(TestClock.get().instant(), Instant.parse(started.path("expiresAt"))))
                 .isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10));
 
         // The data URI and /qr.png both decode to the URI.
@@ -211,7 +211,7 @@ class AuthenticatorAppIT {
         String user = "totp-exp-" + UUID.randomUUID();
         var started = start(user);
         String id = started.path("enrollmentId");
-        TestClock.advance(Duration.ofMinutes(10).plusSeconds(1));
+        TestClock.get().advance(Duration.ofMinutes(10).plusSeconds(1));
         Api.problem(
                 Api.user(user, ORG)
                         .body(Map.of("code", currentCode(started.path("secret"))))
@@ -291,7 +291,7 @@ class AuthenticatorAppIT {
                 401,
                 "reauth-required");
         String token = Api.reauth(user, ORG);
-        TestClock.advance(Duration.ofMinutes(5).plusSeconds(1));
+        TestClock.get().advance(Duration.ofMinutes(5).plusSeconds(1));
         Api.problem(
                 Api.user(user, ORG).header("X-Reauth-Token", token).post(START).then(), 401, "reauth-required");
         assertThat(Db.count("select count(*) from enrollment where user_id = ?", user))
@@ -346,7 +346,7 @@ class AuthenticatorAppIT {
                 401,
                 "mfa-assertion-invalid");
         String old = Api.assertion(user, ORG);
-        TestClock.advance(Duration.ofMinutes(11));
+        TestClock.get().advance(Duration.ofMinutes(11));
         String lateReauth = Api.reauth(user, ORG);
         Api.problem(
                 Api.user(user, ORG)
@@ -356,7 +356,7 @@ class AuthenticatorAppIT {
                         .then(),
                 401,
                 "mfa-assertion-expired");
-        TestClock.reset();
+        TestClock.get().reset();
         assertThat(Db.count("select count(*) from enrollment where user_id = ? and status = 'PENDING'", user))
                 .isZero();
 

@@ -15,7 +15,7 @@ import dev.mfa.enrollment.support.Bus;
 import dev.mfa.enrollment.support.Db;
 import dev.mfa.enrollment.support.Factors;
 import dev.mfa.enrollment.support.Orgs;
-import dev.mfa.enrollment.support.TestClock;
+import dev.mfa.localstack.testing.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -74,7 +74,7 @@ class DeadlineMailsIT {
     void remindersGoOnlyToUsersWithoutAFactorOncePerOccasion() {
         String org = "rem-" + UUID.randomUUID();
         List<String> unenrolled = seed(org);
-        Instant deadline = TestClock.now().plus(Duration.ofDays(14)).truncatedTo(ChronoUnit.MILLIS);
+        Instant deadline = TestClock.get().instant().plus(Duration.ofDays(14)).truncatedTo(ChronoUnit.MILLIS);
         Orgs.putPolicy(org, true, deadline, null).statusCode(200);
 
         CloudEvent fourteen = Bus.publish(Topics.DEADLINES, new Events.DeadlineApproaching(org, deadline, 14));
@@ -146,7 +146,7 @@ class DeadlineMailsIT {
     void atTheDeadlineTheUsersStillWithoutAFactorAreToldMfaIsNowRequired() {
         String org = "req-" + UUID.randomUUID();
         List<String> unenrolled = seed(org);
-        Instant deadline = TestClock.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS);
+        Instant deadline = TestClock.get().instant().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS);
         Orgs.putPolicy(org, true, deadline, null).statusCode(200);
 
         CloudEvent reached = Bus.publish(Topics.DEADLINES, new Events.DeadlineReached(org, deadline));
@@ -171,7 +171,7 @@ class DeadlineMailsIT {
     void aFanOutCutShortIsFinishedByTheJobWithoutEmailingTheClaimedUsersAgain() {
         String org = "cut-" + UUID.randomUUID();
         List<String> unenrolled = seed(org);
-        Instant deadline = TestClock.now().plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.MILLIS);
+        Instant deadline = TestClock.get().instant().plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.MILLIS);
         Orgs.putPolicy(org, true, deadline, null).statusCode(200);
         // As a crash leaves it: the campaign opened long enough ago, its first ten users claimed (and e-mailed).
         var campaign = Campaigns.of(org, EmailTemplates.DEADLINE_APPROACHING, deadline, 7);
@@ -182,7 +182,7 @@ class DeadlineMailsIT {
                 org,
                 campaign.template(),
                 java.sql.Timestamp.from(deadline),
-                java.sql.Timestamp.from(TestClock.now().minus(Duration.ofMinutes(10))));
+                java.sql.Timestamp.from(TestClock.get().instant().minus(Duration.ofMinutes(10))));
         List<String> claimed = unenrolled.subList(0, 10);
         claimed.forEach(u ->
                 Db.update("insert into email_notice (campaign_id, user_id) values (?, ?)", campaign.campaignId(), u));

@@ -10,7 +10,7 @@ import dev.mfa.core.events.Topics;
 import dev.mfa.enrollment.support.Bus;
 import dev.mfa.enrollment.support.Db;
 import dev.mfa.enrollment.support.Orgs;
-import dev.mfa.enrollment.support.TestClock;
+import dev.mfa.localstack.testing.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +34,7 @@ class EnforcementIT {
     void deadlineReachedSwitchesEveryOptionalUserOnceAndADuplicateDoesNothing() {
         String org = "enf-" + UUID.randomUUID();
         seed(org);
-        Instant deadline = TestClock.now().plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.MILLIS);
+        Instant deadline = TestClock.get().instant().plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.MILLIS);
         Orgs.putPolicy(org, true, deadline, null).statusCode(200);
         Bus.await(Topics.USER_REQUIREMENTS, Orgs.requirementOf(org, "policy-enabled"), USERS - PAY_USERS);
         // The scheduler's event, at the deadline.
@@ -95,7 +95,7 @@ class EnforcementIT {
         String org = "enf-moved-" + UUID.randomUUID();
         String user = "enf-moved-user-" + UUID.randomUUID();
         Db.user(user, org, null, "NOT_REQUIRED");
-        Instant first = TestClock.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.MILLIS);
+        Instant first = TestClock.get().instant().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.MILLIS);
         Orgs.putPolicy(org, true, first, null).statusCode(200);
         Orgs.putPolicy(org, true, first.plus(Duration.ofDays(7)), null).statusCode(200);
         Orgs.awaitProcessed(Bus.publish(Topics.DEADLINES, new Events.DeadlineReached(org, first)));

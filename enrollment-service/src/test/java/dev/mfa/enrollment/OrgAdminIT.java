@@ -19,7 +19,7 @@ import dev.mfa.enrollment.support.Bus;
 import dev.mfa.enrollment.support.Db;
 import dev.mfa.enrollment.support.Factors;
 import dev.mfa.enrollment.support.Orgs;
-import dev.mfa.enrollment.support.TestClock;
+import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.localstack.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
@@ -44,7 +44,7 @@ class OrgAdminIT {
 
     @AfterEach
     void resetClock() {
-        TestClock.reset();
+        TestClock.get().reset();
     }
 
     // ------------------------------------------------------------------------------------------ availability
@@ -56,7 +56,7 @@ class OrgAdminIT {
         String payee = "payee-" + org;
         Orgs.join(alice, org, null);
         Orgs.join(payee, org, "payee");
-        Instant deadline = TestClock.now().plus(Duration.ofDays(14)).truncatedTo(ChronoUnit.SECONDS);
+        Instant deadline = TestClock.get().instant().plus(Duration.ofDays(14)).truncatedTo(ChronoUnit.SECONDS);
 
         // Org admins and users cannot; another org's admin gets 404.
         Api.problem(availability(TestTokens.orgAdmin("admin", org), org, false), 403, "platform-operator-required");
@@ -107,7 +107,7 @@ class OrgAdminIT {
         Db.user("payee-" + org, org, "payee", "REQUIRED");
         Factors.insert("u0-" + org, org);
         Factors.insert("payee-" + org, org);
-        Instant deadline = TestClock.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
+        Instant deadline = TestClock.get().instant().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
         // u1 is exempt beyond the deadline, u2 only until before it.
         exemptRow("u1-" + org, org, deadline.plus(Duration.ofDays(5)));
         exemptRow("u2-" + org, org, deadline.minus(Duration.ofDays(5)));
@@ -122,7 +122,7 @@ class OrgAdminIT {
                 .body("payees", equalTo(1))
                 .body("exempt", equalTo(2))
                 .body("withoutFactorSample", contains("u2-" + org, "u3-" + org, "u4-" + org));
-        preview(org, true, TestClock.now())
+        preview(org, true, TestClock.get().instant())
                 .statusCode(200)
                 .body("state", equalTo("ENFORCED"))
                 .body("requiredNow", equalTo(4));
@@ -135,7 +135,7 @@ class OrgAdminIT {
                 .body("withoutFactorSample", hasSize(0));
 
         // Bad input is the PUT's 422; another org 404; a plain user 403.
-        Api.problem(preview(org, true, TestClock.now().minus(Duration.ofDays(1))), 422, "deadline-in-past")
+        Api.problem(preview(org, true, TestClock.get().instant().minus(Duration.ofDays(1))), 422, "deadline-in-past")
                 .body("field", equalTo("enforcementDeadline"));
         Api.problem(
                 Api.as(TestTokens.orgAdmin("a", "x-" + org))
@@ -171,9 +171,9 @@ class OrgAdminIT {
         String lee = "lee-" + org;
         Orgs.join(kim, org, null);
         Orgs.join(lee, org, null);
-        Instant deadline = TestClock.now().plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.SECONDS);
+        Instant deadline = TestClock.get().instant().plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.SECONDS);
         Orgs.putPolicy(org, true, deadline, null).statusCode(200);
-        Instant until = TestClock.now().plus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
+        Instant until = TestClock.get().instant().plus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
 
         exemption(org, kim, until, "On leave until the 20th")
                 .statusCode(200)
@@ -185,7 +185,7 @@ class OrgAdminIT {
         Api.user(kim, org).get("/api/v1/me/mfa").then().body("exemptUntil", equalTo(until.toString()));
 
         // The deadline passes: lee is switched, kim is skipped.
-        TestClock.advance(Duration.ofDays(8));
+        TestClock.get().advance(Duration.ofDays(8));
         Orgs.awaitProcessed(Bus.publish(Topics.DEADLINES, new Events.DeadlineReached(org, deadline)));
         await().atMost(Duration.ofSeconds(30)).until(() -> "REQUIRED".equals(Db.requirement(lee)));
         Orgs.getPolicy(org).statusCode(200).body("state", equalTo("ENFORCED"));
@@ -195,7 +195,7 @@ class OrgAdminIT {
         assertThat(Db.requirement(kim)).isEqualTo("OPTIONAL");
 
         // The exemption ends: the sweep switches kim once, with reason exemption-expired.
-        TestClock.advance(Duration.ofDays(13));
+        TestClock.get().advance(Duration.ofDays(13));
         await().atMost(Duration.ofSeconds(30)).until(() -> "REQUIRED".equals(Db.requirement(kim)));
         List<CloudEvent> expired = Bus.await(Topics.USER_REQUIREMENTS, Orgs.requirementOf(org, "exemption-expired"), 1);
         Events.UserRequirementChanged d = Bus.data(expired.get(0), Events.UserRequirementChanged.class);
@@ -210,7 +210,7 @@ class OrgAdminIT {
         Api.user(kim, org).get("/api/v1/me/mfa").then().body("exemptUntil", nullValue());
 
         // Granted while enforced: OPTIONAL at once (exemption-granted); revoked: REQUIRED again (exemption-revoked).
-        exemption(org, lee, TestClock.now().plus(Duration.ofDays(3)), "New phone on its way")
+        exemption(org, lee, TestClock.get().instant().plus(Duration.ofDays(3)), "New phone on its way")
                 .statusCode(200);
         assertThat(Db.requirement(lee)).isEqualTo("OPTIONAL");
         Bus.await(Topics.USER_REQUIREMENTS, Orgs.requirementOf(org, "exemption-granted"), 1);
@@ -237,9 +237,9 @@ class OrgAdminIT {
         String far = "far-" + org;
         Orgs.join(kim, org, null);
         Orgs.join(far, org, null);
-        Instant until = TestClock.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
+        Instant until = TestClock.get().instant().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
         exemption(org, kim, until, "Back on Monday").statusCode(200);
-        exemption(org, far, TestClock.now().plus(Duration.ofDays(30)), "Sabbatical")
+        exemption(org, far, TestClock.get().instant().plus(Duration.ofDays(30)), "Sabbatical")
                 .statusCode(200);
 
         List<CloudEvent> mails = Bus.await(Topics.EMAIL_REQUESTS, kim, "mfa.email.requested", 1);
@@ -265,14 +265,17 @@ class OrgAdminIT {
         String user = "u-" + org;
         Orgs.join(user, org, null);
         Orgs.join("payee-" + org, org, "payee");
-        Instant soon = TestClock.now().plus(Duration.ofDays(10));
+        Instant soon = TestClock.get().instant().plus(Duration.ofDays(10));
 
         Api.problem(
-                        exemption(org, user, TestClock.now().minus(Duration.ofMinutes(1)), "late"),
+                        exemption(org, user, TestClock.get().instant().minus(Duration.ofMinutes(1)), "late"),
                         422,
                         "exemption-in-past")
                 .body("field", equalTo("until"));
-        Api.problem(exemption(org, user, TestClock.now().plus(Duration.ofDays(91)), "long"), 422, "exemption-too-long")
+        Api.problem(
+                        exemption(org, user, TestClock.get().instant().plus(Duration.ofDays(91)), "long"),
+                        422,
+                        "exemption-too-long")
                 .body("field", equalTo("until"));
         Api.problem(exemption(org, user, soon, "  "), 422, "invalid-exemption").body("field", equalTo("reason"));
         Api.problem(exemption(org, user, soon, null), 422, "invalid-exemption").body("field", equalTo("reason"));
@@ -307,7 +310,7 @@ class OrgAdminIT {
                 404,
                 "not-found");
         // Exactly 90 days is allowed.
-        exemption(org, user, TestClock.now().plus(Duration.ofDays(90)).minusSeconds(5), "the longest")
+        exemption(org, user, TestClock.get().instant().plus(Duration.ofDays(90)).minusSeconds(5), "the longest")
                 .statusCode(200);
 
         assertThat(Db.count("select count(*) from mfa_exemption where org_id = ?", org))
@@ -357,7 +360,7 @@ class OrgAdminIT {
         String ben = "ben-" + org;
         Orgs.join(ann, org, null);
         Orgs.join(ben, org, null);
-        Instant deadline = TestClock.now().plus(Duration.ofDays(14)).truncatedTo(ChronoUnit.SECONDS);
+        Instant deadline = TestClock.get().instant().plus(Duration.ofDays(14)).truncatedTo(ChronoUnit.SECONDS);
         Orgs.putPolicy(org, true, deadline, null).statusCode(200);
         exemption(org, ann, deadline.plus(Duration.ofDays(3)), "Travelling").statusCode(200);
         Factors.insert(ben, org);
@@ -365,8 +368,10 @@ class OrgAdminIT {
                 .post("/api/v1/orgs/" + org + "/users/" + ben + "/mfa-reset")
                 .then()
                 .statusCode(204);
-        CloudEvent locked = Bus.publish(Topics.VERIFICATIONS, new Events.UserLocked(ben, org, 10, TestClock.now()));
-        Instant usedAt = TestClock.now().plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MILLIS);
+        CloudEvent locked = Bus.publish(
+                Topics.VERIFICATIONS,
+                new Events.UserLocked(ben, org, 10, TestClock.get().instant()));
+        Instant usedAt = TestClock.get().instant().plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MILLIS);
         CloudEvent used = Bus.publish(
                 Topics.VERIFICATIONS,
                 new Events.RecoveryCodeUsed(UUID.randomUUID(), ann, org, UUID.randomUUID(), usedAt));
@@ -377,7 +382,12 @@ class OrgAdminIT {
         Orgs.awaitProcessed(Bus.publish(
                 Topics.VERIFICATIONS,
                 new Events.VerificationSucceeded(
-                        UUID.randomUUID(), ben, org, "SMS", UUID.randomUUID(), TestClock.now())));
+                        UUID.randomUUID(),
+                        ben,
+                        org,
+                        "SMS",
+                        UUID.randomUUID(),
+                        TestClock.get().instant())));
 
         String admin = Admins.adminId(org);
         auditOf(org, "")
@@ -409,7 +419,7 @@ class OrgAdminIT {
                 .body("total", equalTo(1))
                 .body("items[0].type", equalTo("recovery-code-used"));
         auditOf(org, "?to=" + usedAt).statusCode(200).body("total", equalTo(4));
-        auditOf(org, "?to=" + TestClock.now().minus(Duration.ofHours(1)))
+        auditOf(org, "?to=" + TestClock.get().instant().minus(Duration.ofHours(1)))
                 .statusCode(200)
                 .body("total", equalTo(0));
         Api.problem(auditOf(org, "?from=yesterday"), 400, "invalid-request").body("field", equalTo("from"));

@@ -11,7 +11,7 @@ import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Bus;
 import dev.mfa.enrollment.support.Db;
 import dev.mfa.enrollment.support.Orgs;
-import dev.mfa.enrollment.support.TestClock;
+import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.localstack.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -29,7 +29,7 @@ class PolicyIT {
 
     @AfterEach
     void resetClock() {
-        TestClock.reset();
+        TestClock.get().reset();
     }
 
     @Test
@@ -84,7 +84,7 @@ class PolicyIT {
         assertThat(Db.requirement(payee)).isEqualTo("REQUIRED");
 
         // On, with a deadline in 30 days: early enrollment, everyone but the payee becomes OPTIONAL.
-        Instant deadline = TestClock.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
+        Instant deadline = TestClock.get().instant().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
         Orgs.putPolicy(org, true, deadline, null)
                 .statusCode(200)
                 .body("state", equalTo("EARLY_ENROLLMENT"))
@@ -125,7 +125,7 @@ class PolicyIT {
         Instant sooner = deadline.minus(Duration.ofDays(20));
         Orgs.putPolicy(org, true, sooner, List.of("TOTP")).statusCode(200).body("allowedMethods", contains("TOTP"));
         // Deadline now: enforced at once.
-        Instant now = TestClock.now();
+        Instant now = TestClock.get().instant();
         Orgs.putPolicy(org, true, now, null).statusCode(200).body("state", equalTo("ENFORCED"));
         assertThat(Db.requirement(alice)).isEqualTo("REQUIRED");
         assertThat(Db.requirement(carol)).isEqualTo("REQUIRED");
@@ -164,9 +164,9 @@ class PolicyIT {
     @Test
     void invalidChangesAre422NamingTheFieldAndChangeNothing() {
         String org = "pol-bad-" + UUID.randomUUID();
-        Instant future = TestClock.now().plus(Duration.ofDays(10));
+        Instant future = TestClock.get().instant().plus(Duration.ofDays(10));
         invalid(
-                Orgs.putPolicy(org, true, TestClock.now().minus(Duration.ofHours(1)), null),
+                Orgs.putPolicy(org, true, TestClock.get().instant().minus(Duration.ofHours(1)), null),
                 "deadline-in-past",
                 "enforcementDeadline");
         invalid(Orgs.putPolicy(org, true, null, null), "invalid-policy", "enforcementDeadline");
@@ -175,7 +175,7 @@ class PolicyIT {
         invalid(Orgs.putPolicy(org, true, future, List.of("totp")), "invalid-policy", "allowedMethods");
         invalid(Orgs.putPolicy(org, true, future, List.of()), "invalid-policy", "allowedMethods");
         invalid(
-                Orgs.putPolicy(org, true, TestClock.now().plus(Duration.ofDays(3650)), null),
+                Orgs.putPolicy(org, true, TestClock.get().instant().plus(Duration.ofDays(3650)), null),
                 "deadline-too-far",
                 "enforcementDeadline");
         var admin = Api.as(TestTokens.orgAdmin("admin", org));

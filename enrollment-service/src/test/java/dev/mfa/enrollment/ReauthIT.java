@@ -7,8 +7,8 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Db;
-import dev.mfa.enrollment.support.TestClock;
 import dev.mfa.enrollment.support.TestPasswords;
+import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.localstack.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -27,7 +27,7 @@ class ReauthIT {
 
     @AfterEach
     void resetClock() {
-        TestClock.reset();
+        TestClock.get().reset();
     }
 
     @Test
@@ -43,7 +43,7 @@ class ReauthIT {
                 .extract();
         String token = body.path("reauthToken");
         Instant expiresAt = Instant.parse(body.path("expiresAt"));
-        assertThat(Duration.between(TestClock.now(), expiresAt))
+        assertThat(Duration.between(TestClock.get().instant(), expiresAt))
                 .isBetween(Duration.ofMinutes(4), Duration.ofMinutes(5));
         assertThat(Db.count("select count(*) from reauth_token where user_id = ?", user))
                 .isEqualTo(1);
@@ -97,7 +97,7 @@ class ReauthIT {
         assertThat(Db.count("select count(*) from reauth_token where user_id = ?", user))
                 .isZero();
 
-        TestClock.advance(Duration.ofMinutes(15).plusSeconds(1));
+        TestClock.get().advance(Duration.ofMinutes(15).plusSeconds(1));
         Api.user(user, ORG)
                 .body(Map.of("password", "right"))
                 .post("/api/v1/me/reauth")

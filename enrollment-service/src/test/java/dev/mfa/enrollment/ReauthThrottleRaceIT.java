@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Db;
-import dev.mfa.enrollment.support.TestClock;
 import dev.mfa.enrollment.support.TestPasswords;
+import dev.mfa.localstack.testing.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,7 @@ class ReauthThrottleRaceIT {
 
     @AfterEach
     void resetClock() {
-        TestClock.reset();
+        TestClock.get().reset();
     }
 
     @Test

@@ -7,7 +7,7 @@ import dev.mfa.enrollment.support.Admins;
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Db;
 import dev.mfa.enrollment.support.Factors;
-import dev.mfa.enrollment.support.TestClock;
+import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.localstack.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
@@ -121,7 +121,7 @@ class SingleUseAssertionIT {
                 "step-up-required");
         assertThat(Factors.active(second)).isEqualTo(1);
 
-        Instant deadline = TestClock.now().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
+        Instant deadline = TestClock.get().instant().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
         Admins.as(admin, org)
                 .body(policy(true, deadline))
                 .put("/api/v1/orgs/" + org + "/mfa-policy")
@@ -162,7 +162,7 @@ class SingleUseAssertionIT {
                     401,
                     "mfa-assertion-invalid");
         }
-        long now = TestClock.now().getEpochSecond();
+        long now = TestClock.get().instant().getEpochSecond();
         Api.problem(
                 Api.user(user, ORG)
                         .header("X-Reauth-Token", reauth)
@@ -182,7 +182,7 @@ class SingleUseAssertionIT {
     void expiredUsesAreForgottenByHousekeeping() throws Throwable {
         String expired = "jti-expired-" + UUID.randomUUID();
         String live = "jti-live-" + UUID.randomUUID();
-        Instant now = TestClock.now();
+        Instant now = TestClock.get().instant();
         Db.update(
                 "insert into assertion_use (jti, user_id, used_at, expires_at) values (?, 'u', ?, ?)",
                 expired,
@@ -202,7 +202,7 @@ class SingleUseAssertionIT {
     }
 
     private static TestTokens.Builder assertion(String user) {
-        long now = TestClock.now().getEpochSecond();
+        long now = TestClock.get().instant().getEpochSecond();
         return TestTokens.builder(user, ORG)
                 .claim("iss", TestTokens.ASSERTION_ISSUER)
                 .claim("aud", "mfa")

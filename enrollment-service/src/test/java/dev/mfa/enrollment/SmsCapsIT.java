@@ -5,7 +5,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Db;
-import dev.mfa.enrollment.support.TestClock;
+import dev.mfa.localstack.testing.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ class SmsCapsIT {
 
     @AfterEach
     void resetClock() {
-        TestClock.reset();
+        TestClock.get().reset();
     }
 
     private static String number(int i) {
@@ -93,7 +93,7 @@ class SmsCapsIT {
         for (int i = 0; i < 10; i++) {
             last = start(user, reauth, number(i)).statusCode(201).extract().path("enrollmentId");
         }
-        TestClock.advance(Duration.ofSeconds(31));
+        TestClock.get().advance(Duration.ofSeconds(31));
         Api.problem(
                         Api.user(user, ORG)
                                 .post("/api/v1/me/mfa/enrollments/" + last + "/resend")

@@ -17,7 +17,7 @@ import dev.mfa.enrollment.service.PhoneNumbersTest;
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Bus;
 import dev.mfa.enrollment.support.Db;
-import dev.mfa.enrollment.support.TestClock;
+import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.localstack.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -42,7 +42,7 @@ class SmsIT {
 
     @AfterEach
     void resetClock() {
-        TestClock.reset();
+        TestClock.get().reset();
     }
 
     @Test
@@ -52,7 +52,7 @@ class SmsIT {
         String id = started.path("enrollmentId");
         assertThat((String) started.path("phoneMasked"))
                 .isEqualTo("+1 \u2022\u2022\u2022 \u2022\u2022\u2022 \u2022\u202223");
-        Instant now = TestClock.now();
+        Instant now = TestClock.get().instant();
         assertThat(Duration.between(now, Instant.parse(started.path("expiresAt"))))
                 .isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10));
         assertThat(Duration.between(now, Instant.parse(started.path("resendAvailableAt"))))
@@ -137,18 +137,18 @@ class SmsIT {
 
         long[] waits = {30, 60, 120, 240};
         for (int send = 2; send <= 5; send++) {
-            TestClock.advance(Duration.ofSeconds(waits[send - 2] - 5));
+            TestClock.get().advance(Duration.ofSeconds(waits[send - 2] - 5));
             Api.problem(Api.user(user, ORG).post(resend).then(), 429, "resend-too-soon");
-            TestClock.advance(Duration.ofSeconds(6));
+            TestClock.get().advance(Duration.ofSeconds(6));
             var ok = Api.user(user, ORG).post(resend).then().statusCode(202).extract();
             Instant next = Instant.parse(ok.path("resendAvailableAt"));
             if (send < 5) {
-                assertThat(Duration.between(TestClock.now(), next).toSeconds())
+                assertThat(Duration.between(TestClock.get().instant(), next).toSeconds())
                         .isBetween(waits[send - 1] - 2, waits[send - 1]);
             }
             lastCode(user, send);
         }
-        TestClock.advance(Duration.ofMinutes(5));
+        TestClock.get().advance(Duration.ofMinutes(5));
         Api.problem(Api.user(user, ORG).post(resend).then(), 429, "too-many-sends");
         assertThat(Bus.events(Topics.SMS_REQUESTS, user)).hasSize(5);
 
@@ -175,7 +175,7 @@ class SmsIT {
         String user = "sms-exp-" + UUID.randomUUID();
         String id = start(user, "US", US_NUMBER).path("enrollmentId");
         String code = lastCode(user, 1);
-        TestClock.advance(Duration.ofMinutes(10).plusSeconds(1));
+        TestClock.get().advance(Duration.ofMinutes(10).plusSeconds(1));
         Api.problem(
                 Api.user(user, ORG)
                         .body(Map.of("code", code))
@@ -189,7 +189,7 @@ class SmsIT {
                         .then(),
                 410,
                 "enrollment-expired");
-        TestClock.reset();
+        TestClock.get().reset();
 
         String user2 = "sms-tries-" + UUID.randomUUID();
         String id2 = start(user2, "US", US_NUMBER).path("enrollmentId");

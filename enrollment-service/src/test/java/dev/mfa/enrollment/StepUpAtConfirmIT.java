@@ -6,7 +6,7 @@ import dev.mfa.enrollment.support.Admins;
 import dev.mfa.enrollment.support.Api;
 import dev.mfa.enrollment.support.Db;
 import dev.mfa.enrollment.support.Factors;
-import dev.mfa.enrollment.support.TestClock;
+import dev.mfa.localstack.testing.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.HashMap;
@@ -63,7 +63,8 @@ class StepUpAtConfirmIT {
         Map<String, Object> smsOnly = new HashMap<>();
         smsOnly.put("enabled", true);
         smsOnly.put(
-                "enforcementDeadline", TestClock.now().plus(Duration.ofDays(30)).toString());
+                "enforcementDeadline",
+                TestClock.get().instant().plus(Duration.ofDays(30)).toString());
         smsOnly.put("allowedMethods", List.of("SMS"));
         Admins.as(Admins.adminId(org), org)
                 .body(smsOnly)

@@ -1,9 +1,11 @@
 package dev.mfa.enrollment.messaging;
 
-import dev.mfa.core.events.CloudEvent;
+import static dev.mfa.enrollment.messaging.Required.present;
+
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
+import dev.mfa.core.inbox.EventConsumer;
 import dev.mfa.core.inbox.ProcessedEvents;
 import dev.mfa.enrollment.service.CampaignMailer;
 import dev.mfa.enrollment.service.Campaigns.Campaign;
@@ -11,8 +13,6 @@ import dev.mfa.enrollment.service.PolicyService;
 import dev.mfa.enrollment.service.RequirementService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -27,8 +27,10 @@ public class DeadlinesConsumer {
 
     public static final String REASON = "deadline-reached";
 
-    private final EventCodec codec;
-    private final ProcessedEvents processed;
+    /** What runs after the event's transaction: the switch of the org enforced now (or null), and a campaign. */
+    private record AfterCommit(String enforcedOrgId, Campaign campaign) {}
+
+    private final EventConsumer events;
     private final PolicyService policies;
     private final RequirementService requirements;
     private final CampaignMailer mailer;
@@ -39,8 +41,20 @@ public class DeadlinesConsumer {
             PolicyService policies,
             RequirementService requirements,
             CampaignMailer mailer) {
-        this.codec = codec;
-        this.processed = processed;
+        this.events = EventConsumer.named(Channels.CONSUMER)
+                .on(
+                        EventTypes.DEADLINE_APPROACHING,
+                        Events.DeadlineApproaching.class,
+                        (event, data) -> approaching(Required.check(
+                                data,
+                                present(data.orgId()) && data.enforcementDeadline() != null,
+                                "mfa.deadline.approaching lacks orgId or enforcementDeadline")))
+                .on(
+                        EventTypes.DEADLINE_REACHED,
+                        Events.DeadlineReached.class,
+                        (event, data) -> reached(
+                                Required.check(data, present(data.orgId()), "mfa.deadline.reached lacks orgId")))
+                .build(codec, processed);
         this.policies = policies;
         this.requirements = requirements;
         this.mailer = mailer;
@@ -48,55 +62,31 @@ public class DeadlinesConsumer {
 
     @Incoming(Channels.DEADLINES)
     public Uni<Void> consume(String payload) {
-        CloudEvent event = codec.decode(payload);
-        if (EventTypes.DEADLINE_APPROACHING.equals(event.type())) {
-            return approaching(event);
-        }
-        if (!EventTypes.DEADLINE_REACHED.equals(event.type())) {
-            return processed
-                    .once(Channels.CONSUMER, event.id(), () -> Uni.createFrom().voidItem())
-                    .replaceWithVoid();
-        }
-        Events.DeadlineReached data = codec.data(event, Events.DeadlineReached.class);
-        if (data.orgId() == null || data.orgId().isBlank()) {
-            throw new EventCodec.EventFormatException("mfa.deadline.reached lacks orgId", null);
-        }
-        AtomicBoolean enforce = new AtomicBoolean();
-        AtomicReference<Campaign> campaign = new AtomicReference<>();
-        return processed
-                .once(
-                        Channels.CONSUMER,
-                        event.id(),
-                        () -> policies.deadlineReached(data)
-                                .invoke(enforce::set)
-                                .call(enforced -> enforced
-                                        ? mailer.openRequired(data).invoke(campaign::set)
-                                        : Uni.createFrom().nullItem()))
-                .flatMap(first -> first && enforce.get()
-                        ? requirements.reconcile(data.orgId(), REASON).replaceWithVoid()
-                        : Uni.createFrom().voidItem())
-                // After the switch: the e-mail goes to the users it made required.
-                .flatMap(ignored -> fanOut(campaign.get()));
+        // A duplicate or another type completes with no result: nothing to switch, nobody to e-mail.
+        return events.handle(payload)
+                .flatMap(outcome -> outcome.result() instanceof AfterCommit next
+                        ? afterCommit(next)
+                        : Uni.createFrom().voidItem());
     }
 
-    private Uni<Void> approaching(CloudEvent event) {
-        Events.DeadlineApproaching data = codec.data(event, Events.DeadlineApproaching.class);
-        if (data.orgId() == null || data.orgId().isBlank() || data.enforcementDeadline() == null) {
-            throw new EventCodec.EventFormatException(
-                    "mfa.deadline.approaching lacks orgId or enforcementDeadline", null);
-        }
-        AtomicReference<Campaign> campaign = new AtomicReference<>();
-        return processed
-                .once(
-                        Channels.CONSUMER,
-                        event.id(),
-                        () -> mailer.openReminder(data).invoke(campaign::set))
-                .flatMap(ignored -> fanOut(campaign.get()));
+    private Uni<AfterCommit> approaching(Events.DeadlineApproaching data) {
+        return mailer.openReminder(data).map(campaign -> new AfterCommit(null, campaign));
     }
 
-    private Uni<Void> fanOut(Campaign campaign) {
-        return campaign == null
+    private Uni<AfterCommit> reached(Events.DeadlineReached data) {
+        return policies.deadlineReached(data)
+                .flatMap(enforced -> enforced
+                        ? mailer.openRequired(data).map(campaign -> new AfterCommit(data.orgId(), campaign))
+                        : Uni.createFrom().item(new AfterCommit(null, null)));
+    }
+
+    private Uni<Void> afterCommit(AfterCommit next) {
+        Uni<?> switched = next.enforcedOrgId() == null
                 ? Uni.createFrom().voidItem()
-                : mailer.fanOut(campaign).replaceWithVoid();
+                : requirements.reconcile(next.enforcedOrgId(), REASON);
+        // After the switch: the e-mail goes to the users it made required.
+        return switched.flatMap(ignored -> next.campaign() == null
+                ? Uni.createFrom().voidItem()
+                : mailer.fanOut(next.campaign()).replaceWithVoid());
     }
 }

@@ -1,14 +1,17 @@
 package dev.mfa.enrollment.messaging;
 
-import dev.mfa.core.events.CloudEvent;
+import static dev.mfa.enrollment.messaging.Required.present;
+
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
+import dev.mfa.core.inbox.EventConsumer;
 import dev.mfa.core.inbox.ProcessedEvents;
 import dev.mfa.enrollment.repository.OrgAdminRepository;
 import dev.mfa.enrollment.service.RosterService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Org rosters from {@code identity.users}; duplicates are dropped by event id. */
@@ -17,32 +20,35 @@ public class IdentityUsersConsumer {
 
     private static final String ORG_ADMIN = "org-admin";
 
-    private final EventCodec codec;
-    private final ProcessedEvents processed;
+    private final EventConsumer events;
     private final RosterService roster;
-    /** Field-injected to keep the constructor as it is (other changes in flight touch it). */
-    @jakarta.inject.Inject
-    OrgAdminRepository admins;
+    private final OrgAdminRepository admins;
+    private final Clock clock;
 
-    @jakarta.inject.Inject
-    java.time.Clock clock;
-
-    public IdentityUsersConsumer(EventCodec codec, ProcessedEvents processed, RosterService roster) {
-        this.codec = codec;
-        this.processed = processed;
+    public IdentityUsersConsumer(
+            EventCodec codec, ProcessedEvents processed, RosterService roster, OrgAdminRepository admins, Clock clock) {
+        this.events = EventConsumer.named(Channels.CONSUMER)
+                .on(
+                        EventTypes.USER_UPSERTED,
+                        Events.UserUpserted.class,
+                        (event, user) -> upsert(Required.check(
+                                user,
+                                present(user.userId()) && present(user.orgId()) && user.email() != null,
+                                "identity.user.upserted lacks userId, orgId or email")))
+                .on(
+                        EventTypes.USER_REMOVED,
+                        Events.UserRemoved.class,
+                        (event, user) -> remove(
+                                Required.check(user, present(user.userId()), "identity.user.removed lacks userId")))
+                .build(codec, processed);
         this.roster = roster;
+        this.admins = admins;
+        this.clock = clock;
     }
 
     @Incoming(Channels.IDENTITY_USERS)
     public Uni<Void> consume(String payload) {
-        CloudEvent event = codec.decode(payload);
-        return processed
-                .once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
-                    case EventTypes.USER_UPSERTED -> upsert(valid(codec.data(event, Events.UserUpserted.class)));
-                    case EventTypes.USER_REMOVED -> remove(valid(codec.data(event, Events.UserRemoved.class)));
-                    default -> Uni.createFrom().voidItem();
-                })
-                .replaceWithVoid();
+        return events.consume(payload).replaceWithVoid();
     }
 
     /** The roster row, and whether the user is an org admin (told of locks in the org, issue 15 #12). */
@@ -53,23 +59,5 @@ public class IdentityUsersConsumer {
 
     private Uni<Void> remove(Events.UserRemoved user) {
         return roster.remove(user).flatMap(i -> admins.remove(user.userId()));
-    }
-
-    private static Events.UserUpserted valid(Events.UserUpserted u) {
-        if (blank(u.userId()) || blank(u.orgId()) || u.email() == null) {
-            throw new EventCodec.EventFormatException("identity.user.upserted lacks userId, orgId or email", null);
-        }
-        return u;
-    }
-
-    private static Events.UserRemoved valid(Events.UserRemoved u) {
-        if (blank(u.userId())) {
-            throw new EventCodec.EventFormatException("identity.user.removed lacks userId", null);
-        }
-        return u;
-    }
-
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
     }
 }

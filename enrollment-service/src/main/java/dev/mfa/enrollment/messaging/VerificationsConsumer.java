@@ -4,8 +4,10 @@ import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
+import dev.mfa.core.inbox.EventConsumer;
 import dev.mfa.core.inbox.ProcessedEvents;
 import dev.mfa.enrollment.service.AccountNoticeService;
+import dev.mfa.enrollment.service.AuditService;
 import dev.mfa.enrollment.service.FactorService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,50 +15,54 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Sign-in outcomes: a spent recovery code becomes {@code USED}; a successful factor gets its {@code lastUsedAt};
- * sustained throttling, a lock and a spent recovery code are mailed ({@link AccountNoticeService}).
+ * sustained throttling, a lock and a spent recovery code are mailed ({@link AccountNoticeService}); locks and
+ * recovery-code uses also go into the org audit trail (issue 18).
  */
 @ApplicationScoped
 public class VerificationsConsumer {
 
-    private final EventCodec codec;
-    private final ProcessedEvents processed;
+    private final EventConsumer events;
     private final FactorService factors;
-    /** Locks and recovery-code uses in the org audit trail (issue 18). */
-    @jakarta.inject.Inject
-    dev.mfa.enrollment.service.AuditService auditTrail;
-    /** Lock, throttling and recovery-code notices to the user and the org admins (issue 15 #12). */
-    @jakarta.inject.Inject
-    AccountNoticeService notices;
+    private final AuditService auditTrail;
+    private final AccountNoticeService notices;
 
-    public VerificationsConsumer(EventCodec codec, ProcessedEvents processed, FactorService factors) {
-        this.codec = codec;
-        this.processed = processed;
+    public VerificationsConsumer(
+            EventCodec codec,
+            ProcessedEvents processed,
+            FactorService factors,
+            AuditService auditTrail,
+            AccountNoticeService notices) {
+        this.events = EventConsumer.named(Channels.CONSUMER)
+                .on(EventTypes.RECOVERY_CODE_USED, Events.RecoveryCodeUsed.class, this::recoveryCodeUsed)
+                .on(
+                        EventTypes.VERIFICATION_SUCCEEDED,
+                        Events.VerificationSucceeded.class,
+                        (event, succeeded) -> factors.factorUsed(succeeded))
+                .on(
+                        EventTypes.VERIFICATION_FAILED,
+                        Events.VerificationFailed.class,
+                        (event, failed) -> notices.verificationFailed(failed))
+                .on(EventTypes.USER_LOCKED, Events.UserLocked.class, this::userLocked)
+                .build(codec, processed);
         this.factors = factors;
+        this.auditTrail = auditTrail;
+        this.notices = notices;
     }
 
     @Incoming(Channels.VERIFICATIONS)
     public Uni<Void> consume(String payload) {
-        CloudEvent event = codec.decode(payload);
-        return processed
-                .once(
-                        Channels.CONSUMER,
-                        event.id(),
-                        () -> auditTrail.verification(event).chain(() -> switch (event.type()) {
-                            case EventTypes.RECOVERY_CODE_USED ->
-                                recoveryCodeUsed(codec.data(event, Events.RecoveryCodeUsed.class));
-                            case EventTypes.VERIFICATION_SUCCEEDED ->
-                                factors.factorUsed(codec.data(event, Events.VerificationSucceeded.class));
-                            case EventTypes.VERIFICATION_FAILED ->
-                                notices.verificationFailed(codec.data(event, Events.VerificationFailed.class));
-                            case EventTypes.USER_LOCKED ->
-                                notices.userLocked(codec.data(event, Events.UserLocked.class));
-                            default -> Uni.createFrom().voidItem();
-                        }))
-                .replaceWithVoid();
+        return events.consume(payload).replaceWithVoid();
     }
 
     /** The code becomes USED, and the user is told (issue 15 #12: it may also have lifted a lock). */
-    private Uni<Void> recoveryCodeUsed(Events.RecoveryCodeUsed used) {
-        return factors.recoveryCodeUsed(used).flatMap(i -> notices.recoveryCodeUsed(used));
+    private Uni<Void> recoveryCodeUsed(CloudEvent event, Events.RecoveryCodeUsed used) {
+        return auditTrail
+                .verification(event)
+                .chain(() -> factors.recoveryCodeUsed(used))
+                .chain(() -> notices.recoveryCodeUsed(used));
+    }
+
+    private Uni<Void> userLocked(CloudEvent event, Events.UserLocked locked) {
+        return auditTrail.verification(event).chain(() -> notices.userLocked(locked));
     }
 }

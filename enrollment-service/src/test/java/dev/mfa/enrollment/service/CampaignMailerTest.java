@@ -152,6 +152,30 @@ class CampaignMailerTest {
         assertThat(outbox.calls).isEmpty();
     }
 
+    @Test
+    void aFanOutCutShortIsFinishedByTheResumeWithoutMailingAnyoneTwice() {
+        Campaign campaign = reminder();
+        // The first run claimed u01 and u02 (and wrote their requests) before the crash.
+        repository.claims.add(campaign.campaignId() + "|u01");
+        repository.claims.add(campaign.campaignId() + "|u02");
+        repository.stale.add(campaign);
+
+        mailer.resume().await().indefinitely();
+
+        assertThat(outbox.requests())
+                .extracting(Events.EmailRequested::userId)
+                .containsExactly("u04", "u05", "u07", "u08", "u10");
+        assertThat(repository.done).containsExactly(campaign.campaignId());
+        assertThat(repository.staleBefore).isEqualTo(NOW.minus(Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void aResumeThatFailsIsRetriedAtTheNextRunNotThrown() {
+        repository.failUnfinished = true;
+        mailer.resume().await().indefinitely();
+        assertThat(outbox.calls).isEmpty();
+    }
+
     private static PolicyConfig config(int batch) {
         return new PolicyConfig() {
             @Override
@@ -181,6 +205,11 @@ class CampaignMailerTest {
         final Set<UUID> opened = new HashSet<>();
         final Set<String> claims = new HashSet<>();
         final List<UUID> done = new ArrayList<>();
+        /** Campaigns opened and not finished, as {@link #unfinished} finds them. */
+        final List<Campaign> stale = new ArrayList<>();
+
+        Instant staleBefore;
+        boolean failUnfinished;
         int claimCalls;
 
         FakeRepository() {
@@ -208,6 +237,14 @@ class CampaignMailerTest {
                     .map(e -> new Recipient(e.getKey(), e.getKey() + "@example.test"))
                     .toList();
             return Uni.createFrom().item(claimed);
+        }
+
+        @Override
+        public Uni<List<Campaign>> unfinished(Instant before) {
+            staleBefore = before;
+            return failUnfinished
+                    ? Uni.createFrom().failure(new IllegalStateException("database away"))
+                    : Uni.createFrom().item(List.copyOf(stale));
         }
 
         @Override

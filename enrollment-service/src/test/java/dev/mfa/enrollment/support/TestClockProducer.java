@@ -1,5 +1,6 @@
 package dev.mfa.enrollment.support;
 
+import dev.mfa.localstack.testing.TestClock;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
