@@ -9,7 +9,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -34,12 +33,29 @@ public class ChallengeRepository {
         return Challenge.findById(challengeId, LockModeType.PESSIMISTIC_WRITE);
     }
 
-    /** The user's challenges opened after {@code since}, oldest first (with at least one SMS sent if asked). */
-    public Uni<List<Challenge>> openedSince(String userId, Instant since, boolean withSmsSent) {
-        return Challenge.list(
-                "userId = ?1 and createdAt > ?2" + (withSmsSent ? " and smsSends > 0" : "") + " order by createdAt",
-                userId,
-                since);
+    /** How many challenges (or SMS sends) there were in a window, and when the oldest of those challenges opened. */
+    public record Recent(long count, Instant oldest) {}
+
+    /** The user's challenges opened after {@code since}. */
+    public Uni<Recent> openedSince(String userId, Instant since) {
+        return recent("count(*)", "", userId, since);
+    }
+
+    /** The SMS sent, resends included, from the user's challenges opened after {@code since}. */
+    public Uni<Recent> smsSentSince(String userId, Instant since) {
+        return recent("coalesce(sum(smsSends), 0)", " and smsSends > 0", userId, since);
+    }
+
+    private static Uni<Recent> recent(String count, String condition, String userId, Instant since) {
+        return Panache.getSession()
+                .flatMap(s -> s.createSelectionQuery(
+                                "select " + count + ", min(createdAt) from Challenge where userId = :user "
+                                        + "and createdAt > :since" + condition,
+                                Object[].class)
+                        .setParameter("user", userId)
+                        .setParameter("since", since)
+                        .getSingleResult())
+                .map(row -> new Recent(((Number) row[0]).longValue(), (Instant) row[1]));
     }
 
     /** Writes the request for a sign-in SMS; the challenge's changes are flushed with the transaction. */

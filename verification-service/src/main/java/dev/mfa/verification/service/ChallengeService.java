@@ -78,12 +78,12 @@ public class ChallengeService {
     }
 
     private Uni<Void> withinHourlyLimit(Caller caller, Instant now) {
-        return challenges.openedSince(caller.userId(), now.minus(HOUR), false).map(recent -> {
-            if (recent.size() >= config.maxChallengesPerHour()) {
+        return challenges.openedSince(caller.userId(), now.minus(HOUR)).map(recent -> {
+            if (recent.count() >= config.maxChallengesPerHour()) {
                 throw ProblemException.tooManyRequests(
                         "too-many-challenges",
                         "Too many sign-in attempts; try again later.",
-                        ThrottlePolicy.secondsUntil(recent.get(0).createdAt.plus(HOUR), now));
+                        ThrottlePolicy.secondsUntil(recent.oldest().plus(HOUR), now));
             }
             return null;
         });

@@ -110,13 +110,12 @@ public class SmsChallengeService {
     /** Every send counts, resends included, over all of the user's challenges of the last hour. */
     private Uni<Void> withinHourlyCap(String userId, Instant now) {
         Instant since = now.minus(ChallengeService.HOUR);
-        return challenges.openedSince(userId, since, true).map(recent -> {
-            int sends = recent.stream().mapToInt(c -> c.smsSends).sum();
-            if (sends >= config.sms().maxSendsPerHour()) {
+        return challenges.smsSentSince(userId, since).map(recent -> {
+            if (recent.count() >= config.sms().maxSendsPerHour()) {
                 throw ProblemException.tooManyRequests(
                         "too-many-sms",
                         "Too many codes were sent this hour; use another method or try again later.",
-                        ThrottlePolicy.secondsUntil(recent.get(0).createdAt.plus(ChallengeService.HOUR), now));
+                        ThrottlePolicy.secondsUntil(recent.oldest().plus(ChallengeService.HOUR), now));
             }
             return null;
         });
