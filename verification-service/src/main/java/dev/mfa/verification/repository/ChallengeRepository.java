@@ -79,8 +79,8 @@ public class ChallengeRepository {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("update challenge set sms_code_hash = null, "
                                 + "sms_code_expires_at = null where user_id = :user and completed_at is null "
-                                + "and sms_code_hash is not null and (cast(:factor as uuid) is null or sms_factor_id is null "
-                                + "or sms_factor_id = cast(:factor as uuid))")
+                                + "and sms_code_hash is not null and (cast(:factor as uuid) is null "
+                                + "or sms_factor_id is null or sms_factor_id = cast(:factor as uuid))")
                         .setParameter("user", userId)
                         .setParameter("factor", factorId == null ? null : factorId.toString())
                         .executeUpdate());
