@@ -14,26 +14,22 @@ import dev.mfa.core.otp.Base32;
 import dev.mfa.core.otp.Totp;
 import dev.mfa.core.recovery.RecoveryCodeHasher;
 import dev.mfa.core.recovery.RecoveryCodes;
+import dev.mfa.core.security.PemKeys;
 import dev.mfa.localstack.testing.KafkaTestResource;
 import dev.mfa.localstack.testing.PostgresTestResource;
+import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.localstack.testing.TestTokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.spec.X509EncodedKeySpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -211,7 +207,7 @@ public abstract class VerificationTestBase {
     /** Verifies an assertion with the committed dev assertion public key, at the service clock's time. */
     protected JwtClaims verifyAssertion(String jwt) throws Exception {
         return new JwtConsumerBuilder()
-                .setVerificationKey(publicKey("dev-assertion-public.pem"))
+                .setVerificationKey(PemKeys.readPublicKey(PemKeys.CLASSPATH_PREFIX + "dev-assertion-public.pem"))
                 .setJwsAlgorithmConstraints(
                         AlgorithmConstraints.ConstraintType.PERMIT,
                         AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
@@ -223,18 +219,6 @@ public abstract class VerificationTestBase {
                 .setEvaluationTime(NumericDate.fromSeconds(clock.instant().getEpochSecond()))
                 .build()
                 .processToClaims(jwt);
-    }
-
-    protected static PublicKey publicKey(String resource) throws Exception {
-        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
-            String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII)
-                    .replaceAll("-----[A-Z ]+-----", "")
-                    .replaceAll("\\s", "");
-            X509EncodedKeySpec spec = new X509EncodedKeySpec(Base64.getDecoder().decode(pem));
-            // The identity provider's dev key is RSA, the assertion key EC (P-256).
-            String algorithm = resource.contains("assertion") ? "EC" : "RSA";
-            return KeyFactory.getInstance(algorithm).generatePublic(spec);
-        }
     }
 
     // ------------------------------------------------------------------ events out

@@ -1,14 +1,15 @@
 package dev.mfa.verification.domain;
 
+import dev.mfa.core.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** A sign-in second step in progress. */
@@ -59,24 +60,12 @@ public class Challenge extends PanacheEntityBase {
     @Column(name = "sms_request_id")
     public UUID smsRequestId;
 
-    public List<Method> methodList() {
-        return Arrays.stream(methods.split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .map(Method::valueOf)
-                .toList();
-    }
-
     public static String join(List<Method> methods) {
         return methods.stream().map(Enum::name).collect(Collectors.joining(","));
     }
 
+    /** Whether {@code method} was offered when the challenge was opened. */
     public boolean offers(Method method) {
-        return offers(methods, method);
-    }
-
-    /** Whether the comma-separated method list {@code methods} names {@code method}. */
-    public static boolean offers(String methods, Method method) {
         for (String m : methods.split(",")) {
             if (m.trim().equals(method.name())) {
                 return true;
@@ -87,5 +76,27 @@ public class Challenge extends PanacheEntityBase {
 
     public boolean isExpired(Instant now) {
         return !now.isBefore(expiresAt);
+    }
+
+    /**
+     * The one check before a code is sent or taken (CONTRACT §4): 409 once verified, 410 once expired, then
+     * {@code notOffered} when the challenge does not offer {@code method}.
+     */
+    public void requireOpenFor(Method method, Instant now, Supplier<ProblemException> notOffered) {
+        if (completedAt != null) {
+            throw ProblemException.conflict(
+                    "challenge-completed", "This challenge was already verified; start a new sign-in.");
+        }
+        if (isExpired(now)) {
+            throw ProblemException.gone("challenge-expired", "This challenge expired; start a new sign-in.");
+        }
+        if (!offers(method)) {
+            throw notOffered.get();
+        }
+    }
+
+    /** Whether an SMS code was sent and may still be used (the hash is cleared when used or its factor removed). */
+    public boolean hasLiveSmsCode(Instant now) {
+        return smsCodeHash != null && smsCodeExpiresAt != null && now.isBefore(smsCodeExpiresAt);
     }
 }

@@ -2,6 +2,7 @@ package dev.mfa.verification.domain;
 
 import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.crypto.SealedField;
+import dev.mfa.core.otp.OtpAlgorithm;
 import dev.mfa.core.otp.TotpParameters;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -62,6 +63,11 @@ public class Factor extends PanacheEntityBase {
 
     @Column(name = "totp_period", nullable = false)
     public int totpPeriod = TotpParameters.DEFAULT_PERIOD_SECONDS;
+
+    /** The parameters this TOTP factor was enrolled with, checked with the configured {@code window}. */
+    public TotpParameters totpParameters(int window) {
+        return new TotpParameters(OtpAlgorithm.fromOtpauthName(totpAlgorithm), totpDigits, totpPeriod, window);
+    }
 
     public static String sealSecret(FieldKeys keys, String userId, UUID factorId, String base32) {
         return keys.sealAtRest(SealedField.TOTP_SECRET, userId, factorId.toString(), base32);

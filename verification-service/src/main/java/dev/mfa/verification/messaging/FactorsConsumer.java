@@ -1,9 +1,9 @@
 package dev.mfa.verification.messaging;
 
-import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
+import dev.mfa.core.inbox.EventConsumer;
 import dev.mfa.core.inbox.ProcessedEvents;
 import dev.mfa.verification.service.ProjectionService;
 import io.smallrye.mutiny.Uni;
@@ -17,31 +17,28 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class FactorsConsumer {
 
-    private final EventCodec codec;
-    private final ProcessedEvents processed;
-    private final ProjectionService projection;
+    private final EventConsumer events;
 
     public FactorsConsumer(EventCodec codec, ProcessedEvents processed, ProjectionService projection) {
-        this.codec = codec;
-        this.processed = processed;
-        this.projection = projection;
+        this.events = EventConsumer.named(Channels.CONSUMER)
+                .on(
+                        EventTypes.FACTOR_ENROLLED,
+                        Events.FactorEnrolled.class,
+                        (e, data) -> projection.factorEnrolled(data))
+                .on(EventTypes.FACTOR_REMOVED, Events.FactorRemoved.class, (e, data) -> projection.factorRemoved(data))
+                .on(
+                        EventTypes.RECOVERY_CODE_ISSUED,
+                        Events.RecoveryCodeIssued.class,
+                        (e, data) -> projection.recoveryCodeIssued(data))
+                .on(
+                        EventTypes.RECOVERY_CODE_REVOKED,
+                        Events.RecoveryCodeRevoked.class,
+                        (e, data) -> projection.recoveryCodeRevoked(data))
+                .build(codec, processed);
     }
 
     @Incoming(Channels.FACTORS)
     public Uni<Void> consume(String payload) {
-        CloudEvent event = codec.decode(payload);
-        return processed
-                .once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
-                    case EventTypes.FACTOR_ENROLLED ->
-                        projection.factorEnrolled(codec.data(event, Events.FactorEnrolled.class));
-                    case EventTypes.FACTOR_REMOVED ->
-                        projection.factorRemoved(codec.data(event, Events.FactorRemoved.class));
-                    case EventTypes.RECOVERY_CODE_ISSUED ->
-                        projection.recoveryCodeIssued(codec.data(event, Events.RecoveryCodeIssued.class));
-                    case EventTypes.RECOVERY_CODE_REVOKED ->
-                        projection.recoveryCodeRevoked(codec.data(event, Events.RecoveryCodeRevoked.class));
-                    default -> Uni.createFrom().voidItem();
-                })
-                .replaceWithVoid();
+        return events.consume(payload).replaceWithVoid();
     }
 }

@@ -1,9 +1,9 @@
 package dev.mfa.verification.messaging;
 
-import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
+import dev.mfa.core.inbox.EventConsumer;
 import dev.mfa.core.inbox.ProcessedEvents;
 import dev.mfa.verification.service.SmsChallengeService;
 import io.smallrye.mutiny.Uni;
@@ -14,24 +14,16 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class SmsStatusConsumer {
 
-    private final EventCodec codec;
-    private final ProcessedEvents processed;
-    private final SmsChallengeService challenges;
+    private final EventConsumer events;
 
     public SmsStatusConsumer(EventCodec codec, ProcessedEvents processed, SmsChallengeService challenges) {
-        this.codec = codec;
-        this.processed = processed;
-        this.challenges = challenges;
+        this.events = EventConsumer.named(Channels.CONSUMER)
+                .on(EventTypes.SMS_FAILED, Events.SmsFailed.class, (e, data) -> challenges.smsFailed(data))
+                .build(codec, processed);
     }
 
     @Incoming(Channels.SMS_STATUS)
     public Uni<Void> consume(String payload) {
-        CloudEvent event = codec.decode(payload);
-        return processed
-                .once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
-                    case EventTypes.SMS_FAILED -> challenges.smsFailed(codec.data(event, Events.SmsFailed.class));
-                    default -> Uni.createFrom().voidItem();
-                })
-                .replaceWithVoid();
+        return events.consume(payload).replaceWithVoid();
     }
 }

@@ -1,9 +1,9 @@
 package dev.mfa.verification.messaging;
 
-import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
+import dev.mfa.core.inbox.EventConsumer;
 import dev.mfa.core.inbox.ProcessedEvents;
 import dev.mfa.verification.service.ProjectionService;
 import io.smallrye.mutiny.Uni;
@@ -14,25 +14,19 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class UserRequirementsConsumer {
 
-    private final EventCodec codec;
-    private final ProcessedEvents processed;
-    private final ProjectionService projection;
+    private final EventConsumer events;
 
     public UserRequirementsConsumer(EventCodec codec, ProcessedEvents processed, ProjectionService projection) {
-        this.codec = codec;
-        this.processed = processed;
-        this.projection = projection;
+        this.events = EventConsumer.named(Channels.CONSUMER)
+                .on(
+                        EventTypes.USER_REQUIREMENT_CHANGED,
+                        Events.UserRequirementChanged.class,
+                        (e, data) -> projection.requirementChanged(data))
+                .build(codec, processed);
     }
 
     @Incoming(Channels.USER_REQUIREMENTS)
     public Uni<Void> consume(String payload) {
-        CloudEvent event = codec.decode(payload);
-        return processed
-                .once(Channels.CONSUMER, event.id(), () -> switch (event.type()) {
-                    case EventTypes.USER_REQUIREMENT_CHANGED ->
-                        projection.requirementChanged(codec.data(event, Events.UserRequirementChanged.class));
-                    default -> Uni.createFrom().voidItem();
-                })
-                .replaceWithVoid();
+        return events.consume(payload).replaceWithVoid();
     }
 }

@@ -47,19 +47,4 @@ public class FactorRepository {
     public Uni<Long> delete(UUID factorId, String userId) {
         return Factor.delete("factorId = ?1 and userId = ?2", factorId, userId);
     }
-
-    /**
-     * Codes already sent to a removed factor stop working: open challenges lose the code sent to {@code factorId},
-     * or every code of the user when {@code factorId} is null (admin reset).
-     */
-    public Uni<Integer> clearOpenSmsCodes(String userId, UUID factorId) {
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("update challenge set sms_code_hash = null, "
-                                + "sms_code_expires_at = null where user_id = :user and completed_at is null "
-                                + "and sms_code_hash is not null and (cast(:factor as uuid) is null or sms_factor_id is null "
-                                + "or sms_factor_id = cast(:factor as uuid))")
-                        .setParameter("user", userId)
-                        .setParameter("factor", factorId == null ? null : factorId.toString())
-                        .executeUpdate());
-    }
 }

@@ -7,7 +7,6 @@ import dev.mfa.verification.domain.Method;
 import dev.mfa.verification.service.ChallengeService;
 import dev.mfa.verification.service.SmsChallengeService;
 import dev.mfa.verification.service.VerificationMetrics;
-import dev.mfa.verification.service.VerificationMetrics.Outcome;
 import dev.mfa.verification.service.VerificationService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -94,13 +93,12 @@ public class ChallengeResource {
         return verification
                 .verify(caller, challengeId, method, body.code().trim())
                 .map(outcome -> {
+                    metrics.record(method, outcome, start);
                     if (outcome instanceof VerificationService.Verified v) {
-                        metrics.record(method, Outcome.SUCCESS, start);
                         return Response.ok(new Dtos.Verified(true, v.assertion(), v.recoveryCodeUsed()))
                                 .build();
                     }
                     if (outcome instanceof VerificationService.Rejected r) {
-                        metrics.record(method, Outcome.FAILURE, start);
                         Response.ResponseBuilder rb = Response.status(Response.Status.UNAUTHORIZED)
                                 .type(Problem.MEDIA_TYPE)
                                 .entity(new Dtos.VerificationFailed(
@@ -117,13 +115,11 @@ public class ChallengeResource {
                         return rb.build();
                     }
                     if (outcome instanceof VerificationService.Throttled t) {
-                        metrics.record(method, Outcome.THROTTLED, start);
                         throw ProblemException.tooManyRequests(
                                 "verification-throttled",
                                 "Too many failed attempts: wait before trying again.",
                                 t.retryAfterSeconds());
                     }
-                    metrics.record(method, Outcome.LOCKED, start);
                     throw new ProblemException(Problem.of(
                             429,
                             "user-locked",

@@ -8,6 +8,7 @@ import dev.mfa.verification.domain.Factor;
 import dev.mfa.verification.domain.Method;
 import dev.mfa.verification.domain.RecoveryCode;
 import dev.mfa.verification.domain.UserState;
+import dev.mfa.verification.repository.ChallengeRepository;
 import dev.mfa.verification.repository.FactorRepository;
 import dev.mfa.verification.repository.RecoveryCodeRepository;
 import dev.mfa.verification.repository.UserStateRepository;
@@ -37,6 +38,7 @@ public class ChallengeService {
         }
     }
 
+    private final ChallengeRepository challenges;
     private final FactorRepository factors;
     private final RecoveryCodeRepository recoveryCodes;
     private final UserStateRepository users;
@@ -44,11 +46,13 @@ public class ChallengeService {
     private final Clock clock;
 
     public ChallengeService(
+            ChallengeRepository challenges,
             FactorRepository factors,
             RecoveryCodeRepository recoveryCodes,
             UserStateRepository users,
             VerificationConfig config,
             Clock clock) {
+        this.challenges = challenges;
         this.factors = factors;
         this.recoveryCodes = recoveryCodes;
         this.users = users;
@@ -74,22 +78,15 @@ public class ChallengeService {
     }
 
     private Uni<Void> withinHourlyLimit(Caller caller, Instant now) {
-        Instant since = now.minus(HOUR);
-        return Challenge.count("userId = ?1 and createdAt > ?2", caller.userId(), since)
-                .flatMap(opened -> {
-                    if (opened < config.maxChallengesPerHour()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    return Challenge.<Challenge>find(
-                                    "userId = ?1 and createdAt > ?2 order by createdAt", caller.userId(), since)
-                            .firstResult()
-                            .map(oldest -> {
-                                throw ProblemException.tooManyRequests(
-                                        "too-many-challenges",
-                                        "Too many sign-in attempts; try again later.",
-                                        ThrottlePolicy.secondsUntil(oldest.createdAt.plus(HOUR), now));
-                            });
-                });
+        return challenges.openedSince(caller.userId(), now.minus(HOUR)).map(recent -> {
+            if (recent.count() >= config.maxChallengesPerHour()) {
+                throw ProblemException.tooManyRequests(
+                        "too-many-challenges",
+                        "Too many sign-in attempts; try again later.",
+                        ThrottlePolicy.secondsUntil(recent.oldest().plus(HOUR), now));
+            }
+            return null;
+        });
     }
 
     private Uni<Opened> open(Caller caller, UserState state, List<Factor> userFactors, RecoveryCode code, Instant now) {
@@ -130,14 +127,14 @@ public class ChallengeService {
         Uni<Integer> ensureState =
                 state != null ? Uni.createFrom().item(0) : users.ensure(caller.userId(), caller.orgId(), now);
         return ensureState
-                .flatMap(ignored -> c.persist())
+                .flatMap(ignored -> challenges.persist(c))
                 .replaceWith(() -> new Opened(c, List.copyOf(methods), masked));
     }
 
     @Scheduled(every = "1h", delayed = "3m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> purgeExpired() {
         return Panache.withTransaction(
-                        () -> Challenge.delete("expiresAt < ?1", clock.instant().minus(RETENTION)))
+                        () -> challenges.deleteExpiredBefore(clock.instant().minus(RETENTION)))
                 .onFailure()
                 .recoverWithNull()
                 .replaceWithVoid();

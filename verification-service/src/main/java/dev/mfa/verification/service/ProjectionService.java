@@ -5,6 +5,7 @@ import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.otp.TotpParameters;
 import dev.mfa.verification.domain.Factor;
+import dev.mfa.verification.repository.ChallengeRepository;
 import dev.mfa.verification.repository.FactorRepository;
 import dev.mfa.verification.repository.RecoveryCodeRepository;
 import dev.mfa.verification.repository.UserStateRepository;
@@ -28,6 +29,7 @@ public class ProjectionService {
     private static final Logger LOG = Logger.getLogger(ProjectionService.class);
 
     private final FactorRepository factors;
+    private final ChallengeRepository challenges;
     private final RecoveryCodeRepository recoveryCodes;
     private final UserStateRepository users;
     private final FieldKeys keys;
@@ -35,11 +37,13 @@ public class ProjectionService {
 
     public ProjectionService(
             FactorRepository factors,
+            ChallengeRepository challenges,
             RecoveryCodeRepository recoveryCodes,
             UserStateRepository users,
             FieldKeys keys,
             Clock clock) {
         this.factors = factors;
+        this.challenges = challenges;
         this.recoveryCodes = recoveryCodes;
         this.users = users;
         this.keys = keys;
@@ -92,7 +96,7 @@ public class ProjectionService {
         // An admin reset voids every code in flight; any other removal the codes sent to that factor.
         UUID codesOf = ADMIN_RESET.equals(e.reason()) ? null : e.factorId();
         return factors.delete(e.factorId(), e.userId())
-                .flatMap(ignored -> factors.clearOpenSmsCodes(e.userId(), codesOf))
+                .flatMap(ignored -> challenges.clearOpenSmsCodes(e.userId(), codesOf))
                 .flatMap(ignored -> adminResetIfAsked(e.userId(), e.reason(), e.removedAt()));
     }
 

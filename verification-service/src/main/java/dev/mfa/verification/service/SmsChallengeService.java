@@ -3,10 +3,8 @@ package dev.mfa.verification.service;
 import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.events.Events;
-import dev.mfa.core.events.Topics;
 import dev.mfa.core.otp.CodeHasher;
 import dev.mfa.core.otp.NumericCodes;
-import dev.mfa.core.outbox.Outbox;
 import dev.mfa.core.problem.Problem;
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.core.security.Caller;
@@ -14,12 +12,12 @@ import dev.mfa.verification.config.VerificationConfig;
 import dev.mfa.verification.domain.Challenge;
 import dev.mfa.verification.domain.Factor;
 import dev.mfa.verification.domain.Method;
+import dev.mfa.verification.repository.ChallengeRepository;
 import dev.mfa.verification.repository.FactorRepository;
 import dev.mfa.verification.repository.UserStateRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,9 +29,9 @@ public class SmsChallengeService {
 
     public static final String PURPOSE_SIGN_IN = "SIGN_IN";
 
+    private final ChallengeRepository challenges;
     private final FactorRepository factors;
     private final UserStateRepository users;
-    private final Outbox outbox;
     private final FieldKeys keys;
     private final CodeHasher hasher;
     private final NumericCodes codes;
@@ -42,18 +40,18 @@ public class SmsChallengeService {
     private final Clock clock;
 
     public SmsChallengeService(
+            ChallengeRepository challenges,
             FactorRepository factors,
             UserStateRepository users,
-            Outbox outbox,
             FieldKeys keys,
             CodeHasher hasher,
             NumericCodes codes,
             VerificationConfig config,
             VerificationMetrics metrics,
             Clock clock) {
+        this.challenges = challenges;
         this.factors = factors;
         this.users = users;
-        this.outbox = outbox;
         this.keys = keys;
         this.hasher = hasher;
         this.codes = codes;
@@ -69,74 +67,58 @@ public class SmsChallengeService {
         // The user's state row, then the challenge row: the cooldown, the per-challenge and the per-user hourly
         // limits hold against concurrent requests (verifications lock the same rows).
         return users.lock(caller.userId(), caller.orgId(), now)
-                .flatMap(state -> Challenge.<Challenge>findById(challengeId, LockModeType.PESSIMISTIC_WRITE)
-                        .flatMap(challenge -> {
-                            if (challenge == null || !challenge.userId.equals(caller.userId())) {
-                                throw ProblemException.notFound("No such challenge.");
-                            }
-                            if (challenge.completedAt != null) {
-                                throw ProblemException.conflict(
-                                        "challenge-completed",
-                                        "This challenge was already verified; start a new sign-in.");
-                            }
-                            if (challenge.isExpired(now)) {
-                                throw ProblemException.gone(
-                                        "challenge-expired", "This challenge expired; start a new sign-in.");
-                            }
-                            if (!challenge.offers(Method.SMS)) {
-                                throw ProblemException.unprocessable(
-                                        "method-not-offered", "SMS is not available for this challenge.", null);
-                            }
-                            if (challenge.smsSends >= config.sms().maxSends()) {
-                                throw ProblemException.tooManyRequests(
-                                        "too-many-sends",
-                                        "No more codes can be sent for this challenge; start a new sign-in.",
-                                        ThrottlePolicy.secondsUntil(challenge.expiresAt, now));
-                            }
-                            if (challenge.smsNextSendAt != null && now.isBefore(challenge.smsNextSendAt)) {
-                                throw ProblemException.tooManyRequests(
-                                        "resend-too-soon",
-                                        "Wait before asking for another code.",
-                                        ThrottlePolicy.secondsUntil(challenge.smsNextSendAt, now));
-                            }
-                            if (state != null && state.lockedAt != null) {
-                                throw new ProblemException(
-                                        Problem.of(
-                                                429,
-                                                "user-locked",
-                                                "Too many requests",
-                                                "Too many failed attempts: ask your administrator to reset your verification methods."));
-                            }
-                            return withinHourlyCap(caller.userId(), now)
-                                    .flatMap(ignored -> factors.ofUser(caller.userId(), Factor.SMS))
-                                    .flatMap(smsFactors -> {
-                                        if (smsFactors.isEmpty()) {
-                                            throw ProblemException.unprocessable(
-                                                    "method-not-offered",
-                                                    "SMS is not available for this challenge.",
-                                                    null);
-                                        }
-                                        return sendTo(smsFactors.get(0), challenge, now);
-                                    });
-                        }));
+                .flatMap(state -> challenges.lock(challengeId).flatMap(challenge -> {
+                    if (challenge == null || !challenge.userId.equals(caller.userId())) {
+                        throw ProblemException.notFound("No such challenge.");
+                    }
+                    challenge.requireOpenFor(Method.SMS, now, SmsChallengeService::smsNotOffered);
+                    if (challenge.smsSends >= config.sms().maxSends()) {
+                        throw ProblemException.tooManyRequests(
+                                "too-many-sends",
+                                "No more codes can be sent for this challenge; start a new sign-in.",
+                                ThrottlePolicy.secondsUntil(challenge.expiresAt, now));
+                    }
+                    if (challenge.smsNextSendAt != null && now.isBefore(challenge.smsNextSendAt)) {
+                        throw ProblemException.tooManyRequests(
+                                "resend-too-soon",
+                                "Wait before asking for another code.",
+                                ThrottlePolicy.secondsUntil(challenge.smsNextSendAt, now));
+                    }
+                    if (state != null && state.lockedAt != null) {
+                        throw new ProblemException(
+                                Problem.of(
+                                        429,
+                                        "user-locked",
+                                        "Too many requests",
+                                        "Too many failed attempts: ask your administrator to reset your verification methods."));
+                    }
+                    return withinHourlyCap(caller.userId(), now)
+                            .flatMap(ignored -> factors.ofUser(caller.userId(), Factor.SMS))
+                            .flatMap(smsFactors -> {
+                                if (smsFactors.isEmpty()) {
+                                    throw smsNotOffered();
+                                }
+                                return sendTo(smsFactors.get(0), challenge, now);
+                            });
+                }));
+    }
+
+    private static ProblemException smsNotOffered() {
+        return ProblemException.unprocessable("method-not-offered", "SMS is not available for this challenge.", null);
     }
 
     /** Every send counts, resends included, over all of the user's challenges of the last hour. */
     private Uni<Void> withinHourlyCap(String userId, Instant now) {
         Instant since = now.minus(ChallengeService.HOUR);
-        return Challenge.<Challenge>list(
-                        "userId = ?1 and createdAt > ?2 and smsSends > 0 order by createdAt", userId, since)
-                .map(recent -> {
-                    int sends = recent.stream().mapToInt(c -> c.smsSends).sum();
-                    if (sends >= config.sms().maxSendsPerHour()) {
-                        throw ProblemException.tooManyRequests(
-                                "too-many-sms",
-                                "Too many codes were sent this hour; use another method or try again later.",
-                                ThrottlePolicy.secondsUntil(
-                                        recent.get(0).createdAt.plus(ChallengeService.HOUR), now));
-                    }
-                    return null;
-                });
+        return challenges.smsSentSince(userId, since).map(recent -> {
+            if (recent.count() >= config.sms().maxSendsPerHour()) {
+                throw ProblemException.tooManyRequests(
+                        "too-many-sms",
+                        "Too many codes were sent this hour; use another method or try again later.",
+                        ThrottlePolicy.secondsUntil(recent.oldest().plus(ChallengeService.HOUR), now));
+            }
+            return null;
+        });
     }
 
     private Uni<Instant> sendTo(Factor factor, Challenge challenge, Instant now) {
@@ -162,7 +144,8 @@ public class SmsChallengeService {
                 keys.seal(SealedField.SMS_CODE, challenge.userId, code),
                 challenge.smsCodeExpiresAt);
         Instant next = challenge.smsNextSendAt;
-        return outbox.publish(Topics.SMS_REQUESTS, request)
+        return challenges
+                .smsRequested(request)
                 .invoke(ignored -> metrics.smsRequested())
                 .replaceWith(next);
     }
@@ -173,10 +156,6 @@ public class SmsChallengeService {
      * of an older, already replaced code changes nothing. Runs in the consumer's transaction.
      */
     public Uni<Integer> smsFailed(Events.SmsFailed failed) {
-        Instant now = clock.instant();
-        return Challenge.update(
-                "smsNextSendAt = ?1 where smsRequestId = ?2 and completedAt is null " + "and smsNextSendAt > ?1",
-                now,
-                failed.requestId());
+        return challenges.liftSmsCooldown(failed.requestId(), clock.instant());
     }
 }

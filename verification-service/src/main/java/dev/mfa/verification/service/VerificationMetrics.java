@@ -1,26 +1,27 @@
 package dev.mfa.verification.service;
 
 import dev.mfa.verification.domain.Method;
+import dev.mfa.verification.service.VerificationService.Locked;
+import dev.mfa.verification.service.VerificationService.Outcome;
+import dev.mfa.verification.service.VerificationService.Throttled;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Verification counters and latency (Prometheus names {@code mfa_verification_*}). */
 @Singleton
 public class VerificationMetrics {
 
-    public enum Outcome {
-        SUCCESS,
-        FAILURE,
-        THROTTLED,
-        LOCKED
-    }
+    /** The {@link Outcome#metricName()} of every outcome, for counters that exist before their first use. */
+    static final List<String> OUTCOMES = List.of("success", "failure", "throttled", "locked");
 
-    private final Map<Method, Map<Outcome, Counter>> verifications = new EnumMap<>(Method.class);
+    private final Map<Method, Map<String, Counter>> verifications = new EnumMap<>(Method.class);
     private final Map<Method, Timer> latency = new EnumMap<>(Method.class);
     private final Counter throttled;
     private final Counter locked;
@@ -29,14 +30,14 @@ public class VerificationMetrics {
 
     public VerificationMetrics(MeterRegistry registry) {
         for (Method method : Method.values()) {
-            Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
-            for (Outcome outcome : Outcome.values()) {
+            Map<String, Counter> byOutcome = new HashMap<>();
+            for (String outcome : OUTCOMES) {
                 byOutcome.put(
                         outcome,
                         Counter.builder("mfa.verification.verifications")
                                 .description("Code verifications by method and outcome")
                                 .tag("method", method.name())
-                                .tag("outcome", outcome.name().toLowerCase())
+                                .tag("outcome", outcome)
                                 .register(registry));
             }
             verifications.put(method, byOutcome);
@@ -63,11 +64,11 @@ public class VerificationMetrics {
     }
 
     public void record(Method method, Outcome outcome, long startNanos) {
-        verifications.get(method).get(outcome).increment();
+        verifications.get(method).get(outcome.metricName()).increment();
         latency.get(method).record(Duration.ofNanos(System.nanoTime() - startNanos));
-        if (outcome == Outcome.THROTTLED) {
+        if (outcome instanceof Throttled) {
             throttled.increment();
-        } else if (outcome == Outcome.LOCKED) {
+        } else if (outcome instanceof Locked) {
             locked.increment();
         }
     }

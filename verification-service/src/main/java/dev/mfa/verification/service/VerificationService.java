@@ -3,44 +3,50 @@ package dev.mfa.verification.service;
 import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.events.EventData;
 import dev.mfa.core.events.Events;
-import dev.mfa.core.events.Topics;
 import dev.mfa.core.otp.Base32;
 import dev.mfa.core.otp.CodeHasher;
 import dev.mfa.core.otp.Totp;
-import dev.mfa.core.otp.TotpParameters;
-import dev.mfa.core.outbox.Outbox;
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.core.recovery.RecoveryCodeHasher;
 import dev.mfa.core.security.Caller;
 import dev.mfa.verification.domain.Challenge;
 import dev.mfa.verification.domain.Factor;
 import dev.mfa.verification.domain.Method;
-import dev.mfa.verification.repository.VerificationStore;
-import dev.mfa.verification.repository.VerificationStore.Attempt;
-import dev.mfa.verification.repository.VerificationStore.OutboxRow;
-import dev.mfa.verification.repository.VerificationStore.StoredRecoveryCode;
+import dev.mfa.verification.domain.RecoveryCode;
+import dev.mfa.verification.repository.VerificationRepository;
+import dev.mfa.verification.repository.VerificationRepository.Attempt;
+import dev.mfa.verification.repository.VerificationRepository.Attempted;
+import dev.mfa.verification.repository.VerificationRepository.Write;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
- * Checks a code against a challenge. One transaction per attempt, two round trips ({@link VerificationStore}): the
- * user's state row is locked with the read, so that the throttle has seen every earlier failure of that user (any
- * challenge, any replica) before a code is looked at, and a throttled or locked attempt never evaluates the code.
+ * Checks a code against a challenge: one call to {@link VerificationRepository#attempt} (one transaction, two round
+ * trips) with this service's rules, which are pure. The user's state row is locked with the read, so that the throttle
+ * has seen every earlier failure of that user (any challenge, any replica) before a code is looked at, and a throttled
+ * or locked attempt never evaluates the code.
  */
 @ApplicationScoped
 public class VerificationService {
 
     /** What an attempt came to; only {@link Verified} and {@link Rejected} evaluated the code. */
-    public sealed interface Outcome permits Verified, Rejected, Throttled, Locked {}
+    public sealed interface Outcome permits Verified, Rejected, Throttled, Locked {
+        /** The {@code outcome} tag of the verification metrics. */
+        String metricName();
+    }
 
     public record Verified(String assertion, boolean recoveryCodeUsed) implements Outcome {
+        @Override
+        public String metricName() {
+            return "success";
+        }
+
         @Override
         public String toString() {
             return "Verified[assertion=***, recoveryCodeUsed=" + recoveryCodeUsed + "]";
@@ -48,41 +54,53 @@ public class VerificationService {
     }
 
     /** {@code retryAfterSeconds} is null when the next attempt may come at once. */
-    public record Rejected(int attemptsRemaining, Long retryAfterSeconds) implements Outcome {}
+    public record Rejected(int attemptsRemaining, Long retryAfterSeconds) implements Outcome {
+        @Override
+        public String metricName() {
+            return "failure";
+        }
+    }
 
-    public record Throttled(long retryAfterSeconds) implements Outcome {}
+    public record Throttled(long retryAfterSeconds) implements Outcome {
+        @Override
+        public String metricName() {
+            return "throttled";
+        }
+    }
 
-    public record Locked() implements Outcome {}
+    public record Locked() implements Outcome {
+        @Override
+        public String metricName() {
+            return "locked";
+        }
+    }
 
-    private final VerificationStore store;
+    private final VerificationRepository attempts;
     private final ThrottlePolicy throttle;
     private final AssertionSigner signer;
-    private final Outbox outbox;
     private final FieldKeys keys;
     private final CodeHasher hasher;
+    private final RecoveryCodeHasher recoveryHasher;
     private final Totp totp;
     private final VerificationMetrics metrics;
     private final Clock clock;
-    /** Keyed recovery-code hashes (issue 15 #14); field-injected to keep the constructor as it is. */
-    @jakarta.inject.Inject
-    RecoveryCodeHasher recoveryHasher;
 
     public VerificationService(
-            VerificationStore store,
+            VerificationRepository attempts,
             ThrottlePolicy throttle,
             AssertionSigner signer,
-            Outbox outbox,
             FieldKeys keys,
             CodeHasher hasher,
+            RecoveryCodeHasher recoveryHasher,
             Totp totp,
             VerificationMetrics metrics,
             Clock clock) {
-        this.store = store;
+        this.attempts = attempts;
         this.throttle = throttle;
         this.signer = signer;
-        this.outbox = outbox;
         this.keys = keys;
         this.hasher = hasher;
+        this.recoveryHasher = recoveryHasher;
         this.totp = totp;
         this.metrics = metrics;
         this.clock = clock;
@@ -90,126 +108,125 @@ public class VerificationService {
 
     public Uni<Outcome> verify(Caller caller, UUID challengeId, Method method, String code) {
         Instant now = clock.instant();
-        return store.attempt(caller.userId(), caller.orgId(), challengeId, method, now, open -> {
-            Attempt a = open.attempt();
-            checkUsable(a, method, now);
-            // A locked user may still verify with the recovery code, which lifts the lock (issue 15 #12): the code
-            // has 120 bits, and its attempts stay throttled and counted, so the lock does not open a guessing path.
-            if (a.lockedAt() != null && method != Method.RECOVERY_CODE) {
-                return open.rollback().replaceWith((Outcome) new Locked());
-            }
-            if (a.blockedUntil() != null && now.isBefore(a.blockedUntil())) {
-                Outcome throttled = new Throttled(ThrottlePolicy.secondsUntil(a.blockedUntil(), now));
-                return open.rollback().replaceWith(throttled);
-            }
-            VerificationStore.Outcome write = evaluate(caller.userId(), challengeId, a, method, code, now);
-            return open.finish(caller.userId(), challengeId, now, write).map(accepted -> {
-                if (accepted) {
-                    // Signed only once the use of the code committed: no assertion without it.
-                    return (Outcome) new Verified(
-                            signer.sign(caller.userId(), a.orgId(), method, now), method == Method.RECOVERY_CODE);
-                }
-                if (write.lockNow()) {
-                    metrics.userLocked();
-                }
-                Long retryAfter =
-                        write.blockedUntil() == null ? null : ThrottlePolicy.secondsUntil(write.blockedUntil(), now);
-                return new Rejected(throttle.attemptsRemaining(write.failures()), retryAfter);
-            });
-        });
+        String userId = caller.userId();
+        return attempts.attempt(userId, caller.orgId(), challengeId, method, now, a -> decide(a, method, code, now))
+                .map(done -> outcome(done, userId, method, now));
     }
 
-    private static void checkUsable(Attempt a, Method method, Instant now) {
+    /** The rules, on what the attempt was read with: the write to make, or null to refuse without looking at the code. */
+    Write decide(Attempt a, Method method, String code, Instant now) {
         if (a == null) { // no such challenge, or another user's
             throw ProblemException.notFound("No such challenge.");
         }
-        if (a.completedAt() != null) {
-            throw ProblemException.conflict(
-                    "challenge-completed", "This challenge was already verified; start a new sign-in.");
+        a.challenge()
+                .requireOpenFor(
+                        method,
+                        now,
+                        () -> ProblemException.unprocessable(
+                                "method-not-offered", "This method is not available for this challenge.", "method"));
+        return refusal(a, method, now) != null ? null : evaluate(a, method, code, now);
+    }
+
+    /**
+     * Locked or throttled, or null when the code may be looked at. A locked user may still verify with the recovery
+     * code, which lifts the lock (issue 15 #12): the code has 120 bits, and its attempts stay throttled and counted, so
+     * the lock does not open a guessing path.
+     */
+    Outcome refusal(Attempt a, Method method, Instant now) {
+        if (a.state().lockedAt != null && method != Method.RECOVERY_CODE) {
+            return new Locked();
         }
-        if (!now.isBefore(a.expiresAt())) {
-            throw ProblemException.gone("challenge-expired", "This challenge expired; start a new sign-in.");
+        Instant blockedUntil = a.state().blockedUntil;
+        if (blockedUntil != null && now.isBefore(blockedUntil)) {
+            return new Throttled(ThrottlePolicy.secondsUntil(blockedUntil, now));
         }
-        if (!Challenge.offers(a.methods(), method)) {
-            throw ProblemException.unprocessable(
-                    "method-not-offered", "This method is not available for this challenge.", "method");
+        return null;
+    }
+
+    private Outcome outcome(Attempted done, String userId, Method method, Instant now) {
+        Write write = done.write();
+        if (write == null) {
+            return refusal(done.attempt(), method, now);
         }
+        if (done.accepted()) {
+            // Signed only once the use of the code committed: no assertion without it.
+            String assertion = signer.sign(userId, done.attempt().challenge().orgId, method, now);
+            return new Verified(assertion, method == Method.RECOVERY_CODE);
+        }
+        if (write.lockNow()) {
+            metrics.userLocked();
+        }
+        Long retryAfter = write.blockedUntil() == null ? null : ThrottlePolicy.secondsUntil(write.blockedUntil(), now);
+        return new Rejected(throttle.attemptsRemaining(write.failures()), retryAfter);
     }
 
     /** Checks a TOTP code with the factor's own parameters (as enrolled) and the configured window. */
-    static OptionalLong matchTotp(Totp configured, VerificationStore.TotpSecret f, byte[] key, String code) {
-        TotpParameters p = new TotpParameters(
-                f.algorithm(), f.digits(), f.period(), configured.parameters().window());
+    static OptionalLong matchTotp(Totp configured, Factor f, byte[] key, String code) {
         return configured
-                .withParameters(p)
-                .verify(key, code, f.lastUsedStep() == null ? Totp.NO_STEP_USED : f.lastUsedStep());
+                .withParameters(f.totpParameters(configured.parameters().window()))
+                .verify(key, code, f.lastUsedStep == null ? Totp.NO_STEP_USED : f.lastUsedStep);
     }
 
     /**
      * Checks the code in memory and prepares both possible writes: the use of what it matched with the success
      * events, and the next failure count with the failure events. The success is final only if the conditional update
-     * of the matched factor step or recovery code still applies when written.
+     * of the matched factor step, recovery code or SMS code still applies when written.
      */
-    private VerificationStore.Outcome evaluate(
-            String userId, UUID challengeId, Attempt a, Method method, String code, Instant now) {
+    private Write evaluate(Attempt a, Method method, String code, Instant now) {
+        Challenge c = a.challenge();
         UUID proof = null;
         long step = 0;
         switch (method) {
             case TOTP -> {
-                for (VerificationStore.TotpSecret f : a.totpFactors()) {
-                    byte[] key = Base32.decode(Factor.openSecret(keys, userId, f.factorId(), f.secretEnc()));
+                for (Factor f : a.totpFactors()) {
+                    byte[] key = Base32.decode(Factor.openSecret(keys, c.userId, f.factorId, f.secretEnc));
                     OptionalLong matched = matchTotp(totp, f, key, code);
                     Arrays.fill(key, (byte) 0);
                     if (matched.isPresent()) {
-                        proof = f.factorId();
+                        proof = f.factorId;
                         step = matched.getAsLong();
                         break;
                     }
                 }
             }
             case SMS -> {
-                if (a.smsCodeHash() != null
-                        && a.smsCodeExpiresAt() != null
-                        && now.isBefore(a.smsCodeExpiresAt())
-                        && hasher.matches(code, a.smsCodeHash())) {
-                    proof = challengeId;
+                if (c.hasLiveSmsCode(now) && hasher.matches(code, c.smsCodeHash)) {
+                    proof = c.challengeId;
                 }
             }
             case RECOVERY_CODE -> {
-                StoredRecoveryCode rc = a.recoveryCode();
-                if (rc != null && rc.usedAt() == null && recoveryHasher.matches(code, rc.codeHash())) {
-                    proof = rc.recoveryCodeId();
+                RecoveryCode rc = a.recoveryCode();
+                if (rc != null && rc.usedAt == null && recoveryHasher.matches(code, rc.codeHash)) {
+                    proof = rc.recoveryCodeId;
                 }
             }
         }
-        int failures = a.consecutiveFailures() + 1;
-        Instant blockedUntil = throttle.blockedUntil(failures, now);
+        int failures = a.state().consecutiveFailures + 1;
         // Already locked (a recovery-code attempt): no second lock, no second lock event.
-        boolean lockNow = throttle.locks(failures) && a.lockedAt() == null;
-        List<OutboxRow> events = new ArrayList<>(4);
-        if (proof != null) {
-            UUID factorId = method == Method.RECOVERY_CODE || method == Method.SMS ? null : proof;
-            events.add(row(
-                    new Events.VerificationSucceeded(challengeId, userId, a.orgId(), method.name(), factorId, now),
-                    now,
-                    true));
-            if (method == Method.RECOVERY_CODE) {
-                events.add(row(new Events.RecoveryCodeUsed(proof, userId, a.orgId(), challengeId, now), now, true));
-            }
-        }
-        events.add(row(
-                new Events.VerificationFailed(challengeId, userId, a.orgId(), method.name(), failures, now),
-                now,
-                false));
-        if (lockNow) {
-            events.add(row(new Events.UserLocked(userId, a.orgId(), failures, now), now, false));
-        }
-        return new VerificationStore.Outcome(method, proof, step, failures, blockedUntil, lockNow, events);
+        boolean lockNow = throttle.locks(failures) && a.state().lockedAt == null;
+        return new Write(
+                method,
+                proof,
+                step,
+                failures,
+                throttle.blockedUntil(failures, now),
+                lockNow,
+                proof == null ? List.of() : successEvents(c, method, proof, now),
+                failureEvents(c, method, failures, lockNow, now));
     }
 
-    /** The outbox row {@code Outbox.publish} would write, for the single-statement write. */
-    private OutboxRow row(EventData data, Instant now, boolean onSuccess) {
-        Outbox.Row r = outbox.row(Topics.VERIFICATIONS, data, now);
-        return new OutboxRow(r.id(), r.topic(), r.key(), r.type(), r.payload(), onSuccess);
+    private static List<EventData> successEvents(Challenge c, Method method, UUID proof, Instant now) {
+        Events.VerificationSucceeded succeeded = new Events.VerificationSucceeded(
+                c.challengeId, c.userId, c.orgId, method.name(), method == Method.TOTP ? proof : null, now);
+        return method == Method.RECOVERY_CODE
+                ? List.of(succeeded, new Events.RecoveryCodeUsed(proof, c.userId, c.orgId, c.challengeId, now))
+                : List.of(succeeded);
+    }
+
+    private static List<EventData> failureEvents(
+            Challenge c, Method method, int failures, boolean lockNow, Instant now) {
+        Events.VerificationFailed failed =
+                new Events.VerificationFailed(c.challengeId, c.userId, c.orgId, method.name(), failures, now);
+        return lockNow ? List.of(failed, new Events.UserLocked(c.userId, c.orgId, failures, now)) : List.of(failed);
     }
 }

@@ -5,8 +5,9 @@ import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.outbox.Outbox;
+import dev.mfa.verification.domain.Challenge;
 import dev.mfa.verification.domain.Method;
-import dev.mfa.verification.repository.VerificationStore;
+import dev.mfa.verification.repository.VerificationRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -38,16 +39,16 @@ public class CeilingResource {
     static final String UPDATE = "update bench_row set n = n + 1 where id = ";
 
     private final Pool pool;
-    private final VerificationStore store;
+    private final VerificationRepository attempts;
     private final EventCodec codec;
     private final Outbox outbox;
     private final Clock clock;
     /** Far beyond any real TOTP step, so that the floor's conditional step update always applies. */
     private final AtomicLong nextStep = new AtomicLong(Long.MAX_VALUE / 2);
 
-    public CeilingResource(Pool pool, VerificationStore store, EventCodec codec, Outbox outbox, Clock clock) {
+    public CeilingResource(Pool pool, VerificationRepository attempts, EventCodec codec, Outbox outbox, Clock clock) {
         this.pool = pool;
-        this.store = store;
+        this.attempts = attempts;
         this.codec = codec;
         this.outbox = outbox;
         this.clock = clock;
@@ -76,24 +77,21 @@ public class CeilingResource {
     @Path("verify-sql/{userId}/{challengeId}")
     public Uni<Response> verifySql(@PathParam("userId") String userId, @PathParam("challengeId") UUID challengeId) {
         Instant now = clock.instant();
-        return store.attempt(userId, null, challengeId, Method.TOTP, now, open -> {
-                    VerificationStore.Attempt a = open.attempt();
-                    UUID factorId = a.totpFactors().get(0).factorId();
-                    CloudEvent event = codec.wrap(
-                            outbox.source(),
-                            new Events.VerificationSucceeded(
-                                    challengeId, userId, a.orgId(), Method.TOTP.name(), factorId, now),
-                            now);
-                    VerificationStore.OutboxRow row = new VerificationStore.OutboxRow(
-                            event.id(), Topics.VERIFICATIONS, event.subject(), event.type(), codec.encode(event), true);
-                    return open.finish(
-                            userId,
-                            challengeId,
-                            now,
-                            new VerificationStore.Outcome(
-                                    Method.TOTP, factorId, nextStep.incrementAndGet(), 1, null, false, List.of(row)));
+        return attempts.attempt(userId, null, challengeId, Method.TOTP, now, a -> {
+                    Challenge c = a.challenge();
+                    UUID factorId = a.totpFactors().get(0).factorId;
+                    return new VerificationRepository.Write(
+                            Method.TOTP,
+                            factorId,
+                            nextStep.incrementAndGet(),
+                            1,
+                            null,
+                            false,
+                            List.of(new Events.VerificationSucceeded(
+                                    challengeId, userId, c.orgId, Method.TOTP.name(), factorId, now)),
+                            List.of());
                 })
-                .map(accepted -> accepted
+                .map(done -> done.accepted()
                         ? Response.noContent().build()
                         : Response.status(409).build());
     }

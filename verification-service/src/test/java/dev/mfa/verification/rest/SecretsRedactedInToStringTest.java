@@ -2,11 +2,13 @@ package dev.mfa.verification.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mfa.verification.repository.VerificationStore;
+import dev.mfa.verification.domain.Challenge;
+import dev.mfa.verification.domain.Factor;
+import dev.mfa.verification.domain.RecoveryCode;
+import dev.mfa.verification.domain.UserState;
+import dev.mfa.verification.repository.VerificationRepository;
 import dev.mfa.verification.service.VerificationService;
-import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Issue 15 finding 16: records holding a code, an assertion or a secret never print it (logs, exceptions). */
@@ -24,13 +26,13 @@ class SecretsRedactedInToStringTest {
                 .doesNotContain(CODE);
         assertThat(new Dtos.Verified(true, ASSERTION, false).toString()).doesNotContain(ASSERTION);
         assertThat(new VerificationService.Verified(ASSERTION, true).toString()).doesNotContain(ASSERTION);
-        var totp = new VerificationStore.TotpSecret(
-                UUID.randomUUID(), CIPHERTEXT, 7L, dev.mfa.core.otp.OtpAlgorithm.SHA1, 6, 30);
-        assertThat(totp.toString()).doesNotContain(CIPHERTEXT);
-        var rc = new VerificationStore.StoredRecoveryCode(UUID.randomUUID(), HASH, null);
-        assertThat(rc.toString()).doesNotContain(HASH);
-        var attempt = new VerificationStore.Attempt(
-                0, null, null, "acme", "TOTP,SMS", Instant.now(), null, HASH, Instant.now(), List.of(totp), rc);
+        Factor factor = new Factor();
+        factor.secretEnc = CIPHERTEXT;
+        RecoveryCode rc = new RecoveryCode();
+        rc.codeHash = HASH;
+        Challenge challenge = new Challenge();
+        challenge.smsCodeHash = HASH;
+        var attempt = new VerificationRepository.Attempt(new UserState(), challenge, List.of(factor), rc);
         assertThat(attempt.toString()).doesNotContain(HASH).doesNotContain(CIPHERTEXT);
     }
 }

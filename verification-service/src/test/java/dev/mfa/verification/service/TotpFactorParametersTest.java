@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mfa.core.otp.OtpAlgorithm;
 import dev.mfa.core.otp.Totp;
 import dev.mfa.core.otp.TotpParameters;
-import dev.mfa.verification.repository.VerificationStore.TotpSecret;
+import dev.mfa.verification.domain.Factor;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,13 +24,20 @@ class TotpFactorParametersTest {
 
     private static final Totp CONFIGURED = new Totp(AT_119_S, TotpParameters.DEFAULT.withWindow(1));
 
-    private static TotpSecret factor(OtpAlgorithm algorithm, int digits, int period, Long lastUsedStep) {
-        return new TotpSecret(UUID.randomUUID(), "v1:k:unused", lastUsedStep, algorithm, digits, period);
+    private static Factor factor(OtpAlgorithm algorithm, int digits, int period, Long lastUsedStep) {
+        Factor f = new Factor();
+        f.factorId = UUID.randomUUID();
+        f.method = Factor.TOTP;
+        f.lastUsedStep = lastUsedStep;
+        f.totpAlgorithm = algorithm.otpauthName();
+        f.totpDigits = digits;
+        f.totpPeriod = period;
+        return f;
     }
 
     @Test
     void eightDigitSha256SixtySecondFactorIsCheckedWithItsParameters() {
-        TotpSecret f = factor(OtpAlgorithm.SHA256, 8, 60, null);
+        Factor f = factor(OtpAlgorithm.SHA256, 8, 60, null);
         assertThat(VerificationService.matchTotp(CONFIGURED, f, KEY, "46119246"))
                 .isEqualTo(OptionalLong.of(1));
         // The previous 60 s step is inside the configured window of one step.
@@ -43,13 +50,13 @@ class TotpFactorParametersTest {
 
     @Test
     void theDefaultsDoNotAcceptTheFactorsCodeNorTheFactorTheDefaultsCode() {
-        TotpSecret f = factor(OtpAlgorithm.SHA256, 8, 60, null);
+        Factor f = factor(OtpAlgorithm.SHA256, 8, 60, null);
         String sixDigitSha1 = CONFIGURED.generate(KEY);
         assertThat(VerificationService.matchTotp(CONFIGURED, f, KEY, sixDigitSha1))
                 .isEmpty();
         assertThat(VerificationService.matchTotp(CONFIGURED, f, KEY, "46119246".substring(2)))
                 .isEmpty();
-        TotpSecret defaults = factor(OtpAlgorithm.SHA1, 6, 30, null);
+        Factor defaults = factor(OtpAlgorithm.SHA1, 6, 30, null);
         assertThat(VerificationService.matchTotp(CONFIGURED, defaults, KEY, "46119246"))
                 .isEmpty();
         assertThat(VerificationService.matchTotp(CONFIGURED, defaults, KEY, sixDigitSha1))
