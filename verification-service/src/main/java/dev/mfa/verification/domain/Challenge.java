@@ -1,7 +1,6 @@
 package dev.mfa.verification.domain;
 
 import dev.mfa.core.problem.ProblemException;
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -15,7 +14,7 @@ import java.util.stream.Collectors;
 /** A sign-in second step in progress. */
 @Entity
 @Table(name = "challenge")
-public class Challenge extends PanacheEntityBase {
+public class Challenge {
 
     @Id
     @Column(name = "challenge_id")

@@ -4,7 +4,6 @@ import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.crypto.SealedField;
 import dev.mfa.core.otp.OtpAlgorithm;
 import dev.mfa.core.otp.TotpParameters;
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -15,7 +14,7 @@ import java.util.UUID;
 /** A user's active factor, projected from {@code mfa.factor.enrolled}; secrets stay encrypted. */
 @Entity
 @Table(name = "factor")
-public class Factor extends PanacheEntityBase {
+public class Factor {
 
     public static final String TOTP = "TOTP";
     public static final String SMS = "SMS";

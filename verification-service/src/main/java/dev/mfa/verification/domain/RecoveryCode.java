@@ -1,6 +1,5 @@
 package dev.mfa.verification.domain;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -11,7 +10,7 @@ import java.util.UUID;
 /** The user's current recovery code (only its hash), from {@code mfa.recovery-code.issued}. */
 @Entity
 @Table(name = "recovery_code")
-public class RecoveryCode extends PanacheEntityBase {
+public class RecoveryCode {
 
     @Id
     @Column(name = "user_id")

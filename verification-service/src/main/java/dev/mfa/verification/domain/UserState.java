@@ -1,6 +1,5 @@
 package dev.mfa.verification.domain;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -10,7 +9,7 @@ import java.time.Instant;
 /** A user's MFA requirement and failure state; its row lock serialises that user's verifications. */
 @Entity
 @Table(name = "user_state")
-public class UserState extends PanacheEntityBase {
+public class UserState {
 
     public static final String NOT_REQUIRED = "NOT_REQUIRED";
     public static final String REQUIRED = "REQUIRED";

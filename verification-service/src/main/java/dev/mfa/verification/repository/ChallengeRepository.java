@@ -5,6 +5,7 @@ import dev.mfa.core.events.Topics;
 import dev.mfa.core.outbox.Outbox;
 import dev.mfa.verification.domain.Challenge;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -16,7 +17,7 @@ import java.util.UUID;
  * verification of a code reads and writes challenges through {@link VerificationRepository} instead.
  */
 @ApplicationScoped
-public class ChallengeRepository {
+public class ChallengeRepository implements PanacheRepositoryBase<Challenge, UUID> {
 
     private final Outbox outbox;
 
@@ -24,13 +25,9 @@ public class ChallengeRepository {
         this.outbox = outbox;
     }
 
-    public Uni<Challenge> persist(Challenge challenge) {
-        return challenge.persist();
-    }
-
     /** The challenge, row-locked for this transaction; null when it does not exist. */
     public Uni<Challenge> lock(UUID challengeId) {
-        return Challenge.findById(challengeId, LockModeType.PESSIMISTIC_WRITE);
+        return findById(challengeId, LockModeType.PESSIMISTIC_WRITE);
     }
 
     /** How many challenges (or SMS sends) there were in a window, and when the oldest of those challenges opened. */
@@ -65,7 +62,7 @@ public class ChallengeRepository {
 
     /** The code of {@code requestId} was not delivered: its open challenge may send again from {@code now}. */
     public Uni<Integer> liftSmsCooldown(UUID requestId, Instant now) {
-        return Challenge.update(
+        return update(
                 "smsNextSendAt = ?1 where smsRequestId = ?2 and completedAt is null and smsNextSendAt > ?1",
                 now,
                 requestId);
@@ -87,6 +84,6 @@ public class ChallengeRepository {
     }
 
     public Uni<Long> deleteExpiredBefore(Instant before) {
-        return Challenge.delete("expiresAt < ?1", before);
+        return delete("expiresAt < ?1", before);
     }
 }

@@ -2,6 +2,7 @@ package dev.mfa.verification.repository;
 
 import dev.mfa.verification.domain.Factor;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -9,14 +10,14 @@ import java.util.UUID;
 
 /** Projected factors. Every method runs in the caller's session/transaction. */
 @ApplicationScoped
-public class FactorRepository {
+public class FactorRepository implements PanacheRepositoryBase<Factor, UUID> {
 
     public Uni<List<Factor>> ofUser(String userId) {
-        return Factor.list("userId = ?1 order by enrolledAt desc", userId);
+        return list("userId = ?1 order by enrolledAt desc", userId);
     }
 
     public Uni<List<Factor>> ofUser(String userId, String method) {
-        return Factor.list("userId = ?1 and method = ?2 order by enrolledAt desc", userId, method);
+        return list("userId = ?1 and method = ?2 order by enrolledAt desc", userId, method);
     }
 
     /** First projection wins: a replayed enrollment of the same factor changes nothing. */
@@ -45,6 +46,6 @@ public class FactorRepository {
     }
 
     public Uni<Long> delete(UUID factorId, String userId) {
-        return Factor.delete("factorId = ?1 and userId = ?2", factorId, userId);
+        return delete("factorId = ?1 and userId = ?2", factorId, userId);
     }
 }

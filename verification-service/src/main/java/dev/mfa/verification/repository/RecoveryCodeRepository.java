@@ -2,6 +2,7 @@ package dev.mfa.verification.repository;
 
 import dev.mfa.verification.domain.RecoveryCode;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -9,10 +10,10 @@ import java.util.UUID;
 
 /** Users' recovery code hashes. Every method runs in the caller's session/transaction. */
 @ApplicationScoped
-public class RecoveryCodeRepository {
+public class RecoveryCodeRepository implements PanacheRepositoryBase<RecoveryCode, String> {
 
     public Uni<RecoveryCode> find(String userId) {
-        return RecoveryCode.findById(userId);
+        return findById(userId);
     }
 
     /**
@@ -37,6 +38,6 @@ public class RecoveryCodeRepository {
     }
 
     public Uni<Long> delete(String userId, UUID recoveryCodeId) {
-        return RecoveryCode.delete("userId = ?1 and recoveryCodeId = ?2", userId, recoveryCodeId);
+        return delete("userId = ?1 and recoveryCodeId = ?2", userId, recoveryCodeId);
     }
 }

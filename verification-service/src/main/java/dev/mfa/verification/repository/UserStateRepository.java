@@ -2,16 +2,18 @@ package dev.mfa.verification.repository;
 
 import dev.mfa.verification.domain.UserState;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
 
 /** Per-user requirement and failure state. Every method runs in the caller's session/transaction. */
 @ApplicationScoped
-public class UserStateRepository {
+public class UserStateRepository implements PanacheRepositoryBase<UserState, String> {
 
     public Uni<UserState> find(String userId) {
-        return UserState.findById(userId);
+        return findById(userId);
     }
 
     /** Makes sure the user's row exists (requirement {@code NOT_REQUIRED} until told otherwise). */
@@ -54,8 +56,6 @@ public class UserStateRepository {
 
     /** Locks the user's state row (created if missing) for this transaction: one user's requests go one by one. */
     public Uni<UserState> lock(String userId, String orgId, Instant now) {
-        return ensure(userId, orgId, now)
-                .flatMap(ignored ->
-                        UserState.<UserState>findById(userId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
+        return ensure(userId, orgId, now).flatMap(ignored -> findById(userId, LockModeType.PESSIMISTIC_WRITE));
     }
 }

@@ -60,7 +60,7 @@ class ChallengeServiceTest {
         when(recoveryCodes.find(USER)).thenReturn(Uni.createFrom().nullItem());
         when(challenges.openedSince(USER, NOW.minus(ChallengeService.HOUR)))
                 .thenReturn(Uni.createFrom().item(new Recent(0, null)));
-        when(challenges.persist(any())).thenAnswer(inv -> {
+        when(challenges.persist(any(Challenge.class))).thenAnswer(inv -> {
             Challenge c = inv.getArgument(0);
             return Uni.createFrom().item(c);
         });
@@ -82,7 +82,7 @@ class ChallengeServiceTest {
         state.requirement = UserState.NOT_REQUIRED;
 
         assertThat(open().mfaRequired()).isFalse();
-        verify(challenges, never()).persist(any());
+        verify(challenges, never()).persist(any(Challenge.class));
     }
 
     @Test
@@ -147,7 +147,7 @@ class ChallengeServiceTest {
             assertThat(p.problem().type()).endsWith("too-many-challenges");
             assertThat(p.problem().retryAfterSeconds()).isEqualTo(600);
         });
-        verify(challenges, never()).persist(any());
+        verify(challenges, never()).persist(any(Challenge.class));
     }
 
     @Test
