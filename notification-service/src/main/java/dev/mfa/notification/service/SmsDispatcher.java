@@ -37,7 +37,7 @@ public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
 
     private static final Logger LOG = Logger.getLogger(SmsDispatcher.class);
 
-    private final DispatchService dispatch;
+    private final SmsDispatchService dispatch;
     private final VonageSender sender;
     private final SmsTemplates templates;
     private final FieldKeys keys;
@@ -52,7 +52,7 @@ public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
     private volatile boolean clientWarm;
 
     public SmsDispatcher(
-            DispatchService dispatch,
+            SmsDispatchService dispatch,
             VonageSender sender,
             SmsTemplates templates,
             FieldKeys keys,
@@ -155,11 +155,6 @@ public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
                 if (alone) {
                     coldClient.release();
                 }
-            }
-            if (result.kind() == ProviderResult.Kind.PERMANENT) {
-                LOG.warnf(
-                        "sms request %s refused by the provider: %s (status %s)",
-                        claimed.requestId(), result.reason(), result.providerStatus());
             }
             DispatchQueue.record(() -> dispatch.record(claimed, result));
         } catch (Throwable e) {
