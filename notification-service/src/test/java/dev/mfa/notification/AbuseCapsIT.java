@@ -8,33 +8,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mfa.core.events.CloudEvent;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** SMS pumping guard: per-destination and per-country hourly caps (test config: 3 per number, NZ 2 per hour). */
 @QuarkusTest
-class AbuseCapsIT {
-
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = SmsFixtures.kafka();
-        StubClient.reset();
-    }
-
-    @AfterEach
-    void close() {
-        kafka.close();
-    }
+class AbuseCapsIT extends SmsStubCase {
 
     @Test
     void fourthMessageToTheSameNumberWithinAnHourIsRefused() throws Exception {

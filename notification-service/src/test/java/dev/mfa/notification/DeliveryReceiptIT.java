@@ -11,34 +11,16 @@ import static org.hamcrest.Matchers.startsWith;
 
 import dev.mfa.core.events.EventTypes;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Vonage delivery receipts (no signature secret configured): form, JSON and query styles. */
 @QuarkusTest
-class DeliveryReceiptIT {
+class DeliveryReceiptIT extends SmsStubCase {
 
     static final String PATH = "/webhooks/vonage/delivery-receipt";
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = SmsFixtures.kafka();
-        StubClient.reset();
-    }
-
-    @AfterEach
-    void close() {
-        StubClient.resetConfig();
-        kafka.close();
-    }
 
     @Test
     void receiptsPostedByTheStubEndAsDelivered() throws Exception {

@@ -8,18 +8,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,45 +24,19 @@ import org.junit.jupiter.api.Test;
 class LogCaptureIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
-            StringBuilder line =
-                    new StringBuilder(record.getLoggerName()).append(' ').append(message);
-            if (record.getThrown() != null) {
-                StringWriter trace = new StringWriter();
-                record.getThrown().printStackTrace(new PrintWriter(trace));
-                line.append(' ').append(trace);
-            }
-            lines.add(line.toString());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
-    private Level previous;
+    private LogCapture logs;
     private KafkaCompanion kafka;
 
     @BeforeEach
     void install() {
-        capture.setLevel(Level.ALL);
-        Logger.getLogger("").addHandler(capture);
-        Logger own = Logger.getLogger("dev.mfa");
-        previous = own.getLevel();
-        own.setLevel(Level.ALL);
+        logs = new LogCapture();
         kafka = SmsFixtures.kafka();
         StubClient.reset();
     }
 
     @AfterEach
     void remove() {
-        Logger.getLogger("").removeHandler(capture);
-        Logger.getLogger("dev.mfa").setLevel(previous);
+        logs.close();
         StubClient.reset();
         kafka.close();
     }
@@ -156,10 +121,10 @@ class LogCaptureIT {
                 .then()
                 .statusCode(400);
 
-        assertThat(lines).as("the capture saw the service's logs").anyMatch(l -> l.contains(refused.toString()));
-        assertThat(lines).anyMatch(l -> l.contains("cap reached"));
+        assertThat(logs.lines()).as("the capture saw the service's logs").anyMatch(l -> l.contains(refused.toString()));
+        assertThat(logs.lines()).anyMatch(l -> l.contains("cap reached"));
         String national = to.substring(2); // without +1
-        for (String line : lines) {
+        for (String line : logs.lines()) {
             assertThat(line)
                     .doesNotContain(national)
                     .doesNotContain(foreignNumber.substring(3))

@@ -12,34 +12,17 @@ import com.vonage.client.auth.hashutils.HashType;
 import dev.mfa.core.events.EventTypes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** With a signature secret: unsigned, wrongly signed and stale receipts get 401 and change nothing. */
 @QuarkusTest
 @TestProfile(SignedReceiptsProfile.class)
-class SignedDeliveryReceiptIT {
-
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = SmsFixtures.kafka();
-        StubClient.reset();
-    }
-
-    @AfterEach
-    void close() {
-        kafka.close();
-    }
+class SignedDeliveryReceiptIT extends SmsStubCase {
 
     @Test
     void onlyCorrectlySignedFreshReceiptsAreAccepted() throws Exception {

@@ -15,37 +15,17 @@ import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Topics;
 import dev.mfa.localstack.testing.TopicSnapshot;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The real SDK against the stub over HTTP: success, each failure class, expiry, dedupe, refusals, DLQ. */
 @QuarkusTest
-class SmsSendingIT {
-
-    private static final Duration WAIT = Duration.ofSeconds(20);
-
-    private KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = SmsFixtures.kafka();
-        StubClient.reset();
-    }
-
-    @AfterEach
-    void close() {
-        StubClient.reset();
-        StubClient.resetConfig();
-        kafka.close();
-    }
+class SmsSendingIT extends SmsStubCase {
 
     @Test
     void readyWhenDatabaseAndKafkaAreUp() {

@@ -3,12 +3,13 @@ package dev.mfa.notification.repository;
 import dev.mfa.notification.domain.EmailRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
 
 /** {@code email_request} rows. */
-@ApplicationScoped
+// Singleton: no client proxy, which would need a no-args constructor up the class hierarchy.
+@Singleton
 public class EmailRequestRepository extends QueuedRequestRepository<EmailRequest, EmailClaim> {
 
     public EmailRequestRepository(Pool pool) {

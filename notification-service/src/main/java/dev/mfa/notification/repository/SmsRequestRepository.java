@@ -5,13 +5,14 @@ import dev.mfa.notification.domain.SmsRequest;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.List;
 
 /** {@code sms_request} rows. */
-@ApplicationScoped
+// Singleton: no client proxy, which would need a no-args constructor up the class hierarchy.
+@Singleton
 public class SmsRequestRepository extends QueuedRequestRepository<SmsRequest, SmsClaim> {
 
     public SmsRequestRepository(Pool pool) {

@@ -9,12 +9,13 @@ import dev.mfa.notification.provider.ProviderResult;
 import dev.mfa.notification.repository.EmailClaim;
 import dev.mfa.notification.repository.EmailRequestRepository;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 
 /** The e-mail queue's transitions ({@link QueueDispatch}) with its events on {@code mfa.email-status}. */
-@ApplicationScoped
+// Singleton: no client proxy, which would need a no-args constructor up the class hierarchy.
+@Singleton
 public class EmailDispatchService extends QueueDispatch<EmailRequest, EmailClaim> {
 
     private final Outbox outbox;

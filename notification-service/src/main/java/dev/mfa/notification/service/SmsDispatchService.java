@@ -11,7 +11,7 @@ import dev.mfa.notification.repository.SmsClaim;
 import dev.mfa.notification.repository.SmsRequestRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
  * The SMS queue's transitions ({@link QueueDispatch}) with its events on {@code mfa.sms-status}, and delivery
  * receipts (SENT → DELIVERED or FAILED).
  */
-@ApplicationScoped
+// Singleton: no client proxy, which would need a no-args constructor up the class hierarchy.
+@Singleton
 public class SmsDispatchService extends QueueDispatch<SmsRequest, SmsClaim> {
 
     private static final Logger LOG = Logger.getLogger(SmsDispatchService.class);
