@@ -26,16 +26,7 @@ class AbuseCapsIT extends SmsStubCase {
             UUID id = UUID.randomUUID();
             ids.add(id);
             // One at a time, so that the order (and therefore which one is refused) is known.
-            SmsFixtures.publish(
-                    kafka,
-                    event(
-                            id,
-                            "user-cap",
-                            "SIGN_IN",
-                            "US",
-                            to,
-                            SmsFixtures.code(),
-                            Instant.now().plusSeconds(300)));
+            requestSignIn(id, "user-cap", to, SmsFixtures.code(), 300);
             await().atMost(WAIT).until(() -> state(id) != null);
         }
         await().atMost(WAIT).until(() -> "SENT".equals(state(ids.get(2))));
@@ -93,17 +84,8 @@ class AbuseCapsIT extends SmsStubCase {
     void countersUseAKeyedHashNeverTheNumber() throws Exception {
         UUID id = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        SmsFixtures.publish(
-                kafka,
-                event(
-                        id,
-                        "user-hash",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        SmsFixtures.code(),
-                        Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "SENT".equals(state(id)));
+        requestSignIn(id, "user-hash", to, SmsFixtures.code(), 300);
+        awaitState(id, "SENT");
         String hash = (String) SmsFixtures.row(id).orElseThrow().get("destination_hash");
         assertThat(hash).startsWith("h1:").doesNotContain(to.substring(2));
     }

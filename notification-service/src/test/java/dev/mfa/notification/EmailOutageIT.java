@@ -12,7 +12,6 @@ import static org.awaitility.Awaitility.await;
 import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.EventTypes;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,23 +28,20 @@ import org.junit.jupiter.api.Test;
  * the most verbose level — is captured and holds no address.
  */
 @QuarkusTest
-class EmailOutageIT {
+class EmailOutageIT extends KafkaCase {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration OUTAGE_WAIT = Duration.ofSeconds(30);
     private LogCapture logs;
-    private KafkaCompanion kafka;
 
     @BeforeEach
     void install() {
         logs = new LogCapture();
-        kafka = SmsFixtures.kafka();
     }
 
     @AfterEach
     void remove() throws Exception {
         EmailFixtures.smtpRunning(true);
         logs.close();
-        kafka.close();
     }
 
     @Test
@@ -66,7 +62,7 @@ class EmailOutageIT {
                             Map.of("method", "TOTP")));
         }
         // Each request was tried against the stopped server and is queued again for a later try (backoff).
-        await().atMost(WAIT).until(() -> {
+        await().atMost(OUTAGE_WAIT).until(() -> {
             for (UUID id : requests.keySet()) {
                 if (EmailFixtures.attempts(id) < 2 || !"PENDING".equals(state(id))) {
                     return false;
@@ -80,7 +76,7 @@ class EmailOutageIT {
         }
 
         EmailFixtures.smtpRunning(true);
-        await().atMost(WAIT).until(() -> {
+        await().atMost(OUTAGE_WAIT).until(() -> {
             for (UUID id : requests.keySet()) {
                 if (!"SENT".equals(state(id))) {
                     return false;
@@ -120,7 +116,7 @@ class EmailOutageIT {
         String badAddress = "not-an-address-" + UUID.randomUUID().toString().substring(0, 8);
         UUID invalidAddress = UUID.randomUUID();
         publish(kafka, event(invalidAddress, "user-log", EmailTemplates.ACCOUNT_LOCKED, badAddress, Map.of()));
-        await().atMost(WAIT)
+        await().atMost(OUTAGE_WAIT)
                 .until(() -> "FAILED".equals(state(refused))
                         && "FAILED".equals(state(invalidAddress))
                         && "FAILED".equals(state(capped.get(4))));

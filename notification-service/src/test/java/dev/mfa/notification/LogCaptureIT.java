@@ -1,14 +1,10 @@
 package dev.mfa.notification;
 
 import static dev.mfa.notification.SmsFixtures.event;
-import static dev.mfa.notification.SmsFixtures.state;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -21,24 +17,18 @@ import org.junit.jupiter.api.Test;
  * phone number (in any of its forms) nor the code.
  */
 @QuarkusTest
-class LogCaptureIT {
+class LogCaptureIT extends SmsStubCase {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
     private LogCapture logs;
-    private KafkaCompanion kafka;
 
     @BeforeEach
     void install() {
         logs = new LogCapture();
-        kafka = SmsFixtures.kafka();
-        StubClient.reset();
     }
 
     @AfterEach
     void remove() {
         logs.close();
-        StubClient.reset();
-        kafka.close();
     }
 
     @Test
@@ -52,45 +42,16 @@ class LogCaptureIT {
         UUID foreign = UUID.randomUUID();
 
         StubClient.script("[{\"status\":\"1\"},{\"httpStatus\":500}]");
-        SmsFixtures.publish(
-                kafka,
-                event(
-                        retried,
-                        "user-log",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        code,
-                        Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "SENT".equals(state(retried)));
+        requestSignIn(retried, "user-log", to, code, 300);
+        awaitState(retried, "SENT");
         StubClient.script("[{\"status\":\"7\"}]");
-        SmsFixtures.publish(
-                kafka,
-                event(
-                        refused,
-                        "user-log",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        code,
-                        Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(refused)));
-        SmsFixtures.publish(
-                kafka,
-                event(ok, "user-log", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "SENT".equals(state(ok)));
+        requestSignIn(refused, "user-log", to, code, 300);
+        awaitState(refused, "FAILED");
+        requestSignIn(ok, "user-log", to, code, 300);
+        awaitState(ok, "SENT");
         // Fourth sign-in request to the number within the hour: over the test cap of 3 (caps count per purpose).
-        SmsFixtures.publish(
-                kafka,
-                event(
-                        capped,
-                        "user-log",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        code,
-                        Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(capped)));
+        requestSignIn(capped, "user-log", to, code, 300);
+        awaitState(capped, "FAILED");
         String foreignNumber = "+27" + to.substring(5);
         SmsFixtures.publish(
                 kafka,
@@ -102,7 +63,7 @@ class LogCaptureIT {
                         foreignNumber,
                         code,
                         Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(foreign)));
+        awaitState(foreign, "FAILED");
         String messageId = (String) SmsFixtures.row(ok).orElseThrow().get("provider_message_id");
         given().contentType("application/x-www-form-urlencoded")
                 .formParam("msisdn", to.substring(1))

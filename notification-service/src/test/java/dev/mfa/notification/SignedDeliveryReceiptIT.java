@@ -1,10 +1,8 @@
 package dev.mfa.notification;
 
-import static dev.mfa.notification.SmsFixtures.event;
 import static dev.mfa.notification.SmsFixtures.state;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.endsWith;
 
 import com.vonage.client.auth.RequestSigning;
@@ -28,17 +26,8 @@ class SignedDeliveryReceiptIT extends SmsStubCase {
     void onlyCorrectlySignedFreshReceiptsAreAccepted() throws Exception {
         UUID id = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        SmsFixtures.publish(
-                kafka,
-                event(
-                        id,
-                        "user-sig",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        SmsFixtures.code(),
-                        Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "SENT".equals(state(id)));
+        requestSignIn(id, "user-sig", to, SmsFixtures.code(), 300);
+        awaitState(id, "SENT");
         String messageId = (String) SmsFixtures.row(id).orElseThrow().get("provider_message_id");
 
         Map<String, String> receipt = new LinkedHashMap<>();

@@ -38,18 +38,9 @@ class SmsSendingIT extends SmsStubCase {
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
         String code = SmsFixtures.code();
-        publish(
-                kafka,
-                event(
-                        requestId,
-                        "user-ok",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        code,
-                        Instant.now().plusSeconds(300)));
+        requestSignIn(requestId, "user-ok", to, code, 300);
 
-        await().atMost(WAIT).until(() -> "SENT".equals(state(requestId)));
+        awaitState(requestId, "SENT");
         List<Map<String, Object>> received = StubClient.messagesTo(to);
         assertThat(received).hasSize(1);
         String text = (String) received.get(0).get("text");
@@ -97,7 +88,7 @@ class SmsSendingIT extends SmsStubCase {
                         to,
                         "123456",
                         Instant.now().plusSeconds(600)));
-        await().atMost(WAIT).until(() -> "SENT".equals(state(requestId)));
+        awaitState(requestId, "SENT");
         assertThat((String) StubClient.messagesTo(to).get(0).get("text"))
                 .startsWith("MFA Platform: 123456 is your code to set up text message verification")
                 .contains("10 min");
@@ -141,18 +132,9 @@ class SmsSendingIT extends SmsStubCase {
                 + "{\"httpStatus\":503,\"delayMillis\":3000}]");
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        publish(
-                kafka,
-                event(
-                        requestId,
-                        "user-retry",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        "424242",
-                        Instant.now().plusSeconds(120)));
+        requestSignIn(requestId, "user-retry", to, "424242", 120);
 
-        await().atMost(WAIT).until(() -> "SENT".equals(state(requestId)));
+        awaitState(requestId, "SENT");
         assertThat(StubClient.messagesTo(to)).hasSize(1);
         assertThat(SmsFixtures.row(requestId).orElseThrow().get("attempts")).isEqualTo(6);
         assertThat(statusEvents(requestId)).extracting(Map.Entry::getKey).containsExactly(EventTypes.SMS_SENT);
@@ -174,18 +156,9 @@ class SmsSendingIT extends SmsStubCase {
         StubClient.script("[{\"status\":\"29\"}]");
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        publish(
-                kafka,
-                event(
-                        requestId,
-                        "user-perm",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        "777888",
-                        Instant.now().plusSeconds(120)));
+        requestSignIn(requestId, "user-perm", to, "777888", 120);
 
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(requestId)));
+        awaitState(requestId, "FAILED");
         var row = SmsFixtures.row(requestId).orElseThrow();
         assertThat(row.get("attempts")).isEqualTo(1);
         assertThat(row.get("failure_reason")).isEqualTo("non_whitelisted_destination");
@@ -203,28 +176,10 @@ class SmsSendingIT extends SmsStubCase {
         StubClient.script("[{\"status\":\"6\"},{\"status\":\"7\"}]");
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();
-        publish(
-                kafka,
-                event(
-                        a,
-                        "user-p1",
-                        "SIGN_IN",
-                        "US",
-                        SmsFixtures.usNumber(),
-                        "111111",
-                        Instant.now().plusSeconds(120)));
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(a)));
-        publish(
-                kafka,
-                event(
-                        b,
-                        "user-p2",
-                        "SIGN_IN",
-                        "US",
-                        SmsFixtures.usNumber(),
-                        "111111",
-                        Instant.now().plusSeconds(120)));
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(b)));
+        requestSignIn(a, "user-p1", SmsFixtures.usNumber(), "111111", 120);
+        awaitState(a, "FAILED");
+        requestSignIn(b, "user-p2", SmsFixtures.usNumber(), "111111", 120);
+        awaitState(b, "FAILED");
         assertThat(SmsFixtures.row(a).orElseThrow().get("failure_reason")).isEqualTo("invalid_number");
         assertThat(SmsFixtures.row(b).orElseThrow().get("failure_reason")).isEqualTo("number_barred");
     }
@@ -234,18 +189,9 @@ class SmsSendingIT extends SmsStubCase {
         StubClient.script("[{\"status\":\"5\",\"times\":500}]");
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        publish(
-                kafka,
-                event(
-                        requestId,
-                        "user-exp",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        "999000",
-                        Instant.now().plusSeconds(2)));
+        requestSignIn(requestId, "user-exp", to, "999000", 2);
 
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(requestId)));
+        awaitState(requestId, "FAILED");
         var row = SmsFixtures.row(requestId).orElseThrow();
         assertThat(row.get("failure_reason")).isEqualTo("expired");
         assertThat((int) row.get("attempts")).isGreaterThan(1);
@@ -261,17 +207,8 @@ class SmsSendingIT extends SmsStubCase {
     void alreadyExpiredRequestIsNeverSent() throws Exception {
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        publish(
-                kafka,
-                event(
-                        requestId,
-                        "user-late",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        "123123",
-                        Instant.now().minusSeconds(1)));
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(requestId)));
+        requestSignIn(requestId, "user-late", to, "123123", -1);
+        awaitState(requestId, "FAILED");
         assertThat(SmsFixtures.row(requestId).orElseThrow().get("failure_reason"))
                 .isEqualTo("expired");
         assertThat(StubClient.messagesTo(to)).isEmpty();

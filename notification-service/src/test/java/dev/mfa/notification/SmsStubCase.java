@@ -1,30 +1,45 @@
 package dev.mfa.notification;
 
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import java.time.Duration;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Instant;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * What the SMS integration tests share: a Kafka companion per test, and the Vonage stub's answers and settings back
- * to their defaults before and after each test (a test that changes them never leaks into the next).
+ * What the SMS integration tests share besides Kafka: the Vonage stub's answers and settings back to their defaults
+ * before and after each test (a test that changes them never leaks into the next), and the usual request.
  */
-abstract class SmsStubCase {
-
-    static final Duration WAIT = Duration.ofSeconds(20);
-
-    KafkaCompanion kafka;
+abstract class SmsStubCase extends KafkaCase {
 
     @BeforeEach
-    void connectKafkaAndResetStub() {
-        kafka = SmsFixtures.kafka();
+    void resetStub() {
         StubClient.reset();
     }
 
     @AfterEach
-    void resetStubAndCloseKafka() {
+    void resetStubAfter() {
         StubClient.reset();
         StubClient.resetConfig();
-        kafka.close();
+    }
+
+    /** Publishes a sign-in code request to {@code to}, a US number, expiring {@code ttlSeconds} from now. */
+    void requestSignIn(UUID requestId, String userId, String to, String code, long ttlSeconds) {
+        SmsFixtures.publish(
+                kafka,
+                SmsFixtures.event(
+                        requestId,
+                        userId,
+                        "SIGN_IN",
+                        "US",
+                        to,
+                        code,
+                        Instant.now().plusSeconds(ttlSeconds)));
+    }
+
+    /** Waits (up to {@link #WAIT}) until the request's row is in {@code state}. */
+    static void awaitState(UUID requestId, String state) {
+        await().atMost(WAIT).until(() -> state.equals(SmsFixtures.state(requestId)));
     }
 }
