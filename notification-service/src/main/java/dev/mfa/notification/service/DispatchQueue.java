@@ -212,7 +212,9 @@ public final class DispatchQueue<C extends QueuedClaim> {
 
     /** Records a provider's answer; it must not be lost to a database blip, the message may already be on its way. */
     public void record(C claimed, ProviderResult result) throws Throwable {
-        await(() -> dispatch.record(claimed, result)
+        // Deferred: each retry calls the transactional method again (a new transaction), not a spent Uni.
+        await(() -> Uni.createFrom()
+                .deferred(() -> dispatch.record(claimed, result))
                 .onFailure()
                 .retry()
                 .withBackOff(RECORD_BACKOFF, RECORD_BACKOFF.multipliedBy(8))
