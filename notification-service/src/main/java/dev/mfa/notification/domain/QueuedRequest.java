@@ -101,10 +101,8 @@ public abstract class QueuedRequest {
 
     /** Refused at intake: FAILED at once, not counted against the caps. */
     public void refuse(String reason, Instant now) {
-        state = RequestState.FAILED;
+        markFailed(reason, now);
         counted = false;
-        failureReason = reason;
-        failedAt = now;
     }
 
     /** SENDING → SENT: the provider accepted the message. */

@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The queue's state machine (shared by both channels in {@link QueueDispatch}) and the SMS delivery receipts, against
@@ -174,25 +176,28 @@ class SmsDispatchServiceTest {
         verify(outbox).publish(Topics.SMS_STATUS, new Events.SmsDelivered(row.requestId, "user-1", "msg-1", NOW));
     }
 
-    @Test
-    void aFailedReceiptWithAnOrdinaryErrorIsNotPermanent() {
+    /** Only the receipt error codes that mean the number will never receive (e.g. 6) make the failure permanent. */
+    @ParameterizedTest
+    @CsvSource({"1, false", "6, true", ", false"})
+    void aFailedReceiptIsPermanentOnlyForANumberThatWillNeverReceive(String errCode, boolean permanent) {
         row.state = RequestState.SENT;
-        receipt(row.requestId, "msg-1", "failed", "1");
+        receipt(row.requestId, "msg-1", "failed", errCode);
         assertThat(row.state).isEqualTo(RequestState.FAILED);
+        assertThat(row.failureReason).isEqualTo("delivery_failed");
         verify(outbox)
                 .publish(
                         Topics.SMS_STATUS,
-                        new Events.SmsFailed(row.requestId, "user-1", "delivery_failed", false, NOW));
+                        new Events.SmsFailed(row.requestId, "user-1", "delivery_failed", permanent, NOW));
     }
 
     @Test
-    void aFailedReceiptForANumberThatWillNeverReceiveIsPermanent() {
+    void aRejectedReceiptIsPermanent() {
         row.state = RequestState.SENT;
-        receipt(row.requestId, "msg-1", "failed", "6");
-        assertThat(row.state).isEqualTo(RequestState.FAILED);
+        receipt(row.requestId, "msg-1", "rejected", "1");
         verify(outbox)
                 .publish(
-                        Topics.SMS_STATUS, new Events.SmsFailed(row.requestId, "user-1", "delivery_failed", true, NOW));
+                        Topics.SMS_STATUS,
+                        new Events.SmsFailed(row.requestId, "user-1", "delivery_rejected", true, NOW));
     }
 
     @Test
