@@ -7,17 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
-import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.scheduler.service.DeadlineClaimer;
 import dev.mfa.scheduler.service.TriggerPlan;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,38 +22,19 @@ import org.junit.jupiter.api.Test;
  * deadline once and skips the stale reminders.
  */
 @QuarkusTest
-class CatchUpIT {
+class CatchUpIT extends SchedulerCase {
 
     private static final List<Integer> REMINDERS = List.of(14, 7, 1);
 
-    /** The application's clock (see {@link TestClockProducer}). */
-    final TestClock clock = TestClock.get();
-
     @Inject
     DeadlineClaimer claimer;
-
-    private Fixtures fx;
-
-    @BeforeEach
-    void connect() {
-        fx = new Fixtures();
-    }
-
-    @AfterEach
-    void close() {
-        fx.close();
-    }
 
     @Test
     void aDeadlinePassedDuringDowntimeFiresOnceAndItsRemindersAreSkipped() throws Exception {
         String org = newOrg("catch-up");
         Instant now = clock.instant();
         Instant deadline = now.minus(Duration.ofHours(3));
-        try (Connection c = Fixtures.connect()) {
-            c.setAutoCommit(false);
-            Fixtures.insertState(c, org, 4, deadline, now.minus(Duration.ofDays(20)), REMINDERS);
-            c.commit();
-        }
+        insertCommitted(org, 4, deadline, now.minus(Duration.ofDays(20)), REMINDERS);
 
         onVertx(claimer::drain); // the catch-up run (the scheduled job may get there first: same outcome)
         onVertx(claimer::drain);
@@ -78,11 +55,7 @@ class CatchUpIT {
         String org = newOrg("catch-up-reminders");
         Instant now = clock.instant();
         Instant deadline = now.plus(Duration.ofDays(3));
-        try (Connection c = Fixtures.connect()) {
-            c.setAutoCommit(false);
-            Fixtures.insertState(c, org, 2, deadline, now.minus(Duration.ofDays(20)), REMINDERS);
-            c.commit();
-        }
+        insertCommitted(org, 2, deadline, now.minus(Duration.ofDays(20)), REMINDERS);
 
         onVertx(claimer::drain);
         List<CloudEvent> events = fx.deadlineEventsOf(org);

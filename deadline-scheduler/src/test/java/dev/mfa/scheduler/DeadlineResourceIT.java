@@ -7,35 +7,17 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 
-import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.localstack.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The operations endpoints: health, metrics, OpenAPI, and the org-admin's read-only view of the org's deadline. */
 @QuarkusTest
-class DeadlineResourceIT {
+class DeadlineResourceIT extends SchedulerCase {
 
     private static final String PROBLEM = "application/problem+json";
-
-    /** The application's clock (see {@link TestClockProducer}). */
-    final TestClock clock = TestClock.get();
-
-    private Fixtures fx;
-
-    @BeforeEach
-    void connect() {
-        fx = new Fixtures();
-    }
-
-    @AfterEach
-    void close() {
-        fx.close();
-    }
 
     @Test
     void readyWhenDatabaseAndKafkaAreUpAndMetricsAreServed() {

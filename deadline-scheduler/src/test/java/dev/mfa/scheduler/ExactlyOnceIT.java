@@ -7,7 +7,6 @@ import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.outbox.Outbox;
-import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.scheduler.config.SchedulerConfig;
 import dev.mfa.scheduler.repository.DeadlineTriggerRepository;
 import dev.mfa.scheduler.service.DeadlineClaimer;
@@ -29,8 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,13 +37,10 @@ import org.junit.jupiter.api.Test;
  * exactly once.
  */
 @QuarkusTest
-class ExactlyOnceIT {
+class ExactlyOnceIT extends SchedulerCase {
 
     private static final int ORGS = 300;
     private static final Logger LOG = Logger.getLogger(ExactlyOnceIT.class);
-
-    /** The application's clock (see {@link TestClockProducer}). */
-    final TestClock clock = TestClock.get();
 
     @Inject
     DeadlineTriggerRepository triggers;
@@ -62,18 +56,6 @@ class ExactlyOnceIT {
 
     @Inject
     SchedulerMetrics metrics;
-
-    private Fixtures fx;
-
-    @BeforeEach
-    void connect() {
-        fx = new Fixtures();
-    }
-
-    @AfterEach
-    void close() {
-        fx.close();
-    }
 
     /** Another instance of the claimer, with its own batch size (small batches interleave more) and clock. */
     private DeadlineClaimer replica(int batchSize, Clock replicaClock) {

@@ -9,7 +9,6 @@ import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
-import dev.mfa.localstack.testing.TestClock;
 import dev.mfa.scheduler.domain.TriggerKind;
 import dev.mfa.scheduler.service.DeadlineClaimer;
 import dev.mfa.scheduler.service.TriggerPlan;
@@ -19,8 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,27 +26,12 @@ import org.junit.jupiter.api.Test;
  * scheduled job runs too, every second, which changes nothing: it claims the same rows or none).
  */
 @QuarkusTest
-class OrgPolicyIT {
+class OrgPolicyIT extends SchedulerCase {
 
     private static final Duration SECOND = Duration.ofSeconds(1);
 
-    /** The application's clock (see {@link TestClockProducer}). */
-    final TestClock clock = TestClock.get();
-
     @Inject
     DeadlineClaimer claimer;
-
-    private Fixtures fx;
-
-    @BeforeEach
-    void connect() {
-        fx = new Fixtures();
-    }
-
-    @AfterEach
-    void close() {
-        fx.close();
-    }
 
     private void runClaim() {
         onVertx(claimer::drain);

@@ -8,33 +8,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mfa.core.events.CloudEvent;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** SMS pumping guard: per-destination and per-country hourly caps (test config: 3 per number, NZ 2 per hour). */
 @QuarkusTest
-class AbuseCapsIT {
-
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = SmsFixtures.kafka();
-        StubClient.reset();
-    }
-
-    @AfterEach
-    void close() {
-        kafka.close();
-    }
+class AbuseCapsIT extends SmsStubCase {
 
     @Test
     void fourthMessageToTheSameNumberWithinAnHourIsRefused() throws Exception {
@@ -44,16 +26,7 @@ class AbuseCapsIT {
             UUID id = UUID.randomUUID();
             ids.add(id);
             // One at a time, so that the order (and therefore which one is refused) is known.
-            SmsFixtures.publish(
-                    kafka,
-                    event(
-                            id,
-                            "user-cap",
-                            "SIGN_IN",
-                            "US",
-                            to,
-                            SmsFixtures.code(),
-                            Instant.now().plusSeconds(300)));
+            requestSignIn(id, "user-cap", to, SmsFixtures.code(), 300);
             await().atMost(WAIT).until(() -> state(id) != null);
         }
         await().atMost(WAIT).until(() -> "SENT".equals(state(ids.get(2))));
@@ -111,17 +84,8 @@ class AbuseCapsIT {
     void countersUseAKeyedHashNeverTheNumber() throws Exception {
         UUID id = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        SmsFixtures.publish(
-                kafka,
-                event(
-                        id,
-                        "user-hash",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        SmsFixtures.code(),
-                        Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "SENT".equals(state(id)));
+        requestSignIn(id, "user-hash", to, SmsFixtures.code(), 300);
+        awaitState(id, "SENT");
         String hash = (String) SmsFixtures.row(id).orElseThrow().get("destination_hash");
         assertThat(hash).startsWith("h1:").doesNotContain(to.substring(2));
     }

@@ -1,6 +1,5 @@
 package dev.mfa.notification;
 
-import static dev.mfa.notification.SmsFixtures.event;
 import static dev.mfa.notification.SmsFixtures.state;
 import static dev.mfa.notification.SmsFixtures.statusEvents;
 import static io.restassured.RestAssured.given;
@@ -11,51 +10,23 @@ import static org.hamcrest.Matchers.startsWith;
 
 import dev.mfa.core.events.EventTypes;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Vonage delivery receipts (no signature secret configured): form, JSON and query styles. */
 @QuarkusTest
-class DeliveryReceiptIT {
+class DeliveryReceiptIT extends SmsStubCase {
 
     static final String PATH = "/webhooks/vonage/delivery-receipt";
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = SmsFixtures.kafka();
-        StubClient.reset();
-    }
-
-    @AfterEach
-    void close() {
-        StubClient.resetConfig();
-        kafka.close();
-    }
 
     @Test
     void receiptsPostedByTheStubEndAsDelivered() throws Exception {
         StubClient.config("{\"receiptUrl\":\"http://localhost:" + io.restassured.RestAssured.port + PATH
                 + "\",\"receiptStatus\":\"delivered\"}");
         UUID id = UUID.randomUUID();
-        SmsFixtures.publish(
-                kafka,
-                event(
-                        id,
-                        "user-e2e",
-                        "SIGN_IN",
-                        "US",
-                        SmsFixtures.usNumber(),
-                        SmsFixtures.code(),
-                        Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "DELIVERED".equals(state(id)));
+        requestSignIn(id, "user-e2e", SmsFixtures.usNumber(), SmsFixtures.code(), 300);
+        awaitState(id, "DELIVERED");
         assertThat(statusEvents(id))
                 .extracting(Map.Entry::getKey)
                 .containsExactly(EventTypes.SMS_SENT, EventTypes.SMS_DELIVERED);
@@ -65,16 +36,7 @@ class DeliveryReceiptIT {
     String[] sent() throws Exception {
         UUID id = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        SmsFixtures.publish(
-                kafka,
-                event(
-                        id,
-                        "user-dlr",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        SmsFixtures.code(),
-                        Instant.now().plusSeconds(300)));
+        requestSignIn(id, "user-dlr", to, SmsFixtures.code(), 300);
         await().atMost(WAIT).until(() -> "SENT".equals(state(id)) || "DELIVERED".equals(state(id)));
         String messageId = (String) SmsFixtures.row(id).orElseThrow().get("provider_message_id");
         return new String[] {id.toString(), to.substring(1), messageId};

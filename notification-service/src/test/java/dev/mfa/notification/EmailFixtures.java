@@ -7,7 +7,6 @@ import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.localstack.testing.MailServerTestResource;
-import dev.mfa.localstack.testing.PostgresTestResource;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,12 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,22 +83,10 @@ public final class EmailFixtures {
     // ------------------------------------------------------------------------------------ database
 
     public static Optional<Map<String, Object>> row(UUID requestId) throws Exception {
-        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
-                PreparedStatement ps =
-                        c.prepareStatement("select state, attempts, failure_reason, last_error, template, "
-                                + "recipient, recipient_hash, params from email_request where request_id = ?")) {
-            ps.setObject(1, requestId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Map<String, Object> m = new LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    m.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
-                }
-                return Optional.of(m);
-            }
-        }
+        return QueueRows.row(
+                "email_request",
+                "state, attempts, failure_reason, last_error, template, recipient, recipient_hash, params",
+                requestId);
     }
 
     public static String state(UUID requestId) throws Exception {
@@ -116,19 +99,6 @@ public final class EmailFixtures {
 
     /** mfa.email-status events the service wrote to its outbox for a request, oldest first: type → data. */
     public static List<Map.Entry<String, JsonNode>> statusEvents(UUID requestId) throws Exception {
-        List<Map.Entry<String, JsonNode>> events = new ArrayList<>();
-        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
-                PreparedStatement ps = c.prepareStatement(
-                        "select payload from outbox_event where topic = ? and payload like ? order by seq")) {
-            ps.setString(1, Topics.EMAIL_STATUS);
-            ps.setString(2, "%" + requestId + "%");
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    CloudEvent e = SmsFixtures.CODEC.decode(rs.getString(1));
-                    events.add(Map.entry(e.type(), e.data()));
-                }
-            }
-        }
-        return events;
+        return QueueRows.statusEvents(Topics.EMAIL_STATUS, requestId);
     }
 }

@@ -12,21 +12,12 @@ import static org.awaitility.Awaitility.await;
 import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.EventTypes;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,49 +28,20 @@ import org.junit.jupiter.api.Test;
  * the most verbose level — is captured and holds no address.
  */
 @QuarkusTest
-class EmailOutageIT {
+class EmailOutageIT extends KafkaCase {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
-            StringBuilder line =
-                    new StringBuilder(record.getLoggerName()).append(' ').append(message);
-            if (record.getThrown() != null) {
-                StringWriter trace = new StringWriter();
-                record.getThrown().printStackTrace(new PrintWriter(trace));
-                line.append(' ').append(trace);
-            }
-            lines.add(line.toString());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
-    private Level previous;
-    private KafkaCompanion kafka;
+    private static final Duration OUTAGE_WAIT = Duration.ofSeconds(30);
+    private LogCapture logs;
 
     @BeforeEach
     void install() {
-        capture.setLevel(Level.ALL);
-        Logger.getLogger("").addHandler(capture);
-        Logger own = Logger.getLogger("dev.mfa");
-        previous = own.getLevel();
-        own.setLevel(Level.ALL);
-        kafka = SmsFixtures.kafka();
+        logs = new LogCapture();
     }
 
     @AfterEach
     void remove() throws Exception {
         EmailFixtures.smtpRunning(true);
-        Logger.getLogger("").removeHandler(capture);
-        Logger.getLogger("dev.mfa").setLevel(previous);
-        kafka.close();
+        logs.close();
     }
 
     @Test
@@ -100,7 +62,7 @@ class EmailOutageIT {
                             Map.of("method", "TOTP")));
         }
         // Each request was tried against the stopped server and is queued again for a later try (backoff).
-        await().atMost(WAIT).until(() -> {
+        await().atMost(OUTAGE_WAIT).until(() -> {
             for (UUID id : requests.keySet()) {
                 if (EmailFixtures.attempts(id) < 2 || !"PENDING".equals(state(id))) {
                     return false;
@@ -114,7 +76,7 @@ class EmailOutageIT {
         }
 
         EmailFixtures.smtpRunning(true);
-        await().atMost(WAIT).until(() -> {
+        await().atMost(OUTAGE_WAIT).until(() -> {
             for (UUID id : requests.keySet()) {
                 if (!"SENT".equals(state(id))) {
                     return false;
@@ -154,17 +116,17 @@ class EmailOutageIT {
         String badAddress = "not-an-address-" + UUID.randomUUID().toString().substring(0, 8);
         UUID invalidAddress = UUID.randomUUID();
         publish(kafka, event(invalidAddress, "user-log", EmailTemplates.ACCOUNT_LOCKED, badAddress, Map.of()));
-        await().atMost(WAIT)
+        await().atMost(OUTAGE_WAIT)
                 .until(() -> "FAILED".equals(state(refused))
                         && "FAILED".equals(state(invalidAddress))
                         && "FAILED".equals(state(capped.get(4))));
-        assertThat(lines).as("the capture saw the service's logs").anyMatch(l -> l.contains(refused.toString()));
-        assertThat(lines).anyMatch(l -> l.contains("per-recipient cap reached"));
+        assertThat(logs.lines()).as("the capture saw the service's logs").anyMatch(l -> l.contains(refused.toString()));
+        assertThat(logs.lines()).anyMatch(l -> l.contains("per-recipient cap reached"));
         assertNoAddressLogged(List.of(to, badAddress));
     }
 
     private void assertNoAddressLogged(List<String> addresses) {
-        for (String line : lines) {
+        for (String line : logs.lines()) {
             for (String address : addresses) {
                 String local = address.contains("@") ? address.substring(0, address.indexOf('@')) : address;
                 assertThat(line).doesNotContain(local);

@@ -15,7 +15,6 @@ import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Topics;
 import dev.mfa.notification.domain.EmailTemplate;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -23,27 +22,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** mfa.email.requested → the real mailer → GreenMail over SMTP: rendering, status events, dedupe, refusals, DLQ. */
 @QuarkusTest
-class EmailSendingIT {
-
-    private static final Duration WAIT = Duration.ofSeconds(20);
-
-    private KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = SmsFixtures.kafka();
-    }
-
-    @AfterEach
-    void close() {
-        kafka.close();
-    }
+class EmailSendingIT extends KafkaCase {
 
     @Test
     void sendsTextAndHtmlThroughOneLayoutAndPublishesSent() throws Exception {

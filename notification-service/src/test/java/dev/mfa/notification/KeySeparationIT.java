@@ -14,14 +14,10 @@ import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.localstack.testing.TopicSnapshot;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,25 +27,12 @@ import org.junit.jupiter.api.Test;
  * shared field key opened every ciphertext, for any user.
  */
 @QuarkusTest
-class KeySeparationIT {
+class KeySeparationIT extends KafkaCase {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
     @Inject
     FieldKeys keys;
-
-    private KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = SmsFixtures.kafka();
-    }
-
-    @AfterEach
-    void close() {
-        kafka.close();
-    }
 
     @Test
     void notificationCannotDecryptATotpSecret() throws Exception {

@@ -1,25 +1,12 @@
 package dev.mfa.notification;
 
 import static dev.mfa.notification.SmsFixtures.event;
-import static dev.mfa.notification.SmsFixtures.state;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,50 +17,18 @@ import org.junit.jupiter.api.Test;
  * phone number (in any of its forms) nor the code.
  */
 @QuarkusTest
-class LogCaptureIT {
+class LogCaptureIT extends SmsStubCase {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
-            StringBuilder line =
-                    new StringBuilder(record.getLoggerName()).append(' ').append(message);
-            if (record.getThrown() != null) {
-                StringWriter trace = new StringWriter();
-                record.getThrown().printStackTrace(new PrintWriter(trace));
-                line.append(' ').append(trace);
-            }
-            lines.add(line.toString());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
-    private Level previous;
-    private KafkaCompanion kafka;
+    private LogCapture logs;
 
     @BeforeEach
     void install() {
-        capture.setLevel(Level.ALL);
-        Logger.getLogger("").addHandler(capture);
-        Logger own = Logger.getLogger("dev.mfa");
-        previous = own.getLevel();
-        own.setLevel(Level.ALL);
-        kafka = SmsFixtures.kafka();
-        StubClient.reset();
+        logs = new LogCapture();
     }
 
     @AfterEach
     void remove() {
-        Logger.getLogger("").removeHandler(capture);
-        Logger.getLogger("dev.mfa").setLevel(previous);
-        StubClient.reset();
-        kafka.close();
+        logs.close();
     }
 
     @Test
@@ -87,45 +42,16 @@ class LogCaptureIT {
         UUID foreign = UUID.randomUUID();
 
         StubClient.script("[{\"status\":\"1\"},{\"httpStatus\":500}]");
-        SmsFixtures.publish(
-                kafka,
-                event(
-                        retried,
-                        "user-log",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        code,
-                        Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "SENT".equals(state(retried)));
+        requestSignIn(retried, "user-log", to, code, 300);
+        awaitState(retried, "SENT");
         StubClient.script("[{\"status\":\"7\"}]");
-        SmsFixtures.publish(
-                kafka,
-                event(
-                        refused,
-                        "user-log",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        code,
-                        Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(refused)));
-        SmsFixtures.publish(
-                kafka,
-                event(ok, "user-log", "SIGN_IN", "US", to, code, Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "SENT".equals(state(ok)));
+        requestSignIn(refused, "user-log", to, code, 300);
+        awaitState(refused, "FAILED");
+        requestSignIn(ok, "user-log", to, code, 300);
+        awaitState(ok, "SENT");
         // Fourth sign-in request to the number within the hour: over the test cap of 3 (caps count per purpose).
-        SmsFixtures.publish(
-                kafka,
-                event(
-                        capped,
-                        "user-log",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        code,
-                        Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(capped)));
+        requestSignIn(capped, "user-log", to, code, 300);
+        awaitState(capped, "FAILED");
         String foreignNumber = "+27" + to.substring(5);
         SmsFixtures.publish(
                 kafka,
@@ -137,7 +63,7 @@ class LogCaptureIT {
                         foreignNumber,
                         code,
                         Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(foreign)));
+        awaitState(foreign, "FAILED");
         String messageId = (String) SmsFixtures.row(ok).orElseThrow().get("provider_message_id");
         given().contentType("application/x-www-form-urlencoded")
                 .formParam("msisdn", to.substring(1))
@@ -156,10 +82,10 @@ class LogCaptureIT {
                 .then()
                 .statusCode(400);
 
-        assertThat(lines).as("the capture saw the service's logs").anyMatch(l -> l.contains(refused.toString()));
-        assertThat(lines).anyMatch(l -> l.contains("cap reached"));
+        assertThat(logs.lines()).as("the capture saw the service's logs").anyMatch(l -> l.contains(refused.toString()));
+        assertThat(logs.lines()).anyMatch(l -> l.contains("cap reached"));
         String national = to.substring(2); // without +1
-        for (String line : lines) {
+        for (String line : logs.lines()) {
             assertThat(line)
                     .doesNotContain(national)
                     .doesNotContain(foreignNumber.substring(3))

@@ -9,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 import dev.mfa.core.events.CloudEvent;
 import dev.mfa.core.events.EventTypes;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,8 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,26 +27,13 @@ import org.junit.jupiter.api.Test;
  * expired), and at least {@code -Dprovider-outage} if set (issue 5 asked for {@code PT30S}).
  */
 @QuarkusTest
-class ProviderOutageIT {
+class ProviderOutageIT extends SmsStubCase {
 
     private static final Duration MIN_OUTAGE = Duration.parse(System.getProperty("provider-outage", "PT0S"));
     private static final Duration SHORT_TTL = Duration.ofSeconds(2);
 
-    private KafkaCompanion kafka;
     private final Map<UUID, String> numbers = new HashMap<>();
     private final Map<UUID, Instant> expiry = new HashMap<>();
-
-    @BeforeEach
-    void connect() {
-        kafka = SmsFixtures.kafka();
-        StubClient.reset();
-    }
-
-    @AfterEach
-    void close() {
-        StubClient.resetConfig();
-        kafka.close();
-    }
 
     @Test
     void outageThenRecoverySendsEveryLiveRequestOnceAndNoneAfterItsExpiry() throws Exception {

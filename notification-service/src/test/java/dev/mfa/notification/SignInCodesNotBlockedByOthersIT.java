@@ -6,13 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,21 +16,7 @@ import org.junit.jupiter.api.Test;
  * never use up the caps that the victim's sign-in codes need (test config: 3 per number and hour, AU 2 per hour).
  */
 @QuarkusTest
-class SignInCodesNotBlockedByOthersIT {
-
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = SmsFixtures.kafka();
-        StubClient.reset();
-    }
-
-    @AfterEach
-    void close() {
-        kafka.close();
-    }
+class SignInCodesNotBlockedByOthersIT extends SmsStubCase {
 
     @Test
     void enrollmentsByOthersToTheVictimsNumberDoNotBlockItsSignInCode() throws Exception {

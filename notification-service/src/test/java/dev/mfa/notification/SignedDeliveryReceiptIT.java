@@ -1,10 +1,8 @@
 package dev.mfa.notification;
 
-import static dev.mfa.notification.SmsFixtures.event;
 import static dev.mfa.notification.SmsFixtures.state;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.endsWith;
 
 import com.vonage.client.auth.RequestSigning;
@@ -12,50 +10,24 @@ import com.vonage.client.auth.hashutils.HashType;
 import dev.mfa.core.events.EventTypes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** With a signature secret: unsigned, wrongly signed and stale receipts get 401 and change nothing. */
 @QuarkusTest
 @TestProfile(SignedReceiptsProfile.class)
-class SignedDeliveryReceiptIT {
-
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = SmsFixtures.kafka();
-        StubClient.reset();
-    }
-
-    @AfterEach
-    void close() {
-        kafka.close();
-    }
+class SignedDeliveryReceiptIT extends SmsStubCase {
 
     @Test
     void onlyCorrectlySignedFreshReceiptsAreAccepted() throws Exception {
         UUID id = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        SmsFixtures.publish(
-                kafka,
-                event(
-                        id,
-                        "user-sig",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        SmsFixtures.code(),
-                        Instant.now().plusSeconds(300)));
-        await().atMost(WAIT).until(() -> "SENT".equals(state(id)));
+        requestSignIn(id, "user-sig", to, SmsFixtures.code(), 300);
+        awaitState(id, "SENT");
         String messageId = (String) SmsFixtures.row(id).orElseThrow().get("provider_message_id");
 
         Map<String, String> receipt = new LinkedHashMap<>();

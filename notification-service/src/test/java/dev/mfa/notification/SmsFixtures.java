@@ -16,7 +16,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,40 +79,16 @@ public final class SmsFixtures {
 
     /** Status events the service wrote to its outbox for a request, oldest first: type → data. */
     public static List<Map.Entry<String, JsonNode>> statusEvents(UUID requestId) throws Exception {
-        List<Map.Entry<String, JsonNode>> events = new ArrayList<>();
-        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
-                PreparedStatement ps = c.prepareStatement(
-                        "select payload from outbox_event where topic = ? and payload like ? order by seq")) {
-            ps.setString(1, Topics.SMS_STATUS);
-            ps.setString(2, "%" + requestId + "%");
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    CloudEvent e = CODEC.decode(rs.getString(1));
-                    events.add(Map.entry(e.type(), e.data()));
-                }
-            }
-        }
-        return events;
+        return QueueRows.statusEvents(Topics.SMS_STATUS, requestId);
     }
 
     /** Selected columns of the request's row, or empty. */
     public static Optional<Map<String, Object>> row(UUID requestId) throws Exception {
-        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
-                PreparedStatement ps = c.prepareStatement(
-                        "select state, attempts, failure_reason, provider_message_id, "
-                                + "recipient, code, destination_hash, last_error, receipt_status from sms_request where request_id = ?")) {
-            ps.setObject(1, requestId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Map<String, Object> m = new LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    m.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
-                }
-                return Optional.of(m);
-            }
-        }
+        return QueueRows.row(
+                "sms_request",
+                "state, attempts, failure_reason, provider_message_id, recipient, code, destination_hash, last_error, "
+                        + "receipt_status",
+                requestId);
     }
 
     /**

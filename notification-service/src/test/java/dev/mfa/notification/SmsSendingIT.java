@@ -15,37 +15,17 @@ import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Topics;
 import dev.mfa.localstack.testing.TopicSnapshot;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The real SDK against the stub over HTTP: success, each failure class, expiry, dedupe, refusals, DLQ. */
 @QuarkusTest
-class SmsSendingIT {
-
-    private static final Duration WAIT = Duration.ofSeconds(20);
-
-    private KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = SmsFixtures.kafka();
-        StubClient.reset();
-    }
-
-    @AfterEach
-    void close() {
-        StubClient.reset();
-        StubClient.resetConfig();
-        kafka.close();
-    }
+class SmsSendingIT extends SmsStubCase {
 
     @Test
     void readyWhenDatabaseAndKafkaAreUp() {
@@ -58,18 +38,9 @@ class SmsSendingIT {
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
         String code = SmsFixtures.code();
-        publish(
-                kafka,
-                event(
-                        requestId,
-                        "user-ok",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        code,
-                        Instant.now().plusSeconds(300)));
+        requestSignIn(requestId, "user-ok", to, code, 300);
 
-        await().atMost(WAIT).until(() -> "SENT".equals(state(requestId)));
+        awaitState(requestId, "SENT");
         List<Map<String, Object>> received = StubClient.messagesTo(to);
         assertThat(received).hasSize(1);
         String text = (String) received.get(0).get("text");
@@ -117,7 +88,7 @@ class SmsSendingIT {
                         to,
                         "123456",
                         Instant.now().plusSeconds(600)));
-        await().atMost(WAIT).until(() -> "SENT".equals(state(requestId)));
+        awaitState(requestId, "SENT");
         assertThat((String) StubClient.messagesTo(to).get(0).get("text"))
                 .startsWith("MFA Platform: 123456 is your code to set up text message verification")
                 .contains("10 min");
@@ -161,18 +132,9 @@ class SmsSendingIT {
                 + "{\"httpStatus\":503,\"delayMillis\":3000}]");
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        publish(
-                kafka,
-                event(
-                        requestId,
-                        "user-retry",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        "424242",
-                        Instant.now().plusSeconds(120)));
+        requestSignIn(requestId, "user-retry", to, "424242", 120);
 
-        await().atMost(WAIT).until(() -> "SENT".equals(state(requestId)));
+        awaitState(requestId, "SENT");
         assertThat(StubClient.messagesTo(to)).hasSize(1);
         assertThat(SmsFixtures.row(requestId).orElseThrow().get("attempts")).isEqualTo(6);
         assertThat(statusEvents(requestId)).extracting(Map.Entry::getKey).containsExactly(EventTypes.SMS_SENT);
@@ -194,18 +156,9 @@ class SmsSendingIT {
         StubClient.script("[{\"status\":\"29\"}]");
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        publish(
-                kafka,
-                event(
-                        requestId,
-                        "user-perm",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        "777888",
-                        Instant.now().plusSeconds(120)));
+        requestSignIn(requestId, "user-perm", to, "777888", 120);
 
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(requestId)));
+        awaitState(requestId, "FAILED");
         var row = SmsFixtures.row(requestId).orElseThrow();
         assertThat(row.get("attempts")).isEqualTo(1);
         assertThat(row.get("failure_reason")).isEqualTo("non_whitelisted_destination");
@@ -223,28 +176,10 @@ class SmsSendingIT {
         StubClient.script("[{\"status\":\"6\"},{\"status\":\"7\"}]");
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();
-        publish(
-                kafka,
-                event(
-                        a,
-                        "user-p1",
-                        "SIGN_IN",
-                        "US",
-                        SmsFixtures.usNumber(),
-                        "111111",
-                        Instant.now().plusSeconds(120)));
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(a)));
-        publish(
-                kafka,
-                event(
-                        b,
-                        "user-p2",
-                        "SIGN_IN",
-                        "US",
-                        SmsFixtures.usNumber(),
-                        "111111",
-                        Instant.now().plusSeconds(120)));
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(b)));
+        requestSignIn(a, "user-p1", SmsFixtures.usNumber(), "111111", 120);
+        awaitState(a, "FAILED");
+        requestSignIn(b, "user-p2", SmsFixtures.usNumber(), "111111", 120);
+        awaitState(b, "FAILED");
         assertThat(SmsFixtures.row(a).orElseThrow().get("failure_reason")).isEqualTo("invalid_number");
         assertThat(SmsFixtures.row(b).orElseThrow().get("failure_reason")).isEqualTo("number_barred");
     }
@@ -254,18 +189,9 @@ class SmsSendingIT {
         StubClient.script("[{\"status\":\"5\",\"times\":500}]");
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        publish(
-                kafka,
-                event(
-                        requestId,
-                        "user-exp",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        "999000",
-                        Instant.now().plusSeconds(2)));
+        requestSignIn(requestId, "user-exp", to, "999000", 2);
 
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(requestId)));
+        awaitState(requestId, "FAILED");
         var row = SmsFixtures.row(requestId).orElseThrow();
         assertThat(row.get("failure_reason")).isEqualTo("expired");
         assertThat((int) row.get("attempts")).isGreaterThan(1);
@@ -281,17 +207,8 @@ class SmsSendingIT {
     void alreadyExpiredRequestIsNeverSent() throws Exception {
         UUID requestId = UUID.randomUUID();
         String to = SmsFixtures.usNumber();
-        publish(
-                kafka,
-                event(
-                        requestId,
-                        "user-late",
-                        "SIGN_IN",
-                        "US",
-                        to,
-                        "123123",
-                        Instant.now().minusSeconds(1)));
-        await().atMost(WAIT).until(() -> "FAILED".equals(state(requestId)));
+        requestSignIn(requestId, "user-late", to, "123123", -1);
+        awaitState(requestId, "FAILED");
         assertThat(SmsFixtures.row(requestId).orElseThrow().get("failure_reason"))
                 .isEqualTo("expired");
         assertThat(StubClient.messagesTo(to)).isEmpty();

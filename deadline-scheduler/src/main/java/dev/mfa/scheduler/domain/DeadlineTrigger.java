@@ -1,6 +1,5 @@
 package dev.mfa.scheduler.domain;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -13,12 +12,12 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One event to fire at {@link #fireAt}. Written and claimed with native SQL (see {@code DeadlineTriggerRepository});
- * the entity serves reads.
+ * One event to fire at {@link #fireAt}. Written and claimed with native SQL, read as entities, all in
+ * {@code DeadlineTriggerRepository}.
  */
 @Entity
 @Table(name = "deadline_trigger")
-public class DeadlineTrigger extends PanacheEntityBase {
+public class DeadlineTrigger {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

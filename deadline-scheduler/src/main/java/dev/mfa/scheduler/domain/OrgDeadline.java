@@ -1,6 +1,5 @@
 package dev.mfa.scheduler.domain;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -11,7 +10,7 @@ import java.util.Optional;
 /** The latest MFA policy seen for an org, reduced to what the scheduler needs. */
 @Entity
 @Table(name = "org_deadline")
-public class OrgDeadline extends PanacheEntityBase {
+public class OrgDeadline {
 
     /** Version of a row created before its first policy is applied: lower than any real version. */
     public static final long NO_VERSION = -1;

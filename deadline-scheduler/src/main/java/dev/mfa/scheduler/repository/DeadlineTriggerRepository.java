@@ -118,7 +118,11 @@ public class DeadlineTriggerRepository {
     }
 
     public Uni<List<DeadlineTrigger>> listByOrg(String orgId) {
-        return DeadlineTrigger.list("orgId = ?1 order by fireAt, id", orgId);
+        return Panache.getSession()
+                .flatMap(session -> session.createSelectionQuery(
+                                "from DeadlineTrigger where orgId = :orgId order by fireAt, id", DeadlineTrigger.class)
+                        .setParameter("orgId", orgId)
+                        .getResultList());
     }
 
     /** Native results may surface timestamptz as any of these, depending on the driver's mapping. */

@@ -24,10 +24,11 @@ public class OrgDeadlineRepository {
                         .setParameter("version", OrgDeadline.NO_VERSION)
                         .setParameter("now", now)
                         .executeUpdate())
-                .flatMap(ignored -> OrgDeadline.<OrgDeadline>findById(orgId, LockModeType.PESSIMISTIC_WRITE));
+                .flatMap(ignored -> Panache.getSession())
+                .flatMap(session -> session.find(OrgDeadline.class, orgId, LockModeType.PESSIMISTIC_WRITE));
     }
 
     public Uni<OrgDeadline> find(String orgId) {
-        return OrgDeadline.findById(orgId);
+        return Panache.getSession().flatMap(session -> session.find(OrgDeadline.class, orgId));
     }
 }

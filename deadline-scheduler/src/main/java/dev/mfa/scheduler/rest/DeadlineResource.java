@@ -2,10 +2,7 @@ package dev.mfa.scheduler.rest;
 
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.core.security.Caller;
-import dev.mfa.scheduler.domain.OrgDeadline;
-import dev.mfa.scheduler.repository.DeadlineTriggerRepository;
-import dev.mfa.scheduler.repository.OrgDeadlineRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import dev.mfa.scheduler.service.DeadlineService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -26,28 +23,25 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class DeadlineResource {
 
     private final JsonWebToken jwt;
-    private final OrgDeadlineRepository orgs;
-    private final DeadlineTriggerRepository triggers;
+    private final DeadlineService deadlines;
 
-    public DeadlineResource(JsonWebToken jwt, OrgDeadlineRepository orgs, DeadlineTriggerRepository triggers) {
+    public DeadlineResource(JsonWebToken jwt, DeadlineService deadlines) {
         this.jwt = jwt;
-        this.orgs = orgs;
-        this.triggers = triggers;
+        this.deadlines = deadlines;
     }
 
     @GET
     @Path("{orgId}")
-    @WithSession
     @Operation(summary = "The org's enforcement deadline and its planned and fired events (org-admin of that org)")
     @APIResponse(responseCode = "200", description = "The stored policy and every event with its id and outcome")
     @APIResponse(responseCode = "404", description = "Another org, or no policy known for this org")
     public Uni<DeadlineView> get(@PathParam("orgId") String orgId) {
         Caller.from(jwt).requireAdminOf(orgId);
-        return orgs.find(orgId).flatMap(org -> {
-            if (org == null || org.policyVersion == OrgDeadline.NO_VERSION) {
+        return deadlines.schedule(orgId).map(schedule -> {
+            if (schedule == null) {
                 throw ProblemException.notFound("No MFA policy is known for this organization.");
             }
-            return triggers.listByOrg(orgId).map(list -> DeadlineView.of(org, list));
+            return DeadlineView.of(schedule.org(), schedule.triggers());
         });
     }
 }

@@ -77,36 +77,40 @@ public class DeadlineClaimer {
         });
     }
 
-    /** One transaction: claim up to {@code batchSize} due triggers, write the events, mark the rows. */
+    /**
+     * One transaction: claim up to {@code batchSize} due triggers, write the events, mark the rows. Demarcated here,
+     * not by an interceptor, because tests run several claimers built by hand as replicas.
+     */
     public Uni<BatchResult> claimBatch() {
-        return Panache.withTransaction(() -> {
-                    Instant now = clock.instant();
-                    return triggers.claimDue(now, config.batchSize()).flatMap(due -> {
-                        if (due.isEmpty()) {
-                            return Uni.createFrom().item(BatchResult.empty(now));
-                        }
-                        List<DueTrigger> fire = new ArrayList<>(due.size());
-                        List<Long> fireIds = new ArrayList<>(due.size());
-                        List<Long> skipIds = new ArrayList<>();
-                        for (DueTrigger t : due) {
-                            if (t.stale()) {
-                                skipIds.add(t.id());
-                            } else {
-                                fire.add(t);
-                                fireIds.add(t.id());
-                            }
-                        }
-                        // Outbox order = due order, so an org's reminder is relayed before its deadline.
-                        List<CloudEvent> events = fire.stream()
-                                .map(t -> codec.wrap(t.eventId(), outbox.source(), eventOf(t), now))
-                                .toList();
-                        return outbox.publishAll(Topics.DEADLINES, events)
-                                .flatMap(ignored -> triggers.markDone(fireIds, TriggerOutcome.FIRED, now))
-                                .flatMap(ignored -> triggers.markDone(skipIds, TriggerOutcome.SKIPPED, now))
-                                .replaceWith(new BatchResult(due.size(), fire, skipIds.size(), now));
-                    });
-                })
-                .invoke(this::record);
+        return Panache.withTransaction(() -> claimDue(clock.instant())).invoke(this::record);
+    }
+
+    /** The batch's work inside the caller's transaction: stale reminders are SKIPPED, the others FIRED. */
+    Uni<BatchResult> claimDue(Instant now) {
+        return triggers.claimDue(now, config.batchSize()).flatMap(due -> {
+            if (due.isEmpty()) {
+                return Uni.createFrom().item(BatchResult.empty(now));
+            }
+            List<DueTrigger> fire = new ArrayList<>(due.size());
+            List<Long> fireIds = new ArrayList<>(due.size());
+            List<Long> skipIds = new ArrayList<>();
+            for (DueTrigger t : due) {
+                if (t.stale()) {
+                    skipIds.add(t.id());
+                } else {
+                    fire.add(t);
+                    fireIds.add(t.id());
+                }
+            }
+            // Outbox order = due order, so an org's reminder is relayed before its deadline.
+            List<CloudEvent> events = fire.stream()
+                    .map(t -> codec.wrap(t.eventId(), outbox.source(), eventOf(t), now))
+                    .toList();
+            return outbox.publishAll(Topics.DEADLINES, events)
+                    .flatMap(ignored -> triggers.markDone(fireIds, TriggerOutcome.FIRED, now))
+                    .flatMap(ignored -> triggers.markDone(skipIds, TriggerOutcome.SKIPPED, now))
+                    .replaceWith(new BatchResult(due.size(), fire, skipIds.size(), now));
+        });
     }
 
     static EventData eventOf(DueTrigger t) {

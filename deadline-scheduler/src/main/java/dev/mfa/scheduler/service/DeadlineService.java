@@ -2,8 +2,11 @@ package dev.mfa.scheduler.service;
 
 import dev.mfa.core.events.Events;
 import dev.mfa.scheduler.config.SchedulerConfig;
+import dev.mfa.scheduler.domain.DeadlineTrigger;
+import dev.mfa.scheduler.domain.OrgDeadline;
 import dev.mfa.scheduler.repository.DeadlineTriggerRepository;
 import dev.mfa.scheduler.repository.OrgDeadlineRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -17,6 +20,9 @@ import org.jboss.logging.Logger;
 public class DeadlineService {
 
     private static final Logger LOG = Logger.getLogger(DeadlineService.class);
+
+    /** An org's stored policy and every event planned or fired for it. */
+    public record Schedule(OrgDeadline org, List<DeadlineTrigger> triggers) {}
 
     private final OrgDeadlineRepository orgs;
     private final DeadlineTriggerRepository triggers;
@@ -82,5 +88,14 @@ public class DeadlineService {
             return triggers.replacePending(policy.orgId(), after.get(), planned, now)
                     .replaceWith(dueNow);
         });
+    }
+
+    /** The org's stored policy and its events; null when no policy is known for the org. */
+    @WithSession
+    public Uni<Schedule> schedule(String orgId) {
+        return orgs.find(orgId)
+                .flatMap(org -> org == null || org.policyVersion == OrgDeadline.NO_VERSION
+                        ? Uni.createFrom().nullItem()
+                        : triggers.listByOrg(orgId).map(list -> new Schedule(org, list)));
     }
 }

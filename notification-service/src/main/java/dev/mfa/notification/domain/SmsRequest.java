@@ -2,12 +2,10 @@ package dev.mfa.notification.domain;
 
 import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.crypto.SealedField;
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
@@ -15,17 +13,7 @@ import java.util.UUID;
 /** One SMS request: dedupe record, queue entry and delivery status (see V1__sms_request.sql). */
 @Entity
 @Table(name = "sms_request")
-public class SmsRequest extends PanacheEntityBase {
-
-    @Id
-    @Column(name = "request_id")
-    public UUID requestId;
-
-    @Column(name = "event_id", nullable = false)
-    public UUID eventId;
-
-    @Column(name = "user_id", nullable = false)
-    public String userId;
+public class SmsRequest extends QueuedRequest {
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
@@ -38,50 +26,10 @@ public class SmsRequest extends PanacheEntityBase {
     public String destinationHash;
 
     /** Field-cipher ciphertext bound to the request id; null once the request is SENT or FAILED. */
-    public String recipient;
-
-    /** Field-cipher ciphertext bound to the request id; null once the request is SENT or FAILED. */
     public String code;
-
-    @Column(name = "expires_at", nullable = false)
-    public Instant expiresAt;
-
-    @Column(name = "requested_at", nullable = false)
-    public Instant requestedAt;
-
-    @Column(name = "received_at", nullable = false)
-    public Instant receivedAt;
-
-    @Enumerated(EnumType.STRING)
-    @Column(nullable = false)
-    public SmsState state;
-
-    @Column(nullable = false)
-    public boolean counted;
-
-    @Column(nullable = false)
-    public int attempts;
-
-    @Column(name = "next_attempt_at", nullable = false)
-    public Instant nextAttemptAt;
-
-    @Column(name = "lease_until")
-    public Instant leaseUntil;
-
-    @Column(name = "last_error")
-    public String lastError;
 
     @Column(name = "provider_message_id")
     public String providerMessageId;
-
-    @Column(name = "sent_at")
-    public Instant sentAt;
-
-    @Column(name = "failure_reason")
-    public String failureReason;
-
-    @Column(name = "failed_at")
-    public Instant failedAt;
 
     @Column(name = "receipt_status")
     public String receiptStatus;
@@ -95,8 +43,25 @@ public class SmsRequest extends PanacheEntityBase {
     @Column(name = "delivered_at")
     public Instant deliveredAt;
 
-    @Column(name = "updated_at", nullable = false)
-    public Instant updatedAt;
+    @Override
+    protected void clearContent() {
+        recipient = null;
+        code = null;
+    }
+
+    /** A new row for {@code requestId}, not yet accepted or refused. */
+    public static SmsRequest received(UUID requestId, UUID eventId, String userId, Instant requestedAt, Instant now) {
+        SmsRequest row = new SmsRequest();
+        row.receive(requestId, eventId, userId, requestedAt, now);
+        return row;
+    }
+
+    /** SENT → DELIVERED (a delivery receipt). */
+    public void markDelivered(Instant now) {
+        state = RequestState.DELIVERED;
+        deliveredAt = now;
+        updatedAt = now;
+    }
 
     /** {@link #recipient} and {@link #code} are sms-key ciphertexts bound to field, user and this row. */
     public static String sealRecipient(FieldKeys keys, String userId, UUID requestId, String e164) {
@@ -113,5 +78,11 @@ public class SmsRequest extends PanacheEntityBase {
 
     public static String openCode(FieldKeys keys, String userId, UUID requestId, String ciphertext) {
         return keys.openAtRest(SealedField.SMS_CODE, userId, requestId.toString(), ciphertext, null);
+    }
+
+    @Override
+    public String toString() {
+        // Never the number or the code.
+        return "SmsRequest[" + requestId + ", " + purpose + ", " + state + "]";
     }
 }

@@ -11,7 +11,8 @@ public record EmailClaim(
         String recipient,
         String params,
         Instant expiresAt,
-        int attempts) {
+        int attempts)
+        implements QueuedClaim {
     @Override
     public String toString() {
         return "EmailClaim[" + requestId + ", " + template + ", attempt " + attempts + "]";

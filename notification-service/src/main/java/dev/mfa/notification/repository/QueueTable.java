@@ -1,6 +1,5 @@
 package dev.mfa.notification.repository;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -8,41 +7,30 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The statements of a dispatch queue, written once for every channel's table ({@code sms_request},
- * {@code email_request}: the same queue columns {@code state}, {@code attempts}, {@code next_attempt_at},
- * {@code lease_until}, {@code expires_at}, {@code updated_at}): claim, sweep, depth and purge.
+ * The claim statement of a dispatch queue, written once for every channel's table ({@code sms_request},
+ * {@code email_request}). Unlike the rest of the repositories it runs outside any session, as one autocommit
+ * statement on the bare pool: the only statement of that style, see {@link #claimNext}.
  *
  * @param <C> what a claim returns: everything the sender needs, without holding a database session
  */
 public final class QueueTable<C> {
 
     private final Pool pool;
-    private final String table;
     private final String claimSql;
-    private final String purgeSql;
     private final Function<Row, C> claimed;
 
-    /**
-     * @param returning      the columns a claim returns, read by {@code claimed}
-     * @param finishedStates the states after which a row is only kept for the retention
-     */
-    QueueTable(Pool pool, String table, String returning, List<String> finishedStates, Function<Row, C> claimed) {
+    /** @param returning the columns a claim returns, read by {@code claimed} */
+    QueueTable(Pool pool, String table, String returning, Function<Row, C> claimed) {
         this.pool = pool;
-        this.table = table;
         this.claimed = claimed;
         // skip locked: replicas and the sweeper never share a row.
         this.claimSql = "update " + table + " set state = 'SENDING', attempts = attempts + 1, lease_until = $2, "
                 + "updated_at = $1 where request_id = (select request_id from " + table + " where state = 'PENDING' "
                 + "and next_attempt_at <= $1 and expires_at > $1 order by next_attempt_at limit 1 "
                 + "for update skip locked) returning " + returning;
-        this.purgeSql = "delete from " + table + " where updated_at < :before and state in ("
-                + String.join(
-                        ", ", finishedStates.stream().map(s -> "'" + s + "'").toList()) + ")";
     }
 
     /**
@@ -57,49 +45,6 @@ public final class QueueTable<C> {
                     var it = rows.iterator();
                     return it.hasNext() ? claimed.apply(it.next()) : null;
                 });
-    }
-
-    /** Locks up to {@code limit} PENDING requests past their expiry. */
-    public Uni<List<UUID>> lockExpiredPending(Instant now, int limit) {
-        return ids(
-                "select request_id from " + table + " where state = 'PENDING' and expires_at <= :now "
-                        + "limit :limit for update skip locked",
-                now,
-                limit);
-    }
-
-    /** Locks up to {@code limit} SENDING requests whose lease ran out (the sender died mid-call). */
-    public Uni<List<UUID>> lockLostInFlight(Instant now, int limit) {
-        return ids(
-                "select request_id from " + table + " where state = 'SENDING' and lease_until < :now "
-                        + "limit :limit for update skip locked",
-                now,
-                limit);
-    }
-
-    private Uni<List<UUID>> ids(String sql, Instant now, int limit) {
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(sql, UUID.class)
-                        .setParameter("now", now)
-                        .setParameter("limit", limit)
-                        .getResultList());
-    }
-
-    /** [count, oldest requested_at or null] of the PENDING queue. */
-    public Uni<Object[]> pendingStats() {
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(
-                                "select count(*), min(requested_at) from " + table + " where state = 'PENDING'",
-                                Object[].class)
-                        .getSingleResult());
-    }
-
-    /** Deletes finished requests last changed before {@code before}. */
-    public Uni<Integer> purgeFinished(Instant before) {
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(purgeSql)
-                        .setParameter("before", before)
-                        .executeUpdate());
     }
 
     static Instant instant(Row row, String column) {

@@ -14,7 +14,8 @@ public record SmsClaim(
         String code,
         Instant expiresAt,
         Instant requestedAt,
-        int attempts) {
+        int attempts)
+        implements QueuedClaim {
     @Override
     public String toString() {
         return "SmsClaim[requestId=" + requestId + ", userId=" + userId + ", purpose=" + purpose + ", country="

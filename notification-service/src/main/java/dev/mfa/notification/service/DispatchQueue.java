@@ -1,6 +1,8 @@
 package dev.mfa.notification.service;
 
+import dev.mfa.notification.provider.ProviderResult;
 import dev.mfa.notification.provider.TokenBucket;
+import dev.mfa.notification.repository.QueuedClaim;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -23,15 +25,13 @@ import org.jboss.logging.Logger;
  *
  * @param <C> the channel's claimed request
  */
-public final class DispatchQueue<C> {
+public final class DispatchQueue<C extends QueuedClaim> {
 
-    /** What a channel supplies: its claim statement and its send (render, wait for the slot, call, record). */
-    public interface Channel<C> {
-        /** The next due request, committed SENDING with a lease; null when nothing is due. */
-        Uni<C> claimNext();
-
-        /** On a sender thread; never throws (a failure leaves the row SENDING for the sweeper). */
-        void send(C claimed, long slot);
+    /** What a channel supplies: its send (render, wait for the slot, call, {@link #record}). */
+    @FunctionalInterface
+    public interface Sender<C> {
+        /** On a sender thread. A throw leaves the row SENDING for the sweeper (never resent blindly). */
+        void send(C claimed, long slot) throws Throwable;
     }
 
     /** Claim as soon as the slot is reserved instead of shortly before it. */
@@ -49,7 +49,8 @@ public final class DispatchQueue<C> {
     private final int concurrency;
     private final Duration pollInterval;
     private final Duration claimLead;
-    private final Channel<C> channel;
+    private final QueueDispatch<?, C> dispatch;
+    private final Sender<C> sender;
     private final Semaphore slots;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition woken = lock.newCondition();
@@ -62,6 +63,7 @@ public final class DispatchQueue<C> {
      * @param label        how logs name the channel ("SMS", "e-mail")
      * @param threadPrefix names the threads ({@code <prefix>-dispatch-pacer}, {@code <prefix>-sender-N})
      * @param claimLead    how long before its slot a request is claimed, or {@link #CLAIM_AT_ONCE}
+     * @param dispatch     the channel's claim and transitions
      */
     public DispatchQueue(
             String label,
@@ -70,14 +72,16 @@ public final class DispatchQueue<C> {
             int concurrency,
             Duration pollInterval,
             Duration claimLead,
-            Channel<C> channel) {
+            QueueDispatch<?, C> dispatch,
+            Sender<C> sender) {
         this.label = label;
         this.threadPrefix = threadPrefix;
         this.bucket = bucket;
         this.concurrency = Math.max(1, concurrency);
         this.pollInterval = pollInterval;
         this.claimLead = claimLead;
-        this.channel = channel;
+        this.dispatch = dispatch;
+        this.sender = sender;
         this.slots = new Semaphore(this.concurrency);
     }
 
@@ -85,7 +89,12 @@ public final class DispatchQueue<C> {
         return bucket;
     }
 
-    public void start() {
+    /** Starts the pacer and the senders, unless the channel is disabled by {@code property}. */
+    public void startIf(boolean enabled, String property) {
+        if (!enabled) {
+            LOG.infof("%s dispatcher disabled (%s=false)", label, property);
+            return;
+        }
         running = true;
         AtomicInteger n = new AtomicInteger();
         senders = Executors.newFixedThreadPool(concurrency, r -> {
@@ -144,7 +153,7 @@ public final class DispatchQueue<C> {
                 }
                 C claimed;
                 try {
-                    claimed = channel.claimNext().await().indefinitely();
+                    claimed = dispatch.claimNext().await().indefinitely();
                 } catch (RuntimeException e) {
                     LOG.warnf(
                             "%s dispatcher: claiming failed (%s), retrying",
@@ -162,7 +171,14 @@ public final class DispatchQueue<C> {
                 }
                 senders.execute(() -> {
                     try {
-                        channel.send(claimed, slot);
+                        sender.send(claimed, slot);
+                    } catch (Throwable e) {
+                        // The row stays SENDING; the sweeper resolves it when the lease runs out.
+                        LOG.errorf(
+                                "%s request %s: could not complete the send (%s)",
+                                dispatch.label(),
+                                claimed.requestId(),
+                                e.getClass().getSimpleName());
                     } finally {
                         slots.release();
                     }
@@ -195,15 +211,30 @@ public final class DispatchQueue<C> {
     }
 
     /** Records a provider's answer; it must not be lost to a database blip, the message may already be on its way. */
-    static void record(Supplier<Uni<Void>> answer) throws Throwable {
-        await(() -> answer.get()
+    public void record(C claimed, ProviderResult result) throws Throwable {
+        // Deferred: each retry calls the transactional method again (a new transaction), not a spent Uni.
+        await(() -> Uni.createFrom()
+                .deferred(() -> dispatch.record(claimed, result))
                 .onFailure()
                 .retry()
                 .withBackOff(RECORD_BACKOFF, RECORD_BACKOFF.multipliedBy(8))
                 .atMost(RECORD_RETRIES));
     }
 
-    static <T> T await(Supplier<Uni<T>> work) throws Throwable {
+    /** Nothing was sent: a row that cannot be rendered (e.g. keys rotated away) never will be. */
+    public void unrenderable(C claimed, Exception e) throws Throwable {
+        LOG.errorf(
+                "%s request %s cannot be rendered (%s)",
+                dispatch.label(), claimed.requestId(), e.getClass().getSimpleName());
+        record(claimed, ProviderResult.permanent("internal_error", "none"));
+    }
+
+    /** The request expired before its turn came: FAILED without a provider call. */
+    public void expire(C claimed) throws Throwable {
+        await(() -> dispatch.expireClaimed(claimed));
+    }
+
+    private static <T> T await(Supplier<Uni<T>> work) throws Throwable {
         // Hibernate Reactive needs a Vert.x context: run on one and block this (non-event-loop) thread.
         return VertxContextSupport.subscribeAndAwait(work);
     }

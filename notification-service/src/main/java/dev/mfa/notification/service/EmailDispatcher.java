@@ -1,6 +1,5 @@
 package dev.mfa.notification.service;
 
-import static dev.mfa.notification.service.DispatchQueue.await;
 import static dev.mfa.notification.service.DispatchQueue.sleepUntil;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -8,13 +7,11 @@ import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.notification.config.EmailConfig;
 import dev.mfa.notification.domain.EmailRequest;
 import dev.mfa.notification.domain.EmailTemplate;
-import dev.mfa.notification.provider.ProviderResult;
 import dev.mfa.notification.provider.SmtpSender;
 import dev.mfa.notification.provider.TokenBucket;
 import dev.mfa.notification.repository.EmailClaim;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
@@ -28,12 +25,11 @@ import org.jboss.logging.Logger;
  * again.
  */
 @ApplicationScoped
-public class EmailDispatcher implements DispatchQueue.Channel<EmailClaim> {
+public class EmailDispatcher {
 
     private static final Logger LOG = Logger.getLogger(EmailDispatcher.class);
     private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() {};
 
-    private final EmailDispatchService dispatch;
     private final SmtpSender sender;
     private final EmailRenderer renderer;
     private final FieldKeys keys;
@@ -48,7 +44,6 @@ public class EmailDispatcher implements DispatchQueue.Channel<EmailClaim> {
             FieldKeys keys,
             EmailConfig config,
             Clock clock) {
-        this.dispatch = dispatch;
         this.sender = sender;
         this.renderer = renderer;
         this.keys = keys;
@@ -62,15 +57,12 @@ public class EmailDispatcher implements DispatchQueue.Channel<EmailClaim> {
                 config.concurrency(),
                 config.pollInterval(),
                 DispatchQueue.CLAIM_AT_ONCE,
-                this);
+                dispatch,
+                this::send);
     }
 
     void start(@Observes StartupEvent ignored) {
-        if (!config.enabled()) {
-            LOG.info("e-mail dispatcher disabled (mfa.notification.email.enabled=false)");
-            return;
-        }
-        queue.start();
+        queue.startIf(config.enabled(), "mfa.notification.email.enabled");
     }
 
     /** Stops claiming; lets sends in flight finish and record their answer (bounded by the grace). */
@@ -83,42 +75,23 @@ public class EmailDispatcher implements DispatchQueue.Channel<EmailClaim> {
         queue.wake();
     }
 
-    @Override
-    public Uni<EmailClaim> claimNext() {
-        return dispatch.claimNext();
-    }
-
     /** On a sender thread: render, wait for the rate-limiter slot, one SMTP call, then the answer. */
-    @Override
-    public void send(EmailClaim claimed, long slot) {
+    private void send(EmailClaim claimed, long slot) throws Throwable {
+        String to;
+        EmailRenderer.Rendered rendered;
         try {
-            String to;
-            EmailRenderer.Rendered rendered;
-            try {
-                to = EmailRequest.openRecipient(keys, claimed.userId(), claimed.requestId(), claimed.recipient());
-                EmailTemplate template = EmailRules.template(claimed.template());
-                rendered = renderer.render(template, EmailIntake.JSON.readValue(claimed.params(), PARAMS));
-            } catch (Exception e) {
-                // Nothing was sent: a row that cannot be rendered (e.g. keys rotated away) never will be.
-                LOG.errorf(
-                        "email request %s cannot be rendered (%s)",
-                        claimed.requestId(), e.getClass().getSimpleName());
-                ProviderResult unrenderable = ProviderResult.permanent("internal_error", "none");
-                DispatchQueue.record(() -> dispatch.record(claimed, unrenderable));
-                return;
-            }
-            sleepUntil(slot);
-            if (!clock.instant().isBefore(claimed.expiresAt())) {
-                await(() -> dispatch.expireClaimed(claimed));
-                return;
-            }
-            ProviderResult result = sender.send(to, rendered, claimed.requestId());
-            DispatchQueue.record(() -> dispatch.record(claimed, result));
-        } catch (Throwable e) {
-            // The row stays SENDING; the sweeper resolves it when the lease runs out (never resent blindly).
-            LOG.errorf(
-                    "email request %s: could not complete the send (%s)",
-                    claimed.requestId(), e.getClass().getSimpleName());
+            to = EmailRequest.openRecipient(keys, claimed.userId(), claimed.requestId(), claimed.recipient());
+            EmailTemplate template = EmailRules.template(claimed.template());
+            rendered = renderer.render(template, EmailIntake.JSON.readValue(claimed.params(), PARAMS));
+        } catch (Exception e) {
+            queue.unrenderable(claimed, e);
+            return;
         }
+        sleepUntil(slot);
+        if (!clock.instant().isBefore(claimed.expiresAt())) {
+            queue.expire(claimed);
+            return;
+        }
+        queue.record(claimed, sender.send(to, rendered, claimed.requestId()));
     }
 }

@@ -12,7 +12,6 @@ import dev.mfa.core.otp.CodeHasher;
 import dev.mfa.core.outbox.Outbox;
 import dev.mfa.notification.config.EmailConfig;
 import dev.mfa.notification.domain.EmailRequest;
-import dev.mfa.notification.domain.EmailState;
 import dev.mfa.notification.domain.EmailTemplate;
 import dev.mfa.notification.repository.EmailRequestRepository;
 import io.smallrye.mutiny.Uni;
@@ -75,58 +74,51 @@ public class EmailIntake {
         }
         String to = decrypt(data.userId(), data.to());
         Instant now = clock.instant();
-        return repository
-                .lock("email-request:" + data.requestId())
-                .flatMap(ignored -> EmailRequest.<EmailRequest>findById(data.requestId()))
-                .flatMap(existing -> {
-                    if (existing != null) {
-                        LOG.debugf("email request %s already recorded: skipped", data.requestId());
-                        return Uni.createFrom().voidItem();
-                    }
-                    EmailRequest row = newRow(event, data, now);
-                    EmailTemplate template;
-                    String address;
-                    Map<String, String> params;
-                    try {
-                        template = EmailRules.template(data.template());
-                        row.template = template.id();
-                        address = EmailRules.address(to);
-                        params = EmailRules.params(template, data.params());
-                    } catch (InvalidEmailRequestException e) {
-                        // The message names a field or a rule, never a value.
-                        LOG.warnf(
-                                "email request %s for user %s refused: %s (%s)",
-                                data.requestId(), data.userId(), e.reason(), e.getMessage());
-                        return refuse(row, e.reason(), true, now);
-                    }
-                    row.recipientHash = hasher.hash(RECIPIENT_HASH_PREFIX + address.toLowerCase(Locale.ROOT));
-                    return repository
-                            .lock("email-recipient:" + row.recipientHash)
-                            .flatMap(ignored ->
-                                    repository.countByRecipientSince(row.recipientHash, now.minus(CAP_WINDOW)))
-                            .flatMap(count -> {
-                                if (count >= config.perRecipientPerHour()) {
-                                    LOG.warnf(
-                                            "email request %s for user %s refused: per-recipient cap reached",
-                                            data.requestId(), data.userId());
-                                    return refuse(row, "rate_limited", false, now);
-                                }
-                                row.recipient = EmailRequest.sealRecipient(keys, row.userId, row.requestId, address);
-                                row.params = json(params);
-                                row.state = EmailState.PENDING;
-                                row.counted = true;
-                                return row.persist().replaceWithVoid();
-                            });
-                });
+        return repository.lockRecorded(data.requestId()).flatMap(recorded -> {
+            if (recorded) {
+                LOG.debugf("email request %s already recorded: skipped", data.requestId());
+                return Uni.createFrom().voidItem();
+            }
+            EmailRequest row = newRow(event, data, now);
+            EmailTemplate template;
+            String address;
+            Map<String, String> params;
+            try {
+                template = EmailRules.template(data.template());
+                row.template = template.id();
+                address = EmailRules.address(to);
+                params = EmailRules.params(template, data.params());
+            } catch (InvalidEmailRequestException e) {
+                // The message names a field or a rule, never a value.
+                LOG.warnf(
+                        "email request %s for user %s refused: %s (%s)",
+                        data.requestId(), data.userId(), e.reason(), e.getMessage());
+                return refuse(row, e.reason(), true, now);
+            }
+            row.recipientHash = hasher.hash(RECIPIENT_HASH_PREFIX + address.toLowerCase(Locale.ROOT));
+            return repository
+                    .lock("email-recipient:" + row.recipientHash)
+                    .flatMap(ignored -> repository.countByRecipientSince(row.recipientHash, now.minus(CAP_WINDOW)))
+                    .flatMap(count -> {
+                        if (count >= config.perRecipientPerHour()) {
+                            LOG.warnf(
+                                    "email request %s for user %s refused: per-recipient cap reached",
+                                    data.requestId(), data.userId());
+                            return refuse(row, "rate_limited", false, now);
+                        }
+                        row.recipient = EmailRequest.sealRecipient(keys, row.userId, row.requestId, address);
+                        row.params = json(params);
+                        row.queue();
+                        return repository.persist(row);
+                    });
+        });
     }
 
     private Uni<Void> refuse(EmailRequest row, String reason, boolean permanent, Instant now) {
-        row.state = EmailState.FAILED;
-        row.counted = false;
-        row.failureReason = reason;
-        row.failedAt = now;
+        row.refuse(reason, now);
         metrics.email(row.template, reason);
-        return row.persist()
+        return repository
+                .persist(row)
                 .flatMap(ignored -> outbox.publish(
                         Topics.EMAIL_STATUS,
                         new Events.EmailFailed(row.requestId, row.userId, row.template, reason, permanent, now)))
@@ -134,19 +126,12 @@ public class EmailIntake {
     }
 
     private EmailRequest newRow(CloudEvent event, Events.EmailRequested data, Instant now) {
-        EmailRequest row = new EmailRequest();
-        row.requestId = data.requestId();
-        row.eventId = event.id();
-        row.userId = data.userId();
+        EmailRequest row = EmailRequest.received(data.requestId(), event.id(), data.userId(), event.time(), now);
         // Until checked: a bounded placeholder, so that an unknown name is never stored or tagged as given.
         row.template = "unknown";
         row.recipientHash = "-";
         row.params = "{}";
-        row.requestedAt = event.time() != null ? event.time() : now;
-        row.receivedAt = now;
         row.expiresAt = now.plus(config.maxAge());
-        row.nextAttemptAt = now;
-        row.updatedAt = now;
         return row;
     }
 

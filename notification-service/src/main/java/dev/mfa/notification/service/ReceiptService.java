@@ -2,14 +2,9 @@ package dev.mfa.notification.service;
 
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.notification.config.VonageConfig;
-import dev.mfa.notification.domain.SmsRequest;
-import dev.mfa.notification.domain.SmsState;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -32,11 +27,11 @@ public class ReceiptService {
     private static final int MAX_FIELD = 64;
 
     private final Optional<ReceiptSignature> signature;
-    private final DispatchService dispatch;
+    private final SmsDispatchService dispatch;
     private final NotificationMetrics metrics;
     private final Clock clock;
 
-    public ReceiptService(VonageConfig config, DispatchService dispatch, NotificationMetrics metrics, Clock clock) {
+    public ReceiptService(VonageConfig config, SmsDispatchService dispatch, NotificationMetrics metrics, Clock clock) {
         this.signature = signature(config);
         this.dispatch = dispatch;
         this.metrics = metrics;
@@ -82,52 +77,7 @@ public class ReceiptService {
         }
         String errCode = bounded(params.get("err-code"));
         metrics.receipt(status);
-        return Panache.withTransaction(() -> find(requestId, messageId).flatMap(row -> {
-            if (row == null) {
-                LOG.debugf("receipt for an unknown message ignored (status %s)", status);
-                return Uni.createFrom().voidItem();
-            }
-            if (row.state == SmsState.DELIVERED || row.state == SmsState.FAILED) {
-                return Uni.createFrom().voidItem(); // duplicate or late receipt: the outcome is already published
-            }
-            Instant now = clock.instant();
-            if (isFinal(row.receiptStatus) && !isFinal(status)) {
-                return Uni.createFrom().voidItem(); // an intermediate receipt arriving after the final one
-            }
-            row.receiptStatus = status;
-            row.receiptError = errCode;
-            row.receiptAt = now;
-            row.updatedAt = now;
-            if (row.providerMessageId == null) {
-                row.providerMessageId = messageId;
-            }
-            // SENDING: our own commit of the send has not happened yet; it applies the parked receipt.
-            return row.state == SmsState.SENT
-                    ? dispatch.applyReceipt(row, now)
-                    : Uni.createFrom().voidItem();
-        }));
-    }
-
-    private static Uni<SmsRequest> find(UUID requestId, String messageId) {
-        if (requestId != null) {
-            return SmsRequest.<SmsRequest>findById(requestId, LockModeType.PESSIMISTIC_WRITE)
-                    .flatMap(row ->
-                            row != null || messageId == null ? Uni.createFrom().item(row) : byMessageId(messageId));
-        }
-        return byMessageId(messageId);
-    }
-
-    private static Uni<SmsRequest> byMessageId(String messageId) {
-        return SmsRequest.<SmsRequest>find("providerMessageId", messageId)
-                .withLock(LockModeType.PESSIMISTIC_WRITE)
-                .firstResult();
-    }
-
-    private static boolean isFinal(String status) {
-        return "delivered".equals(status)
-                || "expired".equals(status)
-                || "failed".equals(status)
-                || "rejected".equals(status);
+        return dispatch.receipt(new SmsDispatchService.Receipt(requestId, messageId, status, errCode));
     }
 
     private static UUID uuid(String value) {

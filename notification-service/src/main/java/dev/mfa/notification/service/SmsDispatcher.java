@@ -1,6 +1,5 @@
 package dev.mfa.notification.service;
 
-import static dev.mfa.notification.service.DispatchQueue.await;
 import static dev.mfa.notification.service.DispatchQueue.sleepUntil;
 
 import dev.mfa.core.crypto.FieldKeys;
@@ -13,7 +12,6 @@ import dev.mfa.notification.provider.VonageSender;
 import dev.mfa.notification.repository.SmsClaim;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
@@ -33,11 +31,10 @@ import org.jboss.logging.Logger;
  * meanwhile would wait inside the SDK and leave together as a burst.
  */
 @ApplicationScoped
-public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
+public class SmsDispatcher {
 
     private static final Logger LOG = Logger.getLogger(SmsDispatcher.class);
 
-    private final DispatchService dispatch;
     private final VonageSender sender;
     private final SmsTemplates templates;
     private final FieldKeys keys;
@@ -52,7 +49,7 @@ public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
     private volatile boolean clientWarm;
 
     public SmsDispatcher(
-            DispatchService dispatch,
+            SmsDispatchService dispatch,
             VonageSender sender,
             SmsTemplates templates,
             FieldKeys keys,
@@ -61,7 +58,6 @@ public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
             VonageConfig vonage,
             Clock clock,
             @ConfigProperty(name = "mfa.notification.dispatch.enabled", defaultValue = "true") boolean enabled) {
-        this.dispatch = dispatch;
         this.sender = sender;
         this.templates = templates;
         this.keys = keys;
@@ -74,15 +70,12 @@ public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
                 new TokenBucket(vonage.throughput() / Math.max(1, vonage.replicas()) * (1 - headroom), vonage.burst());
         NotificationConfig.Dispatch d = config.dispatch();
         Duration lead = d.claimLead().isNegative() ? Duration.ZERO : d.claimLead();
-        this.queue = new DispatchQueue<>("SMS", "sms", bucket, d.concurrency(), d.pollInterval(), lead, this);
+        this.queue = new DispatchQueue<>(
+                "SMS", "sms", bucket, d.concurrency(), d.pollInterval(), lead, dispatch, this::send);
     }
 
     void start(@Observes StartupEvent ignored) {
-        if (!enabled) {
-            LOG.info("SMS dispatcher disabled (mfa.notification.dispatch.enabled=false)");
-            return;
-        }
-        queue.start();
+        queue.startIf(enabled, "mfa.notification.dispatch.enabled");
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -94,79 +87,56 @@ public class SmsDispatcher implements DispatchQueue.Channel<SmsClaim> {
         queue.wake();
     }
 
-    @Override
-    public Uni<SmsClaim> claimNext() {
-        return dispatch.claimNext();
-    }
-
     /**
      * On a sender thread: render, wait for the rate-limiter slot, never after expiry, one provider call, then the
      * answer in its own transaction.
      */
-    @Override
-    public void send(SmsClaim claimed, long slot) {
+    private void send(SmsClaim claimed, long slot) throws Throwable {
+        Instant now = clock.instant();
+        String to;
+        String text;
         try {
-            Instant now = clock.instant();
-            String to;
-            String text;
-            try {
-                to = SmsRequest.openRecipient(keys, claimed.userId(), claimed.requestId(), claimed.recipient());
-                String code = SmsRequest.openCode(keys, claimed.userId(), claimed.requestId(), claimed.code());
-                text = templates.render(claimed.purpose(), code, Duration.between(now, claimed.expiresAt()));
-            } catch (RuntimeException e) {
-                // Nothing was sent: a row that cannot be rendered (e.g. keys rotated away) will never be.
-                LOG.errorf(
-                        "sms request %s cannot be rendered (%s)",
-                        claimed.requestId(), e.getClass().getSimpleName());
-                ProviderResult unrenderable = ProviderResult.permanent("internal_error", "none");
-                DispatchQueue.record(() -> dispatch.record(claimed, unrenderable));
+            to = SmsRequest.openRecipient(keys, claimed.userId(), claimed.requestId(), claimed.recipient());
+            String code = SmsRequest.openCode(keys, claimed.userId(), claimed.requestId(), claimed.code());
+            text = templates.render(claimed.purpose(), code, Duration.between(now, claimed.expiresAt()));
+        } catch (RuntimeException e) {
+            queue.unrenderable(claimed, e);
+            return;
+        }
+        // The token is used here, right before the call: the provider sees the bucket's spacing exactly. The
+        // start gate spaces the calls even when their slots lie in the past (several senders held by one
+        // stall); a late wake-up (CPU starvation, GC pause) pushes the following slots and starts.
+        sleepUntil(slot);
+        ProviderResult result;
+        boolean alone = !clientWarm;
+        if (alone) {
+            coldClient.acquire();
+            if (clientWarm) { // the call we waited for loaded the client: go through the gate with the others
+                coldClient.release();
+                alone = false;
+            }
+        }
+        try {
+            long start = bucket.startAt(slot);
+            sleepUntil(start);
+            bucket.usedAt(System.nanoTime(), start, bucket.intervalNanos() / 2);
+            now = clock.instant();
+            if (!now.isBefore(claimed.expiresAt())) {
+                queue.expire(claimed);
                 return;
             }
-            // The token is used here, right before the call: the provider sees the bucket's spacing exactly. The
-            // start gate spaces the calls even when their slots lie in the past (several senders held by one
-            // stall); a late wake-up (CPU starvation, GC pause) pushes the following slots and starts.
-            sleepUntil(slot);
-            ProviderResult result;
-            boolean alone = !clientWarm;
+            if (claimed.attempts() == 1) {
+                metrics.queueLag(Duration.between(claimed.requestedAt(), now));
+            }
+            long started = System.nanoTime();
+            result = sender.send(to, text, claimed.requestId().toString());
+            clientWarm = true;
+            metrics.providerLatency(result.kind().name().toLowerCase(Locale.ROOT), System.nanoTime() - started);
+        } finally {
             if (alone) {
-                coldClient.acquire();
-                if (clientWarm) { // the call we waited for loaded the client: go through the gate with the others
-                    coldClient.release();
-                    alone = false;
-                }
+                coldClient.release();
             }
-            try {
-                long start = bucket.startAt(slot);
-                sleepUntil(start);
-                bucket.usedAt(System.nanoTime(), start, bucket.intervalNanos() / 2);
-                now = clock.instant();
-                if (!now.isBefore(claimed.expiresAt())) {
-                    await(() -> dispatch.expireClaimed(claimed));
-                    return;
-                }
-                if (claimed.attempts() == 1) {
-                    metrics.queueLag(Duration.between(claimed.requestedAt(), now));
-                }
-                long started = System.nanoTime();
-                result = sender.send(to, text, claimed.requestId().toString());
-                clientWarm = true;
-                metrics.providerLatency(result.kind().name().toLowerCase(Locale.ROOT), System.nanoTime() - started);
-            } finally {
-                if (alone) {
-                    coldClient.release();
-                }
-            }
-            if (result.kind() == ProviderResult.Kind.PERMANENT) {
-                LOG.warnf(
-                        "sms request %s refused by the provider: %s (status %s)",
-                        claimed.requestId(), result.reason(), result.providerStatus());
-            }
-            DispatchQueue.record(() -> dispatch.record(claimed, result));
-        } catch (Throwable e) {
-            // The row stays SENDING; the sweeper resolves it when the lease runs out (never resent blindly).
-            LOG.errorf(
-                    "sms request %s: could not complete the send (%s)",
-                    claimed.requestId(), e.getClass().getSimpleName());
         }
+        queue.record(claimed, result);
     }
 }

@@ -11,7 +11,6 @@ import dev.mfa.core.outbox.Outbox;
 import dev.mfa.notification.config.NotificationConfig;
 import dev.mfa.notification.domain.SmsPurpose;
 import dev.mfa.notification.domain.SmsRequest;
-import dev.mfa.notification.domain.SmsState;
 import dev.mfa.notification.repository.SmsRequestRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -88,39 +87,35 @@ public class SmsIntake {
         String country = data.country().strip().toUpperCase(Locale.ROOT);
         String destinationHash = hasher.hash(DESTINATION_HASH_PREFIX + to);
         Instant now = clock.instant();
-        return repository
-                .lock("sms-request:" + data.requestId())
-                .flatMap(ignored -> SmsRequest.<SmsRequest>findById(data.requestId()))
-                .flatMap(existing -> {
-                    if (existing != null) {
-                        LOG.debugf("sms request %s already recorded: skipped", data.requestId());
-                        return Uni.createFrom().voidItem();
-                    }
-                    SmsRequest row = newRow(event, data, purpose, country, destinationHash, now);
-                    if (!allowedCountries.contains(country) || !CallingCodes.matches(country, to)) {
-                        LOG.warnf(
-                                "sms request %s for user %s refused: destination not in an allowed country",
-                                data.requestId(), data.userId());
-                        return refuse(row, "country_not_allowed", true, "other", now);
-                    }
-                    if (!data.expiresAt().isAfter(now)) {
-                        return refuse(row, "expired", false, country, now);
-                    }
-                    return withinCaps(row, now).flatMap(refusal -> {
-                        if (refusal != null) {
-                            metrics.abuseRefused(refusal, country);
-                            LOG.warnf(
-                                    "sms request %s for user %s refused: %s cap reached (country %s)",
-                                    data.requestId(), data.userId(), refusal, country);
-                            return refuse(row, "rate_limited", false, country, now);
-                        }
-                        row.recipient = SmsRequest.sealRecipient(keys, row.userId, row.requestId, to);
-                        row.code = SmsRequest.sealCode(keys, row.userId, row.requestId, code);
-                        row.state = SmsState.PENDING;
-                        row.counted = true;
-                        return row.persist().replaceWithVoid();
-                    });
-                });
+        return repository.lockRecorded(data.requestId()).flatMap(recorded -> {
+            if (recorded) {
+                LOG.debugf("sms request %s already recorded: skipped", data.requestId());
+                return Uni.createFrom().voidItem();
+            }
+            SmsRequest row = newRow(event, data, purpose, country, destinationHash, now);
+            if (!allowedCountries.contains(country) || !CallingCodes.matches(country, to)) {
+                LOG.warnf(
+                        "sms request %s for user %s refused: destination not in an allowed country",
+                        data.requestId(), data.userId());
+                return refuse(row, "country_not_allowed", true, "other", now);
+            }
+            if (!data.expiresAt().isAfter(now)) {
+                return refuse(row, "expired", false, country, now);
+            }
+            return withinCaps(row, now).flatMap(refusal -> {
+                if (refusal != null) {
+                    metrics.abuseRefused(refusal, country);
+                    LOG.warnf(
+                            "sms request %s for user %s refused: %s cap reached (country %s)",
+                            data.requestId(), data.userId(), refusal, country);
+                    return refuse(row, "rate_limited", false, country, now);
+                }
+                row.recipient = SmsRequest.sealRecipient(keys, row.userId, row.requestId, to);
+                row.code = SmsRequest.sealCode(keys, row.userId, row.requestId, code);
+                row.queue();
+                return repository.persist(row);
+            });
+        });
     }
 
     /**
@@ -152,12 +147,10 @@ public class SmsIntake {
     }
 
     private Uni<Void> refuse(SmsRequest row, String reason, boolean permanent, String metricCountry, Instant now) {
-        row.state = SmsState.FAILED;
-        row.counted = false;
-        row.failureReason = reason;
-        row.failedAt = now;
+        row.refuse(reason, now);
         metrics.message(metricCountry, reason);
-        return row.persist()
+        return repository
+                .persist(row)
                 .flatMap(ignored -> outbox.publish(
                         Topics.SMS_STATUS, new Events.SmsFailed(row.requestId, row.userId, reason, permanent, now)))
                 .replaceWithVoid();
@@ -170,18 +163,11 @@ public class SmsIntake {
             String country,
             String destinationHash,
             Instant now) {
-        SmsRequest row = new SmsRequest();
-        row.requestId = data.requestId();
-        row.eventId = event.id();
-        row.userId = data.userId();
+        SmsRequest row = SmsRequest.received(data.requestId(), event.id(), data.userId(), event.time(), now);
         row.purpose = purpose;
         row.country = country.length() > 2 ? country.substring(0, 2) : country;
         row.destinationHash = destinationHash;
         row.expiresAt = data.expiresAt();
-        row.requestedAt = event.time() != null ? event.time() : now;
-        row.receivedAt = now;
-        row.nextAttemptAt = now;
-        row.updatedAt = now;
         return row;
     }
 
