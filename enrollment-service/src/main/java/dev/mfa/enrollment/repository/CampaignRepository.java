@@ -34,7 +34,7 @@ public class CampaignRepository {
             + " insert into email_notice (campaign_id, user_id)"
             + " select :campaign, u.user_id from org_user u"
             + " where u.org_id = :org and u.user_id > :after %1$s %2$s and u.email <> ''"
-            + " and not exists (select 1 from factor f where f.user_id = u.user_id and f.status = 'ACTIVE')"
+            + " and not exists (select 1 from factor f where f.user_id = u.user_id)"
             + " on conflict do nothing returning user_id"
             + ") select c.user_id, u.email from claimed c join org_user u on u.user_id = c.user_id order by c.user_id";
 
