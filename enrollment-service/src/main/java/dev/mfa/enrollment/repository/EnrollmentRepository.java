@@ -3,11 +3,12 @@ package dev.mfa.enrollment.repository;
 import dev.mfa.enrollment.domain.Enrollment;
 import dev.mfa.enrollment.domain.Method;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /** Enrollment ceremonies (table {@code enrollment}). Every method runs in the caller's session or transaction. */
@@ -45,18 +46,19 @@ public class EnrollmentRepository implements PanacheRepositoryBase<Enrollment, U
      * pending rows, so a confirmation in progress (which holds its row) finishes first.
      */
     private Uni<Integer> cancelPending(String userId, Method method, String orgId) {
-        Parameters params = Parameters.with("cancelled", Enrollment.Status.CANCELLED)
-                .and("user", userId)
-                .and("pending", Enrollment.Status.PENDING);
+        Map<String, Object> params = new HashMap<>();
+        params.put("cancelled", Enrollment.Status.CANCELLED);
+        params.put("user", userId);
+        params.put("pending", Enrollment.Status.PENDING);
         StringBuilder where = new StringBuilder("status = :cancelled, secret = null, phone = null, codeHash = null "
                 + "where userId = :user and status = :pending");
         if (method != null) {
             where.append(" and method = :method");
-            params.and("method", method);
+            params.put("method", method);
         }
         if (orgId != null) {
             where.append(" and orgId = :org");
-            params.and("org", orgId);
+            params.put("org", orgId);
         }
         return update(where.toString(), params);
     }

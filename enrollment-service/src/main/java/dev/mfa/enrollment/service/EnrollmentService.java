@@ -362,8 +362,7 @@ public class EnrollmentService {
                         if (factorCount == 0) {
                             return checkCode(caller, e, code, now);
                         }
-                        // The assertion is spent only if the factor is added (issue 15 #13), but a spent one counts no
-                        // code.
+                        // Spent only if the factor is added (issue 15 #13); an already spent one counts no code.
                         AssertionVerifier.Verified stepUp = assertions.verify(caller, assertion);
                         return singleUse
                                 .requireUnused(caller, stepUp)
