@@ -1,8 +1,8 @@
 package dev.mfa.enrollment.repository;
 
 import dev.mfa.core.events.EmailTemplates;
-import dev.mfa.enrollment.service.Campaigns;
-import dev.mfa.enrollment.service.Campaigns.Campaign;
+import dev.mfa.enrollment.domain.Campaigns;
+import dev.mfa.enrollment.domain.Campaigns.Campaign;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

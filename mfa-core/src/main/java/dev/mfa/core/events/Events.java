@@ -146,10 +146,7 @@ public final class Events {
         }
     }
 
-    /**
-     * A factor was removed: by its user ({@code user}), by a new factor of its method ({@code replaced}), by an admin
-     * reset ({@code admin-reset}), or because the user left the org ({@code user-removed}).
-     */
+    /** A factor was removed by its user ({@code user}) or an admin reset ({@code admin-reset}). */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record FactorRemoved(UUID factorId, String userId, String orgId, String reason, Instant removedAt)
             implements EventData {
