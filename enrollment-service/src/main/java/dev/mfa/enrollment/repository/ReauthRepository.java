@@ -15,25 +15,17 @@ public class ReauthRepository {
 
     /** The times of the user's latest {@code limit} failures after {@code since}, newest first. */
     public Uni<List<Instant>> recentFailures(String userId, Instant since, int limit) {
-        return recent(
-                "select failed_at from reauth_failure where user_id = :user and failed_at > :since "
-                        + "order by failed_at desc",
-                userId,
-                since,
-                limit);
+        return latest("reauth_failure", "failed_at", userId, since, limit);
     }
 
     /** The issue times of the user's latest {@code limit} tokens after {@code since}, newest first. */
     public Uni<List<Instant>> recentTokens(String userId, Instant since, int limit) {
-        return recent(
-                "select created_at from reauth_token where user_id = :user and created_at > :since "
-                        + "order by created_at desc",
-                userId,
-                since,
-                limit);
+        return latest("reauth_token", "created_at", userId, since, limit);
     }
 
-    private static Uni<List<Instant>> recent(String sql, String userId, Instant since, int limit) {
+    private static Uni<List<Instant>> latest(String table, String time, String userId, Instant since, int limit) {
+        String sql = String.format(
+                "select %2$s from %1$s where user_id = :user and %2$s > :since order by %2$s desc", table, time);
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(sql, Instant.class)
                         .setParameter("user", userId)

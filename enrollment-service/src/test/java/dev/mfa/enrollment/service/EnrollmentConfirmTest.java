@@ -1,10 +1,10 @@
 package dev.mfa.enrollment.service;
 
-import static dev.mfa.enrollment.service.UniMocks.await;
-import static dev.mfa.enrollment.service.UniMocks.item;
-import static dev.mfa.enrollment.service.UniMocks.uniMock;
+import static dev.mfa.enrollment.service.RuleTests.await;
+import static dev.mfa.enrollment.service.RuleTests.item;
+import static dev.mfa.enrollment.service.RuleTests.refused;
+import static dev.mfa.enrollment.service.RuleTests.uniMock;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -358,12 +358,5 @@ class EnrollmentConfirmTest {
                 return code;
             }
         }
-    }
-
-    static void refused(Runnable call, int status, String slug) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(ProblemException.class, ex -> {
-            assertThat(ex.problem().status()).isEqualTo(status);
-            assertThat(ex.problem().type()).endsWith("/" + slug);
-        });
     }
 }

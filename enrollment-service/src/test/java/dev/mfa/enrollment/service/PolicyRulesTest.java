@@ -1,8 +1,9 @@
 package dev.mfa.enrollment.service;
 
-import static dev.mfa.enrollment.service.UniMocks.await;
-import static dev.mfa.enrollment.service.UniMocks.item;
-import static dev.mfa.enrollment.service.UniMocks.uniMock;
+import static dev.mfa.enrollment.service.RuleTests.await;
+import static dev.mfa.enrollment.service.RuleTests.item;
+import static dev.mfa.enrollment.service.RuleTests.refused;
+import static dev.mfa.enrollment.service.RuleTests.uniMock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -221,13 +222,5 @@ class PolicyRulesTest {
         p.version = 1;
         p.syncedVersion = 1;
         return p;
-    }
-
-    private static void refused(Runnable call, String slug, String field) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(ProblemException.class, e -> {
-            assertThat(e.problem().status()).isEqualTo(422);
-            assertThat(e.problem().type()).endsWith("/" + slug);
-            assertThat(e.problem().field()).isEqualTo(field);
-        });
     }
 }

@@ -1,9 +1,9 @@
 package dev.mfa.enrollment.service;
 
-import static dev.mfa.enrollment.service.EnrollmentConfirmTest.refused;
-import static dev.mfa.enrollment.service.UniMocks.await;
-import static dev.mfa.enrollment.service.UniMocks.item;
-import static dev.mfa.enrollment.service.UniMocks.uniMock;
+import static dev.mfa.enrollment.service.RuleTests.await;
+import static dev.mfa.enrollment.service.RuleTests.item;
+import static dev.mfa.enrollment.service.RuleTests.refused;
+import static dev.mfa.enrollment.service.RuleTests.uniMock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
