@@ -9,7 +9,7 @@ import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
-import dev.mfa.enrollment.service.Campaigns;
+import dev.mfa.enrollment.domain.Campaigns;
 import dev.mfa.enrollment.support.Admins;
 import dev.mfa.enrollment.support.Bus;
 import dev.mfa.enrollment.support.Db;

@@ -1,6 +1,5 @@
 package dev.mfa.enrollment.domain;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -17,7 +16,7 @@ import java.util.UUID;
  */
 @Entity
 @Table(name = "enrollment")
-public class Enrollment extends PanacheEntityBase {
+public class Enrollment {
 
     public enum Status {
         PENDING,

@@ -1,6 +1,5 @@
 package dev.mfa.enrollment.domain;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -11,14 +10,13 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * An active second factor. {@code secret} and {@code phone} are FieldKeys ciphertexts bound to field, user and
- * factor.
+ * A second factor; every row is active (a removed factor is deleted), so the table's {@code status} column keeps its
+ * default {@code ACTIVE} and is not mapped. {@code secret} and {@code phone} are FieldKeys ciphertexts bound to
+ * field, user and factor.
  */
 @Entity
 @Table(name = "factor")
-public class Factor extends PanacheEntityBase {
-
-    public static final String ACTIVE = "ACTIVE";
+public class Factor {
 
     @Id
     @Column(name = "factor_id")
@@ -48,9 +46,6 @@ public class Factor extends PanacheEntityBase {
 
     @Column(name = "last_used_step")
     public Long lastUsedStep;
-
-    @Column(nullable = false)
-    public String status;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;

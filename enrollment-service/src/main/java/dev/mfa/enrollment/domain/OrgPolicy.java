@@ -1,6 +1,5 @@
 package dev.mfa.enrollment.domain;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -13,7 +12,7 @@ import java.util.stream.Collectors;
 /** An org's MFA policy. {@code enforced} is set when the deadline is reached (or set to now). */
 @Entity
 @Table(name = "org_policy")
-public class OrgPolicy extends PanacheEntityBase {
+public class OrgPolicy {
 
     public static final List<Method> ALL_METHODS = List.of(Method.TOTP, Method.SMS);
 

@@ -1,6 +1,5 @@
 package dev.mfa.enrollment.domain;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -12,7 +11,7 @@ import java.time.Instant;
 /** A member of an org's roster, as the identity provider announced it on {@code identity.users}. */
 @Entity
 @Table(name = "org_user")
-public class OrgUser extends PanacheEntityBase {
+public class OrgUser {
 
     @Id
     @Column(name = "user_id")

@@ -1,6 +1,5 @@
 package dev.mfa.enrollment.domain;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -11,7 +10,7 @@ import java.util.UUID;
 /** A user's recovery code, kept only as its keyed hash ({@code RecoveryCodeHasher}; older rows {@code s256:}). */
 @Entity
 @Table(name = "recovery_code")
-public class RecoveryCode extends PanacheEntityBase {
+public class RecoveryCode {
 
     public static final String ACTIVE = "ACTIVE";
     public static final String USED = "USED";

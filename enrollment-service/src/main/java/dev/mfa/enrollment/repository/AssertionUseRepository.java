@@ -35,11 +35,14 @@ public class AssertionUseRepository {
                 .map(count -> count > 0);
     }
 
-    /** Rows of assertions expired before {@code now}: they can no longer be presented, so need no memory. */
+    /**
+     * Inside a transaction: rows of assertions expired before {@code now}: they can no longer be presented, so need
+     * no memory.
+     */
     public Uni<Integer> purge(Instant now) {
-        return Panache.withTransaction(() -> Panache.getSession()
+        return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("delete from assertion_use where expires_at < :now")
                         .setParameter("now", now)
-                        .executeUpdate()));
+                        .executeUpdate());
     }
 }

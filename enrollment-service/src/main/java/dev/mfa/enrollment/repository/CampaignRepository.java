@@ -1,8 +1,8 @@
 package dev.mfa.enrollment.repository;
 
 import dev.mfa.core.events.EmailTemplates;
-import dev.mfa.enrollment.service.Campaigns;
-import dev.mfa.enrollment.service.Campaigns.Campaign;
+import dev.mfa.enrollment.domain.Campaigns;
+import dev.mfa.enrollment.domain.Campaigns.Campaign;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +34,7 @@ public class CampaignRepository {
             + " insert into email_notice (campaign_id, user_id)"
             + " select :campaign, u.user_id from org_user u"
             + " where u.org_id = :org and u.user_id > :after %1$s %2$s and u.email <> ''"
-            + " and not exists (select 1 from factor f where f.user_id = u.user_id and f.status = 'ACTIVE')"
+            + " and not exists (select 1 from factor f where f.user_id = u.user_id)"
             + " on conflict do nothing returning user_id"
             + ") select c.user_id, u.email from claimed c join org_user u on u.user_id = c.user_id order by c.user_id";
 

@@ -23,7 +23,7 @@ public class ImpactRepository {
      */
     private static final String USERS = "with u as ("
             + " select u.user_id, u.pay is not null as pay, x.until as exempt_until,"
-            + " exists (select 1 from factor f where f.user_id = u.user_id and f.status = 'ACTIVE') as has_factor"
+            + " exists (select 1 from factor f where f.user_id = u.user_id) as has_factor"
             + " from org_user u left join mfa_exemption x on x.user_id = u.user_id and x.org_id = u.org_id"
             + " where u.org_id = :org"
             + "), r as ("

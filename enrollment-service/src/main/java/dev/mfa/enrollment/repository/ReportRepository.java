@@ -1,6 +1,5 @@
 package dev.mfa.enrollment.repository;
 
-import dev.mfa.enrollment.service.AdminService.ReportUser;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,12 +12,15 @@ import java.util.Map;
 @ApplicationScoped
 public class ReportRepository {
 
+    /** One user of the report page (CONTRACT §3). */
+    public record ReportUser(String userId, boolean enrolled, List<String> methods, String requirement) {}
+
     /** {total, enrolled}. */
     public Uni<long[]> totals(String orgId) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "select count(*), count(*) filter (where exists "
-                                        + "(select 1 from factor f where f.user_id = u.user_id and f.status = 'ACTIVE')) "
+                                        + "(select 1 from factor f where f.user_id = u.user_id)) "
                                         + "from org_user u where u.org_id = :org",
                                 Object[].class)
                         .setParameter("org", orgId)
@@ -32,7 +34,7 @@ public class ReportRepository {
                 .flatMap(s -> s.createNativeQuery(
                                 "select f.method, count(distinct f.user_id) "
                                         + "from factor f join org_user u on u.user_id = f.user_id "
-                                        + "where u.org_id = :org and f.status = 'ACTIVE' group by f.method order by f.method",
+                                        + "where u.org_id = :org group by f.method order by f.method",
                                 Object[].class)
                         .setParameter("org", orgId)
                         .getResultList())
@@ -50,7 +52,7 @@ public class ReportRepository {
                 .flatMap(s -> s.createNativeQuery(
                                 "select u.user_id, u.requirement, "
                                         + "coalesce(string_agg(distinct f.method, ',' order by f.method), '') "
-                                        + "from org_user u left join factor f on f.user_id = u.user_id and f.status = 'ACTIVE' "
+                                        + "from org_user u left join factor f on f.user_id = u.user_id "
                                         + "where u.org_id = :org group by u.user_id, u.requirement order by u.user_id",
                                 Object[].class)
                         .setParameter("org", orgId)

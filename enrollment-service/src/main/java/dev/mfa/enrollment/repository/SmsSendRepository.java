@@ -6,7 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 
-/** The SMS codes sent for a user's enrollments, for the hourly caps (table {@code sms_send}). */
+/**
+ * The SMS codes sent for a user's enrollments, for the hourly caps (table {@code sms_send}). Every method runs in the
+ * caller's session or transaction.
+ */
 @ApplicationScoped
 public class SmsSendRepository {
 
@@ -39,11 +42,12 @@ public class SmsSendRepository {
                         .toList());
     }
 
+    /** Inside a transaction: forgets the sends before {@code before}. */
     public Uni<Integer> purge(Instant before) {
-        return Panache.withTransaction(() -> Panache.getSession()
+        return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("delete from sms_send where sent_at < :before")
                         .setParameter("before", before)
-                        .executeUpdate()));
+                        .executeUpdate());
     }
 
     private static Instant toInstant(Object value) {

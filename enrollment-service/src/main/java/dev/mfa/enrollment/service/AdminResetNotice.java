@@ -7,7 +7,7 @@ import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.outbox.Outbox;
 import dev.mfa.enrollment.domain.Factor;
-import dev.mfa.enrollment.domain.OrgUser;
+import dev.mfa.enrollment.repository.OrgUserRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +26,12 @@ public class AdminResetNotice {
 
     private final Outbox outbox;
     private final FieldKeys keys;
+    private final OrgUserRepository users;
 
-    public AdminResetNotice(Outbox outbox, FieldKeys keys) {
+    public AdminResetNotice(Outbox outbox, FieldKeys keys, OrgUserRepository users) {
         this.outbox = outbox;
         this.keys = keys;
+        this.users = users;
     }
 
     /** Inside the reset's transaction; {@code removed} are the factors it removed (nothing is sent when empty). */
@@ -37,7 +39,7 @@ public class AdminResetNotice {
         if (removed.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return OrgUser.<OrgUser>findById(userId).flatMap(user -> {
+        return users.findById(userId).flatMap(user -> {
             if (user == null || user.email == null || user.email.isBlank()) {
                 return Uni.createFrom().voidItem();
             }

@@ -1,14 +1,17 @@
 package dev.mfa.enrollment.service;
 
 import dev.mfa.core.problem.ProblemException;
-import dev.mfa.enrollment.domain.Enrollment;
-import dev.mfa.enrollment.domain.Factor;
-import dev.mfa.enrollment.domain.OrgUser;
+import dev.mfa.enrollment.repository.AuditRepository;
+import dev.mfa.enrollment.repository.EnrollmentRepository;
+import dev.mfa.enrollment.repository.FactorRepository;
+import dev.mfa.enrollment.repository.OrgUserRepository;
 import dev.mfa.enrollment.repository.ReportRepository;
+import dev.mfa.enrollment.repository.ReportRepository.ReportUser;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -20,22 +23,32 @@ public class AdminService {
     private static final Logger LOG = Logger.getLogger(AdminService.class);
 
     private final ReportRepository reports;
+    private final OrgUserRepository users;
+    private final FactorRepository factorRows;
+    private final EnrollmentRepository enrollments;
+    private final AuditRepository audit;
     private final FactorService factors;
     private final AdminResetNotice notice;
-    // The org audit trail (issue 18); field-injected to keep the constructor as it is.
-    @jakarta.inject.Inject
-    dev.mfa.enrollment.repository.AuditRepository audit;
+    private final Clock clock;
 
-    @jakarta.inject.Inject
-    java.time.Clock clock;
-
-    public AdminService(ReportRepository reports, FactorService factors, AdminResetNotice notice) {
+    public AdminService(
+            ReportRepository reports,
+            OrgUserRepository users,
+            FactorRepository factorRows,
+            EnrollmentRepository enrollments,
+            AuditRepository audit,
+            FactorService factors,
+            AdminResetNotice notice,
+            Clock clock) {
         this.reports = reports;
+        this.users = users;
+        this.factorRows = factorRows;
+        this.enrollments = enrollments;
+        this.audit = audit;
         this.factors = factors;
         this.notice = notice;
+        this.clock = clock;
     }
-
-    public record ReportUser(String userId, boolean enrolled, List<String> methods, String requirement) {}
 
     public record Report(
             long total,
@@ -68,40 +81,25 @@ public class AdminService {
     /** As above, recorded in the org's audit trail with the admin as actor. */
     @WithTransaction
     public Uni<Void> reset(String orgId, String userId, String adminId) {
-        return OrgUser.<OrgUser>findById(userId)
-                .flatMap(user -> Factor.count("userId = ?1 and orgId = ?2", userId, orgId)
-                        .flatMap(count -> {
-                            boolean member = user != null ? user.orgId.equals(orgId) : count > 0;
-                            if (!member) {
-                                throw ProblemException.notFound("No such user in this organization.");
-                            }
-                            return Enrollment.update(
-                                    "status = ?1, secret = null, phone = null, codeHash = null "
-                                            + "where userId = ?2 and orgId = ?3 and status = ?4",
-                                    Enrollment.Status.CANCELLED,
-                                    userId,
-                                    orgId,
-                                    Enrollment.Status.PENDING);
-                        }))
-                // The factors the reset is about to remove (locked as removeAll locks them): the e-mail's occasion.
-                .flatMap(cancelled -> factors.lockActive(userId))
+        return users.findById(userId)
+                .flatMap(user -> factorRows.countInOrg(userId, orgId).flatMap(count -> {
+                    boolean member = user != null ? user.orgId.equals(orgId) : count > 0;
+                    if (!member) {
+                        throw ProblemException.notFound("No such user in this organization.");
+                    }
+                    return enrollments.cancelPendingInOrg(userId, orgId);
+                }))
                 // Only what the user holds in the admin's org: another org's admin has no say over the rest.
-                .flatMap(active -> factors.removeAll(userId, orgId, FactorService.REASON_ADMIN_RESET)
-                        .call(removed -> audit.append(
-                                orgId,
-                                clock.instant(),
-                                AuditTypes.MFA_RESET,
-                                adminId,
-                                userId,
-                                Map.of("factorsRemoved", removed)))
-                        .call(removed -> removed
-                                ? notice.reset(
-                                        orgId,
-                                        userId,
-                                        active.stream()
-                                                .filter(f -> orgId.equals(f.orgId))
-                                                .toList())
-                                : Uni.createFrom().voidItem()))
+                .flatMap(cancelled -> factors.removeAll(userId, orgId, FactorService.REASON_ADMIN_RESET))
+                .call(removed -> audit.append(
+                        orgId,
+                        clock.instant(),
+                        AuditTypes.MFA_RESET,
+                        adminId,
+                        userId,
+                        Map.of("factorsRemoved", !removed.isEmpty())))
+                // The removed factors are the e-mail's occasion (none: nothing is sent).
+                .call(removed -> notice.reset(orgId, userId, removed))
                 .invoke(removed -> LOG.infof("org %s: MFA reset for user %s", orgId, userId))
                 .replaceWithVoid();
     }

@@ -1,6 +1,7 @@
 package dev.mfa.enrollment.service;
 
 import dev.mfa.enrollment.repository.AssertionUseRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,6 @@ public class AssertionUseHousekeeping {
 
     /** The rows of assertions expired by now; the count deleted. */
     public Uni<Integer> purgeExpired() {
-        return uses.purge(clock.instant());
+        return Panache.withTransaction(() -> uses.purge(clock.instant()));
     }
 }

@@ -8,10 +8,11 @@ import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.outbox.Outbox;
 import dev.mfa.enrollment.config.PolicyConfig;
-import dev.mfa.enrollment.domain.OrgPolicy;
+import dev.mfa.enrollment.domain.Campaigns;
+import dev.mfa.enrollment.domain.Campaigns.Campaign;
 import dev.mfa.enrollment.repository.CampaignRepository;
 import dev.mfa.enrollment.repository.CampaignRepository.Recipient;
-import dev.mfa.enrollment.service.Campaigns.Campaign;
+import dev.mfa.enrollment.repository.OrgPolicyRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -61,6 +62,9 @@ public class CampaignMailer {
     private final PolicyConfig config;
     private final Clock clock;
     private final Transactions transactions;
+    /** The org's policy; field-injected to keep the constructors as they are. */
+    @Inject
+    OrgPolicyRepository policies;
 
     @Inject
     public CampaignMailer(
@@ -95,7 +99,7 @@ public class CampaignMailer {
      * still announces that deadline; null when it does not, or when the campaign was opened before.
      */
     public Uni<Campaign> openReminder(Events.DeadlineApproaching event) {
-        return OrgPolicy.<OrgPolicy>findById(event.orgId())
+        return policies.findById(event.orgId())
                 .flatMap(policy -> open(Campaigns.reminder(policy, event).orElse(null)));
     }
 

@@ -20,18 +20,17 @@ import dev.mfa.enrollment.domain.Enrollment;
 import dev.mfa.enrollment.domain.Factor;
 import dev.mfa.enrollment.domain.Method;
 import dev.mfa.enrollment.domain.OrgUser;
-import dev.mfa.enrollment.domain.RecoveryCode;
+import dev.mfa.enrollment.repository.EnrollmentRepository;
+import dev.mfa.enrollment.repository.FactorRepository;
+import dev.mfa.enrollment.repository.OrgUserRepository;
 import dev.mfa.enrollment.repository.SmsSendRepository;
 import dev.mfa.enrollment.repository.UserLocks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import jakarta.persistence.LockModeType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -58,11 +57,12 @@ public class EnrollmentService {
     private static final Duration SMS_CAP_WINDOW = Duration.ofHours(1);
     private static final String DESTINATION_PREFIX = "sms-destination:";
 
+    private final EnrollmentRepository enrollments;
+    private final FactorRepository factorRows;
+    private final OrgUserRepository users;
+    private final SmsSendRepository sends;
+    private final UserLocks locks;
     private final Outbox outbox;
-    /** Field-injected to keep the constructor as it is (other changes edit it). */
-    @jakarta.inject.Inject
-    SecurityNotices notices;
-
     private final Clock clock;
     private final FieldKeys keys;
     private final CodeHasher hasher;
@@ -75,16 +75,15 @@ public class EnrollmentService {
     private final MeterRegistry registry;
     private final PolicyService policies;
     private final AssertionVerifier assertions;
-    private final UserLocks locks;
-    private final SmsSendRepository sends;
-    /** The org audit trail (issue 18); field-injected to keep the constructor as it is. */
-    @jakarta.inject.Inject
-    dev.mfa.enrollment.repository.AuditRepository audit;
-    /** Single use of step-up assertions (issue 15 #13); field-injected as well. */
-    @Inject
-    SingleUseAssertions singleUse;
+    /** Single use of step-up assertions (issue 15 #13). */
+    private final SingleUseAssertions singleUse;
 
     public EnrollmentService(
+            EnrollmentRepository enrollments,
+            FactorRepository factorRows,
+            OrgUserRepository users,
+            SmsSendRepository sends,
+            UserLocks locks,
             Outbox outbox,
             Clock clock,
             FieldKeys keys,
@@ -98,10 +97,13 @@ public class EnrollmentService {
             MeterRegistry registry,
             PolicyService policies,
             AssertionVerifier assertions,
-            UserLocks locks,
-            SmsSendRepository sends) {
-        this.locks = locks;
+            SingleUseAssertions singleUse) {
+        this.enrollments = enrollments;
+        this.factorRows = factorRows;
+        this.users = users;
         this.sends = sends;
+        this.locks = locks;
+        this.singleUse = singleUse;
         this.policies = policies;
         this.assertions = assertions;
         this.outbox = outbox;
@@ -144,8 +146,9 @@ public class EnrollmentService {
     @WithTransaction
     public Uni<TotpStarted> startTotp(Caller caller, boolean steppedUp) {
         Instant now = clock.instant();
-        return cancelPending(caller.userId(), Method.TOTP)
-                .flatMap(i -> OrgUser.<OrgUser>findById(caller.userId()))
+        return enrollments
+                .cancelPending(caller.userId(), Method.TOTP)
+                .flatMap(i -> users.findById(caller.userId()))
                 .flatMap(user -> {
                     byte[] key = secrets.newSecret();
                     String base32 = Base32.encode(key);
@@ -155,7 +158,8 @@ public class EnrollmentService {
                     String uri = otpauthUri(user, caller, base32);
                     started(Method.TOTP);
                     LOG.infof("user %s started authenticator-app enrollment %s", caller.userId(), e.enrollmentId);
-                    return e.persist()
+                    return enrollments
+                            .persist(e)
                             .replaceWith(new TotpStarted(e.enrollmentId, base32, uri, qr.dataUri(uri), e.expiresAt));
                 });
     }
@@ -169,7 +173,7 @@ public class EnrollmentService {
             }
             requirePending(e);
             String base32 = openAtRest(e, SealedField.TOTP_SECRET, e.secret);
-            return OrgUser.<OrgUser>findById(caller.userId()).map(user -> qr.png(otpauthUri(user, caller, base32)));
+            return users.findById(caller.userId()).map(user -> qr.png(otpauthUri(user, caller, base32)));
         });
     }
 
@@ -216,7 +220,7 @@ public class EnrollmentService {
                 .flatMap(i -> sends.since(caller.userId(), now.minus(SMS_CAP_WINDOW)))
                 .flatMap(recent -> {
                     checkSmsCaps(recent, destination, now);
-                    return cancelPending(caller.userId(), Method.SMS);
+                    return enrollments.cancelPending(caller.userId(), Method.SMS);
                 })
                 .flatMap(i -> {
                     Enrollment e = newEnrollment(caller, Method.SMS, now, steppedUp);
@@ -225,7 +229,8 @@ public class EnrollmentService {
                     e.country = phone.country();
                     started(Method.SMS);
                     LOG.infof("user %s started SMS enrollment %s (%s)", caller.userId(), e.enrollmentId, phone);
-                    return e.persist()
+                    return enrollments
+                            .persist(e)
                             .flatMap(p -> sendCode(e, phone.e164(), now))
                             .replaceWith(() ->
                                     new SmsStarted(e.enrollmentId, e.phoneMasked, e.expiresAt, e.resendAvailableAt));
@@ -238,7 +243,7 @@ public class EnrollmentService {
         Instant now = clock.instant();
         // The user's lock first, as startSms takes it, then the row: the other order could deadlock with a start.
         return locks.lock(SMS_LOCK, caller.userId())
-                .flatMap(i -> find(caller, enrollmentId, LockModeType.PESSIMISTIC_WRITE))
+                .flatMap(i -> lock(caller, enrollmentId))
                 .flatMap(e -> {
                     if (e.method != Method.SMS) {
                         throw ProblemException.conflict("not-sms", "Only SMS enrollments send codes.");
@@ -321,19 +326,13 @@ public class EnrollmentService {
      * A failure of an older, already replaced code changes nothing. Runs in the consumer's transaction.
      */
     public Uni<Integer> smsFailed(Events.SmsFailed failed) {
-        return Enrollment.update(
-                        "resendAvailableAt = ?1 where smsRequestId = ?2 and status = ?3 "
-                                + "and resendAvailableAt > ?1",
-                        clock.instant(),
-                        failed.requestId(),
-                        Enrollment.Status.PENDING)
-                .invoke(count -> {
-                    if (count > 0) {
-                        LOG.infof(
-                                "SMS code of an enrollment of user %s not delivered (%s): resend allowed now",
-                                failed.userId(), failed.reason());
-                    }
-                });
+        return enrollments.allowResendNow(failed.requestId(), clock.instant()).invoke(count -> {
+            if (count > 0) {
+                LOG.infof(
+                        "SMS code of an enrollment of user %s not delivered (%s): resend allowed now",
+                        failed.userId(), failed.reason());
+            }
+        });
     }
 
     // ------------------------------------------------------------------------------------------ confirmation
@@ -346,7 +345,7 @@ public class EnrollmentService {
     @WithTransaction
     public Uni<ConfirmOutcome> confirm(Caller caller, UUID enrollmentId, String code, String assertion) {
         Instant now = clock.instant();
-        return find(caller, enrollmentId, LockModeType.PESSIMISTIC_WRITE).flatMap(e -> {
+        return lock(caller, enrollmentId).flatMap(e -> {
             if (e.status == Enrollment.Status.CONFIRMED) {
                 throw ProblemException.gone("enrollment-confirmed", "This enrollment is already confirmed.");
             }
@@ -357,16 +356,13 @@ public class EnrollmentService {
                             throw ProblemException.unprocessable(
                                     "method-not-allowed", "Your organization no longer allows this method.", null);
                         }
-                        return e.steppedUp
-                                ? Uni.createFrom().item(0L)
-                                : Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE);
+                        return e.steppedUp ? Uni.createFrom().item(0L) : factorRows.countOfUser(caller.userId());
                     })
                     .flatMap(factorCount -> {
                         if (factorCount == 0) {
                             return checkCode(caller, e, code, now);
                         }
-                        // The assertion is spent only if the factor is added (issue 15 #13), but a spent one counts no
-                        // code.
+                        // Spent only if the factor is added (issue 15 #13); an already spent one counts no code.
                         AssertionVerifier.Verified stepUp = assertions.verify(caller, assertion);
                         return singleUse
                                 .requireUnused(caller, stepUp)
@@ -412,7 +408,6 @@ public class EnrollmentService {
         f.userId = caller.userId();
         f.orgId = caller.orgId();
         f.method = e.method;
-        f.status = Factor.ACTIVE;
         f.createdAt = now;
         String eventSecret = null;
         String eventPhone = null;
@@ -450,55 +445,25 @@ public class EnrollmentService {
         registry.counter("mfa.enrollment.enrollments.confirmed", "method", e.method.name())
                 .increment();
         LOG.infof("user %s confirmed %s enrollment %s: factor %s", f.userId, f.method, e.enrollmentId, f.factorId);
-        // A new factor of the same method replaces the old one (new phone, new device).
-        return factors.active(caller.userId())
-                .flatMap(existing -> Multi.createFrom()
-                        .iterable(existing.stream()
-                                .filter(x -> x.method == f.method)
-                                .toList())
-                        .onItem()
-                        .transformToUniAndConcatenate(old -> factors.remove(old, FactorService.REASON_REPLACED))
-                        .collect()
-                        .asList())
-                .flatMap(i -> f.persist())
-                .flatMap(i -> outbox.publish(Topics.FACTORS, enrolled))
-                .flatMap(i -> notices.factorAdded(f, now))
-                .flatMap(i -> audit.append(
-                        f.orgId,
-                        now,
-                        AuditTypes.FACTOR_ENROLLED,
-                        f.userId,
-                        f.userId,
-                        java.util.Map.of("method", f.method.name(), "label", f.label)))
-                // A count, not the entity: issueRecoveryCode row-locks the code, and Hibernate Reactive's lock upgrade
-                // of an entity already in the session issues broken SQL (a used code then answered 500).
-                .flatMap(i -> RecoveryCode.count("userId = ?1 and status = ?2", caller.userId(), RecoveryCode.ACTIVE))
-                .flatMap(active -> active > 0
-                        ? Uni.createFrom().<String>nullItem()
-                        : factors.issueRecoveryCode(caller.userId(), caller.orgId()))
-                .map(recovery -> new Confirmed(FactorService.FactorView.of(f), recovery));
+        return factors.add(f, enrolled, now).map(recovery -> new Confirmed(FactorService.FactorView.of(f), recovery));
     }
 
     // ------------------------------------------------------------------------------------------ helpers
 
     private Uni<Enrollment> find(Caller caller, UUID id) {
-        return Enrollment.<Enrollment>find("enrollmentId = ?1 and userId = ?2", id, caller.userId())
-                .firstResult()
-                .map(e -> {
-                    if (e == null) {
-                        throw ProblemException.notFound("No such enrollment.");
-                    }
-                    return e;
-                });
+        return enrollments.findOwned(id, caller.userId()).map(EnrollmentService::found);
     }
 
-    private Uni<Enrollment> find(Caller caller, UUID id, LockModeType lock) {
-        return Enrollment.<Enrollment>findById(id, lock).map(e -> {
-            if (e == null || !e.userId.equals(caller.userId())) {
-                throw ProblemException.notFound("No such enrollment.");
-            }
-            return e;
-        });
+    /** Inside a transaction: the caller's enrollment, row-locked for the rest of it. */
+    private Uni<Enrollment> lock(Caller caller, UUID id) {
+        return enrollments.lockOwned(id, caller.userId()).map(EnrollmentService::found);
+    }
+
+    private static Enrollment found(Enrollment e) {
+        if (e == null) {
+            throw ProblemException.notFound("No such enrollment.");
+        }
+        return e;
     }
 
     private void requirePending(Enrollment e) {
@@ -514,16 +479,6 @@ public class EnrollmentService {
         if (!clock.instant().isBefore(e.expiresAt)) {
             throw ProblemException.gone("enrollment-expired", "This enrollment expired: start again.");
         }
-    }
-
-    private Uni<Integer> cancelPending(String userId, Method method) {
-        return Enrollment.update(
-                "status = ?1, secret = null, phone = null, codeHash = null "
-                        + "where userId = ?2 and method = ?3 and status = ?4",
-                Enrollment.Status.CANCELLED,
-                userId,
-                method,
-                Enrollment.Status.PENDING);
     }
 
     private Enrollment newEnrollment(Caller caller, Method method, Instant now, boolean steppedUp) {
@@ -547,8 +502,9 @@ public class EnrollmentService {
     /** Ceremonies nobody finished are useless after a day; their ciphertexts go with them. */
     public Uni<Integer> purge() {
         Instant dayAgo = clock.instant().minus(Duration.ofDays(1));
-        return Panache.withTransaction(() -> Enrollment.delete("createdAt < ?1", dayAgo))
-                .map(Long::intValue)
-                .call(i -> sends.purge(dayAgo));
+        return Panache.withTransaction(() -> enrollments
+                .deleteCreatedBefore(dayAgo)
+                .call(i -> sends.purge(dayAgo))
+                .map(Long::intValue));
     }
 }

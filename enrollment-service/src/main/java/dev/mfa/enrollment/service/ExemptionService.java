@@ -11,13 +11,13 @@ import dev.mfa.enrollment.domain.Requirement;
 import dev.mfa.enrollment.repository.AuditRepository;
 import dev.mfa.enrollment.repository.ExemptionRepository;
 import dev.mfa.enrollment.repository.ExemptionRepository.Exemption;
+import dev.mfa.enrollment.repository.OrgUserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -50,6 +50,9 @@ public class ExemptionService {
     /** The "exemption ending" e-mail; field-injected to keep the constructor as it is. */
     @jakarta.inject.Inject
     SecurityNotices notices;
+    /** The roster; field-injected to keep the constructor as it is. */
+    @jakarta.inject.Inject
+    OrgUserRepository users;
 
     public ExemptionService(
             ExemptionRepository exemptions,
@@ -178,7 +181,7 @@ public class ExemptionService {
     private Uni<Void> expire(Exemption e) {
         Instant now = clock.instant();
         return policies.sharePolicy(e.orgId())
-                .flatMap(policy -> OrgUser.<OrgUser>findById(e.userId(), LockModeType.PESSIMISTIC_WRITE)
+                .flatMap(policy -> users.lock(e.userId())
                         .flatMap(user -> user == null || !user.orgId.equals(e.orgId())
                                 ? Uni.createFrom().voidItem()
                                 : switchTo(
@@ -232,7 +235,7 @@ public class ExemptionService {
 
     /** Inside a transaction: the roster row of a member of the org, row-locked; else 404. */
     private Uni<OrgUser> member(String orgId, String userId) {
-        return OrgUser.<OrgUser>findById(userId, LockModeType.PESSIMISTIC_WRITE).map(user -> {
+        return users.lock(userId).map(user -> {
             if (user == null || !user.orgId.equals(orgId)) {
                 throw ProblemException.notFound("No such user in this organization.");
             }

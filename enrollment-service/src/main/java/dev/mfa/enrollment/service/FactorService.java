@@ -4,27 +4,31 @@ import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.outbox.Outbox;
 import dev.mfa.core.problem.ProblemException;
+import dev.mfa.core.recovery.RecoveryCodeHasher;
 import dev.mfa.core.recovery.RecoveryCodes;
 import dev.mfa.core.security.Caller;
 import dev.mfa.enrollment.domain.Factor;
 import dev.mfa.enrollment.domain.Method;
 import dev.mfa.enrollment.domain.OrgPolicy;
-import dev.mfa.enrollment.domain.OrgUser;
 import dev.mfa.enrollment.domain.RecoveryCode;
 import dev.mfa.enrollment.domain.Requirement;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.mfa.enrollment.repository.AuditRepository;
+import dev.mfa.enrollment.repository.FactorRepository;
+import dev.mfa.enrollment.repository.OrgUserRepository;
+import dev.mfa.enrollment.repository.RecoveryCodeRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
-/** A user's active factors and recovery code. */
+/** A user's factors and recovery code: added, listed, removed, and what verification-service says of their use. */
 @ApplicationScoped
 public class FactorService {
 
@@ -32,28 +36,40 @@ public class FactorService {
     public static final String REASON_REPLACED = "replaced";
     public static final String REASON_ADMIN_RESET = "admin-reset";
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(FactorService.class);
+    private static final Logger LOG = Logger.getLogger(FactorService.class);
 
+    private final FactorRepository factors;
+    private final RecoveryCodeRepository recoveryCodes;
+    private final OrgUserRepository users;
     private final Outbox outbox;
-    /** Field-injected to keep the constructor as it is (other changes edit it). */
-    @jakarta.inject.Inject
-    SecurityNotices notices;
+    private final SecurityNotices notices;
+    private final AuditRepository audit;
+    /** Keyed recovery-code hashes (issue 15 #14). */
+    private final RecoveryCodeHasher recoveryHasher;
 
     private final Clock clock;
-    /** The org audit trail (issue 18); field-injected to keep the constructor as it is. */
-    @jakarta.inject.Inject
-    dev.mfa.enrollment.repository.AuditRepository audit;
+    private final RecoveryCodes codes = new RecoveryCodes();
 
-    private final RecoveryCodes recoveryCodes = new RecoveryCodes();
-    /** Keyed recovery-code hashes (issue 15 #14); field-injected like {@link #notices}, for easy merges. */
-    @jakarta.inject.Inject
-    dev.mfa.core.recovery.RecoveryCodeHasher recoveryHasher;
-
-    public FactorService(Outbox outbox, Clock clock) {
+    public FactorService(
+            FactorRepository factors,
+            RecoveryCodeRepository recoveryCodes,
+            OrgUserRepository users,
+            Outbox outbox,
+            SecurityNotices notices,
+            AuditRepository audit,
+            RecoveryCodeHasher recoveryHasher,
+            Clock clock) {
+        this.factors = factors;
+        this.recoveryCodes = recoveryCodes;
+        this.users = users;
         this.outbox = outbox;
+        this.notices = notices;
+        this.audit = audit;
+        this.recoveryHasher = recoveryHasher;
         this.clock = clock;
     }
 
+    /** CONTRACT §3 {@code Factor}; every factor there is is active. */
     public record FactorView(
             UUID factorId,
             Method method,
@@ -62,19 +78,41 @@ public class FactorService {
             String status,
             Instant createdAt,
             Instant lastUsedAt) {
-        public static FactorView of(Factor f) {
-            return new FactorView(f.factorId, f.method, f.label, f.phoneMasked, f.status, f.createdAt, f.lastUsedAt);
-        }
-    }
+        public static final String ACTIVE = "ACTIVE";
 
-    public Uni<List<Factor>> active(String userId) {
-        return Factor.<Factor>find("userId = ?1 and status = ?2 order by createdAt, factorId", userId, Factor.ACTIVE)
-                .list();
+        public static FactorView of(Factor f) {
+            return new FactorView(f.factorId, f.method, f.label, f.phoneMasked, ACTIVE, f.createdAt, f.lastUsedAt);
+        }
     }
 
     @WithSession
     public Uni<List<FactorView>> list(Caller caller) {
-        return active(caller.userId()).map(fs -> fs.stream().map(FactorView::of).toList());
+        return factors.ofUser(caller.userId())
+                .map(fs -> fs.stream().map(FactorView::of).toList());
+    }
+
+    /**
+     * Inside the confirmation's transaction: adds the confirmed factor and announces it ({@code enrolled} carries its
+     * secret or number for verification-service). A factor of the same method is replaced (new phone, new device).
+     * Returns the user's first recovery code, to show once, or null when they hold an unused one.
+     */
+    public Uni<String> add(Factor factor, Events.FactorEnrolled enrolled, Instant now) {
+        return factors.ofUser(factor.userId)
+                .flatMap(existing -> removeEach(
+                        existing.stream().filter(x -> x.method == factor.method).toList(), REASON_REPLACED))
+                .flatMap(i -> factors.persist(factor))
+                .flatMap(i -> outbox.publish(Topics.FACTORS, enrolled))
+                .flatMap(i -> notices.factorAdded(factor, now))
+                .flatMap(i -> audit.append(
+                        factor.orgId,
+                        now,
+                        AuditTypes.FACTOR_ENROLLED,
+                        factor.userId,
+                        factor.userId,
+                        Map.of("method", factor.method.name(), "label", factor.label)))
+                .flatMap(i -> recoveryCodes.hasActive(factor.userId))
+                .flatMap(held ->
+                        held ? Uni.createFrom().<String>nullItem() : issueRecoveryCode(factor.userId, factor.orgId));
     }
 
     /**
@@ -84,13 +122,13 @@ public class FactorService {
      */
     @WithTransaction
     public Uni<Void> delete(Caller caller, UUID factorId, OrgPolicy policy) {
-        return lockActive(caller.userId()).flatMap(factors -> {
-            Factor factor = factors.stream()
+        return factors.lockOfUser(caller.userId()).flatMap(held -> {
+            Factor factor = held.stream()
                     .filter(f -> f.factorId.equals(factorId))
                     .findFirst()
                     .orElseThrow(() -> ProblemException.notFound("No such factor."));
-            boolean last = factors.size() == 1;
-            return OrgUser.<OrgUser>findById(caller.userId()).flatMap(user -> {
+            boolean last = held.size() == 1;
+            return users.findById(caller.userId()).flatMap(user -> {
                 Requirement requirement =
                         user != null ? user.requirement : OrgPolicy.requirementFor(policy, caller.isPayUser());
                 if (last && requirement == Requirement.REQUIRED) {
@@ -99,25 +137,29 @@ public class FactorService {
                 }
                 Uni<Void> removed =
                         remove(factor, REASON_USER).flatMap(i -> notices.factorRemoved(factor, clock.instant()));
-                return last ? removed.flatMap(i -> revokeRecoveryCode(caller.userId(), REASON_USER)) : removed;
+                return last ? removed.flatMap(i -> revokeRecoveryCode(caller.userId(), null, REASON_USER)) : removed;
             });
         });
     }
 
-    /**
-     * Inside a transaction: deletes the factor and announces it. A statement ({@code delete ... where}) run at once,
-     * not an entity removal left to the flush: the 15-minute soak still saw 0.6 % of admin resets stall in the commit
-     * right after the flushed {@code delete from factor}, with the transaction left open.
-     */
-    public Uni<Void> remove(Factor factor, String reason) {
+    /** Inside a transaction: deletes the factor and announces it (row-locked first, see {@code lockOfUser}). */
+    private Uni<Void> remove(Factor factor, String reason) {
         LOG.infof("factor %s (%s) of user %s removed: %s", factor.factorId, factor.method, factor.userId, reason);
-        return Factor.delete("factorId = ?1", factor.factorId)
-                .call(deleted -> detach(factor))
+        return factors.deleteNow(factor)
                 .flatMap(i -> outbox.publish(
                         Topics.FACTORS,
                         new Events.FactorRemoved(
                                 factor.factorId, factor.userId, factor.orgId, reason, clock.instant())))
-                .flatMap(i -> audited(factor, reason))
+                .flatMap(i -> audited(factor, reason));
+    }
+
+    private Uni<Void> removeEach(List<Factor> removed, String reason) {
+        return Multi.createFrom()
+                .iterable(removed)
+                .onItem()
+                .transformToUniAndConcatenate(f -> remove(f, reason))
+                .collect()
+                .asList()
                 .replaceWithVoid();
     }
 
@@ -136,62 +178,36 @@ public class FactorService {
                 AuditTypes.FACTOR_REMOVED,
                 actor,
                 factor.userId,
-                java.util.Map.of("method", factor.method.name(), "reason", reason));
-    }
-
-    /**
-     * Inside a transaction: the user's active factors, row-locked ({@code for update}) in a fixed order. Whoever
-     * removes them locks them first, so that two removals of the same factor (two admin resets, a reset and the
-     * user's own delete) run one after the other and the second finds nothing left: an unlocked entity delete that
-     * hits an already deleted row fails in Hibernate Reactive's stale-state handling and can leave the transaction
-     * open for good (the soak's hanging resets).
-     */
-    public Uni<List<Factor>> lockActive(String userId) {
-        return Factor.<Factor>find("userId = ?1 and status = ?2 order by createdAt, factorId", userId, Factor.ACTIVE)
-                .withLock(LockModeType.PESSIMISTIC_WRITE)
-                .list();
-    }
-
-    /** Inside a transaction: every factor and the recovery code; true when something was removed. */
-    public Uni<Boolean> removeAll(String userId, String reason) {
-        return removeAll(userId, null, reason);
+                Map.of("method", factor.method.name(), "reason", reason));
     }
 
     /**
      * Inside a transaction: the factors and recovery code the user holds in {@code orgId} (every org when null), so
-     * that an admin's reset never reaches into another org. True when a factor was removed.
+     * that an admin's reset never reaches into another org. Factors are row-locked first, then the recovery code
+     * (the order of a confirmation). Returns the factors removed.
      */
-    public Uni<Boolean> removeAll(String userId, String orgId, String reason) {
-        return lockActive(userId).flatMap(all -> {
-            List<Factor> factors = all.stream()
+    public Uni<List<Factor>> removeAll(String userId, String orgId, String reason) {
+        return factors.lockOfUser(userId).flatMap(all -> {
+            List<Factor> removed = all.stream()
                     .filter(f -> orgId == null || orgId.equals(f.orgId))
                     .toList();
-            return Multi.createFrom()
-                    .iterable(factors)
-                    .onItem()
-                    .transformToUniAndConcatenate(f -> remove(f, reason))
-                    .collect()
-                    .asList()
+            return removeEach(removed, reason)
                     .flatMap(i -> revokeRecoveryCode(userId, orgId, reason))
-                    .map(i -> !factors.isEmpty());
+                    .replaceWith(removed);
         });
     }
 
     /**
-     * Inside a transaction: deletes the user's recovery code, if any, and announces it (row-locked first, as above;
-     * deleted by a statement, as in {@link #remove}).
+     * Inside a transaction: deletes the user's recovery code, if any and issued in {@code orgId} (any org when null),
+     * and announces it (row-locked first; deleted by a statement, as factors are).
      */
-    public Uni<Void> revokeRecoveryCode(String userId, String reason) {
-        return revokeRecoveryCode(userId, null, reason);
-    }
-
-    /** As above, only when the code was issued in {@code orgId} (any org when null). */
-    public Uni<Void> revokeRecoveryCode(String userId, String orgId, String reason) {
-        return RecoveryCode.<RecoveryCode>findById(userId, LockModeType.PESSIMISTIC_WRITE)
+    private Uni<Void> revokeRecoveryCode(String userId, String orgId, String reason) {
+        return recoveryCodes
+                .lock(userId)
                 .flatMap(code -> code == null || (orgId != null && !orgId.equals(code.orgId))
                         ? Uni.createFrom().voidItem()
-                        : RecoveryCode.delete("userId = ?1", userId)
-                                .call(deleted -> detach(code))
+                        : recoveryCodes
+                                .deleteNow(code)
                                 .flatMap(i -> outbox.publish(
                                         Topics.FACTORS,
                                         new Events.RecoveryCodeRevoked(
@@ -199,71 +215,54 @@ public class FactorService {
                                 .replaceWithVoid());
     }
 
-    /** Drops an entity its delete statement removed from the session, so nothing of it is flushed later. */
-    private static Uni<Void> detach(Object entity) {
-        return Panache.getSession().invoke(session -> session.detach(entity)).replaceWithVoid();
-    }
-
     /** Inside a transaction: a new code replaces any previous one; returns the code to show once. */
-    public Uni<String> issueRecoveryCode(String userId, String orgId) {
-        String code = recoveryCodes.generate();
+    private Uni<String> issueRecoveryCode(String userId, String orgId) {
+        String code = codes.generate();
         LOG.debugf("new recovery code for user %s", userId);
         Instant now = clock.instant();
-        return revokeRecoveryCode(userId, REASON_REPLACED)
-                .flatMap(i -> {
-                    RecoveryCode row = new RecoveryCode();
-                    row.userId = userId;
-                    row.orgId = orgId;
-                    row.recoveryCodeId = UUID.randomUUID();
-                    row.codeHash = recoveryHasher.hash(code);
-                    row.status = RecoveryCode.ACTIVE;
-                    row.issuedAt = now;
-                    return row.persist()
-                            .flatMap(p -> outbox.publish(
-                                    Topics.FACTORS,
-                                    new Events.RecoveryCodeIssued(
-                                            row.recoveryCodeId, userId, orgId, row.codeHash, now)));
-                })
+        RecoveryCode row = new RecoveryCode();
+        row.userId = userId;
+        row.orgId = orgId;
+        row.recoveryCodeId = UUID.randomUUID();
+        row.codeHash = recoveryHasher.hash(code);
+        row.status = RecoveryCode.ACTIVE;
+        row.issuedAt = now;
+        return revokeRecoveryCode(userId, null, REASON_REPLACED)
+                .flatMap(i -> recoveryCodes.persist(row))
+                .flatMap(p -> outbox.publish(
+                        Topics.FACTORS,
+                        new Events.RecoveryCodeIssued(row.recoveryCodeId, userId, orgId, row.codeHash, now)))
                 .replaceWith(code);
     }
 
     /** {@code POST /me/mfa/recovery-code}: only for a user with a factor. */
     @WithTransaction
     public Uni<String> regenerateRecoveryCode(Caller caller) {
-        return Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE)
-                .flatMap(count -> {
-                    if (count == 0) {
-                        throw ProblemException.conflict("no-factor", "Enroll a factor before taking a recovery code.");
-                    }
-                    return issueRecoveryCode(caller.userId(), caller.orgId());
-                });
+        return factors.countOfUser(caller.userId()).flatMap(count -> {
+            if (count == 0) {
+                throw ProblemException.conflict("no-factor", "Enroll a factor before taking a recovery code.");
+            }
+            return issueRecoveryCode(caller.userId(), caller.orgId());
+        });
     }
 
+    /** Needs a session: {@code ACTIVE}, {@code USED} or {@code NONE}. */
     public Uni<String> recoveryCodeStatus(String userId) {
-        return RecoveryCode.<RecoveryCode>findById(userId).map(c -> c == null ? RecoveryCode.NONE : c.status);
+        return recoveryCodes.findById(userId).map(c -> c == null ? RecoveryCode.NONE : c.status);
     }
 
-    /** From verification-service: the code was spent at sign-in. */
+    /** From verification-service, in the consumer's transaction: the code was spent at sign-in. */
     public Uni<Integer> recoveryCodeUsed(Events.RecoveryCodeUsed used) {
-        return RecoveryCode.update(
-                "status = ?1, usedAt = ?2 where userId = ?3 and recoveryCodeId = ?4 and status = ?5",
-                RecoveryCode.USED,
-                used.usedAt() != null ? used.usedAt() : clock.instant(),
-                used.userId(),
-                used.recoveryCodeId(),
-                RecoveryCode.ACTIVE);
+        return recoveryCodes.markUsed(
+                used.userId(), used.recoveryCodeId(), used.usedAt() != null ? used.usedAt() : clock.instant());
     }
 
-    /** From verification-service: remember when a factor last signed the user in. */
+    /** From verification-service, in the consumer's transaction: remember when a factor last signed the user in. */
     public Uni<Integer> factorUsed(Events.VerificationSucceeded event) {
         if (event.factorId() == null) {
             return Uni.createFrom().item(0);
         }
         Instant at = event.verifiedAt() != null ? event.verifiedAt() : clock.instant();
-        return Factor.update(
-                "lastUsedAt = ?1 where factorId = ?2 and userId = ?3 and (lastUsedAt is null " + "or lastUsedAt < ?1)",
-                at,
-                event.factorId(),
-                event.userId());
+        return factors.markUsed(event.factorId(), event.userId(), at);
     }
 }

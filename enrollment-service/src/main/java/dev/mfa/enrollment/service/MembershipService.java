@@ -2,8 +2,8 @@ package dev.mfa.enrollment.service;
 
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.core.security.Caller;
-import dev.mfa.enrollment.domain.Factor;
-import dev.mfa.enrollment.domain.OrgUser;
+import dev.mfa.enrollment.repository.FactorRepository;
+import dev.mfa.enrollment.repository.OrgUserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,11 +16,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class MembershipService {
 
+    private final OrgUserRepository users;
+    private final FactorRepository factors;
+
+    public MembershipService(OrgUserRepository users, FactorRepository factors) {
+        this.users = users;
+        this.factors = factors;
+    }
+
     public Uni<Void> requireMember(Caller caller) {
-        return Panache.withSession(() -> OrgUser.<OrgUser>findById(caller.userId())
+        return Panache.withSession(() -> users.findById(caller.userId())
                         .flatMap(user -> user != null
                                 ? Uni.createFrom().item(user.orgId.equals(caller.orgId()) ? 0L : 1L)
-                                : Factor.count("userId = ?1 and orgId <> ?2", caller.userId(), caller.orgId())))
+                                : factors.countOutsideOrg(caller.userId(), caller.orgId())))
                 .map(mismatches -> {
                     if (mismatches > 0) {
                         throw ProblemException.notFound("No such user in this organization.");

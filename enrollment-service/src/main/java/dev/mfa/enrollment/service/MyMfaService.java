@@ -3,9 +3,9 @@ package dev.mfa.enrollment.service;
 import dev.mfa.core.security.Caller;
 import dev.mfa.enrollment.domain.Method;
 import dev.mfa.enrollment.domain.OrgPolicy;
-import dev.mfa.enrollment.domain.OrgUser;
 import dev.mfa.enrollment.domain.Requirement;
 import dev.mfa.enrollment.repository.ExemptionRepository;
+import dev.mfa.enrollment.repository.OrgUserRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,11 +25,18 @@ public class MyMfaService {
     private final FactorService factors;
     private final PhoneNumbers phones;
     private final Clock clock;
-    /** {@code exemptUntil} (issue 18); field-injected to keep the constructor as it is. */
-    @jakarta.inject.Inject
-    ExemptionRepository exemptions;
+    private final OrgUserRepository users;
+    private final ExemptionRepository exemptions;
 
-    public MyMfaService(PolicyService policies, FactorService factors, PhoneNumbers phones, Clock clock) {
+    public MyMfaService(
+            PolicyService policies,
+            FactorService factors,
+            PhoneNumbers phones,
+            Clock clock,
+            OrgUserRepository users,
+            ExemptionRepository exemptions) {
+        this.users = users;
+        this.exemptions = exemptions;
         this.policies = policies;
         this.factors = factors;
         this.phones = phones;
@@ -50,7 +57,7 @@ public class MyMfaService {
     @WithSession
     public Uni<Status> status(Caller caller) {
         return policies.find(caller.orgId())
-                .flatMap(policy -> OrgUser.<OrgUser>findById(caller.userId())
+                .flatMap(policy -> users.findById(caller.userId())
                         .flatMap(user -> factors.list(caller)
                                 .flatMap(list -> factors.recoveryCodeStatus(caller.userId())
                                         .flatMap(rc -> exemptions

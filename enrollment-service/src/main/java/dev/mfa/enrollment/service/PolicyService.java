@@ -13,12 +13,11 @@ import dev.mfa.enrollment.domain.PolicyState;
 import dev.mfa.enrollment.repository.AuditRepository;
 import dev.mfa.enrollment.repository.AvailabilityRepository;
 import dev.mfa.enrollment.repository.ImpactRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.mfa.enrollment.repository.OrgPolicyRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -50,6 +49,9 @@ public class PolicyService {
 
     @jakarta.inject.Inject
     ImpactRepository impact;
+
+    @jakarta.inject.Inject
+    OrgPolicyRepository orgPolicies;
 
     public PolicyService(
             Outbox outbox, Clock clock, PolicyConfig config, RequirementService requirements, StepUpService stepUp) {
@@ -84,8 +86,7 @@ public class PolicyService {
     /** The policy, or the defaults (MFA off) for an org nobody configured. */
     @WithSession
     public Uni<OrgPolicy> find(String orgId) {
-        return OrgPolicy.<OrgPolicy>findById(orgId)
-                .map(p -> p != null ? p : OrgPolicy.defaults(orgId, clock.instant()));
+        return orgPolicies.findById(orgId).map(p -> p != null ? p : OrgPolicy.defaults(orgId, clock.instant()));
     }
 
     public Uni<PolicyView> view(String orgId) {
@@ -308,24 +309,12 @@ public class PolicyService {
 
     /** Locks the org's policy row (created with the defaults if missing) for the rest of the transaction. */
     Uni<OrgPolicy> lockPolicy(String orgId) {
-        return ensureRow(orgId).flatMap(i -> OrgPolicy.<OrgPolicy>findById(orgId, LockModeType.PESSIMISTIC_WRITE));
+        return orgPolicies.lockForUpdate(orgId, clock.instant());
     }
 
     /** Roster changes share-lock the policy so that a concurrent policy change cannot miss a new user. */
     public Uni<OrgPolicy> sharePolicy(String orgId) {
-        return ensureRow(orgId).flatMap(i -> OrgPolicy.<OrgPolicy>findById(orgId, LockModeType.PESSIMISTIC_READ));
-    }
-
-    private Uni<Integer> ensureRow(String orgId) {
-        OrgPolicy d = OrgPolicy.defaults(orgId, clock.instant());
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("insert into org_policy (org_id, enabled, "
-                                + "enforcement_deadline, enforced, allowed_methods, version, synced_version, updated_at) "
-                                + "values (:org, false, null, false, :methods, 0, 0, :now) on conflict do nothing")
-                        .setParameter("org", orgId)
-                        .setParameter("methods", d.allowedMethods)
-                        .setParameter("now", d.updatedAt)
-                        .executeUpdate());
+        return orgPolicies.lockForShare(orgId, clock.instant());
     }
 
     private static java.util.Map<String, Object> detail(OrgPolicy p) {

@@ -3,6 +3,7 @@ package dev.mfa.enrollment.service;
 import dev.mfa.core.problem.Problem;
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.enrollment.config.ReauthConfig;
+import dev.mfa.enrollment.repository.ReauthRepository;
 import dev.mfa.enrollment.repository.UserLocks;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -45,10 +46,18 @@ public class ReauthService {
     private final Clock clock;
     private final Vertx vertx;
     private final UserLocks locks;
+    private final ReauthRepository repository;
     private final SecureRandom random = new SecureRandom();
 
-    public ReauthService(PasswordVerifier verifier, ReauthConfig config, Clock clock, Vertx vertx, UserLocks locks) {
+    public ReauthService(
+            PasswordVerifier verifier,
+            ReauthConfig config,
+            Clock clock,
+            Vertx vertx,
+            UserLocks locks,
+            ReauthRepository repository) {
         this.locks = locks;
+        this.repository = repository;
         this.verifier = verifier;
         this.config = config;
         this.clock = clock;
@@ -91,39 +100,20 @@ public class ReauthService {
                                                 "Too many password checks. Try again later.",
                                                 retryAfter.toSeconds() + 1));
                             }
-                            return Panache.getSession()
-                                    .flatMap(s -> s.createNativeQuery(
-                                                    "insert into reauth_failure (user_id, failed_at) values (:user, :now)")
-                                            .setParameter("user", userId)
-                                            .setParameter("now", now)
-                                            .executeUpdate());
+                            return repository.addFailure(userId, now);
                         }))
                 .replaceWith(now);
     }
 
     /** Gives back a reservation whose password could not be checked (identity provider unavailable). */
     private Uni<Void> release(String userId, Instant reservedAt) {
-        return Panache.withTransaction(() -> Panache.getSession()
-                        .flatMap(s -> s.createNativeQuery(
-                                        "delete from reauth_failure where id in (select id from reauth_failure where user_id = :user "
-                                                + "and failed_at = :at limit 1)")
-                                .setParameter("user", userId)
-                                .setParameter("at", reservedAt)
-                                .executeUpdate()))
-                .replaceWithVoid();
+        return Panache.withTransaction(() -> repository.removeOneFailure(userId, reservedAt));
     }
 
     /** Null while fewer than {@code max-tokens} tokens were issued in the window, else the wait. */
     private Uni<Duration> tokensWait(String userId, Instant now) {
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(
-                                "select created_at from reauth_token where user_id = :user and created_at > :since "
-                                        + "order by created_at desc",
-                                Instant.class)
-                        .setParameter("user", userId)
-                        .setParameter("since", now.minus(config.failureWindow()))
-                        .setMaxResults(config.maxTokens())
-                        .getResultList())
+        return repository
+                .recentTokens(userId, now.minus(config.failureWindow()), config.maxTokens())
                 .map((List<Instant> recent) -> recent.size() < config.maxTokens()
                         ? null
                         : Duration.between(now, recent.get(recent.size() - 1).plus(config.failureWindow())));
@@ -155,15 +145,8 @@ public class ReauthService {
 
     /** Null when not throttled, else how long until the oldest counted failure leaves the window. */
     private Uni<Duration> throttledUntil(String userId, Instant now) {
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(
-                                "select failed_at from reauth_failure where user_id = :user and failed_at > :since "
-                                        + "order by failed_at desc",
-                                Instant.class)
-                        .setParameter("user", userId)
-                        .setParameter("since", now.minus(config.failureWindow()))
-                        .setMaxResults(config.maxFailures())
-                        .getResultList())
+        return repository
+                .recentFailures(userId, now.minus(config.failureWindow()), config.maxFailures())
                 .map((List<Instant> recent) -> {
                     if (recent.size() < config.maxFailures()) {
                         return null;
@@ -187,19 +170,9 @@ public class ReauthService {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(config.tokenTtl());
         LOG.debugf("reauth token issued to user %s until %s", userId, expiresAt);
-        return Panache.withTransaction(() -> Panache.getSession()
-                        .flatMap(s -> s.createNativeQuery("delete from reauth_failure where user_id = :user")
-                                .setParameter("user", userId)
-                                .executeUpdate()
-                                .flatMap(ignored -> s.createNativeQuery(
-                                                "insert into reauth_token (token_hash, user_id, purpose, "
-                                                        + "created_at, expires_at) values (:hash, :user, :purpose, :now, :expires)")
-                                        .setParameter("hash", hash(token))
-                                        .setParameter("user", userId)
-                                        .setParameter("purpose", PURPOSE)
-                                        .setParameter("now", now)
-                                        .setParameter("expires", expiresAt)
-                                        .executeUpdate())))
+        return Panache.withTransaction(() -> repository
+                        .clearFailures(userId)
+                        .flatMap(i -> repository.addToken(hash(token), userId, PURPOSE, now, expiresAt)))
                 .replaceWith(new Issued(token, expiresAt));
     }
 
@@ -208,19 +181,10 @@ public class ReauthService {
         if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
             return Uni.createFrom().failure(reauthRequired());
         }
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(
-                                "select count(*) from reauth_token where token_hash = :hash and user_id = :user "
-                                        + "and purpose = :purpose and expires_at > :now",
-                                Long.class)
-                        .setParameter("hash", hash(token.trim()))
-                        .setParameter("user", userId)
-                        .setParameter("purpose", PURPOSE)
-                        .setParameter("now", clock.instant())
-                        .getSingleResult())
-                .flatMap(count -> count > 0
-                        ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().failure(reauthRequired()));
+        return repository
+                .isLive(hash(token.trim()), userId, PURPOSE, clock.instant())
+                .flatMap(live ->
+                        live ? Uni.createFrom().voidItem() : Uni.createFrom().failure(reauthRequired()));
     }
 
     private static ProblemException reauthRequired() {
@@ -242,15 +206,6 @@ public class ReauthService {
     public Uni<Void> purge() {
         Instant now = clock.instant();
         Instant since = now.minus(config.failureWindow());
-        return Panache.withTransaction(() -> Panache.getSession()
-                        .flatMap(s -> s.createNativeQuery(
-                                        "delete from reauth_token where expires_at < :now and created_at < :since")
-                                .setParameter("now", now)
-                                .setParameter("since", since)
-                                .executeUpdate()
-                                .flatMap(i -> s.createNativeQuery("delete from reauth_failure where failed_at < :since")
-                                        .setParameter("since", since)
-                                        .executeUpdate())))
-                .replaceWithVoid();
+        return Panache.withTransaction(() -> repository.purge(now, since));
     }
 }

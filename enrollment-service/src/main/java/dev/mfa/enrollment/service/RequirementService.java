@@ -3,6 +3,7 @@ package dev.mfa.enrollment.service;
 import dev.mfa.core.outbox.Outbox;
 import dev.mfa.enrollment.config.PolicyConfig;
 import dev.mfa.enrollment.domain.OrgPolicy;
+import dev.mfa.enrollment.repository.OrgPolicyRepository;
 import dev.mfa.enrollment.repository.RequirementRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -32,10 +33,17 @@ public class RequirementService {
     private final Outbox outbox;
     private final Clock clock;
     private final MeterRegistry registry;
+    private final OrgPolicyRepository policies;
 
     public RequirementService(
-            RequirementRepository repository, PolicyConfig config, Outbox outbox, Clock clock, MeterRegistry registry) {
+            RequirementRepository repository,
+            OrgPolicyRepository policies,
+            PolicyConfig config,
+            Outbox outbox,
+            Clock clock,
+            MeterRegistry registry) {
         this.repository = repository;
+        this.policies = policies;
         this.config = config;
         this.outbox = outbox;
         this.clock = clock;
@@ -46,7 +54,7 @@ public class RequirementService {
     public Uni<Integer> reconcile(String orgId, String reason) {
         AtomicInteger changed = new AtomicInteger();
         long started = System.nanoTime();
-        return Panache.withSession(() -> OrgPolicy.<OrgPolicy>findById(orgId).map(p -> p == null ? 0L : p.version))
+        return Panache.withSession(() -> policies.findById(orgId).map(p -> p == null ? 0L : p.version))
                 .flatMap(version ->
                         batchesFrom(orgId, START, reason, changed).flatMap(ignored -> markSynced(orgId, version)))
                 .map(ignored -> {
@@ -74,12 +82,7 @@ public class RequirementService {
     }
 
     private Uni<Integer> markSynced(String orgId, long version) {
-        return Panache.withTransaction(() -> Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(
-                                "update org_policy set synced_version = :v where org_id = :org and synced_version < :v")
-                        .setParameter("v", version)
-                        .setParameter("org", orgId)
-                        .executeUpdate()));
+        return Panache.withTransaction(() -> policies.markSynced(orgId, version));
     }
 
     /** Finishes switches a crash interrupted (policy version committed, users not all switched). */
@@ -89,10 +92,8 @@ public class RequirementService {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> resync() {
-        return Panache.withSession(() -> OrgPolicy.<OrgPolicy>find(
-                                "syncedVersion < version and updatedAt < ?1",
-                                clock.instant().minus(config.resyncAfter()))
-                        .list())
+        return Panache.withSession(
+                        () -> policies.unsyncedChangedBefore(clock.instant().minus(config.resyncAfter())))
                 .flatMap((List<OrgPolicy> stale) -> Multi.createFrom()
                         .iterable(stale)
                         .onItem()

@@ -3,11 +3,12 @@ package dev.mfa.enrollment.service;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.outbox.Outbox;
-import dev.mfa.enrollment.domain.Enrollment;
 import dev.mfa.enrollment.domain.OrgPolicy;
 import dev.mfa.enrollment.domain.OrgUser;
 import dev.mfa.enrollment.domain.Requirement;
+import dev.mfa.enrollment.repository.EnrollmentRepository;
 import dev.mfa.enrollment.repository.ExemptionRepository;
+import dev.mfa.enrollment.repository.OrgUserRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -21,25 +22,35 @@ public class RosterService {
     public static final String REASON_POLICY = "org-policy";
     public static final String REASON_REMOVED = "user-removed";
 
-    private final Outbox outbox;
-    private final Clock clock;
+    private final OrgUserRepository users;
+    private final ExemptionRepository exemptions;
+    private final EnrollmentRepository enrollments;
     private final PolicyService policies;
     private final FactorService factors;
-    /** Field-injected to keep the constructor as it is (other changes edit it). */
-    @jakarta.inject.Inject
-    ExemptionRepository exemptions;
+    private final Outbox outbox;
+    private final Clock clock;
 
-    public RosterService(Outbox outbox, Clock clock, PolicyService policies, FactorService factors) {
-        this.outbox = outbox;
-        this.clock = clock;
+    public RosterService(
+            OrgUserRepository users,
+            ExemptionRepository exemptions,
+            EnrollmentRepository enrollments,
+            PolicyService policies,
+            FactorService factors,
+            Outbox outbox,
+            Clock clock) {
+        this.users = users;
+        this.exemptions = exemptions;
+        this.enrollments = enrollments;
         this.policies = policies;
         this.factors = factors;
+        this.outbox = outbox;
+        this.clock = clock;
     }
 
     /** Runs inside the consumer's transaction. */
     public Uni<Void> upsert(Events.UserUpserted user) {
         return policies.sharePolicy(user.orgId())
-                .flatMap(policy -> OrgUser.<OrgUser>findById(user.userId())
+                .flatMap(policy -> users.findById(user.userId())
                         .flatMap(existing -> exemptions
                                 .find(user.userId(), user.orgId())
                                 .flatMap(exemption -> {
@@ -53,7 +64,7 @@ public class RosterService {
                                     row.updatedAt = clock.instant();
                                     row.requirement =
                                             OrgPolicy.requirementFor(policy, row.isPayUser(), exemption.isPresent());
-                                    Uni<Void> persist = row.persist().replaceWithVoid();
+                                    Uni<Void> persist = users.persist(row).replaceWithVoid();
                                     if (row.requirement == previous) {
                                         return persist;
                                     }
@@ -72,38 +83,38 @@ public class RosterService {
                                 })));
     }
 
-    /** The user left: roster row, factors, recovery code and pending enrollments go; others are told. */
+    /**
+     * The user left: exemption, roster row, pending enrollments, factors and recovery code go; others are told. Rows
+     * are locked in the order every other change takes them: the exemption before the roster row (as exemption grants,
+     * revocations and expiries do), then the pending enrollments before the factors and the recovery code (as a
+     * confirmation and an admin's reset do), so that none of them can deadlock with this.
+     */
     public Uni<Void> remove(Events.UserRemoved user) {
-        return OrgUser.<OrgUser>findById(user.userId()).flatMap(existing -> {
-            Uni<Void> requirement = Uni.createFrom().voidItem();
-            if (existing != null) {
-                Requirement previous = existing.requirement;
-                requirement = existing.delete()
-                        .flatMap(i -> previous == Requirement.NOT_REQUIRED
-                                ? Uni.createFrom().voidItem()
-                                : outbox.publish(
-                                                Topics.USER_REQUIREMENTS,
-                                                new Events.UserRequirementChanged(
-                                                        existing.userId,
-                                                        existing.orgId,
-                                                        Requirement.NOT_REQUIRED.name(),
-                                                        previous.name(),
-                                                        REASON_REMOVED))
-                                        .replaceWithVoid());
-            }
-            return requirement
-                    // An exemption leaves with the user (a later return starts without one).
-                    .flatMap(i -> exemptions.delete(user.userId(), user.orgId()))
-                    .flatMap(i -> factors.removeAll(user.userId(), REASON_REMOVED))
-                    // Cancelled ceremonies keep no secret, number or code hash (as everywhere else).
-                    .flatMap(i -> Enrollment.update(
-                            "status = ?1, secret = null, phone = null, codeHash = null "
-                                    + "where userId = ?2 and status = ?3",
-                            Enrollment.Status.CANCELLED,
-                            user.userId(),
-                            Enrollment.Status.PENDING))
-                    .replaceWithVoid();
-        });
+        // An exemption leaves with the user (a later return starts without one).
+        return exemptions
+                .delete(user.userId(), user.orgId())
+                .flatMap(i -> users.findById(user.userId()))
+                .flatMap(existing -> existing == null ? Uni.createFrom().voidItem() : leave(existing))
+                .flatMap(i -> enrollments.cancelAllPending(user.userId()))
+                .flatMap(i -> factors.removeAll(user.userId(), null, REASON_REMOVED))
+                .replaceWithVoid();
+    }
+
+    /** Deletes the roster row and announces the end of the user's requirement, if they had one. */
+    private Uni<Void> leave(OrgUser existing) {
+        Requirement previous = existing.requirement;
+        return users.deleteNow(existing)
+                .flatMap(i -> previous == Requirement.NOT_REQUIRED
+                        ? Uni.createFrom().voidItem()
+                        : outbox.publish(
+                                        Topics.USER_REQUIREMENTS,
+                                        new Events.UserRequirementChanged(
+                                                existing.userId,
+                                                existing.orgId,
+                                                Requirement.NOT_REQUIRED.name(),
+                                                previous.name(),
+                                                REASON_REMOVED))
+                                .replaceWithVoid());
     }
 
     private OrgUser newUser(String userId) {

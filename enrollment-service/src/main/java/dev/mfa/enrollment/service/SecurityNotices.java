@@ -7,7 +7,7 @@ import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.core.outbox.Outbox;
 import dev.mfa.enrollment.domain.Factor;
-import dev.mfa.enrollment.domain.OrgUser;
+import dev.mfa.enrollment.repository.OrgUserRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +27,12 @@ public class SecurityNotices {
 
     private final Outbox outbox;
     private final FieldKeys keys;
+    private final OrgUserRepository users;
 
-    public SecurityNotices(Outbox outbox, FieldKeys keys) {
+    public SecurityNotices(Outbox outbox, FieldKeys keys, OrgUserRepository users) {
         this.outbox = outbox;
         this.keys = keys;
+        this.users = users;
     }
 
     /** Inside a transaction: "a sign-in method was added" for a factor just confirmed. */
@@ -60,7 +62,7 @@ public class SecurityNotices {
 
     /** Inside a transaction: {@code template} to roster user {@code userId}, once per {@code occasion}. */
     Uni<Void> notice(String userId, String template, String occasion, Map<String, String> params) {
-        return OrgUser.<OrgUser>findById(userId).flatMap(user -> {
+        return users.findById(userId).flatMap(user -> {
             if (user == null || user.email == null || user.email.isBlank()) {
                 return Uni.createFrom().voidItem();
             }

@@ -2,7 +2,7 @@ package dev.mfa.enrollment.service;
 
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.core.security.Caller;
-import dev.mfa.enrollment.domain.Factor;
+import dev.mfa.enrollment.repository.FactorRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -21,9 +21,15 @@ public class StepUpService {
     private final ReauthService reauth;
     private final AssertionVerifier assertions;
     private final SingleUseAssertions singleUse;
+    private final FactorRepository factors;
 
-    public StepUpService(ReauthService reauth, AssertionVerifier assertions, SingleUseAssertions singleUse) {
+    public StepUpService(
+            ReauthService reauth,
+            AssertionVerifier assertions,
+            SingleUseAssertions singleUse,
+            FactorRepository factors) {
         this.reauth = reauth;
+        this.factors = factors;
         this.assertions = assertions;
         this.singleUse = singleUse;
     }
@@ -42,7 +48,7 @@ public class StepUpService {
      */
     @WithSession
     public Uni<Void> authorizeAdmin(Caller admin, String assertion) {
-        return Factor.count("userId = ?1 and status = ?2", admin.userId(), Factor.ACTIVE)
+        return factors.countOfUser(admin.userId())
                 .map(count -> {
                     if (count == 0) {
                         throw ProblemException.conflict(
@@ -79,7 +85,7 @@ public class StepUpService {
      */
     public <T> Uni<T> authorize(Caller caller, String reauthToken, String assertion, Function<Boolean, Uni<T>> change) {
         return Panache.withTransaction(() -> reauth.requireToken(caller.userId(), reauthToken)
-                .flatMap(ok -> Factor.count("userId = ?1 and status = ?2", caller.userId(), Factor.ACTIVE))
+                .flatMap(ok -> factors.countOfUser(caller.userId()))
                 .flatMap(count -> count == 0
                         ? change.apply(false)
                         : singleUse

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.Events;
+import dev.mfa.enrollment.domain.Campaigns;
+import dev.mfa.enrollment.domain.Campaigns.Campaign;
 import dev.mfa.enrollment.domain.OrgPolicy;
-import dev.mfa.enrollment.service.Campaigns.Campaign;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

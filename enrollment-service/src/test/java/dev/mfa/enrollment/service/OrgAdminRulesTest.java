@@ -1,5 +1,6 @@
 package dev.mfa.enrollment.service;
 
+import static dev.mfa.enrollment.service.RuleTests.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -163,14 +164,6 @@ class OrgAdminRulesTest {
         policies.availability = repo;
         policies.orgAdmin = config(defaultAvailable);
         return policies;
-    }
-
-    private static void refused(Runnable call, String slug, String field) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(ProblemException.class, e -> {
-            assertThat(e.problem().status()).isEqualTo(422);
-            assertThat(e.problem().type()).endsWith("/" + slug);
-            assertThat(e.problem().field()).isEqualTo(field);
-        });
     }
 
     private static OrgAdminConfig config(boolean defaultAvailable) {

@@ -1,8 +1,7 @@
-package dev.mfa.enrollment.service;
+package dev.mfa.enrollment.domain;
 
 import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.Events;
-import dev.mfa.enrollment.domain.OrgPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
