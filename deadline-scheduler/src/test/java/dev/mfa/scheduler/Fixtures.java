@@ -9,7 +9,7 @@ import dev.mfa.core.events.Topics;
 import dev.mfa.localstack.testing.KafkaTestResource;
 import dev.mfa.localstack.testing.PostgresTestResource;
 import dev.mfa.scheduler.domain.TriggerKind;
-import dev.mfa.scheduler.service.TriggerPlan;
+import dev.mfa.scheduler.domain.TriggerPlan;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;

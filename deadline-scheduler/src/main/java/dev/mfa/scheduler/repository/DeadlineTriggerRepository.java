@@ -3,7 +3,7 @@ package dev.mfa.scheduler.repository;
 import dev.mfa.scheduler.domain.DeadlineTrigger;
 import dev.mfa.scheduler.domain.TriggerKind;
 import dev.mfa.scheduler.domain.TriggerOutcome;
-import dev.mfa.scheduler.service.TriggerPlan;
+import dev.mfa.scheduler.domain.TriggerPlan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -4,6 +4,7 @@ import dev.mfa.core.events.Events;
 import dev.mfa.scheduler.config.SchedulerConfig;
 import dev.mfa.scheduler.domain.DeadlineTrigger;
 import dev.mfa.scheduler.domain.OrgDeadline;
+import dev.mfa.scheduler.domain.TriggerPlan;
 import dev.mfa.scheduler.repository.DeadlineTriggerRepository;
 import dev.mfa.scheduler.repository.OrgDeadlineRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;

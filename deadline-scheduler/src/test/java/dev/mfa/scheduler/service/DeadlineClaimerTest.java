@@ -18,6 +18,7 @@ import dev.mfa.core.outbox.Outbox;
 import dev.mfa.scheduler.config.SchedulerConfig;
 import dev.mfa.scheduler.domain.TriggerKind;
 import dev.mfa.scheduler.domain.TriggerOutcome;
+import dev.mfa.scheduler.domain.TriggerPlan;
 import dev.mfa.scheduler.repository.DeadlineTriggerRepository;
 import dev.mfa.scheduler.repository.DueTrigger;
 import io.smallrye.mutiny.Uni;

@@ -12,6 +12,7 @@ import static org.mockito.Mockito.when;
 import dev.mfa.core.events.Events;
 import dev.mfa.scheduler.config.SchedulerConfig;
 import dev.mfa.scheduler.domain.OrgDeadline;
+import dev.mfa.scheduler.domain.TriggerPlan;
 import dev.mfa.scheduler.repository.DeadlineTriggerRepository;
 import dev.mfa.scheduler.repository.OrgDeadlineRepository;
 import io.smallrye.mutiny.Uni;

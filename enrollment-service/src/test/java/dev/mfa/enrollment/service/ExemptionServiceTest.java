@@ -25,10 +25,9 @@ import dev.mfa.enrollment.domain.Requirement;
 import dev.mfa.enrollment.repository.AuditRepository;
 import dev.mfa.enrollment.repository.ExemptionRepository;
 import dev.mfa.enrollment.repository.ExemptionRepository.Exemption;
+import dev.mfa.enrollment.repository.OrgUserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
-import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,17 +60,16 @@ class ExemptionServiceTest {
     private final PolicyService policies = mock(PolicyService.class);
     private final Outbox outbox = mock(Outbox.class);
     private final OrgAdminConfig config = mock(OrgAdminConfig.class);
-    /** The org roster; the service reads it row-locked through the entity's static finder. */
+    private final OrgUserRepository users = mock(OrgUserRepository.class);
+    /** The org roster; the service reads it row-locked through {@link OrgUserRepository#lock}. */
     private final Map<String, OrgUser> roster = new HashMap<>();
 
-    private MockedStatic<PanacheEntityBase> entities;
     private MockedStatic<Panache> panache;
     private ExemptionService service;
 
     @BeforeEach
     void setUp() {
-        entities = mockStatic(PanacheEntityBase.class);
-        entities.when(() -> PanacheEntityBase.findById(any(), eq(LockModeType.PESSIMISTIC_WRITE)))
+        when(users.lock(anyString()))
                 .thenAnswer(call -> Uni.createFrom().item(roster.get(call.<String>getArgument(0))));
         panache = mockStatic(Panache.class);
         panache.when(() -> Panache.withTransaction(any(Supplier.class)))
@@ -90,11 +88,11 @@ class ExemptionServiceTest {
                 .thenReturn(Uni.createFrom().nullItem());
         enforced();
         service = new ExemptionService(exemptions, audit, policies, outbox, Clock.fixed(NOW, ZoneOffset.UTC), config);
+        service.users = users;
     }
 
     @AfterEach
     void tearDown() {
-        entities.close();
         panache.close();
     }
 

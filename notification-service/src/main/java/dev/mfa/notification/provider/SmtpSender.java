@@ -1,7 +1,7 @@
 package dev.mfa.notification.provider;
 
 import dev.mfa.notification.config.EmailConfig;
-import dev.mfa.notification.service.EmailRenderer;
+import dev.mfa.notification.domain.RenderedEmail;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.mutiny.TimeoutException;
@@ -29,7 +29,7 @@ public class SmtpSender {
         this.config = config;
     }
 
-    public ProviderResult send(String to, EmailRenderer.Rendered rendered, UUID requestId) {
+    public ProviderResult send(String to, RenderedEmail rendered, UUID requestId) {
         Mail mail = Mail.withText(to, rendered.subject(), rendered.text())
                 .setHtml(rendered.html())
                 .addHeader("Message-ID", messageId(requestId));

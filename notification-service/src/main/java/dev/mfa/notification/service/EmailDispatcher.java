@@ -7,6 +7,7 @@ import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.notification.config.EmailConfig;
 import dev.mfa.notification.domain.EmailRequest;
 import dev.mfa.notification.domain.EmailTemplate;
+import dev.mfa.notification.domain.RenderedEmail;
 import dev.mfa.notification.provider.SmtpSender;
 import dev.mfa.notification.provider.TokenBucket;
 import dev.mfa.notification.repository.EmailClaim;
@@ -78,7 +79,7 @@ public class EmailDispatcher {
     /** On a sender thread: render, wait for the rate-limiter slot, one SMTP call, then the answer. */
     private void send(EmailClaim claimed, long slot) throws Throwable {
         String to;
-        EmailRenderer.Rendered rendered;
+        RenderedEmail rendered;
         try {
             to = EmailRequest.openRecipient(keys, claimed.userId(), claimed.requestId(), claimed.recipient());
             EmailTemplate template = EmailRules.template(claimed.template());

@@ -2,6 +2,7 @@ package dev.mfa.notification.service;
 
 import dev.mfa.notification.config.EmailConfig;
 import dev.mfa.notification.domain.EmailTemplate;
+import dev.mfa.notification.domain.RenderedEmail;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Template;
 import io.quarkus.runtime.StartupEvent;
@@ -18,14 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class EmailRenderer {
-
-    /** Subject, plain text and HTML of one e-mail. */
-    public record Rendered(String subject, String text, String html) {
-        @Override
-        public String toString() {
-            return "Rendered[" + subject + "]";
-        }
-    }
 
     private static final Map<String, String> SAMPLE = Map.of(
             "deadline",
@@ -57,7 +50,7 @@ public class EmailRenderer {
             Map<String, String> sample = new HashMap<>();
             t.required().forEach(k -> sample.put(k, SAMPLE.get(k)));
             t.optional().forEach(k -> sample.put(k, SAMPLE.get(k)));
-            Rendered r = render(t, sample);
+            RenderedEmail r = render(t, sample);
             if (r.text().isBlank() || r.html().isBlank()) {
                 throw new IllegalStateException("e-mail template " + t.id() + " renders empty");
             }
@@ -65,13 +58,13 @@ public class EmailRenderer {
     }
 
     /** {@code raw}: params as accepted by {@link EmailRules#params}. */
-    public Rendered render(EmailTemplate template, Map<String, String> raw) {
+    public RenderedEmail render(EmailTemplate template, Map<String, String> raw) {
         Map<String, String> display = EmailRules.displayAll(template, raw);
         String subject = EmailRules.subject(config.brand(), template, display);
         Template[] pair = templates.computeIfAbsent(template, this::load);
         Map<String, Object> data =
                 Map.of("p", display, "brand", config.brand(), "accountUrl", config.accountUrl(), "subject", subject);
-        return new Rendered(subject, pair[0].render(data), pair[1].render(data));
+        return new RenderedEmail(subject, pair[0].render(data), pair[1].render(data));
     }
 
     private Template[] load(EmailTemplate template) {

@@ -1,9 +1,8 @@
-package dev.mfa.scheduler.service;
+package dev.mfa.scheduler.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.mfa.scheduler.domain.TriggerKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

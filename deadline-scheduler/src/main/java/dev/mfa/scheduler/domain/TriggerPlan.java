@@ -1,6 +1,5 @@
-package dev.mfa.scheduler.service;
+package dev.mfa.scheduler.domain;
 
-import dev.mfa.scheduler.domain.TriggerKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
