@@ -1,5 +1,6 @@
 package dev.mfa.scheduler.repository;
 
+import dev.mfa.core.time.SqlInstants;
 import dev.mfa.scheduler.domain.DeadlineTrigger;
 import dev.mfa.scheduler.domain.TriggerKind;
 import dev.mfa.scheduler.domain.TriggerOutcome;
@@ -8,9 +9,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -84,10 +82,10 @@ public class DeadlineTriggerRepository {
                                 ((Number) r[0]).longValue(),
                                 (UUID) r[1],
                                 (String) r[2],
-                                instant(r[3]),
+                                SqlInstants.of(r[3]),
                                 TriggerKind.valueOf((String) r[4]),
                                 ((Number) r[5]).intValue(),
-                                instant(r[6]),
+                                SqlInstants.of(r[6]),
                                 (Boolean) r[7]));
                     }
                     return due;
@@ -123,22 +121,5 @@ public class DeadlineTriggerRepository {
                                 "from DeadlineTrigger where orgId = :orgId order by fireAt, id", DeadlineTrigger.class)
                         .setParameter("orgId", orgId)
                         .getResultList());
-    }
-
-    /** Native results may surface timestamptz as any of these, depending on the driver's mapping. */
-    static Instant instant(Object value) {
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        if (value instanceof LocalDateTime l) {
-            return l.toInstant(ZoneOffset.UTC);
-        }
-        if (value instanceof java.sql.Timestamp t) {
-            return t.toInstant();
-        }
-        throw new IllegalStateException("unexpected timestamp type " + (value == null ? "null" : value.getClass()));
     }
 }

@@ -2,12 +2,11 @@ package dev.mfa.enrollment.repository;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mfa.core.time.SqlInstants;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -105,22 +104,6 @@ public class AuditRepository {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("audit detail is not JSON", e);
         }
-        return new Entry(instant(row[0]), (String) row[1], (String) row[2], (String) row[3], detail);
-    }
-
-    static Instant instant(Object value) {
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        if (value instanceof java.time.LocalDateTime l) {
-            return l.toInstant(ZoneOffset.UTC);
-        }
-        if (value instanceof java.sql.Timestamp t) {
-            return t.toInstant();
-        }
-        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+        return new Entry(SqlInstants.of(row[0]), (String) row[1], (String) row[2], (String) row[3], detail);
     }
 }

@@ -1,5 +1,6 @@
 package dev.mfa.enrollment.repository;
 
+import dev.mfa.core.time.SqlInstants;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,6 +45,6 @@ public class AvailabilityRepository {
                                 "select updated_at from org_availability where org_id = :org", Object.class)
                         .setParameter("org", orgId)
                         .getResultList())
-                .map(rows -> rows.isEmpty() ? null : AuditRepository.instant(rows.get(0)));
+                .map(rows -> rows.isEmpty() ? null : SqlInstants.of(rows.get(0)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.mfa.enrollment.repository;
 
 import dev.mfa.core.events.EmailTemplates;
+import dev.mfa.core.time.SqlInstants;
 import dev.mfa.enrollment.domain.Campaigns;
 import dev.mfa.enrollment.domain.Campaigns.Campaign;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -122,24 +123,8 @@ public class CampaignRepository {
                         .setParameter("required", EmailTemplates.MFA_REQUIRED)
                         .getResultList())
                 .map(rows -> rows.stream()
-                        .map(r -> Campaigns.of((String) r[0], (String) r[1], instant(r[2]), ((Number) r[3]).intValue()))
+                        .map(r -> Campaigns.of(
+                                (String) r[0], (String) r[1], SqlInstants.of(r[2]), ((Number) r[3]).intValue()))
                         .toList());
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof java.time.OffsetDateTime o) {
-            return o.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof java.time.LocalDateTime l) {
-            return l.toInstant(java.time.ZoneOffset.UTC);
-        }
-        throw new IllegalStateException(
-                "unexpected timestamp type " + value.getClass().getName());
     }
 }

@@ -1,5 +1,6 @@
 package dev.mfa.enrollment.repository;
 
+import dev.mfa.core.time.SqlInstants;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -106,6 +107,6 @@ public class ExemptionRepository {
     }
 
     private static Exemption exemption(Object[] r) {
-        return new Exemption((String) r[0], (String) r[1], AuditRepository.instant(r[2]), (String) r[3], (String) r[4]);
+        return new Exemption((String) r[0], (String) r[1], SqlInstants.of(r[2]), (String) r[3], (String) r[4]);
     }
 }

@@ -1,5 +1,6 @@
 package dev.mfa.enrollment.repository;
 
+import dev.mfa.core.time.SqlInstants;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,7 +39,7 @@ public class SmsSendRepository {
                         .setParameter("since", since)
                         .getResultList())
                 .map(rows -> rows.stream()
-                        .map(r -> new Sent((String) r[0], toInstant(r[1])))
+                        .map(r -> new Sent((String) r[0], SqlInstants.of(r[1])))
                         .toList());
     }
 
@@ -48,22 +49,5 @@ public class SmsSendRepository {
                 .flatMap(s -> s.createNativeQuery("delete from sms_send where sent_at < :before")
                         .setParameter("before", before)
                         .executeUpdate());
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof java.time.OffsetDateTime o) {
-            return o.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof java.time.LocalDateTime l) {
-            return l.toInstant(java.time.ZoneOffset.UTC);
-        }
-        throw new IllegalStateException(
-                "unexpected timestamp type " + value.getClass().getName());
     }
 }
