@@ -29,7 +29,8 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Waits until the platform has nothing left to do: every outbox relayed, every consumer group with members stable and
- * caught up with every partition it reads, no SMS waiting for (or in) a provider call. A duplicate event or text caused by what
+ * caught up with every partition it reads, no SMS or e-mail waiting for (or in) a provider call, no e-mail campaign
+ * left to fan out. A duplicate event or text caused by what
  * happened before would be visible by then, so "none twice" can be asserted without a fixed sleep.
  *
  * <p>Reads the services' databases on the local PostgreSQL (deploy/local/run.sh's LOCAL credentials) only to decide
@@ -82,6 +83,23 @@ public final class Idle {
                     if (sms > 0) {
                         pending.add(db + ": " + sms + " SMS requests pending or sending");
                     }
+                    long mails = count(
+                            s,
+                            "select case when to_regclass('email_request') is null then 0 else (select count(*)"
+                                    + " from email_request where state in ('PENDING', 'SENDING')) end");
+                    if (mails > 0) {
+                        pending.add(db + ": " + mails + " e-mail requests pending or sending");
+                    }
+                }
+                if (db.equals("mfa_enrollment")) {
+                    // A campaign is fanned out after its deadline event's commit, in range transactions of its own.
+                    long campaigns = count(
+                            s,
+                            "select case when to_regclass('email_campaign') is null then 0 else (select count(*)"
+                                    + " from email_campaign where done_at is null) end");
+                    if (campaigns > 0) {
+                        pending.add(db + ": " + campaigns + " e-mail campaigns not fanned out yet");
+                    }
                 }
             }
         }
@@ -95,6 +113,25 @@ public final class Idle {
                 Statement s = c.createStatement()) {
             return count(s, "select count(*) from outbox_event where sent_at is null");
         }
+    }
+
+    /**
+     * notification-service's e-mail requests among {@code requestIds} that are still waiting to be sent (PENDING), with
+     * how many send attempts each has had.
+     */
+    public static Map<String, Integer> pendingEmailAttempts(List<String> requestIds) throws SQLException {
+        Map<String, Integer> attempts = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(PG + "mfa_notification", "postgres", "postgres");
+                PreparedStatement s = c.prepareStatement("select request_id::text, attempts from email_request"
+                        + " where state = 'PENDING' and request_id::text = any (?)")) {
+            s.setArray(1, c.createArrayOf("text", requestIds.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    attempts.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+        }
+        return attempts;
     }
 
     /** deadline-scheduler's triggers of an org that have not fired yet. */
