@@ -83,20 +83,14 @@ public final class Idle {
                     if (sms > 0) {
                         pending.add(db + ": " + sms + " SMS requests pending or sending");
                     }
-                    long mails = count(
-                            s,
-                            "select case when to_regclass('email_request') is null then 0 else (select count(*)"
-                                    + " from email_request where state in ('PENDING', 'SENDING')) end");
+                    long mails = countIfTable(s, "email_request", "state in ('PENDING', 'SENDING')");
                     if (mails > 0) {
                         pending.add(db + ": " + mails + " e-mail requests pending or sending");
                     }
                 }
                 if (db.equals("mfa_enrollment")) {
                     // A campaign is fanned out after its deadline event's commit, in range transactions of its own.
-                    long campaigns = count(
-                            s,
-                            "select case when to_regclass('email_campaign') is null then 0 else (select count(*)"
-                                    + " from email_campaign where done_at is null) end");
+                    long campaigns = countIfTable(s, "email_campaign", "done_at is null");
                     if (campaigns > 0) {
                         pending.add(db + ": " + campaigns + " e-mail campaigns not fanned out yet");
                     }
@@ -145,6 +139,14 @@ public final class Idle {
                 return rs.getLong(1);
             }
         }
+    }
+
+    /** Rows of {@code table} matching {@code where}; 0 while the service has not created the table yet. */
+    private static long countIfTable(Statement s, String table, String where) throws SQLException {
+        return count(
+                s,
+                "select case when to_regclass('" + table + "') is null then 0 else (select count(*) from " + table
+                        + " where " + where + ") end");
     }
 
     private static long count(Statement s, String sql) throws SQLException {
