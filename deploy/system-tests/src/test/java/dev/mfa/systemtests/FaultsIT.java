@@ -396,7 +396,7 @@ class FaultsIT {
         Mails.smtpRunning(true);
         Duration outage = Duration.between(down, Instant.now());
 
-        // Afterwards: every request delivered, once; nothing reported twice; the enrolled user got nothing.
+        // Afterwards: every request delivered, once; nothing reported twice; no reminder to the user enrolled before.
         Set<String> addresses = recipients.stream().map(TestUser::email).collect(Collectors.toSet());
         Mails.await(
                 "every mail after the outage",
