@@ -5,11 +5,13 @@ import static dev.mfa.systemtests.support.TestUser.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mfa.core.events.EmailTemplates;
 import dev.mfa.core.events.EventTypes;
 import dev.mfa.core.events.Topics;
 import dev.mfa.systemtests.support.EventLog;
 import dev.mfa.systemtests.support.Http;
 import dev.mfa.systemtests.support.Idle;
+import dev.mfa.systemtests.support.Mails;
 import dev.mfa.systemtests.support.Phones;
 import dev.mfa.systemtests.support.Platform;
 import dev.mfa.systemtests.support.Stub;
@@ -19,6 +21,7 @@ import dev.mfa.systemtests.support.TotpDevice;
 import dev.mfa.systemtests.support.Users;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,13 +35,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * Faults while users keep going: the broker down, services killed (SIGKILL) mid-flow and started again. Every request
- * the platform accepted completes afterwards, and none twice: one event per change (by factor, challenge, deadline),
- * one text per SMS request. "None twice" is checked once the platform is idle ({@link Idle}), not after a sleep.
+ * Faults while users keep going: the broker down, services killed (SIGKILL) mid-flow and started again, the mail
+ * server's SMTP listener down for 30 s. Every request the platform accepted completes afterwards, and none twice: one
+ * event per change (by factor, challenge, deadline), one text per SMS request, one mail per e-mail request. "None twice" is checked once the platform is idle ({@link Idle}), not after a sleep.
  *
  * <p>Each fault is tested in one place: the SMS provider failing (every live request sent once after it, none after
  * its expiry) is notification-service's {@code ProviderOutageIT}, and notification-service killed mid-stream is its
- * {@code ServiceKillRestartIT} (240 requests, at most once each); here the other three services are killed.
+ * {@code ServiceKillRestartIT} (240 requests, at most once each); here the other three services are killed. Its
+ * {@code EmailOutageIT} stops SMTP only until each of six injected requests was tried twice; here the outage lasts
+ * 30 s and the mails are the platform's own (a deadline's reminders, a "factor added" notice).
  */
 @SystemTest
 @Order(3)
@@ -51,6 +56,8 @@ class FaultsIT {
      * {@code -Dfaults.kafka-outage} if set (issue 8's scenario is {@code PT20S}).
      */
     private static final Duration KAFKA_OUTAGE = Duration.parse(System.getProperty("faults.kafka-outage", "PT0S"));
+    /** How long the mail server's SMTP listener stays stopped (issue 18's scenario). */
+    private static final Duration SMTP_OUTAGE = Duration.ofSeconds(30);
 
     private final Platform platform = Platform.get();
 
@@ -59,10 +66,12 @@ class FaultsIT {
         // A failed test must not leave a component down for the next one.
         boolean missing = Platform.SERVICES.stream().anyMatch(s -> !platform.running(s))
                 || !platform.running(Platform.KAFKA)
-                || !platform.running(Platform.VONAGE_STUB);
+                || !platform.running(Platform.VONAGE_STUB)
+                || !platform.running(Platform.MAIL_SERVER);
         if (missing) {
             platform.startMissing();
         }
+        Mails.smtpRunning(true);
         try {
             Stub.heal();
         } catch (RuntimeException ignored) {
@@ -320,6 +329,106 @@ class FaultsIT {
                     .as("REQUIRED events of " + u.userId())
                     .isEqualTo(1);
         }
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("The SMTP server down for 30 s while reminders and a notice are queued: every mail once afterwards")
+    void smtpOutage() throws Exception {
+        String org = Users.newOrg("smtp-down");
+        List<TestUser> unenrolled = Users.create(org, "sd-user", 6, null);
+        TestUser enrolled = Users.create(org, "sd-enrolled");
+        TestUser enrolling = Users.create(org, "sd-enrolling");
+        enrolled.enrollTotp(null);
+        String reauth = enrolling.reauth();
+
+        Mails.smtpRunning(false);
+        Instant down = Instant.now();
+        // During the outage: a deadline whose 14-day reminder falls due a few seconds later (a campaign to the 7
+        // unenrolled users), and one user enrolling (a "factor added" notice).
+        Instant deadline = down.plus(Duration.ofDays(14)).plusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        expect(
+                Http.put(ENROLLMENT_API + "/orgs/" + org + "/mfa-policy")
+                        .bearer(TestUser.adminToken(org))
+                        .json(Map.of("enabled", true, "enforcementDeadline", deadline.toString()))
+                        .send(),
+                200);
+        List<TestUser> recipients = concat(unenrolled, List.of(enrolling));
+        Set<String> ids = recipients.stream().map(TestUser::userId).collect(Collectors.toSet());
+        EventLog.topic(Topics.EMAIL_REQUESTS)
+                .await(
+                        e -> EmailTemplates.DEADLINE_APPROACHING.equals(e.dataText("template"))
+                                && ids.contains(e.dataText("userId")),
+                        recipients.size(),
+                        RECOVERY);
+        // Enrolled once its reminder is asked for (before, it would get none).
+        TestUser.TotpStart start = enrolling.startTotp(reauth, null);
+        enrolling.confirm(start.enrollmentId(), start.device().currentCode());
+        List<EventLog.Event> requests = EventLog.topic(Topics.EMAIL_REQUESTS)
+                .await(
+                        e -> EventTypes.EMAIL_REQUESTED.equals(e.type()) && ids.contains(e.dataText("userId")),
+                        recipients.size() + 1,
+                        RECOVERY);
+        List<String> requestIds =
+                requests.stream().map(e -> e.dataText("requestId")).distinct().toList();
+        assertThat(requestIds).as("one request per recipient and occasion").hasSize(recipients.size() + 1);
+        assertThat(requests.stream().filter(e -> e.dataText("userId").equals(enrolling.userId())))
+                .extracting(e -> e.dataText("template"))
+                .containsExactlyInAnyOrder(EmailTemplates.DEADLINE_APPROACHING, EmailTemplates.FACTOR_ADDED);
+        // The outage is real: every request was tried against the stopped server and waits for a retry, nothing
+        // arrives; it lasts 30 s from the stop.
+        Awaitility.await("every request tried and waiting, 30 s of outage")
+                .atMost(RECOVERY)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    assertThat(recipients.stream().flatMap(u -> Mails.to(u.email()).stream()))
+                            .as("mails during the outage")
+                            .isEmpty();
+                    Map<String, Integer> attempts = Idle.pendingEmailAttempts(requestIds);
+                    return attempts.size() == requestIds.size()
+                            && attempts.values().stream().allMatch(n -> n >= 1)
+                            && !Instant.now().isBefore(down.plus(SMTP_OUTAGE));
+                });
+        Map<String, Integer> triedDuringOutage = Idle.pendingEmailAttempts(requestIds);
+        assertThat(EventLog.topic(Topics.EMAIL_STATUS).events(e -> requestIds.contains(e.dataText("requestId"))))
+                .as("e-mail status events during the outage")
+                .isEmpty();
+        Mails.smtpRunning(true);
+        Duration outage = Duration.between(down, Instant.now());
+
+        // Afterwards: every request delivered, once; nothing reported twice; no reminder to the user enrolled before.
+        Set<String> addresses = recipients.stream().map(TestUser::email).collect(Collectors.toSet());
+        Mails.await(
+                "every mail after the outage",
+                m -> addresses.contains(m.path("to").asText()),
+                requestIds.size(),
+                RECOVERY);
+        Idle.await();
+        for (TestUser u : unenrolled) {
+            assertThat(Mails.templatesTo(u))
+                    .as("mails to " + u.userId())
+                    .containsExactly(EmailTemplates.DEADLINE_APPROACHING);
+        }
+        assertThat(Mails.templatesTo(enrolling))
+                .containsExactlyInAnyOrder(EmailTemplates.DEADLINE_APPROACHING, EmailTemplates.FACTOR_ADDED);
+        assertThat(Mails.templatesTo(enrolled))
+                .as("mails to the user enrolled before")
+                .containsExactly(EmailTemplates.FACTOR_ADDED);
+        for (String requestId : requestIds) {
+            List<EventLog.Event> status =
+                    EventLog.topic(Topics.EMAIL_STATUS).events(e -> requestId.equals(e.dataText("requestId")));
+            assertThat(status.stream().map(EventLog.Event::type).toList())
+                    .as("status events of one request")
+                    .containsExactly(EventTypes.EMAIL_SENT);
+        }
+        System.out.printf(
+                "faults: SMTP down %d s; %d requests, at most %d attempts each during it; all sent once after%n",
+                outage.toSeconds(),
+                requestIds.size(),
+                triedDuringOutage.values().stream()
+                        .mapToInt(Integer::intValue)
+                        .max()
+                        .orElse(0));
     }
 
     // ------------------------------------------------------------------------------------------ helpers

@@ -53,11 +53,8 @@ public class SecurityNotices {
                 userId,
                 EmailTemplates.EXEMPTION_ENDING,
                 "exemption-ending:" + userId + ":" + until,
-                Map.of(
-                        "until",
-                        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-                                .withZone(java.time.ZoneOffset.UTC)
-                                .format(until)));
+                // An ISO-8601 instant: the param type notification-service takes (it formats it for display).
+                Map.of("until", until.toString()));
     }
 
     /** Inside a transaction: {@code template} to roster user {@code userId}, once per {@code occasion}. */

@@ -29,7 +29,8 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Waits until the platform has nothing left to do: every outbox relayed, every consumer group with members stable and
- * caught up with every partition it reads, no SMS waiting for (or in) a provider call. A duplicate event or text caused by what
+ * caught up with every partition it reads, no SMS or e-mail waiting for (or in) a provider call, no e-mail campaign
+ * left to fan out. A duplicate event or text caused by what
  * happened before would be visible by then, so "none twice" can be asserted without a fixed sleep.
  *
  * <p>Reads the services' databases on the local PostgreSQL (deploy/local/run.sh's LOCAL credentials) only to decide
@@ -82,6 +83,17 @@ public final class Idle {
                     if (sms > 0) {
                         pending.add(db + ": " + sms + " SMS requests pending or sending");
                     }
+                    long mails = countIfTable(s, "email_request", "state in ('PENDING', 'SENDING')");
+                    if (mails > 0) {
+                        pending.add(db + ": " + mails + " e-mail requests pending or sending");
+                    }
+                }
+                if (db.equals("mfa_enrollment")) {
+                    // A campaign is fanned out after its deadline event's commit, in range transactions of its own.
+                    long campaigns = countIfTable(s, "email_campaign", "done_at is null");
+                    if (campaigns > 0) {
+                        pending.add(db + ": " + campaigns + " e-mail campaigns not fanned out yet");
+                    }
                 }
             }
         }
@@ -97,6 +109,25 @@ public final class Idle {
         }
     }
 
+    /**
+     * notification-service's e-mail requests among {@code requestIds} that are still waiting to be sent (PENDING), with
+     * how many send attempts each has had.
+     */
+    public static Map<String, Integer> pendingEmailAttempts(List<String> requestIds) throws SQLException {
+        Map<String, Integer> attempts = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(PG + "mfa_notification", "postgres", "postgres");
+                PreparedStatement s = c.prepareStatement("select request_id::text, attempts from email_request"
+                        + " where state = 'PENDING' and request_id::text = any (?)")) {
+            s.setArray(1, c.createArrayOf("text", requestIds.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    attempts.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+        }
+        return attempts;
+    }
+
     /** deadline-scheduler's triggers of an org that have not fired yet. */
     public static long pendingDeadlineTriggers(String orgId) throws SQLException {
         try (Connection c = DriverManager.getConnection(PG + "mfa_scheduler", "postgres", "postgres");
@@ -108,6 +139,14 @@ public final class Idle {
                 return rs.getLong(1);
             }
         }
+    }
+
+    /** Rows of {@code table} matching {@code where}; 0 while the service has not created the table yet. */
+    private static long countIfTable(Statement s, String table, String where) throws SQLException {
+        return count(
+                s,
+                "select case when to_regclass('" + table + "') is null then 0 else (select count(*) from " + table
+                        + " where " + where + ") end");
     }
 
     private static long count(Statement s, String sql) throws SQLException {

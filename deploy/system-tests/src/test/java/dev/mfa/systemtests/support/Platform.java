@@ -34,10 +34,12 @@ public final class Platform implements AutoCloseable {
     public static final String KAFKA = "kafka";
     public static final String POSTGRES = "postgres";
     public static final String VONAGE_STUB = "vonage-stub";
+    public static final String MAIL_SERVER = "mail-server";
 
     public static final String ENROLLMENT_API = "http://localhost:8081/api/v1";
     public static final String VERIFICATION_API = "http://localhost:8082/api/v1";
     public static final String STUB_URL = "http://localhost:8089";
+    public static final String MAIL_URL = "http://127.0.0.1:8025";
     public static final String KAFKA_BOOTSTRAP = "localhost:9092";
     public static final Map<String, Integer> SERVICE_PORTS =
             Map.of(ENROLLMENT, 8081, VERIFICATION, 8082, NOTIFICATION, 8083, SCHEDULER, 8084);
@@ -81,6 +83,10 @@ public final class Platform implements AutoCloseable {
         env.put("MFA_NOTIFICATION_DISPATCH_LEASE", "PT15S");
         env.put("MFA_NOTIFICATION_DISPATCH_SWEEP_INTERVAL", "PT1S");
         env.put("MFA_VONAGE_TIMEOUT", "PT5S");
+        // notification-service: e-mail retries at most 5 s apart, so mail goes out soon after an SMTP outage.
+        env.put("MFA_NOTIFICATION_EMAIL_BACKOFF_MAX", "PT5S");
+        // enrollment-service ends exemptions (and asks for their "ending" e-mail) every second instead of every 30 s.
+        env.put("MFA_ORG_ADMIN_SWEEP_EVERY", "1s");
         // A killed service's consumers stay in their groups until their session times out (45 s by default), and
         // its restarted consumers get no partition before: 6 s (the broker's minimum). run.sh's default service JVM
         // options, plus these two.
