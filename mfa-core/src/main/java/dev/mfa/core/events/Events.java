@@ -109,7 +109,10 @@ public final class Events {
         }
     }
 
-    /** A factor was removed by its user ({@code user}) or an admin reset ({@code admin-reset}). */
+    /**
+     * A factor was removed: by its user ({@code user}), by a new factor of its method ({@code replaced}), by an admin
+     * reset ({@code admin-reset}), or because the user left the org ({@code user-removed}).
+     */
     @EventType(EventTypes.FACTOR_REMOVED)
     public record FactorRemoved(UUID factorId, String userId, String orgId, String reason, Instant removedAt)
             implements EventData.OfUser {}
