@@ -2,6 +2,8 @@ package dev.mfa.core.config;
 
 import dev.mfa.core.crypto.FieldKeys;
 import dev.mfa.core.crypto.KeyPurpose;
+import dev.mfa.core.crypto.reseal.LegacyCiphertextRepository;
+import dev.mfa.core.crypto.reseal.LegacyReseal;
 import dev.mfa.core.otp.CodeHasher;
 import dev.mfa.core.otp.NumericCodes;
 import dev.mfa.core.otp.SecretGenerator;
@@ -37,6 +39,12 @@ public class CryptoProducers {
                     + " mfa.crypto.email-keys; env MFA_CRYPTO_TOTP_KEYS, MFA_CRYPTO_SMS_KEYS, MFA_CRYPTO_EMAIL_KEYS)");
         }
         return keys;
+    }
+
+    @Produces
+    @Singleton
+    LegacyReseal legacyReseal(LegacyCiphertextRepository repository, FieldKeys keys) {
+        return new LegacyReseal(repository, keys, config.resealBatchSize());
     }
 
     @Produces

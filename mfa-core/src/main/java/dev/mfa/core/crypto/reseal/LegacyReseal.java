@@ -1,6 +1,5 @@
 package dev.mfa.core.crypto.reseal;
 
-import dev.mfa.core.config.CryptoConfig;
 import dev.mfa.core.crypto.FieldKeys;
 import io.quarkus.runtime.Application;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
@@ -8,7 +7,6 @@ import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -16,9 +14,9 @@ import org.jboss.logging.Logger;
 /**
  * The one-off re-encryption of rows written under the legacy shared key (issue 15 #14): run by each service that
  * holds the legacy key, once at startup, in the background and in batches. Once it reports nothing left on every
- * replica, and the topics no longer hold events older than the split, the legacy key can be removed.
+ * replica, and the topics no longer hold events older than the split, the legacy key can be removed. A bean made by
+ * {@code CryptoProducers}.
  */
-@ApplicationScoped
 public class LegacyReseal {
 
     private static final Logger LOG = Logger.getLogger(LegacyReseal.class);
@@ -27,10 +25,10 @@ public class LegacyReseal {
     private final FieldKeys keys;
     private final int batchSize;
 
-    public LegacyReseal(LegacyCiphertextRepository repository, FieldKeys keys, CryptoConfig config) {
+    public LegacyReseal(LegacyCiphertextRepository repository, FieldKeys keys, int batchSize) {
         this.repository = repository;
         this.keys = keys;
-        this.batchSize = config.resealBatchSize();
+        this.batchSize = batchSize;
     }
 
     /** Re-seals every legacy value of the targets; completes with how many rows were rewritten. */
