@@ -16,6 +16,10 @@ public class EmailRequest extends QueuedRequest {
     @Column(nullable = false)
     public String template;
 
+    /** 0 for a notice to one user, 1 for a campaign mail ({@link EmailTemplate#priority()}): lower goes first. */
+    @Column(nullable = false)
+    public short priority;
+
     @Column(name = "recipient_hash", nullable = false)
     public String recipientHash;
 

@@ -79,6 +79,14 @@ public enum EmailTemplate {
         return optional;
     }
 
+    /**
+     * Claim order in the queue, lower first: the campaign mails, sent to a whole org at once, go after the notices
+     * to one user (security notices), so that a rate-limited campaign never delays them.
+     */
+    public short priority() {
+        return (short) (this == DEADLINE_APPROACHING || this == MFA_REQUIRED ? 1 : 0);
+    }
+
     public static Optional<EmailTemplate> byId(String id) {
         return Arrays.stream(values()).filter(t -> t.id.equals(id)).findFirst();
     }

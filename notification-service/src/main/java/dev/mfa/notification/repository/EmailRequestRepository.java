@@ -21,6 +21,9 @@ public class EmailRequestRepository extends QueuedRequestRepository<EmailRequest
                 new QueueTable<>(
                         pool,
                         "email_request",
+                        // Security notices before campaign mails: a "factor added" never waits behind 100,000
+                        // reminders.
+                        "priority, next_attempt_at",
                         "request_id, user_id, template, recipient, params, expires_at, attempts",
                         r -> new EmailClaim(
                                 r.getUUID("request_id"),

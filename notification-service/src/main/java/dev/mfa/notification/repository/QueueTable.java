@@ -22,14 +22,17 @@ public final class QueueTable<C> {
     private final String claimSql;
     private final Function<Row, C> claimed;
 
-    /** @param returning the columns a claim returns, read by {@code claimed} */
-    QueueTable(Pool pool, String table, String returning, Function<Row, C> claimed) {
+    /**
+     * @param order which due request goes first ({@code next_attempt_at}, or a priority before it)
+     * @param returning the columns a claim returns, read by {@code claimed}
+     */
+    QueueTable(Pool pool, String table, String order, String returning, Function<Row, C> claimed) {
         this.pool = pool;
         this.claimed = claimed;
         // skip locked: replicas and the sweeper never share a row.
         this.claimSql = "update " + table + " set state = 'SENDING', attempts = attempts + 1, lease_until = $2, "
                 + "updated_at = $1 where request_id = (select request_id from " + table + " where state = 'PENDING' "
-                + "and next_attempt_at <= $1 and expires_at > $1 order by next_attempt_at limit 1 "
+                + "and next_attempt_at <= $1 and expires_at > $1 order by " + order + " limit 1 "
                 + "for update skip locked) returning " + returning;
     }
 

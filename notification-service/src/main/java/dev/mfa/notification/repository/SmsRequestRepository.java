@@ -24,6 +24,7 @@ public class SmsRequestRepository extends QueuedRequestRepository<SmsRequest, Sm
                 new QueueTable<>(
                         pool,
                         "sms_request",
+                        "next_attempt_at",
                         "request_id, user_id, purpose, country, recipient, code, expires_at, requested_at, attempts",
                         r -> new SmsClaim(
                                 r.getUUID("request_id"),

@@ -86,6 +86,7 @@ public class EmailIntake {
             try {
                 template = EmailRules.template(data.template());
                 row.template = template.id();
+                row.priority = template.priority();
                 address = EmailRules.address(to);
                 params = EmailRules.params(template, data.params());
             } catch (InvalidEmailRequestException e) {
