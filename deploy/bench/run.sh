@@ -38,14 +38,14 @@ stop_platform() { [[ "${KEEP_UP:-0}" == 1 ]] || "$ROOT/deploy/local/run.sh" --st
 trap stop_platform EXIT
 say "starting the platform; uptime: $(uptime)"
 "$ROOT/deploy/local/run.sh" --detach > "$OUT/platform-start.log" 2>&1 || { tail -20 "$OUT/platform-start.log"; exit 1; }
-say "platform up ($(grep -o 'ready in [0-9]* *s[^)]*' "$OUT/platform-start.log" | tail -1))"
+say "platform up ($(grep -o 'ready ([^)]*)' "$OUT/platform-start.log" | tail -1))"
 "$HERE/seed.sh" "$USERS" | tee -a "$OUT/results.txt"
 
 rss() {
   local f pid
   for f in "$RUN"/pids/*; do
     pid="$(cat "$f")"
-    printf '  %-22s rss_mib=%d\n' "$(basename "$f")" "$(( $(awk '/VmRSS/ { print $2 }' "/proc/$pid/status") / 1024 ))"
+    printf '  %-22s rss_mib=%d\n' "$(basename "$f" .pid)" "$(( $(awk '/VmRSS/ { print $2 }' "/proc/$pid/status") / 1024 ))"
   done
 }
 
@@ -54,6 +54,9 @@ if [[ "$SOAK" -gt 0 ]]; then
   CONC=1 WARMUP=5 DURATION=$(( SOAK * 60 - 5 )) "$HERE/signin.sh" "soak-${SOAK}min"
   say "RSS after the soak ($(grep -h 'SERVICE_JVM_OPTS_DEFAULT=' "$ROOT/deploy/local/run.sh" | head -1))"
   rss | tee -a "$OUT/results.txt"
+  for f in "$RUN"/pids/*-service.pid "$RUN"/pids/deadline-scheduler.pid "$RUN"/pids/mfa-web.pid; do
+    echo "  $(basename "$f" .pid): $(jcmd "$(cat "$f")" GC.heap_info | grep -E 'total|Metaspace' | tr -s ' \n' ' ')"
+  done | tee -a "$OUT/results.txt"
   exit 0
 fi
 
@@ -68,7 +71,7 @@ for i in $(seq 1 "$RUNS"); do
   fi
 done
 if [[ "$JFR" == 1 ]]; then
-  vpid="$(cat "$RUN/pids/verification-service")"
+  vpid="$(cat "$RUN/pids/verification-service.pid")"
   rm -f "$OUT/verification.jfr"
   jcmd "$vpid" JFR.start name=bench settings=profile filename="$OUT/verification.jfr" > /dev/null
   "$HERE/signin.sh" platform-jfr

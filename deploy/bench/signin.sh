@@ -35,7 +35,7 @@ procs() {   # name pid... : every process the platform runs
   local f pm
   for f in "$RUN"/pids/*; do
     [[ -f "$f" ]] || continue
-    echo "$(basename "$f") $(cat "$f")"
+    echo "$(basename "$f" .pid) $(cat "$f")"
   done
   if [[ -f "$RUN/pg/postmaster.pid" ]]; then
     pm="$(head -1 "$RUN/pg/postmaster.pid")"
