@@ -1,6 +1,5 @@
 package dev.mfa.verification.security;
 
-import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.annotation.Priority;
@@ -8,19 +7,16 @@ import jakarta.decorator.Decorator;
 import jakarta.decorator.Delegate;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import javax.crypto.SecretKey;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Decorates smallrye-jwt's parser, which Quarkus calls once per request with the caller's access token
  * ({@code MpJwtValidator} → {@link JWTParser#parse(String)}): a token verified moments ago is served from
- * {@link VerifiedTokens}. Every other method is passed through unchanged.
+ * {@link VerifiedTokens}. Abstract: CDI passes every other method straight to the parser.
  */
 @Decorator
 @Priority(10)
-public class CachingJwtParser implements JWTParser {
+public abstract class CachingJwtParser implements JWTParser {
 
     private final JWTParser delegate;
     private final VerifiedTokens verified;
@@ -40,45 +36,5 @@ public class CachingJwtParser implements JWTParser {
         JsonWebToken jwt = delegate.parse(token); // throws for a bad token: nothing is cached
         verified.put(token, jwt);
         return jwt;
-    }
-
-    @Override
-    public JsonWebToken parse(String token, JWTAuthContextInfo context) throws ParseException {
-        return delegate.parse(token, context);
-    }
-
-    @Override
-    public JsonWebToken verify(String token, PublicKey key) throws ParseException {
-        return delegate.verify(token, key);
-    }
-
-    @Override
-    public JsonWebToken verify(String token, SecretKey key) throws ParseException {
-        return delegate.verify(token, key);
-    }
-
-    @Override
-    public JsonWebToken verify(String token, String secret) throws ParseException {
-        return delegate.verify(token, secret);
-    }
-
-    @Override
-    public JsonWebToken decrypt(String token, PrivateKey key) throws ParseException {
-        return delegate.decrypt(token, key);
-    }
-
-    @Override
-    public JsonWebToken decrypt(String token, SecretKey key) throws ParseException {
-        return delegate.decrypt(token, key);
-    }
-
-    @Override
-    public JsonWebToken decrypt(String token, String secret) throws ParseException {
-        return delegate.decrypt(token, secret);
-    }
-
-    @Override
-    public JsonWebToken parseOnly(String token) throws ParseException {
-        return delegate.parseOnly(token);
     }
 }
