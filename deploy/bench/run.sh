@@ -52,7 +52,7 @@ rss() {
 if [[ "$SOAK" -gt 0 ]]; then
   say "soak: CONC=1 for $SOAK min"
   CONC=1 WARMUP=5 DURATION=$(( SOAK * 60 - 5 )) "$HERE/signin.sh" "soak-${SOAK}min"
-  say "RSS after the soak ($(grep -h 'SERVICE_JVM_OPTS_DEFAULT=' "$ROOT/deploy/local/run.sh" | head -1))"
+  say "RSS after the soak ($(grep -h '^SERVICE_JVM_OPTS_DEFAULT' "$ROOT/deploy/local/run.sh" | tr '\n' ' '))"
   rss | tee -a "$OUT/results.txt"
   for f in "$RUN"/pids/*-service.pid "$RUN"/pids/deadline-scheduler.pid "$RUN"/pids/mfa-web.pid; do
     echo "  $(basename "$f" .pid): $(jcmd "$(cat "$f")" GC.heap_info | grep -E 'total|Metaspace' | tr -s ' \n' ' ')"
