@@ -4,8 +4,8 @@
 #
 #   deploy/bench/seed.sh [N]
 #
-# Straight into the database, set-based (Seed.java: one COPY per table, about 20 s for 20,000 users, most of it
-# signing the users' RS256 dev tokens): verification-service's projection rows, as the mfa.factors and
+# Straight into the database, set-based (Seed.java: one COPY per table; 20,000 users took 100 s on a loaded machine,
+# most of it compiling Seed.java and signing the users' RS256 dev tokens): verification-service's projection rows, as the mfa.factors and
 # mfa.user-requirements events would have written them. Needs the platform's PostgreSQL (55432) up and
 # verification-service built (its quarkus-app supplies FieldKeys, Factor and the JDBC driver).
 set -euo pipefail
