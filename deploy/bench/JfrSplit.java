@@ -1,6 +1,6 @@
 // Splits the CPU samples (jdk.ExecutionSample) of a JFR recording of verification-service into the cost centres
 // of issue 16: java deploy/bench/JfrSplit.java deploy/bench/.out/verification.jfr
-// A sample goes to the token check, the outbox relay or Kafka when any frame of its stack is theirs (so the token
+// A sample goes to the assertion, the token check, the outbox relay or Kafka when any frame of its stack is theirs (the token
 // check includes its own JSON parsing and RSA verify, the relay its own database and Kafka calls); else to the
 // category of the frame nearest the leaf that matches one (JDK frames match none, except the crypto packages).
 import java.nio.file.Path;
@@ -18,14 +18,17 @@ public class JfrSplit {
     static final Map<String, List<String>> RULES = new LinkedHashMap<>();
 
     static {
+        // smallrye-jwt-build (the assertion) before the token check: both live under io.smallrye.jwt and use jose4j
+        RULES.put("assertion (smallrye-jwt-build: claims, config look-ups, ES256 sign)", List.of(
+                "io.smallrye.jwt.build", "AssertionSigner"));
         RULES.put("token check (parse + RS256 verify)", List.of(
-                "io.smallrye.jwt", "org.jose4j", "io.quarkus.smallrye.jwt", "MpJwtValidator", "JWTAuthMechanism"));
+                "io.smallrye.jwt.auth", "org.jose4j", "io.quarkus.smallrye.jwt", "MpJwtValidator", "JWTAuthMechanism"));
         RULES.put("outbox relay", List.of("Outbox", "outbox"));
         RULES.put("Kafka (client, consumers)", List.of(
                 "org.apache.kafka", "io.smallrye.reactive.messaging", "io.smallrye.reactive.kafka"));
-        RULES.put("crypto (AES-GCM, HMAC/TOTP, ES256 assertion)", List.of(
+        RULES.put("crypto (AES-GCM, HMAC/TOTP)", List.of(
                 "javax.crypto", "com.amazon.corretto", "sun.security", "java.security", "dev.mfa.core.crypto",
-                "Totp", "AssertionSigner", "io.smallrye.jwt.build"));
+                "Totp"));
         RULES.put("JSON (Jackson, events, answers)", List.of(
                 "com.fasterxml.jackson", "io.vertx.core.json", "io.quarkus.resteasy.reactive.jackson",
                 "org.jboss.resteasy.reactive.server.jackson"));
@@ -38,7 +41,10 @@ public class JfrSplit {
     }
 
     static final List<String> WRAPPING = List.of(
-            "token check (parse + RS256 verify)", "outbox relay", "Kafka (client, consumers)");
+            "assertion (smallrye-jwt-build: claims, config look-ups, ES256 sign)",
+            "token check (parse + RS256 verify)",
+            "outbox relay",
+            "Kafka (client, consumers)");
 
     static final boolean VERBOSE = Boolean.getBoolean("verbose");
 
