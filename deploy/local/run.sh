@@ -23,6 +23,7 @@
 #                                         /tmp/embedded-pg, shared with the tests); CI points it at a fresh directory
 #   MFA_LOCAL_MAIL_SMTP_PORT=2525  MFA_LOCAL_MAIL_HTTP_PORT=8025
 #   MFA_LOCAL_KAFKA_JVM_OPTS, MFA_LOCAL_HELPER_JVM_OPTS, MFA_LOCAL_SERVICE_JVM_OPTS   JVM options
+#   MFA_LOCAL_MALLOC_ARENA_MAX=2          glibc malloc arenas of the services' JVMs
 #   MFA_LOCAL_STACK_CLASSPATH=cp          classpath of the stack's own JVMs (default: computed once with Maven, cached)
 #   MFA_LOCAL_SNAPSHOT_APPS=false         true: run copies of the services' quarkus-app, taken at the first start after
 #                                         --reset (.run/apps/), so that rebuilds do not change what runs (restarts too)
@@ -51,8 +52,12 @@ HELPER_JVM_OPTS="${MFA_LOCAL_HELPER_JVM_OPTS:--Xmx128m -XX:+UseSerialGC -XX:Tier
 # Services: a 256 MiB heap is ample (they hold no caches); the serial GC has no per-region bookkeeping (G1's costs
 # tens of MiB of RSS), and capped metaspace, code cache and 512 KiB thread stacks keep RSS near 300 MiB after load.
 # C2 is kept (no TieredStopAtLevel=1): these JVMs run for long, and peak speed matters more than start-up here.
+# glibc keeps freed native memory (C2's arenas, Netty's buffers) in up to 8 arenas per core: 2 arenas and a trim
+# every 10 s give back ~30 MiB per service (issue 16). deploy/k8s/base/*/deployment.yaml use the same (JAVA_OPTS).
 SERVICE_JVM_OPTS_DEFAULT="-Xms32m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=96m"
-SERVICE_JVM_OPTS="${MFA_LOCAL_SERVICE_JVM_OPTS:-$SERVICE_JVM_OPTS_DEFAULT -Xss512k}"
+SERVICE_JVM_OPTS_DEFAULT+=" -Xss512k -XX:TrimNativeHeapInterval=10000"
+SERVICE_JVM_OPTS="${MFA_LOCAL_SERVICE_JVM_OPTS:-$SERVICE_JVM_OPTS_DEFAULT}"
+SERVICE_MALLOC_ARENA_MAX="${MFA_LOCAL_MALLOC_ARENA_MAX:-2}"
 PG_WORKING_DIR="${MFA_LOCAL_PG_WORKING_DIR:-}"
 STACK_CLASSPATH_GIVEN="${MFA_LOCAL_STACK_CLASSPATH:-}"
 SNAPSHOT_APPS="${MFA_LOCAL_SNAPSHOT_APPS:-false}"
@@ -138,7 +143,7 @@ rel() { local p="$1"; printf '%s' "${p#"$ROOT"/}"; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 now_s() { date +%s; }
 
-usage() { sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 # The pid of a component started by run.sh, if it is alive and really ours (its command line carries our marker).
 alive_pid() {
@@ -383,7 +388,8 @@ start_service() {   # name
     app="$RUN/apps/$svc"
   fi
   mapfile -t envs < <(common_env "$svc"; service_env "$svc")
-  launch "$svc" "$ROOT" env "${envs[@]}" java $SERVICE_JVM_OPTS "-Dmfa.local.component=$svc" \
+  launch "$svc" "$ROOT" env "${envs[@]}" "MALLOC_ARENA_MAX=$SERVICE_MALLOC_ARENA_MAX" java $SERVICE_JVM_OPTS \
+      "-Dmfa.local.component=$svc" \
       -jar "$app/quarkus-run.jar"
 }
 
