@@ -108,12 +108,15 @@ final class ProdService implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // run.sh's service JVM settings; not part of the environment under test
+                // The manifests' JAVA_OPTS (deploy/k8s/base/*/deployment.yaml, JvmOptionsTest keeps them one)
                 "-Xms32m",
                 "-Xmx256m",
                 "-XX:+UseSerialGC",
                 "-XX:MaxMetaspaceSize=192m",
                 "-XX:ReservedCodeCacheSize=96m",
+                "-Xss512k",
+                "-XX:TrimNativeHeapInterval=10000",
+                "-XX:+ExitOnOutOfMemoryError",
                 "-Dmfa.prod-boot=" + name));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", jar.toString()));
@@ -123,6 +126,7 @@ final class ProdService implements AutoCloseable {
                 .redirectOutput(log.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as the manifests set it
         try {
             process = pb.start();
         } catch (IOException e) {

@@ -93,7 +93,7 @@ public final class Platform implements AutoCloseable {
         env.put(
                 "MFA_LOCAL_SERVICE_JVM_OPTS",
                 "-Xms32m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m "
-                        + "-XX:ReservedCodeCacheSize=96m -Xss512k "
+                        + "-XX:ReservedCodeCacheSize=96m -Xss512k -XX:TrimNativeHeapInterval=10000 "
                         + "-Dmp.messaging.connector.smallrye-kafka.session.timeout.ms=6000 "
                         + "-Dmp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000");
         // PostgreSQL's binaries are unpacked anew into a directory of this run (as on a machine where nothing was
