@@ -59,7 +59,10 @@ class VerificationBenchmark {
     private static final int SECONDS = Integer.getInteger("bench.seconds", 15);
     private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 5);
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 32);
+    /** Users made at the start; more are added before each verification phase as its rate requires. */
     private static final int USERS = Integer.getInteger("bench.users", 12000);
+
+    private final java.util.concurrent.atomic.AtomicInteger usersMade = new java.util.concurrent.atomic.AtomicInteger();
     /** Challenges per user: codes of the current and the next step can both be used once. */
     private static final int SLOTS_PER_USER = 2;
 
@@ -136,8 +139,8 @@ class VerificationBenchmark {
     @Test
     void run() throws Exception {
         prepareCeilingTable();
-        ConcurrentLinkedQueue<User> users = prepareUsers();
-        List<User> allUsers = List.copyOf(users); // the verification phases take users out of the queue
+        ConcurrentLinkedQueue<User> users = new ConcurrentLinkedQueue<>(prepareUsers(USERS));
+        List<User> allUsers = new ArrayList<>(users); // the verification phases take users out of the queue
 
         Supplier<HttpRequest> ceiling = () -> HttpRequest.newBuilder(base.resolve(
                         "bench/ceiling/" + ThreadLocalRandom.current().nextInt(BENCH_ROWS)))
@@ -155,10 +158,15 @@ class VerificationBenchmark {
         results.add(closedLoop("ceiling: 1 UPDATE (reactive pg client)", ceiling, SECONDS));
         closedLoop("warm-up ceiling-hr", ceilingHr, WARMUP_SECONDS);
         results.add(closedLoop("ceiling: 1 UPDATE in a Hibernate Reactive tx", ceilingHr, SECONDS));
+        // Users sized to the rate: a user signs in at most once per TOTP step and holds SLOTS_PER_USER challenges,
+        // so the closed loop needs rate × duration / slots of them. Its rate is not known yet: a quarter of the
+        // ceiling bounds it (the verify never reached 0.2 of it).
+        topUp(users, allUsers, results.get(0).rate() / 4, WARMUP_SECONDS + SECONDS);
         closedLoop("warm-up verify", verification, WARMUP_SECONDS);
         Result max = closedLoop("TOTP verify, max rate", verification, SECONDS);
         results.add(max);
         double half = max.rate() / 2;
+        topUp(users, allUsers, half, SECONDS);
         results.add(paced(String.format("TOTP verify at half max (%.0f/s)", half), verification, half, SECONDS));
         // Last: it moves the factors' steps far ahead, so no real code would pass after it.
         List<String> floorTargets = allUsers.stream()
@@ -190,7 +198,7 @@ class VerificationBenchmark {
                 .append(", ")
                 .append(SECONDS)
                 .append(" s per phase, ")
-                .append(USERS)
+                .append(usersMade.get())
                 .append(" users, ")
                 .append(Runtime.getRuntime().availableProcessors())
                 .append(" cores\n\n");
@@ -214,8 +222,8 @@ class VerificationBenchmark {
     // ------------------------------------------------------------------ load
 
     private HttpRequest nextVerification(ConcurrentLinkedQueue<User> users, Totp totp) {
-        // Bounded by USERS, not users.size(): that walks the whole queue, and showed up in profiles of the driver.
-        for (int tries = 0; tries <= USERS; tries++) {
+        // Bounded by the users made, not users.size(): that walks the whole queue, and showed up in profiles.
+        for (int tries = 0; tries <= usersMade.get(); tries++) {
             User u = users.poll();
             if (u == null) {
                 break;
@@ -325,8 +333,21 @@ class VerificationBenchmark {
         }
     }
 
-    private ConcurrentLinkedQueue<User> prepareUsers() throws Exception {
-        ConcurrentLinkedQueue<User> users = new ConcurrentLinkedQueue<>();
+    /** Adds users until the queue holds enough for {@code rate} verifications a second for {@code seconds}. */
+    private void topUp(ConcurrentLinkedQueue<User> users, List<User> allUsers, double rate, int seconds)
+            throws Exception {
+        int needed = (int) Math.ceil(rate * seconds * 1.2 / SLOTS_PER_USER);
+        int missing = needed - users.size();
+        if (missing > 0) {
+            List<User> more = prepareUsers(missing);
+            users.addAll(more);
+            allUsers.addAll(more);
+        }
+    }
+
+    private List<User> prepareUsers(int count) throws Exception {
+        usersMade.addAndGet(count);
+        List<User> users = new ArrayList<>();
         SecureRandom random = new SecureRandom();
         String run = UUID.randomUUID().toString().substring(0, 8);
         Instant now = Instant.now();
@@ -345,7 +366,7 @@ class VerificationBenchmark {
                             c.prepareStatement("insert into challenge (challenge_id, user_id, org_id, "
                                     + "methods, created_at, expires_at) values (?, ?, 'bench', 'TOTP', ?, ?)")) {
                 List<java.util.concurrent.Future<User>> minted = new ArrayList<>();
-                for (int i = 0; i < USERS; i++) {
+                for (int i = 0; i < count; i++) {
                     String id = "bench-" + run + "-" + i;
                     byte[] secret = new byte[20];
                     random.nextBytes(secret);
