@@ -198,8 +198,17 @@ launch() {   # name, working directory, command...
 fail() {   # name, reason
   local name="$1" reason="$2"
   printf 'run.sh: %s %s — see %s\n' "$name" "$reason" "$(rel "$LOGS/$name.log")" >&2
+  log_tail "$name"
   stop_started
   exit 1
+}
+
+# The end of a component's log on stderr, so that the reason of a failed start is on screen (and in a CI log).
+log_tail() {   # name
+  local log="$LOGS/$1.log"
+  [[ -f "$log" ]] || return 0
+  printf 'run.sh: the last lines of %s:\n' "$(rel "$log")" >&2
+  tail -n "${MFA_LOCAL_FAIL_LOG_LINES:-25}" "$log" | cut -c1-300 | sed 's/^/  | /' >&2
 }
 
 # Stops only what this invocation started (services first, then the stub, Kafka, PostgreSQL).
@@ -309,6 +318,26 @@ start_postgres() {
   launch postgres "$RUN" java $HELPER_JVM_OPTS -Xmx256m -Dmfa.local.component=postgres -cp "$STACK_CP" \
     dev.mfa.localstack.LocalPostgres --port "$PG_PORT" --data-dir "$RUN/pg" "${wd[@]}" \
     --databases "$(IFS=,; echo "${SERVICE_DB[*]}")"
+}
+
+# PostgreSQL gets three tries: a CI run saw a fresh first start never answer (LocalPostgres gave up after 90 s)
+# while every other start of the same code, before and after, was ready in seconds. Each try's log is kept
+# (postgres.log, then postgres.log.1 for the try before), and a failed start prints the end of it.
+wait_postgres() {
+  local try
+  for try in 1 2 3; do
+    while :; do
+      grep -q "^READY postgres" "$LOGS/postgres.log" 2>/dev/null && return 0
+      alive_pid postgres >/dev/null || break
+      (( $(now_s) < DEADLINE )) || fail postgres "not ready after ${READY_TIMEOUT}s"
+      sleep 0.2
+    done
+    (( try < 3 )) || fail postgres "exited before becoming ready (3 tries)"
+    say "run.sh: PostgreSQL exited before becoming ready (try $try of 3); the end of its log:" >&2
+    log_tail postgres
+    stop_orphan_postmaster
+    start_postgres
+  done
 }
 
 write_kafka_properties() {
@@ -494,7 +523,7 @@ start_all() {
   # PBKDF2 (210 000 iterations per user) needs the optimising compiler: TieredStopAtLevel=4 overrides the helper default.
   run_helper seed-hashes 120 -XX:TieredStopAtLevel=4 dev.mfa.localstack.SeedLoader --seed "$HERE/seed.json" \
     --hashes "$RUN/password-hashes.json" --no-publish
-  wait_ready_line postgres postgres
+  wait_postgres
   wait_ready_line vonage-stub vonage-stub
   wait_ready_line mail-server mail-server
   wait_port kafka "$KAFKA_PORT"
