@@ -149,19 +149,4 @@ class ThrottleIT extends VerificationTestBase {
                 .until(() ->
                         count("select count(*) from user_state where user_id = ? and locked_at is null", user) == 1);
     }
-
-    private String wrongCode(TotpFactor factor) {
-        // Wrong for every step in the window.
-        for (int candidate = 0; ; candidate++) {
-            String code = String.format("%06d", candidate);
-            long step = totp.currentStep();
-            boolean matches = false;
-            for (long s = step - 1; s <= step + 1; s++) {
-                matches |= totp.generateAt(factor.secret(), s).equals(code);
-            }
-            if (!matches) {
-                return code;
-            }
-        }
-    }
 }

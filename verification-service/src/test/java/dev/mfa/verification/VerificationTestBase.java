@@ -198,6 +198,22 @@ public abstract class VerificationTestBase {
     }
 
     /** The current code of a factor, by the service's (test) clock. */
+    /** A code wrong for every step of the window around now. */
+    protected String wrongCode(TotpFactor factor) {
+        // Wrong for every step in the window.
+        for (int candidate = 0; ; candidate++) {
+            String code = String.format("%06d", candidate);
+            long step = totp.currentStep();
+            boolean matches = false;
+            for (long s = step - 1; s <= step + 1; s++) {
+                matches |= totp.generateAt(factor.secret(), s).equals(code);
+            }
+            if (!matches) {
+                return code;
+            }
+        }
+    }
+
     protected String currentCode(TotpFactor factor) {
         return totp.generate(factor.secret());
     }

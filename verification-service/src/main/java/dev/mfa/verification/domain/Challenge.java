@@ -77,6 +77,11 @@ public class Challenge {
         return !now.isBefore(expiresAt);
     }
 
+    /** Whether {@link #requireOpenFor} would let {@code method} through. */
+    public boolean isOpenFor(Method method, Instant now) {
+        return completedAt == null && !isExpired(now) && offers(method);
+    }
+
     /**
      * The one check before a code is sent or taken (CONTRACT §4): 409 once verified, 410 once expired, then
      * {@code notOffered} when the challenge does not offer {@code method}.

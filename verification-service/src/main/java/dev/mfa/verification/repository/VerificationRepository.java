@@ -24,8 +24,10 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The verification hot path on the bare reactive client (no ORM session), one transaction per attempt in two round
- * trips: {@code BEGIN} with one statement that row-locks the user's state and the challenge and reads the factors or
+ * The verification hot path on the bare reactive client (no ORM session). A TOTP code that matched in memory is first
+ * tried in one statement without a transaction of its own ({@link #peek} then {@link #acceptTotp}, two round trips,
+ * no {@code BEGIN}/{@code COMMIT}); everything else, and any attempt that statement does not accept, takes the locked
+ * path ({@link #attempt}), one transaction per attempt in two round trips: {@code BEGIN} with one statement that row-locks the user's state and the challenge and reads the factors or
  * recovery code; then the caller's rules decide, in memory; then one writable-CTE statement with {@code COMMIT} that
  * applies the decision and writes its events through {@link Outbox}'s row and INSERT head. The user's row lock
  * serialises that user's attempts on every replica; the locked rows are read at their latest committed version, the
@@ -118,12 +120,83 @@ public class VerificationRepository {
     private static final String WRITE_RECOVERY_CODE = ACCEPT_RECOVERY_CODE + apply(true);
     private static final String WRITE_SMS = ACCEPT_SMS + apply(false);
 
+    /** {@link #READ} for TOTP without the row locks: a snapshot, autocommitted. */
+    private static final String PEEK =
+            READ.replace("$3::boolean", "true").replace("$4::boolean", "false").replace(" for update of u, c", "");
+
+    /**
+     * The accepted TOTP code in one statement (its own implicit transaction). Each step runs only if the one before
+     * it did, so a refusal at any step writes nothing after it:
+     * <ol>
+     *   <li>{@code gate} locks the user's state row and re-reads it at its latest committed version (READ COMMITTED
+     *       re-checks a locked row's conditions): not locked, no wait running, and the challenge still open in this
+     *       statement's snapshot. Every other attempt of this user, on any replica, waits for this lock, as on the
+     *       locked path;</li>
+     *   <li>{@code used} takes the factor's step if no later or equal step was used (re-checked on the latest row
+     *       version: of two parallel replays one wins);</li>
+     *   <li>{@code done} completes the challenge if it is still open (of two codes for one challenge, one wins);</li>
+     *   <li>{@code reset} clears the failures and {@code events} writes the success event, both only once done.</li>
+     * </ol>
+     * What a refusal can leave behind: only a step taken ({@code used}) when {@code done} then found the challenge
+     * completed by a parallel success — that code was valid and is spent, which replay protection wants anyway.
+     * Failures are never counted here: the caller then takes the locked path, which decides and counts as always.
+     */
+    private static final String ACCEPT_TOTP_NOW = "with gate as (select 1 from user_state u "
+            + "  where u.user_id = $1 and u.locked_at is null and (u.blocked_until is null or u.blocked_until <= $3) "
+            + "  and exists (select 1 from challenge c where c.challenge_id = $2 and c.user_id = $1 "
+            + "    and c.completed_at is null and c.expires_at > $3) "
+            + "  for update of u), "
+            + "used as (update factor set last_used_step = $5 where factor_id = $4 and user_id = $1 "
+            + "  and method = 'TOTP' and (last_used_step is null or last_used_step < $5) "
+            + "  and exists (select 1 from gate) returning 1), "
+            + "done as (update challenge set completed_at = $3, sms_code_hash = null "
+            + "  where challenge_id = $2 and user_id = $1 and completed_at is null "
+            + "  and exists (select 1 from used) returning 1), "
+            + "reset as (update user_state set consecutive_failures = 0, blocked_until = null, updated_at = $3 "
+            + "  where user_id = $1 and (consecutive_failures <> 0 or blocked_until is not null) "
+            + "  and exists (select 1 from done) returning 1), "
+            + "events as (" + Outbox.INSERT_ROWS
+            + "  select $6::uuid, $7::text, $8::text, $9::text, $10::text, $3 where exists (select 1 from done) "
+            + "  returning 1) "
+            + "select exists (select 1 from done)";
+
     private final Pool pool;
     private final Outbox outbox;
 
     public VerificationRepository(Pool pool, Outbox outbox) {
         this.pool = pool;
         this.outbox = outbox;
+    }
+
+    /**
+     * What a TOTP attempt would be judged on, read without locks or a transaction (null: no such challenge of this
+     * user, or no state row yet). Only good for a first look: whatever it shows may change before a write.
+     */
+    public Uni<Attempt> peek(String userId, UUID challengeId) {
+        return pool.preparedQuery(PEEK)
+                .execute(Tuple.of(userId, challengeId))
+                .map(rows -> rows.size() == 0 ? null : toAttempt(userId, challengeId, rows));
+    }
+
+    /**
+     * Takes TOTP step {@code step} of factor {@code factorId} for the challenge with {@code success} (one event) in
+     * one statement ({@link #ACCEPT_TOTP_NOW}); true when the code was accepted, false when something in between
+     * (a lock, a wait, a parallel replay or success, the challenge's end) refused it and nothing but possibly the
+     * step was written.
+     */
+    public Uni<Boolean> acceptTotp(
+            String userId, UUID challengeId, UUID factorId, long step, Instant now, EventData success) {
+        Outbox.Row row = outbox.row(Topics.VERIFICATIONS, success, now);
+        Tuple args = Tuple.of(userId, challengeId, utc(now), factorId)
+                .addLong(step)
+                .addUUID(row.id())
+                .addString(row.topic())
+                .addString(row.key())
+                .addString(row.type())
+                .addString(row.payload());
+        return pool.preparedQuery(ACCEPT_TOTP_NOW)
+                .execute(args)
+                .map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     /**

@@ -27,10 +27,16 @@ import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
- * Checks a code against a challenge: one call to {@link VerificationRepository#attempt} (one transaction, two round
- * trips) with this service's rules, which are pure. The user's state row is locked with the read, so that the throttle
- * has seen every earlier failure of that user (any challenge, any replica) before a code is looked at, and a throttled
- * or locked attempt never evaluates the code.
+ * Checks a code against a challenge. The locked path is one call to {@link VerificationRepository#attempt} (one
+ * transaction, two round trips) with this service's rules, which are pure: the user's state row is locked with the
+ * read, so that the throttle has seen every earlier failure of that user (any challenge, any replica) before a code is
+ * looked at, and a throttled or locked attempt never evaluates the code.
+ *
+ * <p>A TOTP sign-in, the hot path, first takes a look without locks ({@link VerificationRepository#peek}): a user
+ * shown locked or waiting is refused there, and a code that matches is accepted in one statement
+ * ({@link VerificationRepository#acceptTotp}) that re-checks under the same row lock what the look saw. Anything else
+ * (no match, a refusal by that statement, another method) takes the locked path, so every failure is judged and
+ * counted there exactly as before. docs/verification.md has the argument.
  */
 @ApplicationScoped
 public class VerificationService {
@@ -108,9 +114,60 @@ public class VerificationService {
 
     public Uni<Outcome> verify(Caller caller, UUID challengeId, Method method, String code) {
         Instant now = clock.instant();
+        if (method != Method.TOTP) {
+            return locked(caller, challengeId, method, code, now);
+        }
+        return attempts.peek(caller.userId(), challengeId).flatMap(seen -> {
+            if (seen == null || !seen.challenge().isOpenFor(method, now)) {
+                return locked(caller, challengeId, method, code, now); // it answers the problem, or creates the state
+            }
+            Outcome refused = refusal(seen, method, now);
+            if (refused != null) {
+                return Uni.createFrom().item(refused);
+            }
+            TotpMatch match = matchTotp(seen, code);
+            if (match == null) {
+                return locked(caller, challengeId, method, code, now);
+            }
+            Challenge c = seen.challenge();
+            return attempts.acceptTotp(
+                            c.userId,
+                            challengeId,
+                            match.factorId(),
+                            match.step(),
+                            now,
+                            successEvents(c, method, match.factorId(), now).get(0))
+                    .flatMap(accepted -> accepted
+                            ? Uni.createFrom().item(verified(c, method, now))
+                            : locked(caller, challengeId, method, code, now));
+        });
+    }
+
+    /** The locked path: every method, and every TOTP attempt the look without locks did not settle. */
+    private Uni<Outcome> locked(Caller caller, UUID challengeId, Method method, String code, Instant now) {
         String userId = caller.userId();
         return attempts.attempt(userId, caller.orgId(), challengeId, method, now, a -> decide(a, method, code, now))
                 .map(done -> outcome(done, userId, method, now));
+    }
+
+    private record TotpMatch(UUID factorId, long step) {}
+
+    /** The first of the user's TOTP factors (newest first) the code matches, with its step; null when none. */
+    private TotpMatch matchTotp(Attempt seen, String code) {
+        for (Factor f : seen.totpFactors()) {
+            byte[] key = Base32.decode(Factor.openSecret(keys, seen.challenge().userId, f.factorId, f.secretEnc));
+            OptionalLong matched = matchTotp(totp, f, key, code);
+            Arrays.fill(key, (byte) 0);
+            if (matched.isPresent()) {
+                return new TotpMatch(f.factorId, matched.getAsLong());
+            }
+        }
+        return null;
+    }
+
+    private Verified verified(Challenge c, Method method, Instant now) {
+        // Signed only once the use of the code committed: no assertion without it.
+        return new Verified(signer.sign(c.userId, c.orgId, method, now), method == Method.RECOVERY_CODE);
     }
 
     /** The rules, on what the attempt was read with: the write to make, or null to refuse without looking at the code. */
@@ -149,9 +206,7 @@ public class VerificationService {
             return refusal(done.attempt(), method, now);
         }
         if (done.accepted()) {
-            // Signed only once the use of the code committed: no assertion without it.
-            String assertion = signer.sign(userId, done.attempt().challenge().orgId, method, now);
-            return new Verified(assertion, method == Method.RECOVERY_CODE);
+            return verified(done.attempt().challenge(), method, now);
         }
         if (write.lockNow()) {
             metrics.userLocked();
@@ -178,15 +233,10 @@ public class VerificationService {
         long step = 0;
         switch (method) {
             case TOTP -> {
-                for (Factor f : a.totpFactors()) {
-                    byte[] key = Base32.decode(Factor.openSecret(keys, c.userId, f.factorId, f.secretEnc));
-                    OptionalLong matched = matchTotp(totp, f, key, code);
-                    Arrays.fill(key, (byte) 0);
-                    if (matched.isPresent()) {
-                        proof = f.factorId;
-                        step = matched.getAsLong();
-                        break;
-                    }
+                TotpMatch match = matchTotp(a, code);
+                if (match != null) {
+                    proof = match.factorId();
+                    step = match.step();
                 }
             }
             case SMS -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mfa.core.security.PemKeys;
 import dev.mfa.verification.config.AssertionConfig;
 import dev.mfa.verification.domain.Method;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
+import org.jose4j.jws.JsonWebSignature;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,6 +60,28 @@ class AssertionSignerTest {
             assertThat(claims.path("amr").get(0).asText()).isEqualTo("otp");
         }
         assertThat(ids).hasSize(20);
+    }
+
+    @Test
+    void theSignatureVerifiesWithThePublicKeyAndTheHeaderIsEs256() throws Exception {
+        String jwt = new AssertionSigner(CONFIG).sign("alice", "acme", Method.TOTP, Instant.now());
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setCompactSerialization(jwt);
+        jws.setKey(PemKeys.readPublicKey(PemKeys.CLASSPATH_PREFIX + "dev-assertion-public.pem"));
+        assertThat(jws.verifySignature()).isTrue();
+        assertThat(jws.getAlgorithmHeaderValue()).isEqualTo("ES256");
+        assertThat(jws.getHeader("typ")).isEqualTo("JWT");
+        JsonNode claims = claims(jwt);
+        assertThat(claims.path("iss").asText()).isEqualTo("https://mfa.local/verification");
+        assertThat(claims.path("sub").asText()).isEqualTo("alice");
+        assertThat(claims.path("org").asText()).isEqualTo("acme");
+
+        int sig = jwt.lastIndexOf('.') + 1;
+        String tampered = jwt.substring(0, sig) + (jwt.charAt(sig) == 'A' ? 'B' : 'A') + jwt.substring(sig + 1);
+        JsonWebSignature forged = new JsonWebSignature();
+        forged.setCompactSerialization(tampered);
+        forged.setKey(PemKeys.readPublicKey(PemKeys.CLASSPATH_PREFIX + "dev-assertion-public.pem"));
+        assertThat(forged.verifySignature()).isFalse();
     }
 
     private static JsonNode claims(String jwt) throws Exception {

@@ -117,6 +117,9 @@ class VerificationServiceTest {
                 .thenReturn(Base32.encode(SECRET));
         when(signer.sign(eq(USER), eq(ORG), any(), eq(NOW))).thenReturn("signed-assertion");
         givenAttempt(new Attempt(state, challenge, List.of(factor), recoveryCode));
+        // By default the look without locks finds nothing, so TOTP takes the locked path these rules are written for;
+        // the tests of the one-statement path below set what the look sees.
+        when(repository.peek(USER, challengeId)).thenReturn(Uni.createFrom().nullItem());
     }
 
     @SuppressWarnings("unchecked")
@@ -382,6 +385,99 @@ class VerificationServiceTest {
     void withoutAnSmsCodeSentNothingMatches() {
         assertThat(verifyWith(Method.SMS, "482913")).isInstanceOf(Rejected.class);
         assertThat(written().failures()).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ TOTP in one statement (the hot path)
+
+    /** The look without locks sees the test's state, challenge and factor; the one statement answers {@code ok}. */
+    private void givenLookAndStatement(boolean ok) {
+        when(repository.peek(USER, challengeId))
+                .thenReturn(Uni.createFrom().item(new Attempt(state, challenge, List.of(factor), null)));
+        when(repository.acceptTotp(eq(USER), eq(challengeId), any(), any(Long.class), eq(NOW), any()))
+                .thenReturn(Uni.createFrom().item(ok));
+    }
+
+    @Test
+    void aMatchingTotpCodeIsTakenInOneStatementWithTheSuccessEventAndNoLockedAttempt() {
+        givenLookAndStatement(true);
+
+        Outcome outcome = verifyWith(Method.TOTP, currentTotp());
+
+        assertThat(outcome).isEqualTo(new Verified("signed-assertion", false));
+        verify(repository)
+                .acceptTotp(
+                        eq(USER),
+                        eq(challengeId),
+                        eq(factorId),
+                        eq(NOW.getEpochSecond() / 30),
+                        eq(NOW),
+                        org.mockito.ArgumentMatchers.argThat(e -> e instanceof Events.VerificationSucceeded s
+                                && s.factorId().equals(factorId)
+                                && s.method().equals("TOTP")));
+        verify(repository, never()).attempt(any(), any(), any(), any(), any(), any());
+    }
+
+    @Test
+    void whenTheStatementRefusesTheLockedPathDecidesAndCounts() {
+        givenLookAndStatement(false);
+        useStillFree = false; // the parallel replay that won took the step
+
+        Outcome outcome = verifyWith(Method.TOTP, currentTotp());
+
+        assertThat(outcome).isEqualTo(new Rejected(FREE - 1, null));
+        assertThat(written().failures()).isEqualTo(1);
+        verify(signer, never()).sign(any(), any(), any(), any());
+    }
+
+    @Test
+    void aWrongCodeSkipsTheStatementAndIsCountedOnTheLockedPath() {
+        givenLookAndStatement(true);
+
+        Outcome outcome = verifyWith(Method.TOTP, "000000".equals(currentTotp()) ? "111111" : "000000");
+
+        assertThat(outcome).isEqualTo(new Rejected(FREE - 1, null));
+        assertThat(written().failures()).isEqualTo(1);
+        verify(repository, never()).acceptTotp(any(), any(), any(), any(Long.class), any(), any());
+    }
+
+    @Test
+    void aUserSeenLockedIsRefusedWithoutTheCodeBeingLookedAtOrAnyWrite() {
+        state.lockedAt = NOW.minusSeconds(5);
+        givenLookAndStatement(true);
+
+        assertThat(verifyWith(Method.TOTP, currentTotp())).isEqualTo(new Locked());
+        verify(keys, never()).openAtRest(any(), any(), any(), any(), any());
+        verify(repository, never()).acceptTotp(any(), any(), any(), any(Long.class), any(), any());
+        verify(repository, never()).attempt(any(), any(), any(), any(), any(), any());
+    }
+
+    @Test
+    void aUserSeenWaitingIsThrottledWithoutTheCodeBeingLookedAtOrAnyWrite() {
+        state.consecutiveFailures = FREE + 2;
+        state.blockedUntil = NOW.plusMillis(2500);
+        givenLookAndStatement(true);
+
+        assertThat(verifyWith(Method.TOTP, currentTotp())).isEqualTo(new Throttled(3));
+        verify(keys, never()).openAtRest(any(), any(), any(), any(), any());
+        verify(repository, never()).acceptTotp(any(), any(), any(), any(Long.class), any(), any());
+        verify(repository, never()).attempt(any(), any(), any(), any(), any(), any());
+    }
+
+    @Test
+    void aChallengeSeenCompletedIsAnsweredByTheLockedPath() {
+        challenge.completedAt = NOW.minusSeconds(1);
+        givenLookAndStatement(true);
+
+        assertProblem(Method.TOTP, 409, "challenge-completed");
+        verify(repository, never()).acceptTotp(any(), any(), any(), any(Long.class), any(), any());
+    }
+
+    @Test
+    void otherMethodsNeverTakeTheLookWithoutLocks() {
+        verifyWith(Method.RECOVERY_CODE, rightRecoveryCode);
+        verifyWith(Method.SMS, "482913");
+
+        verify(repository, never()).peek(any(), any());
     }
 
     // ------------------------------------------------------------------ metrics
