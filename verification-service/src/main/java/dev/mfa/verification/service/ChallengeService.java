@@ -32,8 +32,8 @@ public class ChallengeService {
     static final Duration RETENTION = Duration.ofDays(1);
 
     /**
-     * What {@link #create} decided. {@code challenge} is null when no second step is needed. {@code totpFactors} are the
-     * user's TOTP factors as the opening read them (newest first; secrets still sealed), for a verification cache.
+     * What {@link #create} decided. {@code challenge} is null when no second step is needed. {@code totpFactors} are
+     * the user's TOTP factors as the opening read them (newest first; secrets still sealed), for a verification cache.
      */
     public record Opened(Challenge challenge, List<Method> methods, String phoneMasked, List<Factor> totpFactors) {
         public boolean mfaRequired() {

@@ -108,8 +108,8 @@ class ChallengeBenchmark {
                 .append(SECONDS)
                 .append(" s per phase, ")
                 .append(Runtime.getRuntime().availableProcessors())
-                .append(
-                        " cores\n\n| phase | challenges/s | p50 ms | p99 ms | errors | JVM CPU ms per challenge (driver included) |\n")
+                .append(" cores\n\n| phase | challenges/s | p50 ms | p99 ms | errors ")
+                .append("| JVM CPU ms per challenge (driver included) |\n")
                 .append("|---|---|---|---|---|---|\n");
         results.forEach(r -> md.append(r.row()).append('\n'));
         LOG.info("\n" + md);
