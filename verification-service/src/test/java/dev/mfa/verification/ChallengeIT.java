@@ -26,8 +26,14 @@ class ChallengeIT extends VerificationTestBase {
     }
 
     @Test
-    void userWithoutRequirementOrFactorNeedsNoSecondStep() {
-        createChallenge(token(newUser("free"))).then().statusCode(200).body("mfaRequired", equalTo(false));
+    void userWithoutRequirementOrFactorNeedsNoSecondStep() throws Exception {
+        String user = newUser("free");
+        createChallenge(token(user)).then().statusCode(200).body("mfaRequired", equalTo(false));
+        // Nothing is written for a user without factors, not even the state row.
+        assertThat(count("select count(*) from user_state where user_id = ?", user))
+                .isZero();
+        assertThat(count("select count(*) from challenge where user_id = ?", user))
+                .isZero();
     }
 
     @Test
@@ -62,7 +68,7 @@ class ChallengeIT extends VerificationTestBase {
     }
 
     @Test
-    void enrolledUserGetsEveryMethodWithMaskedPhoneAndFiveMinutes() {
+    void enrolledUserGetsEveryMethodWithMaskedPhoneAndFiveMinutes() throws Exception {
         String user = newUser("all");
         enrollTotp(user, null);
         enrollSms(user, "+14155550101");
@@ -81,17 +87,33 @@ class ChallengeIT extends VerificationTestBase {
                         before.plus(Duration.ofMinutes(5)).minusSeconds(1),
                         clock.instant().plus(Duration.ofMinutes(5)));
         assertThat(response.body().asString()).doesNotContain("4155550101");
+        assertThat(count(
+                        "select count(*) from challenge where challenge_id = ?::uuid "
+                                + "and methods = 'TOTP,SMS,RECOVERY_CODE'",
+                        response.<String>path("challengeId")))
+                .isEqualTo(1);
     }
 
     @Test
-    void totpOnlyUserGetsTotpWithoutPhone() {
+    void totpOnlyUserGetsTotpWithoutPhone() throws Exception {
         String user = newUser("totp-only");
         enrollTotp(user, null);
-        createChallenge(token(user))
+        String challengeId = createChallenge(token(user))
                 .then()
                 .statusCode(201)
                 .body("methods", contains("TOTP"))
-                .body("phoneMasked", nullValue());
+                .body("phoneMasked", nullValue())
+                .extract()
+                .path("challengeId");
+        // The state row verifications lock exists from the first challenge on.
+        assertThat(count("select count(*) from user_state where user_id = ?", user))
+                .isEqualTo(1);
+        assertThat(count(
+                        "select count(*) from challenge where challenge_id = ?::uuid and user_id = ? "
+                                + "and methods = 'TOTP'",
+                        challengeId,
+                        user))
+                .isEqualTo(1);
     }
 
     @Test

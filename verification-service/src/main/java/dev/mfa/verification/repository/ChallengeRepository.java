@@ -13,8 +13,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Sign-in challenges (opening, SMS sends, purge). Every method runs in the caller's session/transaction; the
- * verification of a code reads and writes challenges through {@link VerificationRepository} instead.
+ * Sign-in challenges: SMS sends and purge. Every method runs in the caller's session/transaction; the opening of a
+ * challenge and the verification of a code go through {@link ChallengeOpeningRepository} and
+ * {@link VerificationRepository} instead.
  */
 @ApplicationScoped
 public class ChallengeRepository implements PanacheRepositoryBase<Challenge, UUID> {
@@ -30,13 +31,8 @@ public class ChallengeRepository implements PanacheRepositoryBase<Challenge, UUI
         return findById(challengeId, LockModeType.PESSIMISTIC_WRITE);
     }
 
-    /** How many challenges (or SMS sends) there were in a window, and when the oldest of those challenges opened. */
+    /** How many SMS sends there were in a window, and when the oldest of their challenges opened. */
     public record Recent(long count, Instant oldest) {}
-
-    /** The user's challenges opened after {@code since}. */
-    public Uni<Recent> openedSince(String userId, Instant since) {
-        return recent("count(*)", "", userId, since);
-    }
 
     /** The SMS sent, resends included, from the user's challenges opened after {@code since}. */
     public Uni<Recent> smsSentSince(String userId, Instant since) {

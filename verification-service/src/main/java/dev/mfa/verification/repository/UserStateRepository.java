@@ -12,10 +12,6 @@ import java.time.Instant;
 @ApplicationScoped
 public class UserStateRepository implements PanacheRepositoryBase<UserState, String> {
 
-    public Uni<UserState> find(String userId) {
-        return findById(userId);
-    }
-
     /** Makes sure the user's row exists (requirement {@code NOT_REQUIRED} until told otherwise). */
     public Uni<Integer> ensure(String userId, String orgId, Instant now) {
         return Panache.getSession()

@@ -6,56 +6,53 @@ import dev.mfa.verification.config.VerificationConfig;
 import dev.mfa.verification.domain.Challenge;
 import dev.mfa.verification.domain.Factor;
 import dev.mfa.verification.domain.Method;
-import dev.mfa.verification.domain.RecoveryCode;
 import dev.mfa.verification.domain.UserState;
+import dev.mfa.verification.repository.ChallengeOpeningRepository;
+import dev.mfa.verification.repository.ChallengeOpeningRepository.Opening;
 import dev.mfa.verification.repository.ChallengeRepository;
-import dev.mfa.verification.repository.FactorRepository;
-import dev.mfa.verification.repository.RecoveryCodeRepository;
-import dev.mfa.verification.repository.UserStateRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
-/** Opens sign-in challenges for the user's current factors. */
+/**
+ * Opens sign-in challenges for the user's current factors: one statement of {@link ChallengeOpeningRepository} (one
+ * round trip, no ORM session), then the rules below on what it read and did.
+ */
 @ApplicationScoped
 public class ChallengeService {
 
     /** Expired challenges are kept this long for support questions, then deleted. */
     static final Duration RETENTION = Duration.ofDays(1);
 
-    /** What {@link #create} decided. {@code challenge} is null when no second step is needed. */
-    public record Opened(Challenge challenge, List<Method> methods, String phoneMasked) {
+    /**
+     * What {@link #create} decided. {@code challenge} is null when no second step is needed. {@code totpFactors} are
+     * the user's TOTP factors as the opening read them (newest first; secrets still sealed), for a verification cache.
+     */
+    public record Opened(Challenge challenge, List<Method> methods, String phoneMasked, List<Factor> totpFactors) {
         public boolean mfaRequired() {
             return challenge != null;
         }
     }
 
+    private final ChallengeOpeningRepository openings;
     private final ChallengeRepository challenges;
-    private final FactorRepository factors;
-    private final RecoveryCodeRepository recoveryCodes;
-    private final UserStateRepository users;
     private final VerificationConfig config;
     private final Clock clock;
 
     public ChallengeService(
+            ChallengeOpeningRepository openings,
             ChallengeRepository challenges,
-            FactorRepository factors,
-            RecoveryCodeRepository recoveryCodes,
-            UserStateRepository users,
             VerificationConfig config,
             Clock clock) {
+        this.openings = openings;
         this.challenges = challenges;
-        this.factors = factors;
-        this.recoveryCodes = recoveryCodes;
-        this.users = users;
         this.config = config;
         this.clock = clock;
     }
@@ -63,72 +60,42 @@ public class ChallengeService {
     /** The window of {@link VerificationConfig#maxChallengesPerHour()} and the per-user SMS cap. */
     static final Duration HOUR = Duration.ofHours(1);
 
-    @WithTransaction
     public Uni<Opened> create(Caller caller) {
         Instant now = clock.instant();
-        return factors.ofUser(caller.userId())
-                .flatMap(userFactors -> userFactors.isEmpty()
-                        ? users.find(caller.userId()).flatMap(state -> open(caller, state, userFactors, null, now))
-                        // The user's state row is locked so that parallel requests count their challenges one by one.
-                        : users.lock(caller.userId(), caller.orgId(), now)
-                                .flatMap(state -> recoveryCodes
-                                        .find(caller.userId())
-                                        .flatMap(code -> withinHourlyLimit(caller, now)
-                                                .flatMap(ignored -> open(caller, state, userFactors, code, now)))));
+        return openings.open(
+                        caller.userId(),
+                        caller.orgId(),
+                        UUID.randomUUID(),
+                        now,
+                        now.plus(config.challengeTtl()),
+                        now.minus(HOUR),
+                        config.maxChallengesPerHour())
+                .map(opening -> decide(caller, opening, now));
     }
 
-    private Uni<Void> withinHourlyLimit(Caller caller, Instant now) {
-        return challenges.openedSince(caller.userId(), now.minus(HOUR)).map(recent -> {
-            if (recent.count() >= config.maxChallengesPerHour()) {
-                throw ProblemException.tooManyRequests(
-                        "too-many-challenges",
-                        "Too many sign-in attempts; try again later.",
-                        ThrottlePolicy.secondsUntil(recent.oldest().plus(HOUR), now));
-            }
-            return null;
-        });
-    }
-
-    private Uni<Opened> open(Caller caller, UserState state, List<Factor> userFactors, RecoveryCode code, Instant now) {
-        if (userFactors.isEmpty()) {
+    private static Opened decide(Caller caller, Opening opening, Instant now) {
+        if (!opening.hasFactors()) {
             // Pay users need MFA whatever the projection says yet (CONTRACT §2).
-            boolean required = caller.isPayUser() || (state != null && UserState.REQUIRED.equals(state.requirement));
-            if (required) {
+            if (caller.isPayUser() || UserState.REQUIRED.equals(opening.requirement())) {
                 throw ProblemException.conflict(
                         "enrollment-required",
                         "Multi-factor authentication is required: set up a verification method first.");
             }
-            return Uni.createFrom().item(new Opened(null, List.of(), null));
+            return new Opened(null, List.of(), null, List.of());
         }
-        List<Method> methods = new ArrayList<>();
-        String phoneMasked = null;
-        if (userFactors.stream().anyMatch(f -> Factor.TOTP.equals(f.method))) {
-            methods.add(Method.TOTP);
+        Challenge c = opening.challenge();
+        if (c == null) {
+            // Refused: the wait lasts until the oldest challenge of the window leaves it.
+            Instant oldest = opening.window().stream().min(Instant::compareTo).orElse(now);
+            throw ProblemException.tooManyRequests(
+                    "too-many-challenges",
+                    "Too many sign-in attempts; try again later.",
+                    ThrottlePolicy.secondsUntil(oldest.plus(HOUR), now));
         }
-        for (Factor f : userFactors) { // newest first
-            if (Factor.SMS.equals(f.method)) {
-                methods.add(Method.SMS);
-                phoneMasked = f.phoneMasked;
-                break;
-            }
-        }
-        if (code != null && code.usedAt == null) {
-            methods.add(Method.RECOVERY_CODE);
-        }
-        Challenge c = new Challenge();
-        c.challengeId = UUID.randomUUID();
-        c.userId = caller.userId();
-        c.orgId = caller.orgId();
-        c.methods = Challenge.join(methods);
-        c.createdAt = now;
-        c.expiresAt = now.plus(config.challengeTtl());
-        String masked = phoneMasked;
-        // The state row is what verifications lock; create it now rather than on the hot path.
-        Uni<Integer> ensureState =
-                state != null ? Uni.createFrom().item(0) : users.ensure(caller.userId(), caller.orgId(), now);
-        return ensureState
-                .flatMap(ignored -> challenges.persist(c))
-                .replaceWith(() -> new Opened(c, List.copyOf(methods), masked));
+        List<Method> methods =
+                Arrays.stream(c.methods.split(",")).map(Method::valueOf).toList();
+        String phoneMasked = methods.contains(Method.SMS) ? opening.phoneMasked() : null;
+        return new Opened(c, methods, phoneMasked, opening.totpFactors());
     }
 
     @Scheduled(every = "1h", delayed = "3m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)

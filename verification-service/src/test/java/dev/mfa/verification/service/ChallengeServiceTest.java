@@ -3,8 +3,8 @@ package dev.mfa.verification.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -15,23 +15,21 @@ import dev.mfa.verification.config.VerificationConfig;
 import dev.mfa.verification.domain.Challenge;
 import dev.mfa.verification.domain.Factor;
 import dev.mfa.verification.domain.Method;
-import dev.mfa.verification.domain.RecoveryCode;
 import dev.mfa.verification.domain.UserState;
+import dev.mfa.verification.repository.ChallengeOpeningRepository;
+import dev.mfa.verification.repository.ChallengeOpeningRepository.Opening;
 import dev.mfa.verification.repository.ChallengeRepository;
-import dev.mfa.verification.repository.ChallengeRepository.Recent;
-import dev.mfa.verification.repository.FactorRepository;
-import dev.mfa.verification.repository.RecoveryCodeRepository;
-import dev.mfa.verification.repository.UserStateRepository;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 
-/** The rules of opening a challenge, against mocked repositories. */
+/** The rules of opening a challenge, against a mocked repository (the statement itself: ChallengeIT and others). */
 class ChallengeServiceTest {
 
     private static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
@@ -39,123 +37,162 @@ class ChallengeServiceTest {
     private static final Caller CALLER = new Caller(USER, "acme", Set.of(Caller.GROUP_USER), null);
     private static final int MAX_PER_HOUR = 30;
 
-    private final ChallengeRepository challenges = mock(ChallengeRepository.class);
-    private final FactorRepository factors = mock(FactorRepository.class);
-    private final RecoveryCodeRepository recoveryCodes = mock(RecoveryCodeRepository.class);
-    private final UserStateRepository users = mock(UserStateRepository.class);
+    private final ChallengeOpeningRepository openings = mock(ChallengeOpeningRepository.class);
     private final VerificationConfig config = mock(VerificationConfig.class);
     private final ChallengeService service =
-            new ChallengeService(challenges, factors, recoveryCodes, users, config, TestClock.frozenAt(NOW));
-    private final List<Factor> userFactors = new ArrayList<>();
-    private final UserState state = new UserState();
+            new ChallengeService(openings, mock(ChallengeRepository.class), config, TestClock.frozenAt(NOW));
 
     @BeforeEach
-    void repositories() {
+    void configuration() {
         when(config.challengeTtl()).thenReturn(Duration.ofMinutes(5));
         when(config.maxChallengesPerHour()).thenReturn(MAX_PER_HOUR);
-        when(factors.ofUser(USER)).thenReturn(Uni.createFrom().item(userFactors));
-        when(users.find(USER)).thenReturn(Uni.createFrom().item(state));
-        when(users.lock(USER, "acme", NOW)).thenReturn(Uni.createFrom().item(state));
-        when(users.ensure(any(), any(), any())).thenReturn(Uni.createFrom().item(1));
-        when(recoveryCodes.find(USER)).thenReturn(Uni.createFrom().nullItem());
-        when(challenges.openedSince(USER, NOW.minus(ChallengeService.HOUR)))
-                .thenReturn(Uni.createFrom().item(new Recent(0, null)));
-        when(challenges.persist(any(Challenge.class))).thenAnswer(inv -> {
-            Challenge c = inv.getArgument(0);
-            return Uni.createFrom().item(c);
-        });
+    }
+
+    private void repositoryAnswers(Opening opening) {
+        when(openings.open(any(), any(), any(), any(), any(), any(), any(Integer.class)))
+                .thenReturn(Uni.createFrom().item(opening));
     }
 
     private ChallengeService.Opened open() {
         return service.create(CALLER).await().indefinitely();
     }
 
-    private static Factor factor(String method, String phoneMasked) {
+    private static Opening noFactors(String requirement) {
+        return new Opening(false, requirement, null, null, List.of(), List.of());
+    }
+
+    private static Challenge challenge(String methods) {
+        Challenge c = new Challenge();
+        c.challengeId = UUID.randomUUID();
+        c.userId = USER;
+        c.methods = methods;
+        c.expiresAt = NOW.plus(Duration.ofMinutes(5));
+        return c;
+    }
+
+    private static Factor totp() {
         Factor f = new Factor();
-        f.method = method;
-        f.phoneMasked = phoneMasked;
+        f.factorId = UUID.randomUUID();
+        f.method = Factor.TOTP;
+        f.secretEnc = "sealed";
         return f;
     }
 
     @Test
+    void theRepositoryIsAskedForTheConfiguredExpiryWindowAndLimit() {
+        repositoryAnswers(noFactors(null));
+
+        open();
+
+        ArgumentCaptor<UUID> id = ArgumentCaptor.forClass(UUID.class);
+        verify(openings)
+                .open(
+                        eq(USER),
+                        eq("acme"),
+                        id.capture(),
+                        eq(NOW),
+                        eq(NOW.plus(Duration.ofMinutes(5))),
+                        eq(NOW.minus(Duration.ofHours(1))),
+                        eq(MAX_PER_HOUR));
+        assertThat(id.getValue()).isNotNull();
+    }
+
+    @Test
     void withoutFactorsOrRequirementNoSecondStepIsNeeded() {
-        state.requirement = UserState.NOT_REQUIRED;
+        repositoryAnswers(noFactors(UserState.NOT_REQUIRED));
+
+        ChallengeService.Opened opened = open();
+
+        assertThat(opened.mfaRequired()).isFalse();
+        assertThat(opened.methods()).isEmpty();
+        assertThat(opened.totpFactors()).isEmpty();
+    }
+
+    @Test
+    void withoutFactorsOrStateRowNoSecondStepIsNeeded() {
+        repositoryAnswers(noFactors(null));
 
         assertThat(open().mfaRequired()).isFalse();
-        verify(challenges, never()).persist(any(Challenge.class));
     }
 
     @Test
     void aRequiredUserWithoutFactorsMustEnrollFirst() {
-        state.requirement = UserState.REQUIRED;
+        repositoryAnswers(noFactors(UserState.REQUIRED));
 
-        assertThatThrownBy(this::open)
-                .isInstanceOfSatisfying(
-                        ProblemException.class,
-                        p -> assertThat(p.problem().type()).endsWith("enrollment-required"));
+        assertThatThrownBy(this::open).isInstanceOfSatisfying(ProblemException.class, p -> {
+            assertThat(p.problem().type()).endsWith("enrollment-required");
+            assertThat(p.problem().status()).isEqualTo(409);
+        });
     }
 
     @Test
     void aPayUserWithoutFactorsMustEnrollWhateverTheProjectionSays() {
-        state.requirement = UserState.NOT_REQUIRED;
+        repositoryAnswers(noFactors(UserState.NOT_REQUIRED));
         Caller payUser = new Caller(USER, "acme", Set.of(Caller.GROUP_USER), Caller.PAY_PAYEE);
 
         assertThatThrownBy(() -> service.create(payUser).await().indefinitely())
-                .isInstanceOfSatisfying(
-                        ProblemException.class,
-                        p -> assertThat(p.problem().status()).isEqualTo(409));
+                .isInstanceOfSatisfying(ProblemException.class, p -> {
+                    assertThat(p.problem().type()).endsWith("enrollment-required");
+                    assertThat(p.problem().status()).isEqualTo(409);
+                });
     }
 
     @Test
-    void theChallengeOffersEachMethodOnceWithTheNewestPhoneAndAnUnusedRecoveryCode() {
-        userFactors.add(factor(Factor.SMS, "+33 6** ** ** 12"));
-        userFactors.add(factor(Factor.TOTP, null));
-        userFactors.add(factor(Factor.SMS, "+33 6** ** ** 99"));
-        userFactors.add(factor(Factor.TOTP, null));
-        RecoveryCode code = new RecoveryCode();
-        when(recoveryCodes.find(USER)).thenReturn(Uni.createFrom().item(code));
+    void theChallengeOffersTheStoredMethodsInOrderWithThePhoneAndTheTotpFactorsRead() {
+        Challenge c = challenge("TOTP,SMS,RECOVERY_CODE");
+        List<Factor> factors = List.of(totp(), totp());
+        repositoryAnswers(new Opening(true, null, c, "+33 6** ** ** 12", List.of(NOW), factors));
 
         ChallengeService.Opened opened = open();
 
+        assertThat(opened.mfaRequired()).isTrue();
+        assertThat(opened.challenge()).isSameAs(c);
         assertThat(opened.methods()).containsExactly(Method.TOTP, Method.SMS, Method.RECOVERY_CODE);
         assertThat(opened.phoneMasked()).isEqualTo("+33 6** ** ** 12");
-        Challenge c = opened.challenge();
-        assertThat(c.methods).isEqualTo("TOTP,SMS,RECOVERY_CODE");
-        assertThat(c.expiresAt).isEqualTo(NOW.plus(Duration.ofMinutes(5)));
-        assertThat(c.userId).isEqualTo(USER);
-        verify(challenges).persist(c);
+        assertThat(opened.totpFactors()).containsExactlyElementsOf(factors);
     }
 
     @Test
-    void aUsedRecoveryCodeIsNotOffered() {
-        userFactors.add(factor(Factor.TOTP, null));
-        RecoveryCode used = new RecoveryCode();
-        used.usedAt = NOW.minusSeconds(60);
-        when(recoveryCodes.find(USER)).thenReturn(Uni.createFrom().item(used));
+    void withoutSmsNoPhoneIsShown() {
+        repositoryAnswers(new Opening(true, null, challenge("TOTP"), null, List.of(NOW), List.of(totp())));
 
-        assertThat(open().methods()).containsExactly(Method.TOTP);
+        ChallengeService.Opened opened = open();
+
+        assertThat(opened.methods()).containsExactly(Method.TOTP);
+        assertThat(opened.phoneMasked()).isNull();
+    }
+
+    @Test
+    void aPayUserWithFactorsIsChallengedLikeAnyOther() {
+        repositoryAnswers(new Opening(true, null, challenge("SMS"), "+1 ••• ••• ••01", List.of(NOW), List.of()));
+        Caller payUser = new Caller(USER, "acme", Set.of(Caller.GROUP_USER), Caller.PAY_PAYEE);
+
+        ChallengeService.Opened opened = service.create(payUser).await().indefinitely();
+
+        assertThat(opened.methods()).containsExactly(Method.SMS);
+        assertThat(opened.phoneMasked()).isEqualTo("+1 ••• ••• ••01");
     }
 
     @Test
     void theHourlyLimitRefusesWithTheWaitUntilTheOldestLeavesTheWindow() {
-        userFactors.add(factor(Factor.TOTP, null));
         Instant oldest = NOW.minus(Duration.ofMinutes(50));
-        when(challenges.openedSince(USER, NOW.minus(ChallengeService.HOUR)))
-                .thenReturn(Uni.createFrom().item(new Recent(MAX_PER_HOUR, oldest)));
+        repositoryAnswers(new Opening(
+                true, null, null, null, List.of(NOW.minusSeconds(5), oldest, NOW.minusSeconds(60)), List.of(totp())));
 
         assertThatThrownBy(this::open).isInstanceOfSatisfying(ProblemException.class, p -> {
             assertThat(p.problem().type()).endsWith("too-many-challenges");
+            assertThat(p.problem().status()).isEqualTo(429);
             assertThat(p.problem().retryAfterSeconds()).isEqualTo(600);
         });
-        verify(challenges, never()).persist(any(Challenge.class));
     }
 
     @Test
-    void oneBelowTheHourlyLimitStillOpens() {
-        userFactors.add(factor(Factor.TOTP, null));
-        when(challenges.openedSince(USER, NOW.minus(ChallengeService.HOUR)))
-                .thenReturn(Uni.createFrom().item(new Recent(MAX_PER_HOUR - 1, NOW.minusSeconds(10))));
+    void aRefusalWithAnEmptyWindowWaitsTheWholeHour() {
+        repositoryAnswers(new Opening(true, null, null, null, List.of(), List.of()));
 
-        assertThat(open().mfaRequired()).isTrue();
+        assertThatThrownBy(this::open)
+                .isInstanceOfSatisfying(
+                        ProblemException.class,
+                        p -> assertThat(p.problem().retryAfterSeconds()).isEqualTo(3600));
     }
 }
