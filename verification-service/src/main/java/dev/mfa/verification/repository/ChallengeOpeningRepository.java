@@ -136,19 +136,8 @@ public class ChallengeOpeningRepository {
         OffsetDateTime[] window = first.getArrayOfOffsetDateTimes("challenge_window");
         List<Factor> totp = new ArrayList<>();
         for (Row r : rows) {
-            UUID factorId = r.getUUID("factor_id");
-            if (factorId != null) {
-                Factor f = new Factor();
-                f.factorId = factorId;
-                f.userId = userId;
-                f.orgId = r.getString("org_id");
-                f.method = Factor.TOTP;
-                f.secretEnc = r.getString("secret_enc");
-                f.lastUsedStep = r.getLong("last_used_step");
-                f.totpAlgorithm = r.getString("totp_algorithm");
-                f.totpDigits = r.getInteger("totp_digits");
-                f.totpPeriod = r.getInteger("totp_period");
-                totp.add(f);
+            if (r.getUUID("factor_id") != null) {
+                totp.add(VerificationRepository.totpFactor(r, userId, r.getString("org_id")));
             }
         }
         return new Opening(

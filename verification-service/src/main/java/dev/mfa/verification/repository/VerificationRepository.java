@@ -276,22 +276,26 @@ public class VerificationRepository {
                 attempt =
                         new Attempt(state(userId, r), challenge(userId, challengeId, r), totp, recoveryCode(userId, r));
             }
-            UUID factorId = r.getUUID("factor_id");
-            if (factorId != null) {
-                Factor f = new Factor();
-                f.factorId = factorId;
-                f.userId = userId;
-                f.orgId = attempt.challenge().orgId;
-                f.method = Factor.TOTP;
-                f.secretEnc = r.getString("secret_enc");
-                f.lastUsedStep = r.getLong("last_used_step");
-                f.totpAlgorithm = r.getString("totp_algorithm");
-                f.totpDigits = r.getInteger("totp_digits");
-                f.totpPeriod = r.getInteger("totp_period");
-                totp.add(f);
+            if (r.getUUID("factor_id") != null) {
+                totp.add(totpFactor(r, userId, attempt.challenge().orgId));
             }
         }
         return attempt;
+    }
+
+    /** A TOTP factor from a row with its columns ({@code factor_id}, {@code secret_enc}, its step and parameters). */
+    static Factor totpFactor(Row r, String userId, String orgId) {
+        Factor f = new Factor();
+        f.factorId = r.getUUID("factor_id");
+        f.userId = userId;
+        f.orgId = orgId;
+        f.method = Factor.TOTP;
+        f.secretEnc = r.getString("secret_enc");
+        f.lastUsedStep = r.getLong("last_used_step");
+        f.totpAlgorithm = r.getString("totp_algorithm");
+        f.totpDigits = r.getInteger("totp_digits");
+        f.totpPeriod = r.getInteger("totp_period");
+        return f;
     }
 
     private static UserState state(String userId, Row r) {
