@@ -22,7 +22,10 @@ public interface OutboxConfig {
     @WithDefault("500")
     int batchSize();
 
-    /** How long sent rows are kept for inspection before the cleanup deletes them. */
+    /**
+     * How long rows marked sent by a relay before issue 16 are kept before the cleanup deletes them (today's relay
+     * deletes a row once sent).
+     */
     @WithDefault("P1D")
     Duration retention();
 }
