@@ -1,0 +1,181 @@
+package dev.mfa.scheduler.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mfa.core.events.EventCodec;
+import dev.mfa.core.events.Events;
+import dev.mfa.core.events.Topics;
+import dev.mfa.core.outbox.OutboxRelay;
+import dev.mfa.scheduler.Fixtures;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * NOT part of {@code mvn verify} (the name matches neither surefire's nor failsafe's patterns). The outbox relay's
+ * cost per event (issue 16): inserts {@value #EVENTS} one-event rows, then drives {@link OutboxRelay#relayBatch()}
+ * until the table has nothing left to send, and measures the rate and the CPU of the test PostgreSQL server (its
+ * postmaster and children, from /proc) and of this JVM; then the deferred cleanup of what the relay left behind (the
+ * hourly purge of marked rows, then a VACUUM of the dead tuples; autovacuum is off for the table meanwhile). Only
+ * public API, so that the same file measures an older relay. Run:
+ * <pre>
+ * mvn -B -o -pl deadline-scheduler -am verify -Dit.test=OutboxRelayBenchmark -Dtest=none \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false -Dit.argLine=
+ * </pre>
+ * Results are logged as {@code BENCH ...} lines; docs/benchmarks.md ("Outbox relay (issue 16)") holds them.
+ */
+@QuarkusTest
+@TestProfile(OutboxRelayBenchmark.RelayDriven.class)
+class OutboxRelayBenchmark {
+
+    static final int EVENTS = 20_000;
+    static final int ROUNDS = 3;
+    private static final Logger LOG = Logger.getLogger(OutboxRelayBenchmark.class);
+
+    /** The benchmark drives the relay itself: its timer, the backlog gauge and the scheduler's job stay quiet. */
+    public static class RelayDriven implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "mfa.outbox.poll-interval", "PT1H",
+                    "mfa.outbox.backlog-interval", "1h",
+                    "mfa.outbox.batch-size", "500",
+                    "mfa.scheduler.interval", "off");
+        }
+    }
+
+    @Inject
+    OutboxRelay relay;
+
+    @Test
+    void relayTwentyThousandEvents() throws Exception {
+        String payload = new EventCodec()
+                .encode(new EventCodec()
+                        .wrap(
+                                "/deadline-scheduler",
+                                new Events.DeadlineReached("bench-org", Instant.now()),
+                                Instant.now()));
+        List<String> results = new ArrayList<>();
+        try (Connection c = Fixtures.connect()) {
+            execute(c, "alter table outbox_event set (autovacuum_enabled = false)");
+            for (int round = 0; round <= ROUNDS; round++) {
+                insert(c, payload);
+                execute(c, "vacuum analyze outbox_event");
+
+                Sample start = Sample.take(c);
+                long t0 = System.nanoTime();
+                int relayed = 0;
+                for (int n; (n = Fixtures.onVertx(relay::relayBatch)) > 0; ) {
+                    relayed += n;
+                }
+                long t1 = System.nanoTime();
+                Sample relayedAt = Sample.take(c);
+                execute(c, "delete from outbox_event where sent_at is not null");
+                execute(c, "vacuum outbox_event");
+                Sample cleaned = Sample.take(c);
+
+                assertThat(relayed).isEqualTo(EVENTS);
+                assertThat(Fixtures.count("select count(*) from outbox_event where sent_at is null"))
+                        .isZero();
+                double perK = 1000.0 / EVENTS;
+                String line = String.format(
+                        "BENCH round=%d%s events=%d eventsPerS=%.0f pgCpuMsPer1k relay=%.1f cleanup=%.1f total=%.1f "
+                                + "jvmCpuMsPer1k=%.1f walKiBPer1k relay=%.0f cleanup=%.0f",
+                        round,
+                        round == 0 ? "(warm-up)" : "",
+                        EVENTS,
+                        EVENTS / ((t1 - t0) / 1e9),
+                        (relayedAt.pg - start.pg) * 1000 * perK,
+                        (cleaned.pg - relayedAt.pg) * 1000 * perK,
+                        (cleaned.pg - start.pg) * 1000 * perK,
+                        (relayedAt.jvm - start.jvm) * 1000 * perK,
+                        (relayedAt.wal - start.wal) / 1024.0 * perK,
+                        (cleaned.wal - relayedAt.wal) / 1024.0 * perK);
+                LOG.info(line);
+                results.add(line);
+            }
+            execute(c, "alter table outbox_event reset (autovacuum_enabled)");
+        }
+        results.forEach(System.out::println);
+    }
+
+    private static void insert(Connection c, String payload) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("insert into outbox_event (id, topic, record_key, event_type, payload, created_at) "
+                        + "select gen_random_uuid(), ?, 'bench-' || i, 'mfa.deadline.reached', ?, now() "
+                        + "from generate_series(1, ?) i")) {
+            ps.setString(1, Topics.DEADLINES);
+            ps.setString(2, payload);
+            ps.setInt(3, EVENTS);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** CPU seconds of this JVM and of the test server (postmaster and its children), and WAL bytes written. */
+    record Sample(double jvm, double pg, long wal) {
+
+        static Sample take(Connection c) throws Exception {
+            double jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                            .getProcessCpuTime()
+                    / 1e9;
+            String dataDir;
+            long wal;
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("select current_setting('data_directory'), "
+                            + "pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")) {
+                rs.next();
+                dataDir = rs.getString(1);
+                wal = rs.getLong(2);
+            }
+            long master = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid"))
+                    .get(0)
+                    .trim());
+            return new Sample(jvm, serverTicks(master) / 100.0, wal); // USER_HZ = 100
+        }
+
+        /** utime + stime of {@code master} and its direct children (the backends and background workers). */
+        private static long serverTicks(long master) throws Exception {
+            long ticks = 0;
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path p : procs.toList()) {
+                    if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    String[] f;
+                    try {
+                        String stat = Files.readString(p.resolve("stat"));
+                        f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    } catch (Exception gone) {
+                        continue; // ended meanwhile
+                    }
+                    long pid = Long.parseLong(p.getFileName().toString());
+                    if (pid == master || Long.parseLong(f[1]) == master) {
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                }
+            }
+            return ticks;
+        }
+    }
+}
