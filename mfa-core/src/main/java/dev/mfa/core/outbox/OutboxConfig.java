@@ -22,6 +22,17 @@ public interface OutboxConfig {
     @WithDefault("500")
     int batchSize();
 
+    /** How often the relay looks for rows ({@link OutboxRelay}'s Vert.x timer). */
+    @WithDefault("PT0.1S")
+    Duration pollInterval();
+
+    /**
+     * How often the backlog gauges are measured, as a scheduler period (e.g. {@code 5s}); read by {@link OutboxRelay}'s
+     * {@code @Scheduled} expression, declared here so that setting it passes the mapping's validation.
+     */
+    @WithDefault("5s")
+    String backlogInterval();
+
     /**
      * How long rows marked sent by a relay before issue 16 are kept before the cleanup deletes them (today's relay
      * deletes a row once sent).

@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -83,11 +82,8 @@ public class OutboxRelay {
      * A Vert.x timer rather than {@code @Scheduled}: the scheduler ticks once a second, which would add up to a
      * second to every event's latency; this polls every {@code mfa.outbox.poll-interval} (default 100 ms).
      */
-    void start(
-            @Observes StartupEvent event,
-            Vertx vertx,
-            @ConfigProperty(name = "mfa.outbox.poll-interval", defaultValue = "PT0.1S") Duration interval) {
-        timerId = vertx.setPeriodic(interval.toMillis(), id -> {
+    void start(@Observes StartupEvent event, Vertx vertx) {
+        timerId = vertx.setPeriodic(config.pollInterval().toMillis(), id -> {
             Application app = Application.currentApplication();
             // Like @Scheduled's ApplicationNotRunning: the Kafka channel is wired only once startup completed.
             if (app != null && app.isStarted() && running.compareAndSet(false, true)) {
