@@ -13,6 +13,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -96,7 +98,7 @@ class OutboxRelayBenchmark {
                 double perK = 1000.0 / EVENTS;
                 String line = String.format(
                         "BENCH round=%d%s events=%d eventsPerS=%.0f pgCpuMsPer1k relay=%.1f cleanup=%.1f total=%.1f "
-                                + "jvmCpuMsPer1k=%.1f walKiBPer1k relay=%.0f cleanup=%.0f",
+                                + "jvmCpuMsPer1k=%.1f relayThreadsCpuMsPer1k=%.1f walKiBPer1k relay=%.0f cleanup=%.0f",
                         round,
                         round == 0 ? "(warm-up)" : "",
                         EVENTS,
@@ -105,6 +107,7 @@ class OutboxRelayBenchmark {
                         (cleaned.pg - relayedAt.pg) * 1000 * perK,
                         (cleaned.pg - start.pg) * 1000 * perK,
                         (relayedAt.jvm - start.jvm) * 1000 * perK,
+                        (relayedAt.relayThreads - start.relayThreads) * 1000 * perK,
                         (relayedAt.wal - start.wal) / 1024.0 * perK,
                         (cleaned.wal - relayedAt.wal) / 1024.0 * perK);
                 LOG.info(line);
@@ -134,8 +137,12 @@ class OutboxRelayBenchmark {
         }
     }
 
-    /** CPU seconds of this JVM and of the test server (postmaster and its children), and WAL bytes written. */
-    record Sample(double jvm, double pg, long wal) {
+    /**
+     * CPU seconds of this JVM (with the test broker, which runs in it), of the threads the relay's work runs on (Vert.x
+     * event loops: the pg client and the relay's code; the Kafka producer's threads) and of the test server
+     * (postmaster and children); WAL bytes written.
+     */
+    record Sample(double jvm, double relayThreads, double pg, long wal) {
 
         static Sample take(Connection c) throws Exception {
             double jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -153,7 +160,21 @@ class OutboxRelayBenchmark {
             long master = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid"))
                     .get(0)
                     .trim());
-            return new Sample(jvm, serverTicks(master) / 100.0, wal); // USER_HZ = 100
+            return new Sample(jvm, relayThreads(), serverTicks(master) / 100.0, wal); // USER_HZ = 100
+        }
+
+        private static double relayThreads() {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long nanos = 0;
+            for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (t != null
+                        && (t.getThreadName().startsWith("vert.x-eventloop-thread")
+                                || t.getThreadName().startsWith("kafka-producer-network-thread")
+                                || t.getThreadName().startsWith("smallrye-kafka-producer-thread"))) {
+                    nanos += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+                }
+            }
+            return nanos / 1e9;
         }
 
         /** utime + stime of {@code master} and its direct children (the backends and background workers). */
