@@ -160,10 +160,10 @@ class OutboxRelayBenchmark {
             long master = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid"))
                     .get(0)
                     .trim());
-            return new Sample(jvm, relayThreads(), serverTicks(master) / 100.0, wal); // USER_HZ = 100
+            return new Sample(jvm, relayThreadsCpu(), serverTicks(master) / 100.0, wal); // USER_HZ = 100
         }
 
-        private static double relayThreads() {
+        private static double relayThreadsCpu() {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long nanos = 0;
             for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
