@@ -48,6 +48,16 @@ class OutboxEnvelopeTest {
                 public Duration retention() {
                     return Duration.ofDays(1);
                 }
+
+                @Override
+                public Duration pollInterval() {
+                    return Duration.ofMillis(100);
+                }
+
+                @Override
+                public String backlogInterval() {
+                    return "5s";
+                }
             },
             Clock.fixed(NOW, ZoneOffset.UTC));
 
