@@ -39,4 +39,34 @@ public interface OutboxConfig {
      */
     @WithDefault("P1D")
     Duration retention();
+
+    /** These settings with their defaults and {@code source}, for code that builds an {@link Outbox} without CDI. */
+    static OutboxConfig withSource(String source) {
+        return new OutboxConfig() {
+            @Override
+            public String source() {
+                return source;
+            }
+
+            @Override
+            public int batchSize() {
+                return 500;
+            }
+
+            @Override
+            public Duration pollInterval() {
+                return Duration.ofMillis(100);
+            }
+
+            @Override
+            public String backlogInterval() {
+                return "5s";
+            }
+
+            @Override
+            public Duration retention() {
+                return Duration.ofDays(1);
+            }
+        };
+    }
 }
