@@ -45,7 +45,10 @@ import org.jboss.logging.Logger;
 public class OutboxRelay {
 
     public static final String CHANNEL = "outbox";
-    /** Any constant shared by all replicas of one service (each service has its own database). */
+    /**
+     * Any constant shared by all replicas of one service (each service has its own database); public for tests that
+     * stand in for another replica holding it.
+     */
     public static final long RELAY_LOCK_ID = 0x6d66615f6f7574L;
     /** A run that has not finished by then (e.g. a hung broker connection) is abandoned so that the next starts. */
     private static final Duration STUCK_RUN_TIMEOUT = Duration.ofMinutes(2);
