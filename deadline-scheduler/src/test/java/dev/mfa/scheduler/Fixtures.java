@@ -7,6 +7,7 @@ import dev.mfa.core.events.EventCodec;
 import dev.mfa.core.events.Events;
 import dev.mfa.core.events.Topics;
 import dev.mfa.localstack.testing.KafkaTestResource;
+import dev.mfa.localstack.testing.OutboxHistory;
 import dev.mfa.localstack.testing.PostgresTestResource;
 import dev.mfa.scheduler.domain.TriggerKind;
 import dev.mfa.scheduler.domain.TriggerPlan;
@@ -35,6 +36,22 @@ public final class Fixtures implements AutoCloseable {
 
     public final EventCodec codec = new EventCodec();
     public final KafkaCompanion kafka = new KafkaCompanion(KafkaTestResource.bootstrapServers());
+
+    /** Keeps a copy of the outbox rows written from now on ({@link #outboxEventsWithSubject(String)}). */
+    public Fixtures() {
+        try {
+            installOutboxHistory();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The relay deletes rows once sent: what was written is read from {@link OutboxHistory#TABLE}. */
+    public static void installOutboxHistory() throws SQLException {
+        try (Connection c = connect()) {
+            OutboxHistory.install(c);
+        }
+    }
 
     @Override
     public void close() {
@@ -106,14 +123,15 @@ public final class Fixtures implements AutoCloseable {
     }
 
     /**
-     * Events in the outbox whose subject starts with {@code subjectPrefix}, batched rows included (their payload is a
-     * JSON array of CloudEvents, see mfa-core {@code OutboxBatches}): counts occurrences of the encoded subject field.
+     * Events written to the outbox since {@link #installOutboxHistory()} (relayed or not) whose subject starts with
+     * {@code subjectPrefix}, batched rows included (their payload is a JSON array of CloudEvents, see mfa-core
+     * {@code OutboxBatches}): counts occurrences of the encoded subject field.
      */
     public static long outboxEventsWithSubject(String subjectPrefix) throws SQLException {
         String needle = "\"subject\":\"" + subjectPrefix;
         return count(
-                "select coalesce(sum((length(payload) - length(replace(payload, ?, ''))) / length(?)), 0) "
-                        + "from outbox_event",
+                "select coalesce(sum((length(payload) - length(replace(payload, ?, ''))) / length(?)), 0) " + "from "
+                        + OutboxHistory.TABLE,
                 needle,
                 needle);
     }

@@ -5,7 +5,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-/** What the integration tests that publish requests share: a Kafka companion per test, and how long they wait. */
+/**
+ * What the integration tests that publish requests share: a Kafka companion per test, how long they wait, and the
+ * outbox rows written kept for them to read ({@link QueueRows#keepOutboxHistory()}).
+ */
 abstract class KafkaCase {
 
     static final Duration WAIT = Duration.ofSeconds(20);
@@ -13,7 +16,8 @@ abstract class KafkaCase {
     KafkaCompanion kafka;
 
     @BeforeEach
-    void connectKafka() {
+    void connectKafka() throws Exception {
+        QueueRows.keepOutboxHistory();
         kafka = SmsFixtures.kafka();
     }
 

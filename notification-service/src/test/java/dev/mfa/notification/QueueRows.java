@@ -2,10 +2,12 @@ package dev.mfa.notification;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfa.core.events.CloudEvent;
+import dev.mfa.localstack.testing.OutboxHistory;
 import dev.mfa.localstack.testing.PostgresTestResource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,12 +39,22 @@ final class QueueRows {
         }
     }
 
+    /**
+     * The relay deletes outbox rows once sent (issue 16): from now on every row written is also kept in
+     * {@link OutboxHistory#TABLE}, which {@link #statusEvents} reads. Call it before the action whose events are read.
+     */
+    static void keepOutboxHistory() throws SQLException {
+        try (Connection c = PostgresTestResource.connect(TestStack.DATABASE)) {
+            OutboxHistory.install(c);
+        }
+    }
+
     /** Events on {@code topic} the service wrote to its outbox for a request, oldest first: type → data. */
     static List<Map.Entry<String, JsonNode>> statusEvents(String topic, UUID requestId) throws Exception {
         List<Map.Entry<String, JsonNode>> events = new ArrayList<>();
         try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
-                PreparedStatement ps = c.prepareStatement(
-                        "select payload from outbox_event where topic = ? and payload like ? order by seq")) {
+                PreparedStatement ps = c.prepareStatement("select payload from " + OutboxHistory.TABLE
+                        + " where topic = ? and payload like ? order by seq")) {
             ps.setString(1, topic);
             ps.setString(2, "%" + requestId + "%");
             try (ResultSet rs = ps.executeQuery()) {

@@ -29,7 +29,8 @@ class RestartResumeIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @BeforeEach
-    void reset() {
+    void reset() throws Exception {
+        QueueRows.keepOutboxHistory();
         StubClient.reset();
     }
 

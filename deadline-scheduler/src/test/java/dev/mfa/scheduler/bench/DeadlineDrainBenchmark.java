@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * NOT part of {@code mvn verify} (the name matches neither surefire's nor failsafe's patterns). Measures the time
  * to fire {@value #ORGS} org deadlines that are due at once: from the start of the job's run to the moment the last
- * event is acknowledged by the broker (the outbox relay marks a row sent only after {@code acks=all}). Run:
+ * event is acknowledged by the broker (the outbox relay deletes a row only after {@code acks=all}). Run:
  * <pre>
  * mvn -B -o -pl deadline-scheduler verify -Dit.test=DeadlineDrainBenchmark -Dtest=none \
  *     -Dsurefire.failIfNoSpecifiedTests=false
@@ -52,6 +52,7 @@ class DeadlineDrainBenchmark {
     @Test
     void fireTenThousandDeadlinesDueAtOnce() throws Exception {
         List<String> results = new ArrayList<>();
+        Fixtures.installOutboxHistory();
         for (int round = 0; round <= ROUNDS; round++) {
             String prefix = Fixtures.newOrg("bench") + "-";
             Instant deadline = clock.instant().plus(Duration.ofMinutes(1));

@@ -127,7 +127,6 @@ class EnforcementSwitchBenchmark {
 
     private static void cleanUp(String org) {
         Db.update("delete from org_user where org_id = ?", org);
-        Db.update("delete from outbox_event where sent_at is not null");
         Db.update("vacuum analyze outbox_event");
         Db.update("vacuum analyze org_user");
     }

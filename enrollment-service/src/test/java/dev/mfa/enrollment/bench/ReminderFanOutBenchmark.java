@@ -174,7 +174,6 @@ class ReminderFanOutBenchmark {
         Db.update("delete from email_notice where user_id like ?", org + "-%");
         Db.update("delete from factor where org_id = ?", org);
         Db.update("delete from org_user where org_id = ?", org);
-        Db.update("delete from outbox_event where sent_at is not null");
         Db.update("vacuum analyze outbox_event");
         Db.update("vacuum analyze org_user");
     }

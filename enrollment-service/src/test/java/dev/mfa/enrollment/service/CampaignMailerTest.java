@@ -260,25 +260,7 @@ class CampaignMailerTest {
         final List<CloudEvent> events = new ArrayList<>();
 
         RecordingOutbox() {
-            super(
-                    CODEC,
-                    new OutboxConfig() {
-                        @Override
-                        public String source() {
-                            return "/enrollment-service";
-                        }
-
-                        @Override
-                        public int batchSize() {
-                            return 500;
-                        }
-
-                        @Override
-                        public Duration retention() {
-                            return Duration.ofDays(1);
-                        }
-                    },
-                    Clock.fixed(NOW, ZoneOffset.UTC));
+            super(CODEC, OutboxConfig.withSource("/enrollment-service"), Clock.fixed(NOW, ZoneOffset.UTC));
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.mfa.enrollment.support;
 
 import dev.mfa.enrollment.TestStack;
+import dev.mfa.localstack.testing.OutboxHistory;
 import dev.mfa.localstack.testing.PostgresTestResource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -81,6 +82,16 @@ public final class Db {
         org.awaitility.Awaitility.await()
                 .atMost(java.time.Duration.ofSeconds(60))
                 .until(() -> count("select count(*) from processed_event where event_id = ?", eventId) > 0);
+    }
+
+    /**
+     * The relay deletes outbox rows once sent (issue 16): from now on, every row written is also kept in
+     * {@link OutboxHistory#TABLE}, which tests read for what was written.
+     */
+    public static void keepOutboxHistory() throws SQLException {
+        try (Connection c = connect()) {
+            OutboxHistory.install(c);
+        }
     }
 
     public static void awaitOutboxDrained() {

@@ -22,7 +22,51 @@ public interface OutboxConfig {
     @WithDefault("500")
     int batchSize();
 
-    /** How long sent rows are kept for inspection before the cleanup deletes them. */
+    /** How often the relay looks for rows ({@link OutboxRelay}'s Vert.x timer). */
+    @WithDefault("PT0.1S")
+    Duration pollInterval();
+
+    /**
+     * How often the backlog gauges are measured, as a scheduler period (e.g. {@code 5s}); read by {@link OutboxRelay}'s
+     * {@code @Scheduled} expression, declared here so that setting it passes the mapping's validation.
+     */
+    @WithDefault("5s")
+    String backlogInterval();
+
+    /**
+     * How long rows marked sent by a relay before issue 16 are kept before the cleanup deletes them (today's relay
+     * deletes a row once sent).
+     */
     @WithDefault("P1D")
     Duration retention();
+
+    /** These settings with their defaults and {@code source}, for code that builds an {@link Outbox} without CDI. */
+    static OutboxConfig withSource(String source) {
+        return new OutboxConfig() {
+            @Override
+            public String source() {
+                return source;
+            }
+
+            @Override
+            public int batchSize() {
+                return 500;
+            }
+
+            @Override
+            public Duration pollInterval() {
+                return Duration.ofMillis(100);
+            }
+
+            @Override
+            public String backlogInterval() {
+                return "5s";
+            }
+
+            @Override
+            public Duration retention() {
+                return Duration.ofDays(1);
+            }
+        };
+    }
 }

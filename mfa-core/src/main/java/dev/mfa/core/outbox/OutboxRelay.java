@@ -1,53 +1,62 @@
 package dev.mfa.core.outbox;
 
-import dev.mfa.core.time.SqlInstants;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.Application;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes outbox rows to Kafka in insertion order and marks them sent once the broker acknowledged them
- * ({@code acks=all} on the {@value #CHANNEL} channel). A transaction-scoped advisory lock lets one replica relay
- * at a time, which keeps per-key order across replicas. A failed send rolls the batch back: it is sent again,
- * and consumers drop the duplicates by event id.
+ * Publishes outbox rows to Kafka in insertion order and deletes them once the broker acknowledged them
+ * ({@code acks=all} on the {@value #CHANNEL} channel), in the transaction that read them: a row is written once and
+ * deleted once. A transaction-scoped advisory lock lets one replica relay at a time, which keeps per-key order across
+ * replicas. A failed send rolls the batch back: it is sent again, and consumers drop the duplicates by event id.
+ *
+ * <p>Runs on the bare reactive pool (no ORM session): per run {@code BEGIN}, the lock and the read go in one round
+ * trip, the delete and {@code COMMIT} in another.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     public static final String CHANNEL = "outbox";
-    /** Any constant shared by all replicas of one service (each service has its own database). */
-    private static final long RELAY_LOCK_ID = 0x6d66615f6f7574L;
+    /**
+     * Any constant shared by all replicas of one service (each service has its own database); public for tests that
+     * stand in for another replica holding it.
+     */
+    public static final long RELAY_LOCK_ID = 0x6d66615f6f7574L;
     /** A run that has not finished by then (e.g. a hung broker connection) is abandoned so that the next starts. */
     private static final Duration STUCK_RUN_TIMEOUT = Duration.ofMinutes(2);
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     private final MutinyEmitter<String> emitter;
+    private final Pool pool;
     private final OutboxConfig config;
     private final Clock clock;
     private final Counter published;
@@ -58,10 +67,12 @@ public class OutboxRelay {
     public OutboxRelay(
             @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = OutboxConfig.MAX_BATCH_SIZE)
                     MutinyEmitter<String> emitter,
+            Pool pool,
             OutboxConfig config,
             Clock clock,
             MeterRegistry registry) {
         this.emitter = emitter;
+        this.pool = pool;
         this.config = config;
         this.clock = clock;
         this.published = Counter.builder("mfa.outbox.published")
@@ -74,18 +85,13 @@ public class OutboxRelay {
      * A Vert.x timer rather than {@code @Scheduled}: the scheduler ticks once a second, which would add up to a
      * second to every event's latency; this polls every {@code mfa.outbox.poll-interval} (default 100 ms).
      */
-    void start(
-            @Observes StartupEvent event,
-            Vertx vertx,
-            @ConfigProperty(name = "mfa.outbox.poll-interval", defaultValue = "PT0.1S") Duration interval) {
-        timerId = vertx.setPeriodic(interval.toMillis(), id -> {
+    void start(@Observes StartupEvent event, Vertx vertx) {
+        timerId = vertx.setPeriodic(config.pollInterval().toMillis(), id -> {
             Application app = Application.currentApplication();
             // Like @Scheduled's ApplicationNotRunning: the Kafka channel is wired only once startup completed.
             if (app != null && app.isStarted() && running.compareAndSet(false, true)) {
-                // A fresh duplicated context per run, so that no Hibernate Reactive session outlives its run.
+                // A fresh duplicated context per run, so that no context-local state outlives its run.
                 Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-                // Hibernate Reactive only runs on a context marked safe (isolated), as Quarkus does for requests.
-                VertxContextSafetyToggle.setContextSafe(context, true);
                 // Deferred: an exception while assembling the run must still release the flag.
                 context.runOnContext(ignored -> Uni.createFrom()
                         .deferred(this::poll)
@@ -120,55 +126,76 @@ public class OutboxRelay {
                         : Uni.createFrom().voidItem());
     }
 
+    static final String LOCK = "select pg_try_advisory_xact_lock(" + RELAY_LOCK_ID + ")";
+
     /**
-     * The oldest unsent rows, in order, up to {@code :limit} events: the running sum stops at the row that reaches the
-     * limit (a batched row carries many events), but always lets the first row through.
+     * The oldest unsent rows, in order, up to {@code $1} events: the running sum stops at the row that reaches the
+     * limit (a batched row carries many events), but always lets the first row through. {@code sent_at} is set only
+     * on rows marked by relays before issue 16 (they are purged by {@link #purgeSent()}); the relay deletes its rows.
      */
     static final String PENDING = "select id, topic, record_key, payload, batched from ("
             + " select seq, id, topic, record_key, payload, batched, event_count,"
             + " sum(event_count) over (order by seq) as upto"
-            + " from outbox_event where sent_at is null order by seq limit :limit"
-            + ") pending where upto - event_count < :limit order by seq";
+            + " from outbox_event where sent_at is null order by seq limit $1"
+            + ") pending where upto - event_count < $1 order by seq";
+
+    /** Exactly the rows read and sent: a row committed meanwhile, even with a lower seq, stays for the next run. */
+    static final String DELETE_SENT = "delete from outbox_event where id = any($1)";
 
     /** Relays one run of up to {@code batch-size} events; returns how many events were published. */
     public Uni<Integer> relayBatch() {
-        return Panache.withTransaction(() -> Panache.getSession()
-                .flatMap(session -> session.createNativeQuery(
-                                "select pg_try_advisory_xact_lock(" + RELAY_LOCK_ID + ")", Boolean.class)
-                        .getSingleResult()
-                        .flatMap(locked -> !locked
-                                ? Uni.createFrom().item(0)
-                                : session.createNativeQuery(PENDING, Object[].class)
-                                        .setParameter("limit", runSize())
-                                        .getResultList()
-                                        .flatMap(rows -> rows.isEmpty()
-                                                ? Uni.createFrom().item(0)
-                                                : publish(session, rows)))));
+        Tuple limit = Tuple.of(runSize());
+        return pool.withConnection(conn -> Uni.combine()
+                .all()
+                // Pipelined, one round trip. The read is a statement of its own so that its snapshot is taken once
+                // the lock is held: rows another replica relayed and deleted just before are not seen again.
+                .unis(
+                        conn.query("BEGIN").execute(),
+                        conn.query(LOCK).execute(),
+                        conn.preparedQuery(PENDING).execute(limit))
+                .asTuple()
+                .flatMap(t -> {
+                    boolean locked = t.getItem2().iterator().next().getBoolean(0);
+                    RowSet<Row> rows = t.getItem3();
+                    return !locked || rows.size() == 0
+                            ? conn.query("ROLLBACK").execute().replaceWith(0)
+                            : publish(conn, rows);
+                })
+                .onFailure()
+                .call(() -> conn.query("ROLLBACK").execute().onFailure().recoverWithNull()));
     }
 
-    /** Sends every event of {@code rows}, then marks the rows sent in the same transaction; returns the event count. */
-    private Uni<Integer> publish(Mutiny.Session session, List<Object[]> rows) {
+    /**
+     * Sends every event of {@code rows}, then deletes the rows and commits, pipelined; returns the event count. Should
+     * the delete fail, the server answers the {@code COMMIT} of the aborted transaction with a rollback.
+     */
+    private Uni<Integer> publish(SqlConnection conn, RowSet<Row> rows) {
         List<UUID> ids = new ArrayList<>(rows.size());
         List<Uni<Void>> sends = new ArrayList<>();
-        for (Object[] row : rows) {
-            ids.add((UUID) row[0]);
-            if (Boolean.TRUE.equals(row[4])) {
-                for (OutboxBatches.KeyedEvent event : OutboxBatches.split((String) row[3])) {
-                    sends.add(send((String) row[1], event.key(), event.json()));
+        for (Row row : rows) {
+            ids.add(row.getUUID(0));
+            String topic = row.getString(1);
+            // The payload is sent as stored: plain rows as they are, batched rows sliced, never re-encoded.
+            if (row.getBoolean(4)) {
+                for (OutboxBatches.KeyedEvent event : OutboxBatches.split(row.getString(3))) {
+                    sends.add(send(topic, event.key(), event.json()));
                 }
             } else {
-                sends.add(send((String) row[1], (String) row[2], (String) row[3]));
+                sends.add(send(topic, row.getString(2), row.getString(3)));
             }
         }
         int events = sends.size();
+        Tuple sent = Tuple.tuple().addArrayOfUUID(ids.toArray(UUID[]::new));
         return Uni.join()
                 .all(sends)
                 .andFailFast()
-                .flatMap(acked -> session.createNativeQuery("update outbox_event set sent_at = :now where id in (:ids)")
-                        .setParameter("now", clock.instant())
-                        .setParameter("ids", ids)
-                        .executeUpdate())
-                .map(updated -> {
+                .flatMap(acked -> Uni.combine()
+                        .all()
+                        .unis(
+                                conn.preparedQuery(DELETE_SENT).execute(sent),
+                                conn.query("COMMIT").execute())
+                        .asTuple())
+                .map(done -> {
                     published.increment(events);
                     return events;
                 });
@@ -212,20 +239,22 @@ public class OutboxRelay {
 
     /** Measures the backlog now, updates the gauges and returns the measurement. */
     public Uni<OutboxBacklog.Snapshot> measuredBacklog() {
-        return Panache.withSession(() -> Panache.getSession()
-                        .flatMap(session -> session.createNativeQuery(BACKLOG, Object[].class)
-                                .getSingleResult()))
-                .map(row -> backlog.measured(
-                        ((Number) row[0]).longValue(), ((Number) row[1]).longValue(), SqlInstants.of(row[2])));
+        return pool.query(BACKLOG).execute().map(rows -> {
+            Row row = rows.iterator().next();
+            OffsetDateTime oldest = row.getOffsetDateTime(2);
+            return backlog.measured(row.getLong(0), row.getLong(1), oldest == null ? null : oldest.toInstant());
+        });
     }
 
+    /**
+     * Deletes rows that relays before issue 16 marked sent instead of deleting them, once they are older than the
+     * retention; the relay itself leaves no sent row behind.
+     */
     @Scheduled(every = "1h", delayed = "1m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> purgeSent() {
-        return Panache.withTransaction(() -> Panache.getSession()
-                        .flatMap(
-                                session -> session.createNativeQuery("delete from outbox_event where sent_at < :before")
-                                        .setParameter("before", clock.instant().minus(config.retention()))
-                                        .executeUpdate()))
+        OffsetDateTime before = clock.instant().minus(config.retention()).atOffset(ZoneOffset.UTC);
+        return pool.preparedQuery("delete from outbox_event where sent_at < $1")
+                .execute(Tuple.of(before))
                 .onFailure()
                 .recoverWithNull()
                 .replaceWithVoid();

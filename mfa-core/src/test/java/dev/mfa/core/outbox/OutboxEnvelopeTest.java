@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Set;
@@ -31,25 +30,8 @@ class OutboxEnvelopeTest {
 
     private static final Instant NOW = Instant.parse("2026-12-04T20:00:00.123Z");
 
-    private final Outbox outbox = new Outbox(
-            new EventCodec(),
-            new OutboxConfig() {
-                @Override
-                public String source() {
-                    return "/test-service";
-                }
-
-                @Override
-                public int batchSize() {
-                    return 500;
-                }
-
-                @Override
-                public Duration retention() {
-                    return Duration.ofDays(1);
-                }
-            },
-            Clock.fixed(NOW, ZoneOffset.UTC));
+    private final Outbox outbox =
+            new Outbox(new EventCodec(), OutboxConfig.withSource("/test-service"), Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void rowIsTheEnvelopeTheCatalogueDescribes() throws IOException {
