@@ -69,18 +69,33 @@ class VerifiedTokensTest {
     }
 
     @Test
-    void holdsAtMostMaxEntriesAndMakesRoomOnceEntriesExpire() {
+    void holdsAtMostMaxEntriesTheOldestMakingRoomForTheNewest() {
         TestClock clock = TestClock.frozenAt(T0);
         VerifiedTokens cache = new VerifiedTokens(clock, 2, Duration.ofSeconds(30));
         cache.put("t1", jwt(T0.plusSeconds(3600)));
         cache.put("t2", jwt(T0.plusSeconds(3600)));
         cache.put("t3", jwt(T0.plusSeconds(3600)));
+
         assertThat(cache.size()).isEqualTo(2);
-        assertThat(cache.get("t3")).as("full of live entries: not cached").isNull();
-        clock.advance(Duration.ofSeconds(30));
-        cache.put("t3", jwt(T0.plusSeconds(3600)));
-        assertThat(cache.size()).isEqualTo(1);
-        assertThat(cache.get("t3")).isNotNull();
+        assertThat(cache.get("t3")).as("the newest is kept").isNotNull();
+        assertThat(cache.get("t2")).isNotNull();
+        assertThat(cache.get("t1")).as("the oldest made room").isNull();
+    }
+
+    @Test
+    void atAnyRateASignInsSecondCallFindsItsToken() {
+        // Far more callers than entries, each calling twice in a row (challenge, then verify), as under load.
+        VerifiedTokens cache = new VerifiedTokens(TestClock.frozenAt(T0), 16, Duration.ofSeconds(30));
+        int hits = 0;
+        for (int i = 0; i < 1000; i++) {
+            String token = "caller-" + i;
+            if (cache.get(token) == null) {
+                cache.put(token, jwt(T0.plusSeconds(3600)));
+            }
+            hits += cache.get(token) == null ? 0 : 1;
+        }
+        assertThat(hits).isEqualTo(1000);
+        assertThat(cache.size()).isEqualTo(16);
     }
 
     @Test
