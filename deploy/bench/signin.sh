@@ -40,7 +40,22 @@ procs() {   # name pid... : every process the platform runs
   if [[ -f "$RUN/pg/postmaster.pid" ]]; then
     pm="$(head -1 "$RUN/pg/postmaster.pid")"
     echo "postgresql $pm $(pgrep -P "$pm" | tr '\n' ' ')"
+    pg_by_database "$pm"
   fi
+}
+# The same PostgreSQL CPU split by database: a backend's title is "postgres: USER DATABASE HOST(PORT) STATE", so the
+# backends of each service's pool are told apart (in production each service has its own server); the postmaster
+# and its helpers (checkpointer, WAL writer, autovacuum, ...) are "pg-shared".
+pg_by_database() {   # postmaster pid
+  local p title db re='^postgres: [^ ]+ ([a-z_][a-z0-9_]*) [0-9.:a-f]*[(]'
+  declare -A byDb=([pg-shared]="$1")
+  for p in $(pgrep -P "$1"); do
+    title="$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)" || continue
+    db="pg-shared"
+    if [[ "$title" =~ $re ]]; then db="pg:${BASH_REMATCH[1]}"; fi
+    byDb[$db]="${byDb[$db]:-} $p"
+  done
+  for db in "${!byDb[@]}"; do echo "$db ${byDb[$db]}"; done
 }
 snapshot() {   # name ticks per line, plus the machine's busy ticks
   local name pids p sum
