@@ -9,7 +9,6 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +18,11 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
@@ -61,24 +58,16 @@ class ChallengeBenchmark {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    record Result(String name, int ok, int errors, double seconds, long[] latencies, double cpuSeconds) {
+    record Result(String name, LoadLoop.Measured measured, double cpuSeconds) {
         String row() {
-            long[] sorted = latencies.clone();
-            Arrays.sort(sorted);
             return String.format(
                     "| %s | %.0f | %.1f | %.1f | %d | %.2f |",
                     name,
-                    ok / seconds,
-                    pct(sorted, 50),
-                    pct(sorted, 99),
-                    errors,
-                    ok == 0 ? Double.NaN : cpuSeconds * 1000.0 / ok); // ms per challenge
-        }
-
-        private static double pct(long[] sorted, double p) {
-            return sorted.length == 0
-                    ? Double.NaN
-                    : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
+                    measured.ok() / measured.seconds(),
+                    measured.percentileMillis(50),
+                    measured.percentileMillis(99),
+                    measured.errors(),
+                    measured.ok() == 0 ? Double.NaN : cpuSeconds * 1000.0 / measured.ok()); // ms per challenge
         }
     }
 
@@ -120,49 +109,19 @@ class ChallengeBenchmark {
         // Enough fresh users for a rate far above what two cores reach; each opens at most PER_USER challenges.
         List<String> tokens = users(Math.max(200, seconds * 4000 / PER_USER));
         AtomicInteger next = new AtomicInteger();
-        Semaphore inFlight = new Semaphore(CONCURRENCY);
-        long[] latencies = new long[2_000_000];
-        AtomicInteger ok = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        AtomicInteger recorded = new AtomicInteger();
-        double cpuBefore = jvmCpuSeconds();
-        long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < end) {
+        Supplier<HttpRequest> requests = () -> {
             int n = next.getAndIncrement();
             if (n >= tokens.size() * PER_USER) {
                 throw new IllegalStateException("out of benchmark users");
             }
-            inFlight.acquire();
-            HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+            return HttpRequest.newBuilder(base.resolve(path))
                     .header("Authorization", "Bearer " + tokens.get(n % tokens.size()))
                     .POST(HttpRequest.BodyPublishers.noBody())
                     .build();
-            long t0 = System.nanoTime();
-            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-                long took = System.nanoTime() - t0;
-                inFlight.release();
-                if (failure == null && response.statusCode() == 201) {
-                    ok.incrementAndGet();
-                    int i = recorded.getAndIncrement();
-                    if (i < latencies.length) {
-                        latencies[i] = took;
-                    }
-                } else {
-                    errors.incrementAndGet();
-                }
-            });
-        }
-        inFlight.acquire(CONCURRENCY); // drain
-        inFlight.release(CONCURRENCY);
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        return new Result(
-                name,
-                ok.get(),
-                errors.get(),
-                elapsed,
-                Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length)),
-                jvmCpuSeconds() - cpuBefore);
+        };
+        double cpuBefore = jvmCpuSeconds();
+        LoadLoop.Measured measured = LoadLoop.drive(http, requests, status -> status == 201, CONCURRENCY, seconds, 0);
+        return new Result(name, measured, jvmCpuSeconds() - cpuBefore);
     }
 
     /** Users with a TOTP factor and an unused recovery code, written straight to the database; their tokens. */

@@ -14,7 +14,6 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,18 +26,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -113,12 +108,7 @@ class VerificationBenchmark {
         }
 
         double pct(double p) {
-            if (latenciesNanos.length == 0) {
-                return Double.NaN;
-            }
-            long[] sorted = latenciesNanos.clone();
-            Arrays.sort(sorted);
-            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
+            return new LoadLoop.Measured(ok, errors, seconds, latenciesNanos).percentileMillis(p);
         }
 
         String row() {
@@ -278,59 +268,17 @@ class VerificationBenchmark {
         return drive(name, requests, seconds, ratePerSecond);
     }
 
-    /** Closed loop at {@link #CONCURRENCY} when rate is 0, else requests sent at a fixed rate (latency counted from
-     * the intended send time, so a backlog is not hidden). */
+    /** One phase of {@link LoadLoop#drive} (a closed loop at {@link #CONCURRENCY} when rate is 0), with its CPU. */
     private Result drive(String name, Supplier<HttpRequest> requests, int seconds, double rate) throws Exception {
-        int inFlightLimit = rate > 0 ? 1024 : CONCURRENCY;
-        Semaphore inFlight = new Semaphore(inFlightLimit);
-        long[] latencies = new long[2_000_000];
-        AtomicInteger ok = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        AtomicInteger recorded = new AtomicInteger();
         CpuSample before = CpuSample.take();
-        long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        long interval = rate > 0 ? (long) (1e9 / rate) : 0;
-        long sent = 0;
-        while (true) {
-            long intended = rate > 0 ? start + sent * interval : System.nanoTime();
-            if (intended >= end) {
-                break;
-            }
-            if (rate > 0) {
-                long wait = intended - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-            }
-            inFlight.acquire();
-            sent++;
-            HttpRequest request = requests.get();
-            long t0 = rate > 0 ? intended : System.nanoTime();
-            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-                long took = System.nanoTime() - t0;
-                inFlight.release();
-                if (failure == null && response.statusCode() < 300) {
-                    ok.incrementAndGet();
-                    int i = recorded.getAndIncrement();
-                    if (i < latencies.length) {
-                        latencies[i] = took;
-                    }
-                } else {
-                    errors.incrementAndGet();
-                }
-            });
-        }
-        inFlight.acquire(inFlightLimit); // drain
-        inFlight.release(inFlightLimit);
-        double elapsed = (System.nanoTime() - start) / 1e9;
+        LoadLoop.Measured m = LoadLoop.drive(http, requests, status -> status < 300, CONCURRENCY, seconds, rate);
         CpuSample after = CpuSample.take();
         Result r = new Result(
                 name,
-                ok.get(),
-                errors.get(),
-                elapsed,
-                Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length)),
+                m.ok(),
+                m.errors(),
+                m.seconds(),
+                m.latenciesNanos(),
                 after.jvm - before.jvm,
                 after.pg - before.pg,
                 after.machineBusy - before.machineBusy);
