@@ -18,8 +18,8 @@ public class JfrSplit {
     static final Map<String, List<String>> RULES = new LinkedHashMap<>();
 
     static {
-        // smallrye-jwt-build (the assertion) before the token check: both live under io.smallrye.jwt and use jose4j
-        RULES.put("assertion (smallrye-jwt-build: claims, config look-ups, ES256 sign)", List.of(
+        // the assertion before the token check: both use jose4j
+        RULES.put("assertion (AssertionSigner: claims, jose4j ES256 sign)", List.of(
                 "io.smallrye.jwt.build", "AssertionSigner"));
         RULES.put("token check (parse + RS256 verify)", List.of(
                 "io.smallrye.jwt.auth", "org.jose4j", "io.quarkus.smallrye.jwt", "MpJwtValidator", "JWTAuthMechanism"));
@@ -41,7 +41,7 @@ public class JfrSplit {
     }
 
     static final List<String> WRAPPING = List.of(
-            "assertion (smallrye-jwt-build: claims, config look-ups, ES256 sign)",
+            "assertion (AssertionSigner: claims, jose4j ES256 sign)",
             "token check (parse + RS256 verify)",
             "outbox relay",
             "Kafka (client, consumers)");

@@ -11,6 +11,7 @@ import dev.mfa.localstack.testing.PostgresTestResource;
 import dev.mfa.verification.domain.Method;
 import dev.mfa.verification.repository.VerificationRepository;
 import dev.mfa.verification.service.AssertionSigner;
+import dev.mfa.verification.service.OpenedChallenges;
 import dev.mfa.verification.service.ThrottlePolicy;
 import dev.mfa.verification.service.VerificationMetrics;
 import dev.mfa.verification.service.VerificationService;
@@ -94,6 +95,7 @@ class ConcurrentAttemptsIT extends VerificationTestBase {
                 recoveryHasher,
                 serviceTotp,
                 metrics,
+                new OpenedChallenges(16, serviceClock), // opened none: each verify there reads the challenge first
                 serviceClock);
     }
 

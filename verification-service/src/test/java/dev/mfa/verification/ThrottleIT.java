@@ -36,8 +36,10 @@ class ThrottleIT extends VerificationTestBase {
                 .body("attemptsRemaining", equalTo(0))
                 .body("retryAfterSeconds", equalTo(1));
 
-        // While waiting, even the right code is refused without being looked at (and without being used up).
+        // While waiting, even the right code is refused, with the same answer as a wrong one, and not used up. The
+        // challenge was opened here: each attempt is the one statement, which finds the wait under the user's lock.
         String right = currentCode(factor);
+        long onePathBefore = openedHere.hits();
         var throttled = verify(user, challengeId, "TOTP", right)
                 .then()
                 .statusCode(429)
@@ -53,6 +55,7 @@ class ThrottleIT extends VerificationTestBase {
                         .extract()
                         .asString())
                 .isEqualTo(throttled);
+        assertThat(openedHere.hits() - onePathBefore).isEqualTo(2);
         assertThat(count(
                         "select count(*) from factor where factor_id = ? and last_used_step is null",
                         factor.factorId()))

@@ -217,7 +217,7 @@ class TotpIT extends VerificationTestBase {
     }
 
     @Test
-    void aRemovedFactorNoLongerVerifies() {
+    void aRemovedFactorNoLongerVerifies() throws Exception {
         String user = newUser("totp-removed");
         TotpFactor factor = enrollTotp(user, null);
         enrollSms(user, "+14155550123");
@@ -226,7 +226,14 @@ class TotpIT extends VerificationTestBase {
         org.awaitility.Awaitility.await()
                 .atMost(PROJECTION_WAIT)
                 .until(() -> count("select count(*) from factor where factor_id = ?", factor.factorId()) == 0);
+        // This replica still holds the factor as the opening read it: the statement finds no such factor and the
+        // locked path, which reads the factors again, decides.
+        assertThat(openedHere.find(java.util.UUID.fromString(challengeId), user).totpFactors())
+                .extracting(f -> f.factorId)
+                .containsExactly(factor.factorId());
         verify(user, challengeId, "TOTP", currentCode(factor)).then().statusCode(401);
+        assertThat(count("select consecutive_failures from user_state where user_id = ?", user))
+                .isEqualTo(1);
     }
 
     private static void await(CountDownLatch latch) {

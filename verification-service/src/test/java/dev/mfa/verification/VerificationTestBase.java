@@ -59,6 +59,10 @@ public abstract class VerificationTestBase {
     @Inject
     protected RecoveryCodeHasher recoveryHasher;
 
+    /** The challenges this replica opened: a verify that finds its challenge here is one statement. */
+    @Inject
+    protected dev.mfa.verification.service.OpenedChallenges openedHere;
+
     /** The code of an {@code mfa.sms.requested}, as notification-service opens it. */
     protected String smsCode(Events.SmsRequested request) {
         return keys.open(SealedField.SMS_CODE, request.userId(), request.code());

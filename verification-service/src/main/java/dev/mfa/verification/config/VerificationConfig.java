@@ -22,6 +22,15 @@ public interface VerificationConfig {
 
     Throttle throttle();
 
+    OpenedChallengeCache openedChallengeCache();
+
+    /** The challenges this replica opened, kept for their verify (service/OpenedChallenges); 0 turns it off. */
+    interface OpenedChallengeCache {
+        /** About 1 KiB of heap each; the verify of a challenge opened elsewhere or evicted reads it instead. */
+        @WithDefault("4096")
+        int maxEntries();
+    }
+
     interface Sms {
         /** How long a sent code is valid (never beyond its challenge). */
         @WithDefault("PT10M")

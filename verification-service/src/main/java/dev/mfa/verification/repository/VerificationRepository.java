@@ -25,8 +25,8 @@ import java.util.function.Function;
 
 /**
  * The verification hot path on the bare reactive client (no ORM session). A TOTP code that matched in memory is first
- * tried in one statement without a transaction of its own ({@link #peek} then {@link #acceptTotp}, two round trips,
- * no {@code BEGIN}/{@code COMMIT}); everything else, and any attempt that statement does not accept, takes the locked
+ * tried in one statement without a transaction of its own ({@link #tryTotp}, after a {@link #peek} when the
+ * caller has not got the factors yet; no {@code BEGIN}/{@code COMMIT}); everything else, and any attempt that statement does not accept, takes the locked
  * path ({@link #attempt}), one transaction per attempt in two round trips: {@code BEGIN} with one statement that row-locks the user's state and the challenge and reads the factors or
  * recovery code; then the caller's rules decide, in memory; then one writable-CTE statement with {@code COMMIT} that
  * applies the decision and writes its events through {@link Outbox}'s row and INSERT head. The user's row lock
@@ -125,27 +125,31 @@ public class VerificationRepository {
             READ.replace("$3::boolean", "true").replace("$4::boolean", "false").replace(" for update of u, c", "");
 
     /**
-     * The accepted TOTP code in one statement (its own implicit transaction). Each step runs only if the one before
-     * it did, so a refusal at any step writes nothing after it:
+     * A TOTP attempt in one statement (its own implicit transaction). Each step runs only if the one before it did, so
+     * a refusal at any step writes nothing after it:
      * <ol>
-     *   <li>{@code gate} locks the user's state row and re-reads it at its latest committed version (READ COMMITTED
-     *       re-checks a locked row's conditions): not locked, no wait running, and the challenge still open in this
-     *       statement's snapshot. Every other attempt of this user, on any replica, waits for this lock, as on the
-     *       locked path;</li>
-     *   <li>{@code used} takes the factor's step if no later or equal step was used (re-checked on the latest row
-     *       version: of two parallel replays one wins);</li>
+     *   <li>{@code state} locks the user's state row and reads it at its latest committed version (READ COMMITTED
+     *       re-reads a row it had to wait for). Every other attempt of this user, on any replica, waits for this lock,
+     *       as on the locked path;</li>
+     *   <li>{@code gate}: not locked, no wait running, and the challenge still open in this statement's snapshot;</li>
+     *   <li>{@code used} takes the factor's step if a factor was matched ({@code $4}, null when the code matched none)
+     *       and no later or equal step was used (re-checked on the latest row version: of two parallel replays one
+     *       wins);</li>
      *   <li>{@code done} completes the challenge if it is still open (of two codes for one challenge, one wins);</li>
      *   <li>{@code reset} clears the failures and {@code events} writes the success event, both only once done.</li>
      * </ol>
+     * It answers whether the code was taken, and the state row as locked, so that a locked or waiting user is answered
+     * from it whatever the code: the same statement and the same answer whether it matched or not.
      * What a refusal can leave behind: only a step taken ({@code used}) when {@code done} then found the challenge
      * completed by a parallel success — that code was valid and is spent, which replay protection wants anyway.
      * Failures are never counted here: the caller then takes the locked path, which decides and counts as always.
      */
-    private static final String ACCEPT_TOTP_NOW = "with gate as (select 1 from user_state u "
-            + "  where u.user_id = $1 and u.locked_at is null and (u.blocked_until is null or u.blocked_until <= $3) "
+    private static final String TRY_TOTP = "with state as (select u.locked_at, u.blocked_until from user_state u "
+            + "  where u.user_id = $1 for update of u), "
+            + "gate as (select 1 from state s where s.locked_at is null "
+            + "  and (s.blocked_until is null or s.blocked_until <= $3) "
             + "  and exists (select 1 from challenge c where c.challenge_id = $2 and c.user_id = $1 "
-            + "    and c.completed_at is null and c.expires_at > $3) "
-            + "  for update of u), "
+            + "    and c.completed_at is null and c.expires_at > $3)), "
             + "used as (update factor set last_used_step = $5 where factor_id = $4 and user_id = $1 "
             + "  and method = 'TOTP' and (last_used_step is null or last_used_step < $5) "
             + "  and exists (select 1 from gate) returning 1), "
@@ -158,7 +162,14 @@ public class VerificationRepository {
             + "events as (" + Outbox.INSERT_ROWS
             + "  select $6::uuid, $7::text, $8::text, $9::text, $10::text, $3 where exists (select 1 from done) "
             + "  returning 1) "
-            + "select exists (select 1 from done)";
+            + "select exists (select 1 from done) as accepted, exists (select 1 from state) as has_state, "
+            + "  (select locked_at from state) as locked_at, (select blocked_until from state) as blocked_until";
+
+    /**
+     * What {@link #tryTotp} came to: whether the code was taken, and the user's state as the statement locked it
+     * (null: no state row yet). Only the lock and the wait are filled in.
+     */
+    public record TotpTry(boolean accepted, UserState state) {}
 
     private final Pool pool;
     private final Outbox outbox;
@@ -179,24 +190,41 @@ public class VerificationRepository {
     }
 
     /**
-     * Takes TOTP step {@code step} of factor {@code factorId} for the challenge with {@code success} (one event) in
-     * one statement ({@link #ACCEPT_TOTP_NOW}); true when the code was accepted, false when something in between
-     * (a lock, a wait, a parallel replay or success, the challenge's end) refused it and nothing but possibly the
-     * step was written.
+     * Tries TOTP step {@code step} of factor {@code factorId} for the challenge with {@code success} (one event) in one
+     * statement ({@link #TRY_TOTP}); a null {@code factorId} (the code matched none) takes nothing and only reads the
+     * state under the lock. Not accepted: a lock, a wait, a parallel replay or success, or the challenge's end refused
+     * it, and nothing but possibly the step was written.
      */
-    public Uni<Boolean> acceptTotp(
+    public Uni<TotpTry> tryTotp(
             String userId, UUID challengeId, UUID factorId, long step, Instant now, EventData success) {
-        Outbox.Row row = outbox.row(Topics.VERIFICATIONS, success, now);
-        Tuple args = Tuple.of(userId, challengeId, utc(now), factorId)
-                .addLong(step)
-                .addUUID(row.id())
-                .addString(row.topic())
-                .addString(row.key())
-                .addString(row.type())
-                .addString(row.payload());
-        return pool.preparedQuery(ACCEPT_TOTP_NOW)
-                .execute(args)
-                .map(rows -> rows.iterator().next().getBoolean(0));
+        Tuple args = Tuple.of(userId, challengeId, utc(now), factorId);
+        if (factorId == null) {
+            args.addLong(null)
+                    .addUUID(null)
+                    .addString(null)
+                    .addString(null)
+                    .addString(null)
+                    .addString(null);
+        } else {
+            Outbox.Row row = outbox.row(Topics.VERIFICATIONS, success, now);
+            args.addLong(step)
+                    .addUUID(row.id())
+                    .addString(row.topic())
+                    .addString(row.key())
+                    .addString(row.type())
+                    .addString(row.payload());
+        }
+        return pool.preparedQuery(TRY_TOTP).execute(args).map(rows -> {
+            Row r = rows.iterator().next();
+            UserState state = null;
+            if (r.getBoolean("has_state")) {
+                state = new UserState();
+                state.userId = userId;
+                state.lockedAt = instant(r, "locked_at");
+                state.blockedUntil = instant(r, "blocked_until");
+            }
+            return new TotpTry(r.getBoolean("accepted"), state);
+        });
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.mfa.verification.security;
 
+import dev.mfa.core.cache.NewestEntries;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -9,9 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -30,55 +28,33 @@ public class VerifiedTokens {
 
     private record Entry(JsonWebToken jwt, Instant until) {}
 
-    /** Insertion order, bounded: the eldest entry goes when a new one would exceed the bound. Guarded by itself. */
-    private final LinkedHashMap<String, Entry> entries;
-
+    private final NewestEntries<String, Entry> entries;
     private final Clock clock;
-    private final int maxEntries;
     private final Duration maxAge;
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
 
     @Inject
     public VerifiedTokens(
             Clock clock,
             @ConfigProperty(name = "mfa.security.token-cache.max-entries") int maxEntries,
             @ConfigProperty(name = "mfa.security.token-cache.max-age") Duration maxAge) {
+        this.entries = new NewestEntries<>(maxEntries);
         this.clock = clock;
-        this.maxEntries = maxEntries;
         this.maxAge = maxAge;
-        this.entries = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-                return size() > maxEntries;
-            }
-        };
     }
 
     /** The verified token for {@code raw}, or null when it is not (or no longer) cached. */
     public JsonWebToken get(String raw) {
-        if (maxEntries <= 0) {
+        if (!entries.enabled()) {
             return null;
         }
-        String key = key(raw);
         Instant now = clock.instant();
-        synchronized (entries) {
-            Entry e = entries.get(key);
-            if (e != null && now.isBefore(e.until())) {
-                hits.increment();
-                return e.jwt();
-            }
-            if (e != null) {
-                entries.remove(key);
-            }
-        }
-        misses.increment();
-        return null;
+        Entry e = entries.get(key(raw), entry -> now.isBefore(entry.until()), entry -> true);
+        return e == null ? null : e.jwt();
     }
 
     /** Remembers a token the parser has just verified. */
     public void put(String raw, JsonWebToken jwt) {
-        if (maxEntries <= 0) {
+        if (!entries.enabled()) {
             return;
         }
         Instant now = clock.instant();
@@ -87,27 +63,21 @@ public class VerifiedTokens {
         if (exp.isBefore(until)) {
             until = exp;
         }
-        if (!now.isBefore(until)) {
-            return;
-        }
-        String key = key(raw);
-        synchronized (entries) {
-            entries.put(key, new Entry(jwt, until));
+        if (now.isBefore(until)) {
+            entries.put(key(raw), new Entry(jwt, until));
         }
     }
 
     public long hits() {
-        return hits.sum();
+        return entries.hits();
     }
 
     public long misses() {
-        return misses.sum();
+        return entries.misses();
     }
 
     public int size() {
-        synchronized (entries) {
-            return entries.size();
-        }
+        return entries.size();
     }
 
     private static String key(String raw) {

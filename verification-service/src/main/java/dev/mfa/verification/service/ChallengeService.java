@@ -33,7 +33,8 @@ public class ChallengeService {
 
     /**
      * What {@link #create} decided. {@code challenge} is null when no second step is needed. {@code totpFactors} are
-     * the user's TOTP factors as the opening read them (newest first; secrets still sealed), for a verification cache.
+     * the user's TOTP factors as the opening read them (newest first; secrets still sealed), kept in
+     * {@link OpenedChallenges} for the verify.
      */
     public record Opened(Challenge challenge, List<Method> methods, String phoneMasked, List<Factor> totpFactors) {
         public boolean mfaRequired() {
@@ -43,16 +44,19 @@ public class ChallengeService {
 
     private final ChallengeOpeningRepository openings;
     private final ChallengeRepository challenges;
+    private final OpenedChallenges openedHere;
     private final VerificationConfig config;
     private final Clock clock;
 
     public ChallengeService(
             ChallengeOpeningRepository openings,
             ChallengeRepository challenges,
+            OpenedChallenges openedHere,
             VerificationConfig config,
             Clock clock) {
         this.openings = openings;
         this.challenges = challenges;
+        this.openedHere = openedHere;
         this.config = config;
         this.clock = clock;
     }
@@ -70,7 +74,15 @@ public class ChallengeService {
                         now.plus(config.challengeTtl()),
                         now.minus(HOUR),
                         config.maxChallengesPerHour())
-                .map(opening -> decide(caller, opening, now));
+                .map(opening -> remembered(decide(caller, opening, now)));
+    }
+
+    /** Kept for the verify on this replica, which can then take a TOTP code in one statement. */
+    private Opened remembered(Opened opened) {
+        if (opened.mfaRequired()) {
+            openedHere.remember(opened.challenge(), opened.totpFactors());
+        }
+        return opened;
     }
 
     private static Opened decide(Caller caller, Opening opening, Instant now) {

@@ -13,6 +13,7 @@ import dev.mfa.verification.domain.Challenge;
 import dev.mfa.verification.domain.Factor;
 import dev.mfa.verification.domain.Method;
 import dev.mfa.verification.domain.RecoveryCode;
+import dev.mfa.verification.domain.UserState;
 import dev.mfa.verification.repository.VerificationRepository;
 import dev.mfa.verification.repository.VerificationRepository.Attempt;
 import dev.mfa.verification.repository.VerificationRepository.Attempted;
@@ -32,11 +33,14 @@ import java.util.UUID;
  * read, so that the throttle has seen every earlier failure of that user (any challenge, any replica) before a code is
  * looked at, and a throttled or locked attempt never evaluates the code.
  *
- * <p>A TOTP sign-in, the hot path, first takes a look without locks ({@link VerificationRepository#peek}): a user
- * shown locked or waiting is refused there, and a code that matches is accepted in one statement
- * ({@link VerificationRepository#acceptTotp}) that re-checks under the same row lock what the look saw. Anything else
- * (no match, a refusal by that statement, another method) takes the locked path, so every failure is judged and
- * counted there exactly as before. docs/verification.md has the argument.
+ * <p>A TOTP sign-in, the hot path, is one statement ({@link VerificationRepository#tryTotp}) when this replica
+ * opened the challenge ({@link OpenedChallenges} kept the factors the opening read): the code is matched in memory and
+ * the statement takes the step under the user's row lock, or answers the lock or wait it found there, whatever the
+ * code, so a locked or waiting user learns nothing from a code. A challenge opened elsewhere is first looked at
+ * without locks ({@link VerificationRepository#peek}): a user shown locked or waiting is refused there without the
+ * code being looked at, and a code that matches goes to the same statement. Anything the statement does not settle
+ * (no match, a step or challenge taken meanwhile, another method) takes the locked path, so every failure is judged
+ * and counted there exactly as before. docs/verification.md has the argument.
  */
 @ApplicationScoped
 public class VerificationService {
@@ -89,6 +93,7 @@ public class VerificationService {
     private final RecoveryCodeHasher recoveryHasher;
     private final Totp totp;
     private final VerificationMetrics metrics;
+    private final OpenedChallenges openedHere;
     private final Clock clock;
 
     public VerificationService(
@@ -100,6 +105,7 @@ public class VerificationService {
             RecoveryCodeHasher recoveryHasher,
             Totp totp,
             VerificationMetrics metrics,
+            OpenedChallenges openedHere,
             Clock clock) {
         this.attempts = attempts;
         this.throttle = throttle;
@@ -109,6 +115,7 @@ public class VerificationService {
         this.recoveryHasher = recoveryHasher;
         this.totp = totp;
         this.metrics = metrics;
+        this.openedHere = openedHere;
         this.clock = clock;
     }
 
@@ -117,30 +124,50 @@ public class VerificationService {
         if (method != Method.TOTP) {
             return locked(caller, challengeId, method, code, now);
         }
+        OpenedChallenges.Remembered opened = openedHere.find(challengeId, caller.userId());
+        if (opened != null && opened.challenge().isOpenFor(method, now)) {
+            // The user's state is not known yet: the statement reads it under the lock and refuses a locked or waiting
+            // user whether the code matched or not (same statement, same answer), so it tells an attacker nothing.
+            Challenge c = opened.challenge();
+            return tryTotp(caller, c, matchTotp(c.userId, opened.totpFactors(), code), code, now);
+        }
         return attempts.peek(caller.userId(), challengeId).flatMap(seen -> {
             if (seen == null || !seen.challenge().isOpenFor(method, now)) {
                 return locked(caller, challengeId, method, code, now); // it answers the problem, or creates the state
             }
-            Outcome refused = refusal(seen, method, now);
+            Outcome refused = refusal(seen.state(), method, now);
             if (refused != null) {
                 return Uni.createFrom().item(refused);
             }
-            TotpMatch match = matchTotp(seen, code);
+            TotpMatch match = matchTotp(seen.challenge().userId, seen.totpFactors(), code);
             if (match == null) {
                 return locked(caller, challengeId, method, code, now);
             }
-            Challenge c = seen.challenge();
-            return attempts.acceptTotp(
-                            c.userId,
-                            challengeId,
-                            match.factorId(),
-                            match.step(),
-                            now,
-                            successEvents(c, method, match.factorId(), now).get(0))
-                    .flatMap(accepted -> accepted
-                            ? Uni.createFrom().item(verified(c, method, now))
-                            : locked(caller, challengeId, method, code, now));
+            return tryTotp(caller, seen.challenge(), match, code, now);
         });
+    }
+
+    /**
+     * The one statement of a TOTP attempt ({@link VerificationRepository#tryTotp}): verified when it took the matched
+     * step, refused when it found the user locked or waiting, else (no match, or a step, challenge or factor that
+     * changed meanwhile) the locked path decides and counts.
+     */
+    private Uni<Outcome> tryTotp(Caller caller, Challenge c, TotpMatch match, String code, Instant now) {
+        UUID factorId = match == null ? null : match.factorId();
+        EventData success = match == null
+                ? null
+                : successEvents(c, Method.TOTP, factorId, now).get(0);
+        return attempts.tryTotp(c.userId, c.challengeId, factorId, match == null ? 0 : match.step(), now, success)
+                .flatMap(tried -> {
+                    if (tried.accepted()) {
+                        openedHere.forget(c.challengeId);
+                        return Uni.createFrom().item(verified(c, Method.TOTP, now));
+                    }
+                    Outcome refused = tried.state() == null ? null : refusal(tried.state(), Method.TOTP, now);
+                    return refused != null
+                            ? Uni.createFrom().item(refused)
+                            : locked(caller, c.challengeId, Method.TOTP, code, now);
+                });
     }
 
     /** The locked path: every method, and every TOTP attempt the look without locks did not settle. */
@@ -153,9 +180,9 @@ public class VerificationService {
     private record TotpMatch(UUID factorId, long step) {}
 
     /** The first of the user's TOTP factors (newest first) the code matches, with its step; null when none. */
-    private TotpMatch matchTotp(Attempt seen, String code) {
-        for (Factor f : seen.totpFactors()) {
-            byte[] key = Base32.decode(Factor.openSecret(keys, seen.challenge().userId, f.factorId, f.secretEnc));
+    private TotpMatch matchTotp(String userId, List<Factor> factors, String code) {
+        for (Factor f : factors) {
+            byte[] key = Base32.decode(Factor.openSecret(keys, userId, f.factorId, f.secretEnc));
             OptionalLong matched = matchTotp(totp, f, key, code);
             Arrays.fill(key, (byte) 0);
             if (matched.isPresent()) {
@@ -181,7 +208,7 @@ public class VerificationService {
                         now,
                         () -> ProblemException.unprocessable(
                                 "method-not-offered", "This method is not available for this challenge.", "method"));
-        return refusal(a, method, now) != null ? null : evaluate(a, method, code, now);
+        return refusal(a.state(), method, now) != null ? null : evaluate(a, method, code, now);
     }
 
     /**
@@ -189,11 +216,11 @@ public class VerificationService {
      * code, which lifts the lock (issue 15 #12): the code has 120 bits, and its attempts stay throttled and counted, so
      * the lock does not open a guessing path.
      */
-    Outcome refusal(Attempt a, Method method, Instant now) {
-        if (a.state().lockedAt != null && method != Method.RECOVERY_CODE) {
+    Outcome refusal(UserState state, Method method, Instant now) {
+        if (state.lockedAt != null && method != Method.RECOVERY_CODE) {
             return new Locked();
         }
-        Instant blockedUntil = a.state().blockedUntil;
+        Instant blockedUntil = state.blockedUntil;
         if (blockedUntil != null && now.isBefore(blockedUntil)) {
             return new Throttled(ThrottlePolicy.secondsUntil(blockedUntil, now));
         }
@@ -203,7 +230,7 @@ public class VerificationService {
     private Outcome outcome(Attempted done, String userId, Method method, Instant now) {
         Write write = done.write();
         if (write == null) {
-            return refusal(done.attempt(), method, now);
+            return refusal(done.attempt().state(), method, now);
         }
         if (done.accepted()) {
             return verified(done.attempt().challenge(), method, now);
@@ -233,7 +260,7 @@ public class VerificationService {
         long step = 0;
         switch (method) {
             case TOTP -> {
-                TotpMatch match = matchTotp(a, code);
+                TotpMatch match = matchTotp(c.userId, a.totpFactors(), code);
                 if (match != null) {
                     proof = match.factorId();
                     step = match.step();

@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * BENCHMARK ONLY (test sources, never in the service): the ceiling of this stack, one HTTP call doing one single-row
  * UPDATE, once through the bare reactive client and once through Hibernate Reactive; and the database floor of a
  * verification, the same round trips and rows a TOTP success writes (the outbox event included) with no token check,
- * no crypto and no code check, which bounds what any verification can reach here: for the path the service takes
- * ({@code verify-sql-now}) and for the locked path it took before (issue 16).
+ * no crypto and no code check, which bounds what any verification can reach here: for the paths the service takes
+ * ({@code verify-sql-one} on a challenge it opened, {@code verify-sql-now} on one opened elsewhere) and for the
+ * locked path it took before (issue 16).
  */
 @Path("/bench")
 @PermitAll
@@ -87,27 +88,41 @@ public class CeilingResource {
     }
 
     /**
-     * The database work of a TOTP success as the service does it now: the look without locks, then the one statement
-     * (step, challenge, failures, outbox event) — {@link VerificationRepository#peek} and
-     * {@link VerificationRepository#acceptTotp} themselves, with no token check, no crypto and no code check.
+     * The database work of a TOTP success on a challenge another replica opened: the look without locks, then the one
+     * statement (step, challenge, failures, outbox event) — {@link VerificationRepository#peek} and
+     * {@link VerificationRepository#tryTotp} themselves, with no token check, no crypto and no code check.
      */
     @POST
     @Path("verify-sql-now/{userId}/{challengeId}")
     public Uni<Response> verifySqlNow(@PathParam("userId") String userId, @PathParam("challengeId") UUID challengeId) {
-        Instant now = clock.instant();
         return attempts.peek(userId, challengeId)
-                .flatMap(seen -> {
-                    UUID factorId = seen.totpFactors().get(0).factorId;
-                    return attempts.acceptTotp(
-                            userId,
-                            challengeId,
-                            factorId,
-                            nextStep.incrementAndGet(),
-                            now,
-                            new Events.VerificationSucceeded(
-                                    challengeId, userId, seen.challenge().orgId, Method.TOTP.name(), factorId, now));
-                })
-                .map(accepted -> accepted
+                .flatMap(seen ->
+                        tryTotp(userId, challengeId, seen.totpFactors().get(0).factorId, seen.challenge().orgId));
+    }
+
+    /**
+     * The database work of a TOTP success on a challenge this replica opened (its factors kept from the opening): the
+     * one statement alone, {@link VerificationRepository#tryTotp}.
+     */
+    @POST
+    @Path("verify-sql-one/{userId}/{challengeId}/{factorId}")
+    public Uni<Response> verifySqlOne(
+            @PathParam("userId") String userId,
+            @PathParam("challengeId") UUID challengeId,
+            @PathParam("factorId") UUID factorId) {
+        return tryTotp(userId, challengeId, factorId, "bench");
+    }
+
+    private Uni<Response> tryTotp(String userId, UUID challengeId, UUID factorId, String orgId) {
+        Instant now = clock.instant();
+        return attempts.tryTotp(
+                        userId,
+                        challengeId,
+                        factorId,
+                        nextStep.incrementAndGet(),
+                        now,
+                        new Events.VerificationSucceeded(challengeId, userId, orgId, Method.TOTP.name(), factorId, now))
+                .map(tried -> tried.accepted()
                         ? Response.noContent().build()
                         : Response.status(409).build());
     }

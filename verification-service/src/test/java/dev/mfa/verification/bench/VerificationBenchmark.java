@@ -9,6 +9,8 @@ import dev.mfa.verification.TestStack;
 import dev.mfa.verification.domain.Factor;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -47,9 +49,23 @@ import org.junit.jupiter.api.Test;
  * every success), versus the ceiling of the same stack: one HTTP call doing one single-row UPDATE. Loopback only;
  * the load driver (java.net.http, bounded concurrency, bounded duration) shares the JVM and the 2 cores with the
  * service and PostgreSQL. Results go to the log and to target/benchmark-verification.md.
+ *
+ * <p>The challenges of the main phases are opened through the service beforehand, so that it keeps them for their
+ * verify as it does in a sign-in ({@code OpenedChallenges}); {@link Profile} makes room for all of them, where the
+ * default (4096) holds those of the last {@code 4096 / rate} seconds. A phase on challenges inserted in the database
+ * measures the verify of a challenge another replica opened.
  */
 @QuarkusTest
+@TestProfile(VerificationBenchmark.Profile.class)
 class VerificationBenchmark {
+
+    /** Room for every challenge the benchmark opens before its phases (about 1 KiB of heap each). */
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("mfa.verification.opened-challenge-cache.max-entries", "1000000");
+        }
+    }
 
     private static final int SECONDS = Integer.getInteger("bench.seconds", 15);
     private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 5);
@@ -81,14 +97,16 @@ class VerificationBenchmark {
     /** A benchmark user with its secret, token, open challenges and the last step it used. */
     static final class User {
         final String id;
+        final UUID factorId;
         final byte[] secret;
         final String token;
         final ConcurrentLinkedQueue<String> challenges = new ConcurrentLinkedQueue<>();
         final List<String> allChallenges = new ArrayList<>();
         long lastStep = Long.MIN_VALUE;
 
-        User(String id, byte[] secret, String token) {
+        User(String id, UUID factorId, byte[] secret, String token) {
             this.id = id;
+            this.factorId = factorId;
             this.secret = secret;
             this.token = token;
         }
@@ -129,8 +147,11 @@ class VerificationBenchmark {
     @Test
     void run() throws Exception {
         prepareCeilingTable();
-        ConcurrentLinkedQueue<User> users = new ConcurrentLinkedQueue<>(prepareUsers(USERS));
-        List<User> allUsers = new ArrayList<>(users); // the verification phases take users out of the queue
+        // Challenges this replica opened (kept with their factors: one statement per verify), and challenges another
+        // replica opened (read first). Each kind has its own users, made as the phases' rates require.
+        ConcurrentLinkedQueue<User> here = new ConcurrentLinkedQueue<>(prepareUsers(USERS, true));
+        ConcurrentLinkedQueue<User> elsewhere = new ConcurrentLinkedQueue<>();
+        List<User> allUsers = new ArrayList<>(here); // the verification phases take users out of the queues
 
         Supplier<HttpRequest> ceiling = () -> HttpRequest.newBuilder(base.resolve(
                         "bench/ceiling/" + ThreadLocalRandom.current().nextInt(BENCH_ROWS)))
@@ -141,7 +162,6 @@ class VerificationBenchmark {
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build();
         Totp totp = new Totp(clock);
-        Supplier<HttpRequest> verification = () -> nextVerification(users, totp);
 
         List<Result> results = new ArrayList<>();
         closedLoop("warm-up ceiling", ceiling, WARMUP_SECONDS);
@@ -151,22 +171,36 @@ class VerificationBenchmark {
         // Users sized to the rate: a user signs in at most once per TOTP step and holds SLOTS_PER_USER challenges,
         // so the closed loop needs rate × duration / slots of them. Its rate is not known yet: a quarter of the
         // ceiling bounds it (the verify never reached 0.2 of it).
-        topUp(users, allUsers, results.get(0).rate() / 4, WARMUP_SECONDS + SECONDS);
-        closedLoop("warm-up verify", verification, WARMUP_SECONDS);
-        Result max = closedLoop("TOTP verify, max rate", verification, SECONDS);
+        double bound = results.get(0).rate() / 4;
+        topUp(here, allUsers, bound, WARMUP_SECONDS + SECONDS, true);
+        Supplier<HttpRequest> verifyHere = () -> nextVerification(here, totp);
+        closedLoop("warm-up verify", verifyHere, WARMUP_SECONDS);
+        Result max = closedLoop("TOTP verify, max rate (challenge opened here: one statement)", verifyHere, SECONDS);
         results.add(max);
         double half = max.rate() / 2;
-        topUp(users, allUsers, half, SECONDS);
-        results.add(paced(String.format("TOTP verify at half max (%.0f/s)", half), verification, half, SECONDS));
+        topUp(here, allUsers, half, SECONDS, true);
+        results.add(paced(String.format("TOTP verify at half max (%.0f/s)", half), verifyHere, half, SECONDS));
+        topUp(elsewhere, allUsers, bound, WARMUP_SECONDS + SECONDS, false);
+        Supplier<HttpRequest> verifyElsewhere = () -> nextVerification(elsewhere, totp);
+        closedLoop("warm-up verify elsewhere", verifyElsewhere, WARMUP_SECONDS);
+        Result maxElsewhere = closedLoop(
+                "TOTP verify, max rate (challenge opened on another replica: look + statement)",
+                verifyElsewhere,
+                SECONDS);
+        results.add(maxElsewhere);
         // Last: they move the factors' steps far ahead, so no real code would pass after them. Each floor call takes
         // one open challenge: the challenges are reopened before each phase and handed out in turn, not at random.
         List<String[]> floorTargets = allUsers.stream()
-                .flatMap(u -> u.allChallenges.stream().map(c -> new String[] {u.id, c}))
+                .flatMap(u -> u.allChallenges.stream().map(c -> new String[] {u.id, c, u.factorId.toString()}))
                 .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
         java.util.Collections.shuffle(floorTargets);
-        Result floorMax =
-                floor("floor: the verify's database work alone (peek + one statement)", "verify-sql-now", floorTargets);
-        results.add(floorMax);
+        Result floorOne = floor("floor: the verify's database work (one statement)", "verify-sql-one", floorTargets);
+        results.add(floorOne);
+        Result floorNow = floor(
+                "floor: the verify's database work, challenge opened elsewhere (look + statement)",
+                "verify-sql-now",
+                floorTargets);
+        results.add(floorNow);
         Result lockedFloorMax =
                 floor("floor of the locked path (BEGIN, locking read; write, COMMIT)", "verify-sql", floorTargets);
         results.add(lockedFloorMax);
@@ -187,15 +221,21 @@ class VerificationBenchmark {
                 "| phase | ok/s | p50 ms | p99 ms | errors | JVM CPU s /1000 | PostgreSQL CPU s /1000 | machine busy s /1000 |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");
         results.forEach(r -> md.append(r.row()).append('\n'));
+        double ceilingRate = results.get(0).rate();
         md.append(String.format(
-                "%nTOTP max rate / ceiling (pg client): %.2f; / ceiling (Hibernate Reactive): %.2f%n",
-                max.rate() / results.get(0).rate(), max.rate() / results.get(1).rate()));
+                "%nTOTP max rate / ceiling (pg client): %.2f opened here, %.2f opened elsewhere; "
+                        + "/ ceiling (Hibernate Reactive): %.2f%n",
+                max.rate() / ceilingRate,
+                maxElsewhere.rate() / ceilingRate,
+                max.rate() / results.get(1).rate()));
         md.append(String.format(
-                "Database floor / ceiling (pg client): %.2f; TOTP max rate / floor: %.2f; "
-                        + "locked path's floor / ceiling: %.2f%n",
-                floorMax.rate() / results.get(0).rate(),
-                max.rate() / floorMax.rate(),
-                lockedFloorMax.rate() / results.get(0).rate()));
+                "Database floor / ceiling (pg client): %.2f one statement, %.2f look + statement, %.2f locked path; "
+                        + "TOTP max rate / its floor: %.2f opened here, %.2f opened elsewhere%n",
+                floorOne.rate() / ceilingRate,
+                floorNow.rate() / ceilingRate,
+                lockedFloorMax.rate() / ceilingRate,
+                max.rate() / floorOne.rate(),
+                maxElsewhere.rate() / floorNow.rate()));
         System.out.println(md);
         Files.writeString(Path.of("target", "benchmark-verification.md"), md.toString(), StandardCharsets.UTF_8);
     }
@@ -207,7 +247,8 @@ class VerificationBenchmark {
         AtomicInteger next = new AtomicInteger();
         Supplier<HttpRequest> calls = () -> {
             String[] t = targets.get(Math.floorMod(next.getAndIncrement(), targets.size()));
-            return HttpRequest.newBuilder(base.resolve("bench/" + endpoint + "/" + t[0] + "/" + t[1]))
+            String path = "bench/" + endpoint + "/" + t[0] + "/" + t[1] + (endpoint.endsWith("-one") ? "/" + t[2] : "");
+            return HttpRequest.newBuilder(base.resolve(path))
                     .POST(HttpRequest.BodyPublishers.noBody())
                     .build();
         };
@@ -298,18 +339,24 @@ class VerificationBenchmark {
     }
 
     /** Adds users until the queue holds enough for {@code rate} verifications a second for {@code seconds}. */
-    private void topUp(ConcurrentLinkedQueue<User> users, List<User> allUsers, double rate, int seconds)
+    private void topUp(
+            ConcurrentLinkedQueue<User> users, List<User> allUsers, double rate, int seconds, boolean openHere)
             throws Exception {
         int needed = (int) Math.ceil(rate * seconds * 1.2 / SLOTS_PER_USER);
         int missing = needed - users.size();
         if (missing > 0) {
-            List<User> more = prepareUsers(missing);
+            List<User> more = prepareUsers(missing, openHere);
             users.addAll(more);
             allUsers.addAll(more);
         }
     }
 
-    private List<User> prepareUsers(int count) throws Exception {
+    /**
+     * Makes {@code count} users with a TOTP factor and {@link #SLOTS_PER_USER} open challenges each: opened through
+     * the service ({@code POST /challenges}, so that it keeps them for their verify as in a sign-in) when
+     * {@code openHere}, else inserted in the database (as a challenge another replica opened).
+     */
+    private List<User> prepareUsers(int count, boolean openHere) throws Exception {
         usersMade.addAndGet(count);
         List<User> users = new ArrayList<>();
         SecureRandom random = new SecureRandom();
@@ -343,8 +390,8 @@ class VerificationBenchmark {
                     state.setString(1, id);
                     state.setTimestamp(2, nowTs);
                     state.addBatch();
-                    User placeholder = new User(id, secret, null);
-                    for (int k = 0; k < SLOTS_PER_USER; k++) {
+                    User placeholder = new User(id, factorId, secret, null);
+                    for (int k = 0; k < (openHere ? 0 : SLOTS_PER_USER); k++) {
                         UUID cid = UUID.randomUUID();
                         placeholder.challenges.add(cid.toString());
                         challenge.setObject(1, cid);
@@ -356,6 +403,7 @@ class VerificationBenchmark {
                     minted.add(signers.submit(() -> {
                         User u = new User(
                                 id,
+                                factorId,
                                 secret,
                                 TestTokens.builder(id, "bench")
                                         .expiresAt(Instant.now().plus(Duration.ofHours(2)))
@@ -381,11 +429,50 @@ class VerificationBenchmark {
         } finally {
             signers.shutdown();
         }
+        if (openHere) {
+            openChallenges(users);
+        }
         try (Connection c = PostgresTestResource.connect(TestStack.DATABASE);
                 Statement s = c.createStatement()) {
             s.execute("vacuum analyze");
         }
         return users;
+    }
+
+    private static final java.util.regex.Pattern CHALLENGE_ID =
+            java.util.regex.Pattern.compile("\"challengeId\"\\s*:\\s*\"([0-9a-f-]{36})\"");
+
+    /** Opens each user's challenges through the service, a few in flight at a time. */
+    private void openChallenges(List<User> users) throws Exception {
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(32);
+        AtomicInteger failed = new AtomicInteger();
+        for (User u : users) {
+            for (int k = 0; k < SLOTS_PER_USER; k++) {
+                inFlight.acquire();
+                HttpRequest open = HttpRequest.newBuilder(base.resolve("api/v1/challenges"))
+                        .header("Authorization", "Bearer " + u.token)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build();
+                http.sendAsync(open, java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .whenComplete((response, failure) -> {
+                            java.util.regex.Matcher m = failure == null ? CHALLENGE_ID.matcher(response.body()) : null;
+                            if (m != null && response.statusCode() == 201 && m.find()) {
+                                synchronized (u) {
+                                    u.challenges.add(m.group(1));
+                                    u.allChallenges.add(m.group(1));
+                                }
+                            } else {
+                                failed.incrementAndGet();
+                            }
+                            inFlight.release();
+                        });
+            }
+        }
+        inFlight.acquire(32);
+        inFlight.release(32);
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " challenges could not be opened");
+        }
     }
 
     // ------------------------------------------------------------------ CPU accounting

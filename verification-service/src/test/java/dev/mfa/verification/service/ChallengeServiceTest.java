@@ -39,8 +39,9 @@ class ChallengeServiceTest {
 
     private final ChallengeOpeningRepository openings = mock(ChallengeOpeningRepository.class);
     private final VerificationConfig config = mock(VerificationConfig.class);
-    private final ChallengeService service =
-            new ChallengeService(openings, mock(ChallengeRepository.class), config, TestClock.frozenAt(NOW));
+    private final OpenedChallenges openedHere = new OpenedChallenges(16, TestClock.frozenAt(NOW));
+    private final ChallengeService service = new ChallengeService(
+            openings, mock(ChallengeRepository.class), openedHere, config, TestClock.frozenAt(NOW));
 
     @BeforeEach
     void configuration() {
@@ -150,6 +151,9 @@ class ChallengeServiceTest {
         assertThat(opened.methods()).containsExactly(Method.TOTP, Method.SMS, Method.RECOVERY_CODE);
         assertThat(opened.phoneMasked()).isEqualTo("+33 6** ** ** 12");
         assertThat(opened.totpFactors()).containsExactlyElementsOf(factors);
+        assertThat(openedHere.find(c.challengeId, USER).totpFactors())
+                .as("kept for the verify on this replica")
+                .containsExactlyElementsOf(factors);
     }
 
     @Test
@@ -171,6 +175,9 @@ class ChallengeServiceTest {
 
         assertThat(opened.methods()).containsExactly(Method.SMS);
         assertThat(opened.phoneMasked()).isEqualTo("+1 ••• ••• ••01");
+        assertThat(openedHere.size())
+                .as("without TOTP factors there is nothing to keep")
+                .isZero();
     }
 
     @Test
@@ -184,6 +191,7 @@ class ChallengeServiceTest {
             assertThat(p.problem().status()).isEqualTo(429);
             assertThat(p.problem().retryAfterSeconds()).isEqualTo(600);
         });
+        assertThat(openedHere.size()).as("a refused challenge is not kept").isZero();
     }
 
     @Test

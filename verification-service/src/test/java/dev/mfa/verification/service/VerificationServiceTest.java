@@ -29,6 +29,7 @@ import dev.mfa.verification.domain.UserState;
 import dev.mfa.verification.repository.VerificationRepository;
 import dev.mfa.verification.repository.VerificationRepository.Attempt;
 import dev.mfa.verification.repository.VerificationRepository.Attempted;
+import dev.mfa.verification.repository.VerificationRepository.TotpTry;
 import dev.mfa.verification.repository.VerificationRepository.Write;
 import dev.mfa.verification.service.VerificationService.Locked;
 import dev.mfa.verification.service.VerificationService.Outcome;
@@ -72,6 +73,7 @@ class VerificationServiceTest {
     private final FieldKeys keys = mock(FieldKeys.class);
     private final AssertionSigner signer = mock(AssertionSigner.class);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final OpenedChallenges openedHere = new OpenedChallenges(16, clock);
     private final VerificationService service = new VerificationService(
             repository,
             new ThrottlePolicy(FREE, BASE_DELAY, Duration.ofMinutes(15), LOCK_AFTER),
@@ -81,6 +83,7 @@ class VerificationServiceTest {
             recoveryHasher,
             totp,
             new VerificationMetrics(registry),
+            openedHere,
             clock);
 
     private final String rightRecoveryCode = new RecoveryCodes().generate();
@@ -174,7 +177,7 @@ class VerificationServiceTest {
     void wrongCodeCountsTowardTheThrottle() {
         state.consecutiveFailures = 2;
 
-        Outcome outcome = verifyWith(Method.TOTP, "000000".equals(currentTotp()) ? "111111" : "000000");
+        Outcome outcome = verifyWith(Method.TOTP, wrongTotp());
 
         assertThat(outcome).isEqualTo(new Rejected(FREE - 3, null));
         Write w = written();
@@ -393,19 +396,36 @@ class VerificationServiceTest {
     private void givenLookAndStatement(boolean ok) {
         when(repository.peek(USER, challengeId))
                 .thenReturn(Uni.createFrom().item(new Attempt(state, challenge, List.of(factor), null)));
-        when(repository.acceptTotp(eq(USER), eq(challengeId), any(), any(Long.class), eq(NOW), any()))
-                .thenReturn(Uni.createFrom().item(ok));
+        givenStatement(ok);
     }
 
-    @Test
-    void aMatchingTotpCodeIsTakenInOneStatementWithTheSuccessEventAndNoLockedAttempt() {
-        givenLookAndStatement(true);
+    /**
+     * The one statement finds the test's state under the lock, and takes the code when a factor was matched, its gate
+     * passes (not locked, no wait running) and {@code ok} (nothing taken meanwhile).
+     */
+    private void givenStatement(boolean ok) {
+        when(repository.tryTotp(eq(USER), eq(challengeId), any(), any(Long.class), eq(NOW), any()))
+                .thenAnswer(inv -> {
+                    boolean gate =
+                            state.lockedAt == null && (state.blockedUntil == null || !NOW.isBefore(state.blockedUntil));
+                    boolean taken = ok && gate && inv.getArgument(2) != null;
+                    return Uni.createFrom().item(new TotpTry(taken, stateAsLocked()));
+                });
+    }
 
-        Outcome outcome = verifyWith(Method.TOTP, currentTotp());
+    private UserState stateAsLocked() {
+        UserState locked = new UserState();
+        locked.userId = USER;
+        locked.lockedAt = state.lockedAt;
+        locked.blockedUntil = state.blockedUntil;
+        return locked;
+    }
 
+    /** Verified by the one statement, which took the current step of the factor with the success event. */
+    private void assertVerifiedInOneStatement(Outcome outcome) {
         assertThat(outcome).isEqualTo(new Verified("signed-assertion", false));
         verify(repository)
-                .acceptTotp(
+                .tryTotp(
                         eq(USER),
                         eq(challengeId),
                         eq(factorId),
@@ -415,6 +435,19 @@ class VerificationServiceTest {
                                 && s.factorId().equals(factorId)
                                 && s.method().equals("TOTP")));
         verify(repository, never()).attempt(any(), any(), any(), any(), any(), any());
+    }
+
+    private String wrongTotp() {
+        return "000000".equals(currentTotp()) ? "111111" : "000000";
+    }
+
+    @Test
+    void aMatchingTotpCodeIsTakenInOneStatementWithTheSuccessEventAndNoLockedAttempt() {
+        givenLookAndStatement(true);
+
+        Outcome outcome = verifyWith(Method.TOTP, currentTotp());
+
+        assertVerifiedInOneStatement(outcome);
     }
 
     @Test
@@ -433,11 +466,11 @@ class VerificationServiceTest {
     void aWrongCodeSkipsTheStatementAndIsCountedOnTheLockedPath() {
         givenLookAndStatement(true);
 
-        Outcome outcome = verifyWith(Method.TOTP, "000000".equals(currentTotp()) ? "111111" : "000000");
+        Outcome outcome = verifyWith(Method.TOTP, wrongTotp());
 
         assertThat(outcome).isEqualTo(new Rejected(FREE - 1, null));
         assertThat(written().failures()).isEqualTo(1);
-        verify(repository, never()).acceptTotp(any(), any(), any(), any(Long.class), any(), any());
+        verify(repository, never()).tryTotp(any(), any(), any(), any(Long.class), any(), any());
     }
 
     @Test
@@ -447,7 +480,7 @@ class VerificationServiceTest {
 
         assertThat(verifyWith(Method.TOTP, currentTotp())).isEqualTo(new Locked());
         verify(keys, never()).openAtRest(any(), any(), any(), any(), any());
-        verify(repository, never()).acceptTotp(any(), any(), any(), any(Long.class), any(), any());
+        verify(repository, never()).tryTotp(any(), any(), any(), any(Long.class), any(), any());
         verify(repository, never()).attempt(any(), any(), any(), any(), any(), any());
     }
 
@@ -459,7 +492,7 @@ class VerificationServiceTest {
 
         assertThat(verifyWith(Method.TOTP, currentTotp())).isEqualTo(new Throttled(3));
         verify(keys, never()).openAtRest(any(), any(), any(), any(), any());
-        verify(repository, never()).acceptTotp(any(), any(), any(), any(Long.class), any(), any());
+        verify(repository, never()).tryTotp(any(), any(), any(), any(Long.class), any(), any());
         verify(repository, never()).attempt(any(), any(), any(), any(), any(), any());
     }
 
@@ -469,7 +502,7 @@ class VerificationServiceTest {
         givenLookAndStatement(true);
 
         assertProblem(Method.TOTP, 409, "challenge-completed");
-        verify(repository, never()).acceptTotp(any(), any(), any(), any(Long.class), any(), any());
+        verify(repository, never()).tryTotp(any(), any(), any(), any(Long.class), any(), any());
     }
 
     @Test
@@ -478,6 +511,92 @@ class VerificationServiceTest {
         verifyWith(Method.SMS, "482913");
 
         verify(repository, never()).peek(any(), any());
+    }
+
+    // ------------------------------------------------------------------ TOTP on a challenge this replica opened
+
+    /** This replica opened the challenge: its factors are known, the look without locks is not needed. */
+    private void givenOpenedHere(boolean ok) {
+        openedHere.remember(challenge, List.of(factor));
+        givenStatement(ok);
+    }
+
+    @Test
+    void onAChallengeOpenedHereAMatchingCodeIsOneStatementAndNothingElse() {
+        givenOpenedHere(true);
+
+        Outcome outcome = verifyWith(Method.TOTP, currentTotp());
+
+        assertVerifiedInOneStatement(outcome);
+        verify(repository, never()).peek(any(), any());
+        assertThat(openedHere.size()).as("a verified challenge is forgotten").isZero();
+    }
+
+    @Test
+    void onAChallengeOpenedHereAWaitingUserGetsTheSameStatementAndAnswerWhateverTheCode() {
+        state.consecutiveFailures = FREE + 2;
+        state.blockedUntil = NOW.plusMillis(2500);
+        givenOpenedHere(true);
+
+        Outcome right = verifyWith(Method.TOTP, currentTotp());
+        Outcome wrong = verifyWith(Method.TOTP, wrongTotp());
+
+        assertThat(right).isEqualTo(new Throttled(3)).isEqualTo(wrong);
+        verify(repository, org.mockito.Mockito.times(2))
+                .tryTotp(eq(USER), eq(challengeId), any(), any(Long.class), eq(NOW), any());
+        verify(repository, never()).peek(any(), any());
+        verify(repository, never()).attempt(any(), any(), any(), any(), any(), any());
+        verify(signer, never()).sign(any(), any(), any(), any());
+    }
+
+    @Test
+    void onAChallengeOpenedHereALockedUserIsLockedWhateverTheCode() {
+        state.lockedAt = NOW.minusSeconds(5);
+        givenOpenedHere(true);
+
+        assertThat(verifyWith(Method.TOTP, currentTotp())).isEqualTo(new Locked());
+        assertThat(verifyWith(Method.TOTP, wrongTotp())).isEqualTo(new Locked());
+        verify(repository, never()).attempt(any(), any(), any(), any(), any(), any());
+    }
+
+    @Test
+    void onAChallengeOpenedHereAWrongCodeIsStillCountedOnTheLockedPath() {
+        givenOpenedHere(true);
+
+        Outcome outcome = verifyWith(Method.TOTP, wrongTotp());
+
+        assertThat(outcome).isEqualTo(new Rejected(FREE - 1, null));
+        assertThat(written().failures()).isEqualTo(1);
+        verify(repository).tryTotp(eq(USER), eq(challengeId), eq(null), any(Long.class), eq(NOW), eq(null));
+        assertThat(openedHere.size())
+                .as("the challenge stays open for the next code")
+                .isOne();
+    }
+
+    @Test
+    void onAChallengeOpenedHereAStepTakenMeanwhileGoesToTheLockedPath() {
+        givenOpenedHere(false);
+        useStillFree = false; // the step was used since the opening read the factor
+
+        assertThat(verifyWith(Method.TOTP, currentTotp())).isEqualTo(new Rejected(FREE - 1, null));
+        assertThat(written().failures()).isEqualTo(1);
+    }
+
+    @Test
+    void aChallengeOpenedHereForAnotherUserIsNotUsed() {
+        Challenge others = new Challenge();
+        others.challengeId = challengeId;
+        others.userId = "mallory";
+        others.orgId = ORG;
+        others.methods = "TOTP";
+        others.expiresAt = NOW.plusSeconds(240);
+        openedHere.remember(others, List.of(factor));
+        givenStatement(true);
+
+        verifyWith(Method.TOTP, currentTotp());
+
+        verify(repository).peek(USER, challengeId); // read as any other challenge: the locked path answers
+        verify(repository, never()).tryTotp(any(), any(), any(), any(Long.class), any(), any());
     }
 
     // ------------------------------------------------------------------ metrics
