@@ -349,7 +349,7 @@ class VerificationBenchmark {
                 after.jvm - before.jvm,
                 after.pg - before.pg,
                 after.machineBusy - before.machineBusy);
-        System.out.println(r.row());
+        System.out.println(Instant.now() + " " + r.row()); // the time: to match a phase with the GC log
         return r;
     }
 
