@@ -41,10 +41,11 @@ class OutboxRelayIT extends SchedulerCase {
         // A row that a relay before issue 16 marked sent instead of deleting it: not relayed again, left to the purge.
         CloudEvent marked =
                 fx.codec.wrap("/deadline-scheduler", new Events.DeadlineReached(org, clock.instant()), now());
-        insert(marked.id(), marked.subject(), fx.codec.encode(marked));
-        update("update outbox_event set sent_at = now() where id = ?", marked.id());
         try (Connection otherRelay = Fixtures.connect()) {
             lock(otherRelay);
+            // Written and marked behind the lock: the scheduled relay must not take it between the two statements.
+            insert(marked.id(), marked.subject(), fx.codec.encode(marked));
+            update("update outbox_event set sent_at = now() where id = ?", marked.id());
             insert(event.id(), event.subject(), fx.codec.encode(event));
             // Another replica holds the relay lock: this run relays nothing and leaves the row.
             assertThat(onVertx(relay::relayBatch)).isZero();
