@@ -341,6 +341,13 @@ class FaultsIT {
         TestUser enrolling = Users.create(org, "sd-enrolling");
         enrolled.enrollTotp(null);
         String reauth = enrolling.reauth();
+        // Its "factor added" mail is delivered before the outage: one cut off mid-send would be sent again after it
+        // (SMTP has no idempotency; at least once), which is not what this test is about.
+        Mails.await(
+                "the enrolled user's mail before the outage",
+                m -> enrolled.email().equals(m.path("to").asText()),
+                1,
+                RECOVERY);
 
         Mails.smtpRunning(false);
         Instant down = Instant.now();
