@@ -14,8 +14,11 @@ import java.util.function.Supplier;
 /** BENCHMARK ONLY: the one HTTP load loop of this module's benchmarks, closed or paced. */
 final class LoadLoop {
 
-    /** What a phase measured: answers that passed and failed, its length, and the passed ones' latencies. */
-    record Measured(int ok, int errors, double seconds, long[] latenciesNanos) {
+    /**
+     * What a phase measured: answers that passed and failed, its length, the passed ones' latencies, and when each
+     * was sent (nanoseconds since the phase's start, in the same order).
+     */
+    record Measured(int ok, int errors, double seconds, long[] latenciesNanos, long[] sentAtNanos) {
 
         /** The {@code p}-th percentile latency in milliseconds (NaN when nothing passed). */
         double percentileMillis(double p) {
@@ -26,21 +29,52 @@ final class LoadLoop {
             Arrays.sort(sorted);
             return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
         }
+
+        /**
+         * Where the answers slower than {@code slowMillis} fall in the phase: the {@code top} 100 ms windows (by send
+         * time) with the most of them, each with its count and its slowest answer. A tail from a few stalls shows as
+         * a few full windows; a tail from queueing spreads over many.
+         */
+        String slowWindows(double slowMillis, int top) {
+            java.util.Map<Long, long[]> windows = new java.util.TreeMap<>(); // window -> {count, max nanos}
+            long slow = (long) (slowMillis * 1e6);
+            int total = 0;
+            for (int i = 0; i < latenciesNanos.length; i++) {
+                if (latenciesNanos[i] > slow) {
+                    total++;
+                    long[] w = windows.computeIfAbsent(sentAtNanos[i] / 100_000_000L, k -> new long[2]);
+                    w[0]++;
+                    w[1] = Math.max(w[1], latenciesNanos[i]);
+                }
+            }
+            StringBuilder out = new StringBuilder(String.format(
+                    "%d answers over %.0f ms in %d windows of 100 ms; the fullest:",
+                    total, slowMillis, windows.size()));
+            windows.entrySet().stream()
+                    .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+                    .limit(top)
+                    .forEach(e -> out.append(String.format(
+                            " [%.1f s: %d, max %.0f ms]", e.getKey() / 10.0, e.getValue()[0], e.getValue()[1] / 1e6)));
+            return out.toString();
+        }
     }
 
     private LoadLoop() {}
 
     /**
      * Sends {@code requests} for {@code seconds}: a closed loop with at most {@code concurrency} in flight when
-     * {@code rate} is 0, else at a fixed rate (up to 1024 in flight; latency counted from the intended send time, so a
-     * backlog is not hidden). An answer passes when {@code ok} accepts its status.
+     * {@code rate} is 0, else at a fixed rate over the same number of connections (as wrk2 does: latency counted from
+     * the intended send time, so a backlog is not hidden, and no burst of new connections after a stall: the JDK
+     * client opens one per request beyond those in flight, which a service's callers, keeping pools, do not). An
+     * answer passes when {@code ok} accepts its status.
      */
     static Measured drive(
             HttpClient http, Supplier<HttpRequest> requests, IntPredicate ok, int concurrency, int seconds, double rate)
             throws InterruptedException {
-        int inFlightLimit = rate > 0 ? 1024 : concurrency;
+        int inFlightLimit = concurrency;
         Semaphore inFlight = new Semaphore(inFlightLimit);
         long[] latencies = new long[2_000_000];
+        long[] sentAt = new long[latencies.length];
         AtomicInteger passed = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger recorded = new AtomicInteger();
@@ -71,6 +105,7 @@ final class LoadLoop {
                     int i = recorded.getAndIncrement();
                     if (i < latencies.length) {
                         latencies[i] = took;
+                        sentAt[i] = t0 - start;
                     }
                 } else {
                     errors.incrementAndGet();
@@ -83,6 +118,7 @@ final class LoadLoop {
                 passed.get(),
                 errors.get(),
                 (System.nanoTime() - start) / 1e9,
-                Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length)));
+                Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length)),
+                Arrays.copyOf(sentAt, Math.min(recorded.get(), latencies.length)));
     }
 }

@@ -59,14 +59,21 @@ import org.junit.jupiter.api.Test;
 @TestProfile(VerificationBenchmark.Profile.class)
 class VerificationBenchmark {
 
-    /** Room for every challenge the benchmark opens before its phases (about 1 KiB of heap each), open long enough. */
+    /**
+     * Room for every challenge the benchmark opens before its phases (about 1 KiB of heap each), open long enough; and
+     * for the tokens that opened them. In a sign-in the verify follows its challenge call within a second, so its
+     * token is still in the token cache (1,024 entries for 30 s by default); here the challenges are opened minutes
+     * before their phase, and only a cache this size and this long keeps the verify's token as a sign-in finds it.
+     * The verifies of challenges opened "elsewhere" bring a token per challenge that this replica has never seen.
+     */
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            // Challenges are opened minutes before their phase: they must outlive it.
             return Map.of(
                     "mfa.verification.opened-challenge-cache.max-entries", "1000000",
-                    "mfa.verification.challenge-ttl", "PT1H");
+                    "mfa.verification.challenge-ttl", "PT1H",
+                    "mfa.security.token-cache.max-entries", "1000000",
+                    "mfa.security.token-cache.max-age", "PT1H");
         }
     }
 
@@ -97,13 +104,16 @@ class VerificationBenchmark {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
+    /** An open challenge and the token its verify brings. */
+    record Slot(String challenge, String token) {}
+
     /** A benchmark user with its secret, token, open challenges and the last step it used. */
     static final class User {
         final String id;
         final UUID factorId;
         final byte[] secret;
         final String token;
-        final ConcurrentLinkedQueue<String> challenges = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Slot> challenges = new ConcurrentLinkedQueue<>();
         final List<String> allChallenges = new ArrayList<>();
         long lastStep = Long.MIN_VALUE;
 
@@ -117,22 +127,20 @@ class VerificationBenchmark {
 
     record Result(
             String name,
-            int ok,
-            int errors,
-            double seconds,
-            long[] latenciesNanos,
+            LoadLoop.Measured measured,
             double jvmCpuSeconds,
             double pgCpuSeconds,
             double machineBusySeconds) {
         double rate() {
-            return ok / seconds;
+            return measured.ok() / measured.seconds();
         }
 
         double pct(double p) {
-            return new LoadLoop.Measured(ok, errors, seconds, latenciesNanos).percentileMillis(p);
+            return measured.percentileMillis(p);
         }
 
         String row() {
+            int ok = measured.ok();
             double perK = ok == 0 ? Double.NaN : 1000.0 / ok;
             return String.format(
                     "| %s | %.0f | %.1f | %.1f | %d | %.2f | %.2f | %.2f |",
@@ -140,7 +148,7 @@ class VerificationBenchmark {
                     rate(),
                     pct(50),
                     pct(99),
-                    errors,
+                    measured.errors(),
                     jvmCpuSeconds * perK,
                     pgCpuSeconds * perK,
                     machineBusySeconds * perK);
@@ -304,8 +312,8 @@ class VerificationBenchmark {
             synchronized (u) {
                 long now = totp.currentStep();
                 long step = Math.max(u.lastStep + 1, now);
-                String challenge = step <= now + 1 ? u.challenges.poll() : null;
-                if (challenge == null) {
+                Slot slot = step <= now + 1 ? u.challenges.poll() : null;
+                if (slot == null) {
                     if (!u.challenges.isEmpty()) {
                         users.add(u); // exhausted for this step only
                     }
@@ -316,8 +324,8 @@ class VerificationBenchmark {
                     users.add(u);
                 }
                 String body = "{\"method\":\"TOTP\",\"code\":\"" + totp.generateAt(u.secret, step) + "\"}";
-                return HttpRequest.newBuilder(base.resolve("api/v1/challenges/" + challenge + "/verify"))
-                        .header("Authorization", "Bearer " + u.token)
+                return HttpRequest.newBuilder(base.resolve("api/v1/challenges/" + slot.challenge() + "/verify"))
+                        .header("Authorization", "Bearer " + slot.token())
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build();
@@ -341,15 +349,9 @@ class VerificationBenchmark {
         LoadLoop.Measured m = LoadLoop.drive(http, requests, status -> status < 300, CONCURRENCY, seconds, rate);
         CpuSample after = CpuSample.take();
         Result r = new Result(
-                name,
-                m.ok(),
-                m.errors(),
-                m.seconds(),
-                m.latenciesNanos(),
-                after.jvm - before.jvm,
-                after.pg - before.pg,
-                after.machineBusy - before.machineBusy);
+                name, m, after.jvm - before.jvm, after.pg - before.pg, after.machineBusy - before.machineBusy);
         System.out.println(Instant.now() + " " + r.row()); // the time: to match a phase with the GC log
+        System.out.println("  " + m.slowWindows(25, 8));
         return r;
     }
 
@@ -419,10 +421,10 @@ class VerificationBenchmark {
                     state.setString(1, id);
                     state.setTimestamp(2, nowTs);
                     state.addBatch();
-                    User placeholder = new User(id, factorId, secret, null);
+                    List<String> inserted = new ArrayList<>();
                     for (int k = 0; k < (openHere ? 0 : SLOTS_PER_USER); k++) {
                         UUID cid = UUID.randomUUID();
-                        placeholder.challenges.add(cid.toString());
+                        inserted.add(cid.toString());
                         challenge.setObject(1, cid);
                         challenge.setString(2, id);
                         challenge.setTimestamp(3, nowTs);
@@ -430,15 +432,11 @@ class VerificationBenchmark {
                         challenge.addBatch();
                     }
                     minted.add(signers.submit(() -> {
-                        User u = new User(
-                                id,
-                                factorId,
-                                secret,
-                                TestTokens.builder(id, "bench")
-                                        .expiresAt(Instant.now().plus(Duration.ofHours(2)))
-                                        .sign());
-                        u.challenges.addAll(placeholder.challenges);
-                        u.allChallenges.addAll(placeholder.challenges);
+                        User u = new User(id, factorId, secret, token(id));
+                        for (String cid : inserted) {
+                            u.challenges.add(new Slot(cid, token(id)));
+                            u.allChallenges.add(cid);
+                        }
                         return u;
                     }));
                     if (i % 1000 == 999) {
@@ -468,6 +466,13 @@ class VerificationBenchmark {
         return users;
     }
 
+    /** A fresh access token for {@code userId}: each is signed anew, so no two are alike. */
+    private static String token(String userId) {
+        return TestTokens.builder(userId, "bench")
+                .expiresAt(Instant.now().plus(Duration.ofHours(2)))
+                .sign();
+    }
+
     private static final java.util.regex.Pattern CHALLENGE_ID =
             java.util.regex.Pattern.compile("\"challengeId\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
@@ -487,7 +492,7 @@ class VerificationBenchmark {
                             java.util.regex.Matcher m = failure == null ? CHALLENGE_ID.matcher(response.body()) : null;
                             if (m != null && response.statusCode() == 201 && m.find()) {
                                 synchronized (u) {
-                                    u.challenges.add(m.group(1));
+                                    u.challenges.add(new Slot(m.group(1), u.token));
                                     u.allChallenges.add(m.group(1));
                                 }
                             } else {
