@@ -3,6 +3,8 @@
 // A sample goes to the assertion, the token check, the outbox relay or Kafka when any frame of its stack is theirs (the token
 // check includes its own JSON parsing and RSA verify, the relay its own database and Kafka calls); else to the
 // category of the frame nearest the leaf that matches one (JDK frames match none, except the crypto packages).
+// -Dfrom=<instant> -Dto=<instant> (ISO-8601, UTC) keep the samples of one phase; in the in-JVM benchmark the load
+// driver (java.net.http) has its own category.
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,7 @@ public class JfrSplit {
         RULES.put("token check (parse + RS256 verify)", List.of(
                 "io.smallrye.jwt.auth", "org.jose4j", "io.quarkus.smallrye.jwt", "MpJwtValidator", "JWTAuthMechanism"));
         RULES.put("outbox relay", List.of("Outbox", "outbox"));
+        RULES.put("load driver (java.net.http, in-JVM benchmark only)", List.of("jdk.internal.net.http", "bench.LoadLoop"));
         RULES.put("Kafka (client, consumers)", List.of(
                 "org.apache.kafka", "io.smallrye.reactive.messaging", "io.smallrye.reactive.kafka"));
         RULES.put("crypto (AES-GCM, HMAC/TOTP)", List.of(
@@ -44,9 +47,12 @@ public class JfrSplit {
             "assertion (AssertionSigner: claims, jose4j ES256 sign)",
             "token check (parse + RS256 verify)",
             "outbox relay",
+            "load driver (java.net.http, in-JVM benchmark only)",
             "Kafka (client, consumers)");
 
     static final boolean VERBOSE = Boolean.getBoolean("verbose");
+    static final java.time.Instant FROM = java.time.Instant.parse(System.getProperty("from", "1970-01-01T00:00:00Z"));
+    static final java.time.Instant TO = java.time.Instant.parse(System.getProperty("to", "2999-01-01T00:00:00Z"));
 
     static boolean matches(List<String> fragments, RecordedFrame f) {
         String cls = f.getMethod().getType().getName();
@@ -61,7 +67,10 @@ public class JfrSplit {
         Map<String, Map<String, Long>> byCat = new TreeMap<>();
         long total = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(a[0]))) {
-            if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
+            if (!e.getEventType().getName().equals("jdk.ExecutionSample")
+                    || e.getStackTrace() == null
+                    || e.getStartTime().isBefore(FROM)
+                    || !e.getStartTime().isBefore(TO)) {
                 continue;
             }
             total++;

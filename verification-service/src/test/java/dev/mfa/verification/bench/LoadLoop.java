@@ -3,7 +3,11 @@ package dev.mfa.verification.bench;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,7 +22,7 @@ final class LoadLoop {
      * What a phase measured: answers that passed and failed, its length, the passed ones' latencies, and when each
      * was sent (nanoseconds since the phase's start, in the same order).
      */
-    record Measured(int ok, int errors, double seconds, long[] latenciesNanos, long[] sentAtNanos) {
+    record Measured(int ok, int errors, double seconds, long[] latenciesNanos, long[] sentAtNanos, long startNanos) {
 
         /** The {@code p}-th percentile latency in milliseconds (NaN when nothing passed). */
         double percentileMillis(double p) {
@@ -36,26 +40,32 @@ final class LoadLoop {
          * a few full windows; a tail from queueing spreads over many.
          */
         String slowWindows(double slowMillis, int top) {
-            java.util.Map<Long, long[]> windows = new java.util.TreeMap<>(); // window -> {count, max nanos}
-            long slow = (long) (slowMillis * 1e6);
-            int total = 0;
-            for (int i = 0; i < latenciesNanos.length; i++) {
-                if (latenciesNanos[i] > slow) {
-                    total++;
-                    long[] w = windows.computeIfAbsent(sentAtNanos[i] / 100_000_000L, k -> new long[2]);
-                    w[0]++;
-                    w[1] = Math.max(w[1], latenciesNanos[i]);
-                }
-            }
+            List<long[]> windows = slowWindows(slowMillis);
             StringBuilder out = new StringBuilder(String.format(
                     "%d answers over %.0f ms in %d windows of 100 ms; the fullest:",
-                    total, slowMillis, windows.size()));
-            windows.entrySet().stream()
-                    .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+                    windows.stream().mapToLong(w -> w[1]).sum(), slowMillis, windows.size()));
+            windows.stream()
                     .limit(top)
-                    .forEach(e -> out.append(String.format(
-                            " [%.1f s: %d, max %.0f ms]", e.getKey() / 10.0, e.getValue()[0], e.getValue()[1] / 1e6)));
+                    .forEach(w ->
+                            out.append(String.format(" [%.1f s: %d, max %.0f ms]", w[0] / 10.0, w[1], w[2] / 1e6)));
             return out.toString();
+        }
+
+        /** Every window with an answer over {@code slowMillis}, fullest first: {index (100 ms each), answers, slowest nanos}. */
+        List<long[]> slowWindows(double slowMillis) {
+            Map<Long, long[]> windows = new TreeMap<>();
+            long slow = (long) (slowMillis * 1e6);
+            for (int i = 0; i < latenciesNanos.length; i++) {
+                if (latenciesNanos[i] > slow) {
+                    long index = sentAtNanos[i] / 100_000_000L;
+                    long[] w = windows.computeIfAbsent(index, k -> new long[] {k, 0, 0});
+                    w[1]++;
+                    w[2] = Math.max(w[2], latenciesNanos[i]);
+                }
+            }
+            List<long[]> fullest = new ArrayList<>(windows.values());
+            fullest.sort((a, b) -> Long.compare(b[1], a[1]));
+            return fullest;
         }
     }
 
@@ -119,6 +129,7 @@ final class LoadLoop {
                 errors.get(),
                 (System.nanoTime() - start) / 1e9,
                 Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length)),
-                Arrays.copyOf(sentAt, Math.min(recorded.get(), latencies.length)));
+                Arrays.copyOf(sentAt, Math.min(recorded.get(), latencies.length)),
+                start);
     }
 }

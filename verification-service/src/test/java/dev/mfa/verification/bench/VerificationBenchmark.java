@@ -82,6 +82,10 @@ class VerificationBenchmark {
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 32);
     /** Users made at the start; more are added before each verification phase as its rate requires. */
     private static final int USERS = Integer.getInteger("bench.users", 12000);
+    /** Only the ceiling, the verify here (max and half) and its floor: for profiling, in half the time. */
+    private static final boolean SHORT = Boolean.getBoolean("bench.short");
+    /** Samples what PostgreSQL's backends wait on in each phase ({@link PgWaits}): a diagnosis, it costs some CPU. */
+    private static final boolean PG_WAITS = Boolean.getBoolean("bench.pgwaits");
 
     private final java.util.concurrent.atomic.AtomicInteger usersMade = new java.util.concurrent.atomic.AtomicInteger();
     /** Challenges per user: codes of the current and the next step can both be used once. */
@@ -177,8 +181,10 @@ class VerificationBenchmark {
         List<Result> results = new ArrayList<>();
         closedLoop("warm-up ceiling", ceiling, WARMUP_SECONDS);
         results.add(closedLoop("ceiling: 1 UPDATE (reactive pg client)", ceiling, SECONDS));
-        closedLoop("warm-up ceiling-hr", ceilingHr, WARMUP_SECONDS);
-        results.add(closedLoop("ceiling: 1 UPDATE in a Hibernate Reactive tx", ceilingHr, SECONDS));
+        if (!SHORT) {
+            closedLoop("warm-up ceiling-hr", ceilingHr, WARMUP_SECONDS);
+            results.add(closedLoop("ceiling: 1 UPDATE in a Hibernate Reactive tx", ceilingHr, SECONDS));
+        }
         // Users sized to the rate: a user signs in at most once per TOTP step and holds SLOTS_PER_USER challenges,
         // so the closed loop needs rate × duration / slots of them. Its rate is not known before the warm-up: a
         // quarter of the ceiling sizes that.
@@ -196,14 +202,16 @@ class VerificationBenchmark {
         topUp(here, allUsers, half, SECONDS, true);
         results.add(paced(String.format("TOTP verify at half max (%.0f/s)", half), verifyHere, half, SECONDS));
         Supplier<HttpRequest> verifyElsewhere = () -> nextVerification(elsewhere, totp);
-        Result maxElsewhere = maxRate(
-                "TOTP verify, max rate (challenge opened on another replica: look + statement)",
-                elsewhere,
-                allUsers,
-                false,
-                verifyElsewhere,
-                bound);
-        results.add(maxElsewhere);
+        Result maxElsewhere = SHORT
+                ? null
+                : maxRate(
+                        "TOTP verify, max rate (challenge opened on another replica: look + statement)",
+                        elsewhere,
+                        allUsers,
+                        false,
+                        verifyElsewhere,
+                        bound);
+        addIfRun(results, maxElsewhere);
         // Last: they move the factors' steps far ahead, so no real code would pass after them. Each floor call takes
         // one open challenge: the challenges are reopened before each phase and handed out in turn, not at random.
         List<String[]> floorTargets = allUsers.stream()
@@ -212,14 +220,17 @@ class VerificationBenchmark {
         java.util.Collections.shuffle(floorTargets);
         Result floorOne = floor("floor: the verify's database work (one statement)", "verify-sql-one", floorTargets);
         results.add(floorOne);
-        Result floorNow = floor(
-                "floor: the verify's database work, challenge opened elsewhere (look + statement)",
-                "verify-sql-now",
-                floorTargets);
-        results.add(floorNow);
-        Result lockedFloorMax =
-                floor("floor of the locked path (BEGIN, locking read; write, COMMIT)", "verify-sql", floorTargets);
-        results.add(lockedFloorMax);
+        Result floorNow = SHORT
+                ? null
+                : floor(
+                        "floor: the verify's database work, challenge opened elsewhere (look + statement)",
+                        "verify-sql-now",
+                        floorTargets);
+        addIfRun(results, floorNow);
+        Result lockedFloorMax = SHORT
+                ? null
+                : floor("floor of the locked path (BEGIN, locking read; write, COMMIT)", "verify-sql", floorTargets);
+        addIfRun(results, lockedFloorMax);
 
         StringBuilder md = new StringBuilder();
         md.append("Date: ")
@@ -242,18 +253,29 @@ class VerificationBenchmark {
                 "%nTOTP max rate / ceiling (pg client): %.2f opened here, %.2f opened elsewhere; "
                         + "/ ceiling (Hibernate Reactive): %.2f%n",
                 max.rate() / ceilingRate,
-                maxElsewhere.rate() / ceilingRate,
-                max.rate() / results.get(1).rate()));
+                rate(maxElsewhere) / ceilingRate,
+                SHORT ? Double.NaN : max.rate() / results.get(1).rate()));
         md.append(String.format(
                 "Database floor / ceiling (pg client): %.2f one statement, %.2f look + statement, %.2f locked path; "
                         + "TOTP max rate / its floor: %.2f opened here, %.2f opened elsewhere%n",
                 floorOne.rate() / ceilingRate,
-                floorNow.rate() / ceilingRate,
-                lockedFloorMax.rate() / ceilingRate,
+                rate(floorNow) / ceilingRate,
+                rate(lockedFloorMax) / ceilingRate,
                 max.rate() / floorOne.rate(),
-                maxElsewhere.rate() / floorNow.rate()));
+                rate(maxElsewhere) / rate(floorNow)));
         System.out.println(md);
         Files.writeString(Path.of("target", "benchmark-verification.md"), md.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static void addIfRun(List<Result> results, Result r) {
+        if (r != null) {
+            results.add(r);
+        }
+    }
+
+    /** A phase's rate, NaN when {@link #SHORT} skipped it. */
+    private static double rate(Result r) {
+        return r == null ? Double.NaN : r.rate();
     }
 
     // ------------------------------------------------------------------ load
@@ -345,13 +367,33 @@ class VerificationBenchmark {
 
     /** One phase of {@link LoadLoop#drive} (a closed loop at {@link #CONCURRENCY} when rate is 0), with its CPU. */
     private Result drive(String name, Supplier<HttpRequest> requests, int seconds, double rate) throws Exception {
+        // What the preparation left in the young generation (users, their challenges and tokens in the service's
+        // caches: hundreds of MB before a verification phase) would otherwise be copied by the phase's first young
+        // pauses (20-60 ms, where the ceiling's are 3 ms), and the phase's tail would measure the benchmark's own
+        // setup. A full collection before each phase promotes it.
+        System.gc();
+        PgWaits waits = PG_WAITS ? new PgWaits() : null;
         CpuSample before = CpuSample.take();
         LoadLoop.Measured m = LoadLoop.drive(http, requests, status -> status < 300, CONCURRENCY, seconds, rate);
         CpuSample after = CpuSample.take();
+        if (waits != null) {
+            waits.close();
+        }
         Result r = new Result(
                 name, m, after.jvm - before.jvm, after.pg - before.pg, after.machineBusy - before.machineBusy);
         System.out.println(Instant.now() + " " + r.row()); // the time: to match a phase with the GC log
         System.out.println("  " + m.slowWindows(25, 8));
+        if (waits != null) {
+            long phaseEnd = m.startNanos() + (long) (m.seconds() * 1e9);
+            System.out.println("  PostgreSQL waits, mean active backends per sample, whole phase: "
+                    + waits.between(m.startNanos(), phaseEnd));
+            for (long[] w : m.slowWindows(25).stream().limit(4).toList()) {
+                long from = m.startNanos() + w[0] * 100_000_000L;
+                System.out.printf(
+                        "  ... %.1f-%.1f s: %s%n",
+                        w[0] / 10.0, w[0] / 10.0 + 0.3, waits.between(from, from + 300_000_000L));
+            }
+        }
         return r;
     }
 
