@@ -12,7 +12,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /**
  * Decorates smallrye-jwt's parser, which Quarkus calls once per request with the caller's access token
  * ({@code MpJwtValidator} → {@link JWTParser#parse(String)}): a token verified moments ago is served from
- * {@link VerifiedTokens}. Abstract: CDI passes every other method straight to the parser.
+ * {@link VerifiedTokens}, with its custom claims read once ({@link RememberedClaims}). Abstract: CDI passes every other method straight to the parser.
  */
 @Decorator
 @Priority(10)
@@ -33,7 +33,7 @@ public abstract class CachingJwtParser implements JWTParser {
         if (cached != null) {
             return cached;
         }
-        JsonWebToken jwt = delegate.parse(token); // throws for a bad token: nothing is cached
+        JsonWebToken jwt = new RememberedClaims(delegate.parse(token)); // throws for a bad token: nothing is cached
         verified.put(token, jwt);
         return jwt;
     }

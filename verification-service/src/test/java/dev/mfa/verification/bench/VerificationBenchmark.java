@@ -373,6 +373,7 @@ class VerificationBenchmark {
         // setup. A full collection before each phase promotes it.
         System.gc();
         PgWaits waits = PG_WAITS ? new PgWaits() : null;
+        System.out.println(Instant.now() + " start: " + name); // to attach a profiler to one phase
         CpuSample before = CpuSample.take();
         LoadLoop.Measured m = LoadLoop.drive(http, requests, status -> status < 300, CONCURRENCY, seconds, rate);
         CpuSample after = CpuSample.take();
