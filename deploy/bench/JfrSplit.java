@@ -37,9 +37,14 @@ public class JfrSplit {
                 "org.jboss.resteasy.reactive.server.jackson"));
         RULES.put("database: Hibernate Reactive (ORM, session)", List.of("org.hibernate"));
         RULES.put("database: reactive pg client (protocol)", List.of("io.vertx.pgclient", "io.vertx.sqlclient"));
-        RULES.put("HTTP (Netty, Vert.x, RESTEasy Reactive, security)", List.of(
+        RULES.put("security (identity, permission checks)", List.of(
+                "io.quarkus.security", "io.quarkus.vertx.http.runtime.security", "SecurityHandler",
+                "io.quarkus.resteasy.reactive.server.runtime.security"));
+        RULES.put("HTTP (Netty, Vert.x, RESTEasy Reactive)", List.of(
                 "io.netty", "io.vertx.core.http", "io.vertx.ext.web", "org.jboss.resteasy.reactive",
-                "io.quarkus.vertx.http", "io.quarkus.resteasy.reactive", "io.quarkus.security"));
+                "io.quarkus.vertx.http", "io.quarkus.resteasy.reactive"));
+        RULES.put("CDI, context propagation, Mutiny", List.of(
+                "io.quarkus.arc", "io.smallrye.context", "io.smallrye.mutiny"));
         RULES.put("micrometer / metrics", List.of("io.micrometer"));
     }
 
