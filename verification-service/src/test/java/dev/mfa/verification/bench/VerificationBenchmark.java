@@ -189,7 +189,7 @@ class VerificationBenchmark {
         // so the closed loop needs rate × duration / slots of them. Its rate is not known before the warm-up: a
         // quarter of the ceiling sizes that.
         double bound = results.get(0).rate() / 4;
-        Supplier<HttpRequest> verifyHere = () -> nextVerification(here, totp);
+        Supplier<HttpRequest> verifyHere = () -> nextVerification(here, totp, "api/v1/challenges/");
         Result max = maxRate(
                 "TOTP verify, max rate (challenge opened here: one statement)",
                 here,
@@ -201,7 +201,18 @@ class VerificationBenchmark {
         double half = max.rate() / 2;
         topUp(here, allUsers, half, SECONDS, true);
         results.add(paced(String.format("TOTP verify at half max (%.0f/s)", half), verifyHere, half, SECONDS));
-        Supplier<HttpRequest> verifyElsewhere = () -> nextVerification(elsewhere, totp);
+        // The same verify answered by a bare Vert.x route (BareVerifyRoute): what RESTEasy Reactive and Quarkus
+        // security cost per verify.
+        Supplier<HttpRequest> verifyBare = () -> nextVerification(here, totp, "bench/route/challenges/");
+        Result bareRoute = maxRate(
+                "TOTP verify, max rate, bare Vert.x route (bench only: no RESTEasy Reactive, no Quarkus security)",
+                here,
+                allUsers,
+                true,
+                verifyBare,
+                bound);
+        results.add(bareRoute);
+        Supplier<HttpRequest> verifyElsewhere = () -> nextVerification(elsewhere, totp, "api/v1/challenges/");
         Result maxElsewhere = SHORT
                 ? null
                 : maxRate(
@@ -250,18 +261,20 @@ class VerificationBenchmark {
         results.forEach(r -> md.append(r.row()).append('\n'));
         double ceilingRate = results.get(0).rate();
         md.append(String.format(
-                "%nTOTP max rate / ceiling (pg client): %.2f opened here, %.2f opened elsewhere; "
+                "%nTOTP max rate / ceiling (pg client): %.2f opened here, %.2f bare route, %.2f opened elsewhere; "
                         + "/ ceiling (Hibernate Reactive): %.2f%n",
                 max.rate() / ceilingRate,
+                bareRoute.rate() / ceilingRate,
                 rate(maxElsewhere) / ceilingRate,
                 SHORT ? Double.NaN : max.rate() / results.get(1).rate()));
         md.append(String.format(
                 "Database floor / ceiling (pg client): %.2f one statement, %.2f look + statement, %.2f locked path; "
-                        + "TOTP max rate / its floor: %.2f opened here, %.2f opened elsewhere%n",
+                        + "TOTP max rate / its floor: %.2f opened here, %.2f bare route, %.2f opened elsewhere%n",
                 floorOne.rate() / ceilingRate,
                 rate(floorNow) / ceilingRate,
                 rate(lockedFloorMax) / ceilingRate,
                 max.rate() / floorOne.rate(),
+                bareRoute.rate() / floorOne.rate(),
                 rate(maxElsewhere) / rate(floorNow)));
         System.out.println(md);
         Files.writeString(Path.of("target", "benchmark-verification.md"), md.toString(), StandardCharsets.UTF_8);
@@ -324,7 +337,7 @@ class VerificationBenchmark {
         }
     }
 
-    private HttpRequest nextVerification(ConcurrentLinkedQueue<User> users, Totp totp) {
+    private HttpRequest nextVerification(ConcurrentLinkedQueue<User> users, Totp totp, String prefix) {
         // Bounded by the users made, not users.size(): that walks the whole queue, and showed up in profiles.
         for (int tries = 0; tries <= usersMade.get(); tries++) {
             User u = users.poll();
@@ -346,7 +359,7 @@ class VerificationBenchmark {
                     users.add(u);
                 }
                 String body = "{\"method\":\"TOTP\",\"code\":\"" + totp.generateAt(u.secret, step) + "\"}";
-                return HttpRequest.newBuilder(base.resolve("api/v1/challenges/" + slot.challenge() + "/verify"))
+                return HttpRequest.newBuilder(base.resolve(prefix + slot.challenge() + "/verify"))
                         .header("Authorization", "Bearer " + slot.token())
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
