@@ -26,7 +26,8 @@ public class JfrSplit {
         RULES.put("token check (parse + RS256 verify)", List.of(
                 "io.smallrye.jwt.auth", "org.jose4j", "io.quarkus.smallrye.jwt", "MpJwtValidator", "JWTAuthMechanism"));
         RULES.put("outbox relay", List.of("Outbox", "outbox"));
-        RULES.put("load driver (java.net.http, in-JVM benchmark only)", List.of("jdk.internal.net.http", "bench.LoadLoop"));
+        RULES.put("load driver (java.net.http, in-JVM benchmark only)", List.of(
+                "jdk.internal.net.http", "bench.LoadLoop"));
         RULES.put("Kafka (client, consumers)", List.of(
                 "org.apache.kafka", "io.smallrye.reactive.messaging", "io.smallrye.reactive.kafka"));
         RULES.put("crypto (AES-GCM, HMAC/TOTP)", List.of(

@@ -12,7 +12,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /**
  * Decorates smallrye-jwt's parser, which Quarkus calls once per request with the caller's access token
  * ({@code MpJwtValidator} → {@link JWTParser#parse(String)}): a token verified moments ago is served from
- * {@link VerifiedTokens}, with its custom claims read once ({@link RememberedClaims}). Abstract: CDI passes every other method straight to the parser.
+ * {@link VerifiedTokens}, with its custom claims read once ({@link RememberedClaims}). Abstract: CDI passes every
+ * other method straight to the parser.
  */
 @Decorator
 @Priority(10)

@@ -51,7 +51,10 @@ final class LoadLoop {
             return out.toString();
         }
 
-        /** Every window with an answer over {@code slowMillis}, fullest first: {index (100 ms each), answers, slowest nanos}. */
+        /**
+         * Every window with an answer over {@code slowMillis}, fullest first: {index (100 ms each), answers, slowest
+         * nanos}.
+         */
         List<long[]> slowWindows(double slowMillis) {
             Map<Long, long[]> windows = new TreeMap<>();
             long slow = (long) (slowMillis * 1e6);

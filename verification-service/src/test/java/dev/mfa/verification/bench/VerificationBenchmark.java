@@ -111,7 +111,10 @@ class VerificationBenchmark {
     /** An open challenge and the token its verify brings. */
     record Slot(String challenge, String token) {}
 
-    /** A benchmark user with its secret, token, open challenges and the last step it used. */
+    /**
+     * A benchmark user with its secret, its token (null when its challenges were opened elsewhere: each brings its
+     * own), open challenges and the last step it used.
+     */
     static final class User {
         final String id;
         final UUID factorId;
@@ -488,7 +491,8 @@ class VerificationBenchmark {
                         challenge.addBatch();
                     }
                     minted.add(signers.submit(() -> {
-                        User u = new User(id, factorId, secret, token(id));
+                        // A user's own token opens its challenges here; one opened elsewhere brings a token per slot.
+                        User u = new User(id, factorId, secret, openHere ? token(id) : null);
                         for (String cid : inserted) {
                             u.challenges.add(new Slot(cid, token(id)));
                             u.allChallenges.add(cid);

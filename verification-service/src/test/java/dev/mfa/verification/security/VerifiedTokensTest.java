@@ -6,7 +6,6 @@ import dev.mfa.localstack.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.junit.jupiter.api.Test;
 
@@ -16,24 +15,7 @@ class VerifiedTokensTest {
 
     /** A verified token as the parser returns it: only its exp matters here. */
     private static JsonWebToken jwt(Instant exp) {
-        Map<String, Object> claims = Map.of("exp", exp.getEpochSecond(), "sub", "u1");
-        return new JsonWebToken() {
-            @Override
-            public String getName() {
-                return "u1";
-            }
-
-            @Override
-            public Set<String> getClaimNames() {
-                return claims.keySet();
-            }
-
-            @Override
-            @SuppressWarnings("unchecked")
-            public <T> T getClaim(String name) {
-                return (T) claims.get(name);
-            }
-        };
+        return new MapToken(Map.of("exp", exp.getEpochSecond(), "sub", "u1"));
     }
 
     @Test
