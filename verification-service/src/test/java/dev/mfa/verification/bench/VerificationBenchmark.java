@@ -48,7 +48,10 @@ import org.junit.jupiter.api.Test;
  * TOTP verifications through HTTP against the real database, each by a distinct user (replay protection writes on
  * every success), versus the ceiling of the same stack: one HTTP call doing one single-row UPDATE. Loopback only;
  * the load driver (java.net.http, bounded concurrency, bounded duration) shares the JVM and the 2 cores with the
- * service and PostgreSQL. Results go to the log and to target/benchmark-verification.md.
+ * service and PostgreSQL. Results go to the log and to target/benchmark-verification.md. Give it a fixed heap
+ * ({@code "-Dit.argLine=-Xms6g -Xmx6g ..."}, as docs/benchmarks/verification-service.md does): it holds a few GB of
+ * users, tokens and challenges, and a heap that shrinks at the full collection before each phase must be paged in
+ * again during the phase (10 s at half speed in one run).
  *
  * <p>The challenges of the main phases are opened through the service beforehand, so that it keeps them for their
  * verify as it does in a sign-in ({@code OpenedChallenges}); {@link Profile} makes room for all of them, where the
@@ -226,6 +229,22 @@ class VerificationBenchmark {
                         verifyElsewhere,
                         bound);
         addIfRun(results, maxElsewhere);
+        // The verify and the bare route again, in steady state: after minutes of every path, as the floors below
+        // are measured, and with nothing between warm-up and phase. The first phases run while the JIT is still
+        // compiling and deoptimizing the verify's code (the compilation log: 174 compilations and 102 made not
+        // entrant during the first, 45 and 29 during the bare route's after it); their rates spread by a third
+        // between runs of the same code.
+        double steadyBound = Math.max(max.rate(), bareRoute.rate()) * 1.3;
+        Result steady = steadyRate(
+                "TOTP verify, max rate, steady state (challenge opened here: one statement)",
+                here,
+                allUsers,
+                verifyHere,
+                steadyBound);
+        results.add(steady);
+        Result bareSteady = steadyRate(
+                "TOTP verify, max rate, bare Vert.x route, steady state", here, allUsers, verifyBare, steadyBound);
+        results.add(bareSteady);
         // Last: they move the factors' steps far ahead, so no real code would pass after them. Each floor call takes
         // one open challenge: the challenges are reopened before each phase and handed out in turn, not at random.
         List<String[]> floorTargets = allUsers.stream()
@@ -257,27 +276,36 @@ class VerificationBenchmark {
                 .append(usersMade.get())
                 .append(" users, ")
                 .append(Runtime.getRuntime().availableProcessors())
-                .append(" cores\n\n");
+                .append(" cores, heap ")
+                .append(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getInit() >> 20)
+                .append(" MiB initial, ")
+                .append(Runtime.getRuntime().maxMemory() >> 20)
+                .append(" MiB max\n\n");
         md.append(
                 "| phase | ok/s | p50 ms | p99 ms | errors | JVM CPU s /1000 | PostgreSQL CPU s /1000 | machine busy s /1000 |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");
         results.forEach(r -> md.append(r.row()).append('\n'));
         double ceilingRate = results.get(0).rate();
         md.append(String.format(
-                "%nTOTP max rate / ceiling (pg client): %.2f opened here, %.2f bare route, %.2f opened elsewhere; "
-                        + "/ ceiling (Hibernate Reactive): %.2f%n",
+                "%nTOTP max rate / ceiling (pg client): %.2f opened here (steady state %.2f), %.2f bare route (steady"
+                        + " state %.2f), %.2f opened elsewhere; / ceiling (Hibernate Reactive): %.2f%n",
                 max.rate() / ceilingRate,
+                steady.rate() / ceilingRate,
                 bareRoute.rate() / ceilingRate,
+                bareSteady.rate() / ceilingRate,
                 rate(maxElsewhere) / ceilingRate,
                 SHORT ? Double.NaN : max.rate() / results.get(1).rate()));
         md.append(String.format(
                 "Database floor / ceiling (pg client): %.2f one statement, %.2f look + statement, %.2f locked path; "
-                        + "TOTP max rate / its floor: %.2f opened here, %.2f bare route, %.2f opened elsewhere%n",
+                        + "TOTP max rate / its floor: %.2f opened here (steady state %.2f), %.2f bare route (steady"
+                        + " state %.2f), %.2f opened elsewhere%n",
                 floorOne.rate() / ceilingRate,
                 rate(floorNow) / ceilingRate,
                 rate(lockedFloorMax) / ceilingRate,
                 max.rate() / floorOne.rate(),
+                steady.rate() / floorOne.rate(),
                 bareRoute.rate() / floorOne.rate(),
+                bareSteady.rate() / floorOne.rate(),
                 rate(maxElsewhere) / rate(floorNow)));
         System.out.println(md);
         Files.writeString(Path.of("target", "benchmark-verification.md"), md.toString(), StandardCharsets.UTF_8);
@@ -311,6 +339,24 @@ class VerificationBenchmark {
         topUp(users, allUsers, bound, WARMUP_SECONDS, openHere);
         Result warm = closedLoop("warm-up " + name, verifications, WARMUP_SECONDS);
         topUp(users, allUsers, Math.max(bound, warm.rate() * 1.5), SECONDS, openHere);
+        return closedLoop(name, verifications, SECONDS);
+    }
+
+    /**
+     * A verification phase at max rate in steady state: the users for its warm-up (10 s) and for itself made first,
+     * for {@code expectedRate}, so that nothing runs between the two (making users runs the challenge opening, the
+     * token signing and JDBC batches).
+     */
+    private Result steadyRate(
+            String name,
+            ConcurrentLinkedQueue<User> users,
+            List<User> allUsers,
+            Supplier<HttpRequest> verifications,
+            double expectedRate)
+            throws Exception {
+        int warmup = Math.min(WARMUP_SECONDS, 10);
+        topUp(users, allUsers, expectedRate, warmup + SECONDS, true);
+        closedLoop("warm-up " + name, verifications, warmup);
         return closedLoop(name, verifications, SECONDS);
     }
 
@@ -425,15 +471,31 @@ class VerificationBenchmark {
         }
     }
 
-    /** Adds users until the queue holds enough unused ones for {@code rate} verifications/s for {@code seconds}. */
+    /**
+     * Adds users until the queue holds enough with all their challenges unused for {@code rate} verifications/s for
+     * {@code seconds}: first users of earlier phases whose challenges are all used (this replica opens new ones for
+     * them with their token, still cached), then new ones.
+     */
     private void topUp(
             ConcurrentLinkedQueue<User> users, List<User> allUsers, double rate, int seconds, boolean openHere)
             throws Exception {
         int needed = (int) Math.ceil(rate * seconds * 1.2 / SLOTS_PER_USER);
-        // Only users not used yet count: one used in the current step must wait for the next before its second
-        // challenge, so a queue of those runs dry at once.
+        // Only users with every challenge unused count: one used in the current step must wait for the next before
+        // its second challenge, so a queue of those runs dry at once.
         int missing = needed
-                - (int) users.stream().filter(u -> u.lastStep == Long.MIN_VALUE).count();
+                - (int) users.stream()
+                        .filter(u -> u.challenges.size() == SLOTS_PER_USER)
+                        .count();
+        if (missing > 0 && openHere) {
+            // Users with no challenge left are in no queue; their last step was at least a phase ago.
+            List<User> done = allUsers.stream()
+                    .filter(u -> u.token != null && u.challenges.isEmpty())
+                    .limit(missing)
+                    .toList();
+            openChallenges(done);
+            users.addAll(done);
+            missing -= done.size();
+        }
         if (missing > 0) {
             List<User> more = prepareUsers(missing, openHere);
             users.addAll(more);
