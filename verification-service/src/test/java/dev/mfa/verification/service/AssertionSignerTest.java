@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfa.core.security.PemKeys;
 import dev.mfa.verification.config.AssertionConfig;
 import dev.mfa.verification.domain.Method;
+import java.nio.charset.StandardCharsets;
+import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -82,6 +84,25 @@ class AssertionSignerTest {
         forged.setCompactSerialization(tampered);
         forged.setKey(PemKeys.readPublicKey(PemKeys.CLASSPATH_PREFIX + "dev-assertion-public.pem"));
         assertThat(forged.verifySignature()).isFalse();
+    }
+
+    @Test
+    void everySignatureIsJwsRawRAndSOfSixtyFourBytes() throws Exception {
+        AssertionSigner signer = new AssertionSigner(CONFIG);
+        var publicKey = PemKeys.readPublicKey(PemKeys.CLASSPATH_PREFIX + "dev-assertion-public.pem");
+        // Many signatures: about one in 128 has an R or S with a leading zero byte, which DER drops and JWS keeps.
+        for (int i = 0; i < 300; i++) {
+            String[] parts =
+                    signer.sign("alice", "acme", Method.TOTP, Instant.now()).split("\\.");
+            byte[] rs = Base64.getUrlDecoder().decode(parts[2]);
+            assertThat(rs).hasSize(64);
+            Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
+            verifier.initVerify(publicKey);
+            verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            assertThat(verifier.verify(rs)).isTrue();
+            assertThat(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"alg\":\"ES256\",\"typ\":\"JWT\"}");
+        }
     }
 
     private static JsonNode claims(String jwt) throws Exception {
