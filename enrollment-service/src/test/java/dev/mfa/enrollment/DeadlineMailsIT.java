@@ -173,19 +173,21 @@ class DeadlineMailsIT {
         List<String> unenrolled = seed(org);
         Instant deadline = TestClock.get().instant().plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.MILLIS);
         Orgs.putPolicy(org, true, deadline, null).statusCode(200);
-        // As a crash leaves it: the campaign opened long enough ago, its first ten users claimed (and e-mailed).
+        // As a crash leaves it: the campaign opened long enough ago, its first ten users claimed (and e-mailed). One
+        // statement: the job may take the campaign up as soon as it is visible, and must find its claims with it.
         var campaign = Campaigns.of(org, EmailTemplates.DEADLINE_APPROACHING, deadline, 7);
+        List<String> claimed = unenrolled.subList(0, 10);
         Db.update(
-                "insert into email_campaign (campaign_id, org_id, template, deadline, days_left, created_at) "
-                        + "values (?, ?, ?, ?, 7, ?)",
+                "with c as (insert into email_campaign (campaign_id, org_id, template, deadline, days_left, created_at) "
+                        + "values (?, ?, ?, ?, 7, ?) returning campaign_id) "
+                        + "insert into email_notice (campaign_id, user_id) select c.campaign_id, u "
+                        + "from c, unnest(?::varchar[]) u",
                 campaign.campaignId(),
                 org,
                 campaign.template(),
                 java.sql.Timestamp.from(deadline),
-                java.sql.Timestamp.from(TestClock.get().instant().minus(Duration.ofMinutes(10))));
-        List<String> claimed = unenrolled.subList(0, 10);
-        claimed.forEach(u ->
-                Db.update("insert into email_notice (campaign_id, user_id) values (?, ?)", campaign.campaignId(), u));
+                java.sql.Timestamp.from(TestClock.get().instant().minus(Duration.ofMinutes(10))),
+                claimed.toArray(String[]::new));
 
         await().atMost(Duration.ofSeconds(120))
                 .until(() -> Db.count(
