@@ -32,7 +32,6 @@ import org.jose4j.jwt.NumericDate;
 @Singleton
 public class AssertionSigner {
 
-    private static final String CLASSPATH_PREFIX = "classpath:";
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     /** The protected header, the same for every assertion. */
     private static final String HEADER =
