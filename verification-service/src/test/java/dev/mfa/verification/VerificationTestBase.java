@@ -176,9 +176,15 @@ public abstract class VerificationTestBase {
 
     // ------------------------------------------------------------------ HTTP
 
+    /**
+     * The user's access token: one per user, as a sign-in brings the same token to its challenge and its verify (so
+     * that verify is answered by {@code DirectVerifyRoute}, as in production, once this replica has seen the token).
+     */
     protected static String token(String userId) {
-        return TestTokens.user(userId, ORG);
+        return TOKENS.computeIfAbsent(userId, id -> TestTokens.user(id, ORG));
     }
+
+    private static final Map<String, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
 
     protected static Response createChallenge(String token) {
         return given().auth().oauth2(token).post("/api/v1/challenges");

@@ -1,6 +1,5 @@
 package dev.mfa.core.problem;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -113,18 +112,6 @@ public class HttpFailures {
     }
 
     private static void send(RoutingContext ctx, Problem problem, ObjectMapper mapper) {
-        String body;
-        try {
-            body = mapper.writeValueAsString(problem);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a Problem always serializes", e);
-        }
-        HttpServerResponse response = ctx.response()
-                .setStatusCode(problem.status())
-                .putHeader(HttpHeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        if (problem.status() == 401) {
-            response.putHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-        }
-        response.end(body);
+        VertxProblems.send(ctx.response(), problem, mapper);
     }
 }

@@ -1,6 +1,5 @@
 package dev.mfa.verification.rest;
 
-import dev.mfa.core.problem.Problem;
 import dev.mfa.core.problem.ProblemException;
 import dev.mfa.core.security.Caller;
 import dev.mfa.verification.domain.Method;
@@ -26,10 +25,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class ChallengeResource {
-
-    static final String PROBLEM_BASE = "https://mfa.dev/problems/";
-    /** The codes the methods accept are far shorter; anything longer is refused before any work. */
-    static final int MAX_CODE_LENGTH = 64;
 
     private final JsonWebToken jwt;
     private final ChallengeService challenges;
@@ -81,56 +76,26 @@ public class ChallengeResource {
         long start = System.nanoTime();
         Caller caller = Caller.from(jwt);
         UUID challengeId = parseId(id);
-        if (body == null) {
-            throw ProblemException.badRequest("A body {\"method\",\"code\"} is required.");
-        }
-        Method method = Method.parse(body.method())
-                .orElseThrow(() -> ProblemException.unprocessable(
-                        "unknown-method", "method must be one of TOTP, SMS, RECOVERY_CODE.", "method"));
-        if (body.code() == null || body.code().isBlank() || body.code().length() > MAX_CODE_LENGTH) {
-            throw ProblemException.invalidRequest("code", "A code is required.");
-        }
+        Method method = VerifyAnswers.methodOf(body);
         return verification
                 .verify(caller, challengeId, method, body.code().trim())
                 .map(outcome -> {
                     metrics.record(method, outcome, start);
-                    if (outcome instanceof VerificationService.Verified v) {
-                        return Response.ok(new Dtos.Verified(true, v.assertion(), v.recoveryCodeUsed()))
-                                .build();
+                    VerifyAnswers.Answer answer = VerifyAnswers.answer(outcome);
+                    Response.ResponseBuilder rb =
+                            Response.status(answer.status()).entity(answer.entity());
+                    if (answer.mediaType() != null) {
+                        rb.type(answer.mediaType());
                     }
-                    if (outcome instanceof VerificationService.Rejected r) {
-                        Response.ResponseBuilder rb = Response.status(Response.Status.UNAUTHORIZED)
-                                .type(Problem.MEDIA_TYPE)
-                                .entity(new Dtos.VerificationFailed(
-                                        PROBLEM_BASE + "verification-failed",
-                                        "Unauthorized",
-                                        401,
-                                        "The code is not valid.",
-                                        false,
-                                        r.attemptsRemaining(),
-                                        r.retryAfterSeconds()));
-                        if (r.retryAfterSeconds() != null) {
-                            rb.header(HttpHeaders.RETRY_AFTER, r.retryAfterSeconds());
-                        }
-                        return rb.build();
+                    if (answer.retryAfterSeconds() != null) {
+                        rb.header(HttpHeaders.RETRY_AFTER, answer.retryAfterSeconds());
                     }
-                    if (outcome instanceof VerificationService.Throttled t) {
-                        throw ProblemException.tooManyRequests(
-                                "verification-throttled",
-                                "Too many failed attempts: wait before trying again.",
-                                t.retryAfterSeconds());
-                    }
-                    throw new ProblemException(Problem.of(
-                            429,
-                            "user-locked",
-                            "Too many requests",
-                            "Too many failed attempts: sign in with your recovery code, or ask your administrator to reset "
-                                    + "your verification methods."));
+                    return rb.build();
                 });
     }
 
     /** A malformed id cannot name a challenge: answered like any unknown one. */
-    private static UUID parseId(String id) {
+    static UUID parseId(String id) {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
