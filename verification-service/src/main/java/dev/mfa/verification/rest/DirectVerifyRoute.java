@@ -3,7 +3,6 @@ package dev.mfa.verification.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import dev.mfa.core.problem.Problem;
 import dev.mfa.core.problem.ProblemMappers;
 import dev.mfa.core.problem.VertxProblems;
 import dev.mfa.core.security.Caller;
@@ -40,6 +39,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * caller accepts JSON. Every request it takes it answers in full, with what the resource answers: {@link
  * VerifyAnswers} for the outcomes and the request's checks, {@link ProblemMappers#problemFor} for every failure, and
  * {@link NoStoreFilter}'s headers. {@code DirectVerifyRouteIT} compares the two case by case.
+ *
+ * <p>The contract's passkey verify and {@code rememberDevice} go into {@link Dtos.VerifyRequest}, {@link
+ * VerifyAnswers} and the service, which both ways share (a passkey's credential is mostly over {@link
+ * #MAX_BODY_BYTES} and goes to the resource anyway); a case of them belongs in {@code DirectVerifyRouteIT}.
  */
 @ApplicationScoped
 public class DirectVerifyRoute {
@@ -158,6 +161,9 @@ public class DirectVerifyRoute {
     }
 
     private void send(RoutingContext ctx, VerifyAnswers.Answer answer) {
+        if (gone(ctx)) {
+            return;
+        }
         String entity;
         try {
             entity = mapper.writeValueAsString(answer.entity());
@@ -176,11 +182,14 @@ public class DirectVerifyRoute {
     }
 
     private void sendProblem(RoutingContext ctx, Throwable failure) {
-        Problem problem = ProblemMappers.problemFor(failure);
-        if (ctx.response().ended() || ctx.response().closed()) {
-            return;
+        if (gone(ctx)) {
+            return; // the caller left (a body never finished, say): nobody to answer, nothing to log
         }
-        VertxProblems.send(noStore(ctx.response()), problem, mapper);
+        VertxProblems.send(noStore(ctx.response()), ProblemMappers.problemFor(failure), mapper);
+    }
+
+    private static boolean gone(RoutingContext ctx) {
+        return ctx.response().ended() || ctx.response().closed();
     }
 
     private static HttpServerResponse noStore(HttpServerResponse response) {
