@@ -95,7 +95,7 @@ public class ChallengeResource {
     }
 
     /** A malformed id cannot name a challenge: answered like any unknown one. */
-    static UUID parseId(String id) {
+    private static UUID parseId(String id) {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {

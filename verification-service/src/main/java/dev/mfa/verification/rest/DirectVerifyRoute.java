@@ -193,8 +193,8 @@ public class DirectVerifyRoute {
     }
 
     private static HttpServerResponse noStore(HttpServerResponse response) {
-        return response.putHeader(HttpHeaderNames.CACHE_CONTROL, "no-store")
-                .putHeader(HttpHeaderNames.PRAGMA, "no-cache");
+        return response.putHeader(HttpHeaderNames.CACHE_CONTROL, NoStoreFilter.CACHE_CONTROL)
+                .putHeader(HttpHeaderNames.PRAGMA, NoStoreFilter.PRAGMA);
     }
 
     /** The verified token the caller brings, when this replica holds it; null otherwise. */

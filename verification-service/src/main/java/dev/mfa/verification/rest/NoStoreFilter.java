@@ -11,11 +11,17 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  */
 public class NoStoreFilter {
 
+    /** The headers' values, also written by {@link DirectVerifyRoute}, which answers beside this filter. */
+    static final String CACHE_CONTROL = "no-store";
+
+    /** For HTTP/1.0 caches, which know no {@code Cache-Control}. */
+    static final String PRAGMA = "no-cache";
+
     @ServerResponseFilter
     public void noStore(ContainerRequestContext request, ContainerResponseContext response) {
         if (request.getUriInfo().getPath().startsWith("/api/")) {
-            response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
-            response.getHeaders().putSingle("Pragma", "no-cache");
+            response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
+            response.getHeaders().putSingle("Pragma", PRAGMA);
         }
     }
 }
